@@ -1,0 +1,11 @@
+# Warning flags and sanitizers applied to every target of ours through an interface library.
+add_library(jicofo_build_flags INTERFACE)
+target_compile_options(jicofo_build_flags INTERFACE -Wall -Wextra -Wpedantic)
+if(JICOFO_WERROR)
+  target_compile_options(jicofo_build_flags INTERFACE -Werror)
+endif()
+if(JICOFO_SANITIZE)
+  target_compile_options(jicofo_build_flags INTERFACE -fsanitize=address,undefined -fno-omit-frame-pointer
+                                                      -fno-sanitize-recover=undefined)
+  target_link_options(jicofo_build_flags INTERFACE -fsanitize=address,undefined)
+endif()

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Installs everything jicofo-native needs to build, test and run its demo shard on Debian 12.
+# Idempotent and non-interactive; apt-get only.
+set -euo pipefail
+
+build_packages=(
+  g++ cmake ninja-build pkg-config
+  libboost1.81-dev libboost-url1.81-dev
+  libstrophe-dev nlohmann-json3-dev prometheus-cpp-dev
+  libspdlog-dev libfmt-dev libssl-dev libsystemd-dev
+  libgtest-dev libgmock-dev
+)
+run_packages=(prosody lua-unbound curl ca-certificates openssl)
+test_packages=(python3 python3-slixmpp clang-format clang-tidy)
+
+wanted=("${build_packages[@]}" "${run_packages[@]}")
+if [[ "${1:-}" == "--with-tests" ]]; then
+  wanted+=("${test_packages[@]}")
+fi
+
+missing=()
+for package in "${wanted[@]}"; do
+  if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+    missing+=("$package")
+  fi
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#wanted[@]} packages present"
+  exit 0
+fi
+
+if [[ $(id -u) -ne 0 ]]; then
+  sudo_cmd=(sudo)
+else
+  sudo_cmd=()
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -q
+# Boost 1.81 conflicts with the 1.74 -dev packages some images carry; apt removes those.
+"${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+# The Debian package starts a system Prosody on the standard ports; the demo and tests run their own.
+if systemctl is-active --quiet prosody 2>/dev/null; then
+  "${sudo_cmd[@]}" systemctl stop prosody || true
+  "${sudo_cmd[@]}" systemctl disable prosody || true
+fi
