@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds, and runs every check and test: formatting, clang-tidy, the unit tests under
+# AddressSanitizer and UndefinedBehaviorSanitizer, then the whole ctest suite on the release build (its summary
+# is the last thing printed).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+jobs=$(nproc)
+build_dir=build
+sanitize_dir=build-sanitize
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "installing packages"
+./scripts/install-deps.sh --with-tests
+
+step "checking formatting (clang-format)"
+mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+clang-format --dry-run -Werror "${sources[@]}"
+
+step "configuring and building (release, warnings as errors)"
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJICOFO_WERROR=ON >/dev/null
+ninja -C "$build_dir" -j"$jobs"
+
+step "static analysis (clang-tidy)"
+mapfile -t tidy_sources < <(git ls-files 'src/*.cpp')
+clang-tidy -p "$build_dir" --quiet "${tidy_sources[@]}" 2>/dev/null | tee "$build_dir/clang-tidy.log"
+if grep -qE '(warning|error):' "$build_dir/clang-tidy.log"; then
+  echo "clang-tidy reported problems" >&2
+  exit 1
+fi
+
+step "unit tests under ASan + UBSan"
+cmake -S . -B "$sanitize_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DJICOFO_SANITIZE=ON -DJICOFO_WERROR=ON >/dev/null
+ninja -C "$sanitize_dir" -j"$jobs"
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  ctest --test-dir "$sanitize_dir" -L unit --output-on-failure -j"$jobs"
+
+step "all tests (release build)"
+ctest --test-dir "$build_dir" --output-on-failure -j"$jobs"

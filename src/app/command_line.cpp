@@ -1,0 +1,138 @@
+// Parsing of jicofo's command line and log level names.
+#include "jicofo/app/command_line.hpp"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <utility>
+
+namespace jicofo::app {
+namespace {
+
+std::string lowercase(std::string text) {
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
+}
+
+// Splits "--name=value" into its parts; "--name" gives no value.
+std::pair<std::string, std::optional<std::string>> split_option(const std::string& argument) {
+    auto equals = argument.find('=');
+    if (equals == std::string::npos) {
+        return {argument, std::nullopt};
+    }
+    return {argument.substr(0, equals), argument.substr(equals + 1)};
+}
+
+}  // namespace
+
+std::optional<std::string> normalise_log_level(const std::string& level) {
+    static const std::array<std::pair<const char*, const char*>, 16> kNames{{
+        {"trace", "trace"},
+        {"finest", "trace"},
+        {"finer", "trace"},
+        {"all", "trace"},
+        {"debug", "debug"},
+        {"fine", "debug"},
+        {"config", "info"},
+        {"info", "info"},
+        {"warn", "warn"},
+        {"warning", "warn"},
+        {"error", "error"},
+        {"err", "error"},
+        {"severe", "error"},
+        {"critical", "critical"},
+        {"off", "off"},
+        {"none", "off"},
+    }};
+    auto wanted = lowercase(level);
+    for (const auto& [name, spdlog_name] : kNames) {
+        if (wanted == name) {
+            return std::string(spdlog_name);
+        }
+    }
+    return std::nullopt;
+}
+
+core::Result<CommandLine, std::string> parse_command_line(const std::vector<std::string>& arguments,
+                                                          const EnvironmentGetter& environment) {
+    CommandLine result;
+    std::optional<std::filesystem::path> config_option;
+    bool check_config = false;
+
+    for (std::size_t i = 0; i < arguments.size(); ++i) {
+        auto [name, inline_value] = split_option(arguments[i]);
+        auto take_value = [&, name = name, inline_value = inline_value]() -> std::optional<std::string> {
+            if (inline_value) {
+                return inline_value;
+            }
+            if (i + 1 < arguments.size()) {
+                return arguments[++i];
+            }
+            return std::nullopt;
+        };
+
+        if (name == "-h" || name == "--help") {
+            result.command = Command::Help;
+            return result;
+        }
+        if (name == "-v" || name == "--version") {
+            result.command = Command::Version;
+            return result;
+        }
+        if (name == "--check-config") {
+            check_config = true;
+        } else if (name == "-c" || name == "--config") {
+            auto value = take_value();
+            if (!value || value->empty()) {
+                return core::unexpected(std::string("--config needs a file name"));
+            }
+            config_option = *value;
+        } else if (name == "--log-level") {
+            auto value = take_value();
+            if (!value) {
+                return core::unexpected(std::string("--log-level needs a level"));
+            }
+            auto level = normalise_log_level(*value);
+            if (!level) {
+                return core::unexpected("unknown log level '" + *value +
+                                        "' (use trace, debug, info, warn, error, critical or off)");
+            }
+            result.log_level = *level;
+        } else {
+            return core::unexpected("unknown argument '" + arguments[i] + "'");
+        }
+    }
+
+    if (config_option) {
+        result.config_file = *config_option;
+        result.config_file_explicit = true;
+    } else if (auto from_environment = environment("JICOFO_CONFIG"); from_environment && !from_environment->empty()) {
+        result.config_file = *from_environment;
+        result.config_file_explicit = true;
+    } else {
+        result.config_file = kDefaultConfigFile;
+    }
+    result.command = check_config ? Command::CheckConfig : Command::Run;
+    return result;
+}
+
+std::string usage_text() {
+    return "Usage: jicofo [options]\n"
+           "\n"
+           "The Jitsi Meet conference focus.\n"
+           "\n"
+           "Options:\n"
+           "  -c, --config FILE     read this jicofo.conf (default: $JICOFO_CONFIG, else\n"
+           "                        /etc/jitsi/jicofo/jicofo.conf); sip-communicator.properties\n"
+           "                        beside it is read too\n"
+           "      --check-config    parse, merge and validate the configuration, print the\n"
+           "                        effective configuration as JSON and exit\n"
+           "      --log-level LEVEL trace, debug, info, warn, error, critical or off\n"
+           "                        (java.util.logging names such as FINE or WARNING work too)\n"
+           "  -v, --version         print the version and exit\n"
+           "  -h, --help            print this help and exit\n"
+           "\n"
+           "Signals: SIGTERM and SIGINT shut down gracefully; SIGHUP re-reads the log level.\n";
+}
+
+}  // namespace jicofo::app
