@@ -1,0 +1,258 @@
+// Wiring and lifetime of the whole process: modules built from the configuration, one io_context run by a fixed
+// pool of threads, signals and systemd notifications handled on one control strand.
+#include "jicofo/app/application.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <algorithm>
+#include <atomic>
+#include <csignal>
+#include <thread>
+#include <vector>
+
+#include "jicofo/app/log_setup.hpp"
+#include "jicofo/app/systemd_notifier.hpp"
+#include "jicofo/app/version.hpp"
+#include "jicofo/core/logging.hpp"
+#include "jicofo/health/health_checker.hpp"
+#include "jicofo/metrics/metrics_registry.hpp"
+#include "jicofo/rest/rest_server.hpp"
+#include "jicofo/rest/routes.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace jicofo::app {
+namespace {
+
+int io_thread_count(const config::ProcessConfig& process) {
+    if (process.io_threads > 0) {
+        return process.io_threads;
+    }
+    return std::max(1U, std::thread::hardware_concurrency());
+}
+
+rest::RestSettings rest_settings(const config::JicofoConfig& config) {
+    rest::RestSettings settings;
+    settings.groups.prometheus = config.rest.prometheus_enabled;
+    settings.groups.conference_request = config.rest.conference_request_enabled;
+    settings.groups.move_endpoints = config.rest.move_endpoints_enabled;
+    settings.groups.debug = config.rest.debug_enabled;
+    settings.groups.pin = config.rest.pin_enabled;
+    settings.groups.health = config.health.enabled;
+    settings.host = config.rest.host;
+    settings.port = config.rest.port;
+    settings.max_connections = static_cast<std::size_t>(config.rest.max_connections);
+    settings.max_body_bytes = config.rest.max_body_bytes;
+    settings.read_timeout = config.rest.read_timeout;
+    settings.idle_timeout = config.rest.idle_timeout;
+    return settings;
+}
+
+health::HealthSettings health_settings(const config::HealthConfig& config) {
+    health::HealthSettings settings;
+    settings.interval = config.interval;
+    settings.timeout = config.timeout;
+    settings.max_check_duration = config.max_check_duration;
+    return settings;
+}
+
+}  // namespace
+
+// Everything that exists only while run() runs, in construction order (destroyed in reverse).
+struct Application::Running {
+    Running(const Application& application, int threads)
+        : app(application),
+          io(threads),
+          control(boost::asio::make_strand(io)),
+          signals(control, SIGTERM, SIGINT, SIGHUP),
+          watchdog(control),
+          metrics(version()) {}
+
+    const Application& app;
+    std::shared_ptr<spdlog::logger> log = core::module_logger("app");
+    boost::asio::io_context io;
+    boost::asio::strand<boost::asio::io_context::executor_type> control;
+    boost::asio::signal_set signals;
+    boost::asio::steady_timer watchdog;
+    SystemdNotifier notifier;
+    metrics::MetricsRegistry metrics;
+    prometheus::Counter* slow_health_checks = nullptr;
+    std::unique_ptr<health::HealthChecker> health;
+    std::unique_ptr<rest::ServiceContext> rest_context;
+    std::unique_ptr<rest::RestServer> rest;
+
+    // Read by the main thread's loop; written once on the control strand.
+    std::atomic<bool> shutdown_requested{false};
+    std::atomic<std::chrono::steady_clock::rep> shutdown_deadline{0};
+
+    void wait_for_signal() {
+        signals.async_wait([this](const boost::system::error_code& error, int signal_number) {
+            if (error) {
+                return;  // cancelled by shutdown
+            }
+            if (signal_number == SIGHUP) {
+                reload_log_level();
+                wait_for_signal();
+                return;
+            }
+            log->info("received signal {}, shutting down", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+            begin_shutdown();
+        });
+    }
+
+    void reload_log_level() {
+        config::LoadOptions options;
+        options.config_file = app.command_line_.config_file;
+        auto reloaded = config::load_config(options);
+        if (!reloaded) {
+            log->error("SIGHUP: keeping the current log level, the configuration is invalid: {}",
+                       reloaded.error().describe());
+            return;
+        }
+        const auto& level = reloaded->config.logging.level;
+        log->info("SIGHUP: log level is now {}", level);
+        set_log_level(level);
+    }
+
+    void ping_watchdog(std::chrono::microseconds interval) {
+        // Pinged from the io_context, so a wedged event loop stops the pings and systemd restarts us.
+        notifier.watchdog_ping();
+        watchdog.expires_after(interval);
+        watchdog.async_wait([this, interval](const boost::system::error_code& error) {
+            if (!error) {
+                ping_watchdog(interval);
+            }
+        });
+    }
+
+    void begin_shutdown() {
+        if (shutdown_requested.exchange(true)) {
+            return;
+        }
+        auto deadline = std::chrono::steady_clock::now() + app.loaded_.config.process.shutdown_timeout;
+        shutdown_deadline = deadline.time_since_epoch().count();
+        notifier.stopping("shutting down");
+        // Stop taking new work first, then let what is in flight drain; run() returns when nothing is left.
+        if (rest) {
+            rest->stop();
+        }
+        if (health) {
+            health->stop();
+        }
+        boost::system::error_code ignored;
+        signals.cancel(ignored);
+        watchdog.cancel();
+    }
+
+    bool deadline_passed() const {
+        if (!shutdown_requested) {
+            return false;
+        }
+        auto deadline = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(shutdown_deadline));
+        return std::chrono::steady_clock::now() > deadline;
+    }
+
+    // Runs handlers until the io_context is out of work; an exception from a handler is a bug, logged, and the
+    // thread goes back to work rather than taking the process down.
+    void run_io() {
+        for (;;) {
+            try {
+                io.run();
+                return;
+            } catch (const std::exception& bug) {
+                log->critical("an exception escaped a handler: {}", bug.what());
+            }
+        }
+    }
+};
+
+Application::Application(CommandLine command_line, config::LoadedConfig loaded)
+    : command_line_(std::move(command_line)), loaded_(std::move(loaded)) {
+    LogSetup setup;
+    setup.level = command_line_.log_level.value_or(loaded_.config.logging.level);
+    setup.syslog = loaded_.config.logging.syslog;
+    setup.journald = stderr_is_journald();
+    configure_logging(setup);
+    auto log = core::module_logger("config");
+    for (const auto& warning : loaded_.warnings) {
+        log->warn("{}", warning.describe());
+    }
+}
+
+Application::~Application() = default;
+
+int Application::run() {
+    const auto& config = loaded_.config;
+    const int threads = io_thread_count(config.process);
+    Running running(*this, threads);
+    auto& log = running.log;
+    log->info("jicofo {} starting: config {}, {} io threads", version(), command_line_.config_file.string(), threads);
+
+    if (config.health.enabled) {
+        health::HealthObserver observer;
+        running.slow_health_checks =
+            &running.metrics.counter("slow_health_check", "Health check runs slower than max-check-duration");
+        observer.on_result = [&running](const health::HealthResult& result) {
+            running.metrics.set_healthy(result.success);
+        };
+        observer.on_slow_check = [&running] { running.slow_health_checks->Increment(); };
+        running.health = std::make_unique<health::HealthChecker>(running.io, health_settings(config.health), observer);
+    }
+
+    if (config.rest.enabled) {
+        auto settings = rest_settings(config);
+        running.rest_context = std::make_unique<rest::ServiceContext>(
+            rest::ServiceContext{version(), running.metrics, running.health.get()});
+        auto handler = rest::build_router(settings, *running.rest_context).into_handler();
+        running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler));
+        auto port = running.rest->start();
+        if (!port) {
+            log->critical("cannot serve REST on {}:{}: {}", settings.host, settings.port, port.error().message());
+            running.notifier.stopping("failed to start");
+            return 1;
+        }
+        log->info("REST API on http://{}:{}", settings.host, *port);
+    } else {
+        log->info("REST API disabled (jicofo.rest.enabled = false)");
+    }
+
+    running.wait_for_signal();
+    if (auto interval = running.notifier.watchdog_ping_interval()) {
+        boost::asio::post(running.control, [&running, interval = *interval] { running.ping_watchdog(interval); });
+    }
+    if (running.health) {
+        running.health->start();
+        running.health->set_ready();
+    }
+    running.notifier.ready("serving");
+    log->info("jicofo started");
+
+    std::vector<std::thread> workers;
+    workers.reserve(static_cast<std::size_t>(threads - 1));
+    for (int i = 1; i < threads; ++i) {
+        workers.emplace_back([&running] { running.run_io(); });
+    }
+    // The main thread runs handlers too, in slices, so that it can enforce the shutdown deadline.
+    while (!running.io.stopped()) {
+        try {
+            running.io.run_for(std::chrono::milliseconds(100));
+        } catch (const std::exception& bug) {
+            log->critical("an exception escaped a handler: {}", bug.what());
+        }
+        if (running.deadline_passed()) {
+            log->warn("shutdown did not finish within {} ms; stopping anyway", config.process.shutdown_timeout.count());
+            running.io.stop();
+        }
+    }
+    for (auto& worker : workers) {
+        worker.join();
+    }
+    log->info("jicofo stopped");
+    spdlog::default_logger()->flush();
+    return 0;
+}
+
+}  // namespace jicofo::app
