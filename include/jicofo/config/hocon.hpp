@@ -26,6 +26,10 @@ struct Origin {
     [[nodiscard]] std::string describe() const;
 };
 
+namespace detail {
+struct ValueAccess;  // the parser, merge() and resolve() reach the unresolved-tree bookkeeping of Value through it
+}  // namespace detail
+
 enum class Kind {
     Null,
     Boolean,
@@ -77,12 +81,21 @@ public:
     [[nodiscard]] const Value* find(std::string_view path) const;
 
 private:
+    friend struct detail::ValueAccess;
+
     Kind kind_ = Kind::Null;
     Origin origin_;
     std::string text_;
     bool optional_ = false;
     Array items_;
     Object members_;
+    // Unresolved trees only. The value this one overrode, kept because a self-reference (`a = ${a} [x]`, `+=`), an
+    // undefined `${?x}` (the previous value stays) or a substitution that turns out to be an object (it merges with
+    // an object below it) needs it once substitutions are known.
+    std::shared_ptr<const Value> previous_;
+    // Substitution only: how many leading path elements an include inside an object added to the path as written;
+    // HOCON looks the prefixed path up first, then the path as written.
+    int include_prefix_ = 0;
 };
 
 struct ParseError {
