@@ -1,0 +1,62 @@
+// Express-style routing: method + path pattern with typed parameters, one answer for "no route" (404) and one
+// for "wrong method" (405 with Allow). Pure: dispatch is tested without sockets.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "jicofo/rest/http.hpp"
+
+namespace jicofo::rest {
+
+class PathParams {
+public:
+    void add(std::string name, std::string value) { values_.emplace_back(std::move(name), std::move(value)); }
+    std::optional<std::string_view> get(std::string_view name) const;
+    // Present only for `{name:int}` parameters (or any value that parses as a decimal integer).
+    std::optional<std::int64_t> get_int(std::string_view name) const;
+
+private:
+    std::vector<std::pair<std::string, std::string>> values_;
+};
+
+using RouteHandler = std::function<void(const HttpRequest&, const PathParams&, Responder)>;
+
+class Router {
+public:
+    // Pattern segments are literals, `{name}` (any non-empty segment) or `{name:int}` (an optionally signed decimal
+    // integer; anything else does not match the route). Routes are tried in registration order.
+    // Throws std::invalid_argument on a malformed pattern (a programming error).
+    Router& add(std::string method, std::string_view pattern, RouteHandler handler);
+    Router& get(std::string_view pattern, RouteHandler handler) { return add("GET", pattern, std::move(handler)); }
+    Router& post(std::string_view pattern, RouteHandler handler) { return add("POST", pattern, std::move(handler)); }
+
+    // Runs the matching handler, or answers 404 / 405 itself. HEAD is served by the GET route (the server drops
+    // the body). A handler that throws is answered 500 with the exception's message.
+    void dispatch(const HttpRequest& request, Responder responder) const;
+
+    // The router as a server Handler (shared, immutable from here on).
+    Handler into_handler() &&;
+
+private:
+    struct Segment {
+        enum class Kind { literal, param, int_param } kind;
+        std::string text;  // the literal, or the parameter name
+    };
+    struct Route {
+        std::string method;
+        std::vector<Segment> segments;
+        RouteHandler handler;
+    };
+
+    static bool match(const Route& route, const std::vector<std::string_view>& path, PathParams& params);
+
+    std::vector<Route> routes_;
+};
+
+}  // namespace jicofo::rest

@@ -1,0 +1,81 @@
+// Jicofo's REST endpoints implemented so far, as pure functions of request and state, and their registration.
+#include "jicofo/rest/routes.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "jicofo/health/health_checker.hpp"
+#include "jicofo/metrics/exposition.hpp"
+#include "jicofo/metrics/metrics_registry.hpp"
+
+namespace jicofo::rest {
+
+HttpResponse version_response(std::string_view version) {
+    // Field order as Jicofo's Jackson output: name, version, os.
+    nlohmann::ordered_json body;
+    body["name"] = "JiCoFo";
+    body["version"] = version;
+    body["os"] = "Linux";
+    return HttpResponse::json(200, body.dump());
+}
+
+HttpResponse metrics_response(metrics::MetricsRegistry& registry, std::optional<std::string_view> accept) {
+    auto format = metrics::negotiate_metrics_format(accept.value_or(""));
+    if (!format) {
+        return HttpResponse::text(
+            406, "Supported media types are application/openmetrics-text, text/plain and application/json");
+    }
+    auto rendered = metrics::render(registry, *format);
+    HttpResponse response;
+    response.status = 200;
+    response.content_type = std::move(rendered.content_type);
+    response.body = std::move(rendered.body);
+    return response;
+}
+
+HttpResponse health_response(const health::HealthSnapshot& snapshot) {
+    const auto& result = snapshot.result;
+    if (result.success) {
+        return HttpResponse::text(200, "OK");
+    }
+    return HttpResponse::text(result.http_status(), result.message.empty() ? "Unknown error." : result.message);
+}
+
+Router build_router(const RestSettings& settings, ServiceContext& context) {
+    Router router;
+    const RestGroups& groups = settings.groups;
+
+    router.get("/about/version", [version = context.version](const HttpRequest&, const PathParams&, Responder respond) {
+        respond(version_response(version));
+    });
+
+    // The route exists only with jicofo.health.enabled, as in Jicofo (404 otherwise). The snapshot is taken on the
+    // checker's strand and the answer comes from there.
+    if (groups.health && context.health != nullptr) {
+        router.get("/about/health",
+                   [checker = context.health](const HttpRequest&, const PathParams&, Responder respond) {
+                       checker->async_snapshot([respond = std::move(respond)](health::HealthSnapshot snapshot) {
+                           respond(health_response(snapshot));
+                       });
+                   });
+    }
+
+    if (groups.prometheus) {
+        router.get("/metrics",
+                   [registry = &context.metrics](const HttpRequest& request, const PathParams&, Responder respond) {
+                       respond(metrics_response(*registry, request.headers.get("Accept")));
+                   });
+    }
+
+    // Registration points for the groups still to come; each registers only when its group is enabled, so a
+    // disabled (or not yet implemented) group answers 404:
+    //   groups.conference_request: OPTIONS/POST /conference-request/v1
+    //   groups.debug:              GET /debug, /debug/conferences, /debug/conferences-full,
+    //                              /debug/conference/{jid}, /debug/xmpp-caps
+    //   groups.move_endpoints:     GET /move-endpoints/move-endpoint, /move-endpoints/move-endpoints,
+    //                              /move-endpoints/move-fraction
+    //   groups.pin:                GET /pin, POST /pin, POST /pin/remove
+    //   always:                    GET /stats, GET /rtcstats
+    return router;
+}
+
+}  // namespace jicofo::rest

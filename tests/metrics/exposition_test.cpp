@@ -1,0 +1,128 @@
+// Exposition formats and Accept negotiation.
+#include "jicofo/metrics/exposition.hpp"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace jicofo::metrics {
+namespace {
+
+struct NegotiationCase {
+    const char* accept;
+    std::optional<MetricsFormat> expected;
+};
+
+class NegotiationTest : public ::testing::TestWithParam<NegotiationCase> {};
+
+TEST_P(NegotiationTest, PicksFormat) {
+    EXPECT_EQ(negotiate_metrics_format(GetParam().accept), GetParam().expected) << GetParam().accept;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    AcceptHeaders, NegotiationTest,
+    ::testing::Values(NegotiationCase{"", MetricsFormat::prometheus_text},
+                      NegotiationCase{"*/*", MetricsFormat::prometheus_text},
+                      NegotiationCase{"text/plain", MetricsFormat::prometheus_text},
+                      NegotiationCase{"text/plain; version=0.0.4", MetricsFormat::prometheus_text},
+                      NegotiationCase{"text/*", MetricsFormat::prometheus_text},
+                      NegotiationCase{"application/json", MetricsFormat::json},
+                      NegotiationCase{"Application/JSON", MetricsFormat::json},
+                      NegotiationCase{"application/openmetrics-text", MetricsFormat::openmetrics},
+                      // What Prometheus 2.x sends when scraping.
+                      NegotiationCase{
+                          "application/openmetrics-text;version=1.0.0,application/openmetrics-text;version=0.0.1;"
+                          "q=0.75,text/plain;version=0.0.4;q=0.5,*/*;q=0.1",
+                          MetricsFormat::openmetrics},
+                      NegotiationCase{"text/plain;q=0.5, application/json", MetricsFormat::json},
+                      NegotiationCase{"application/json;q=0.2, text/plain;q=0.9", MetricsFormat::prometheus_text},
+                      NegotiationCase{"application/json, application/openmetrics-text", MetricsFormat::json},
+                      NegotiationCase{"application/openmetrics-text, application/json", MetricsFormat::openmetrics},
+                      NegotiationCase{"application/json;q=0, text/plain", MetricsFormat::prometheus_text},
+                      NegotiationCase{"image/png, application/xml;q=0.9, */*;q=0.1", MetricsFormat::prometheus_text},
+                      NegotiationCase{"image/png", std::nullopt}, NegotiationCase{"application/json;q=0", std::nullopt},
+                      NegotiationCase{"application/json;q=abc", std::nullopt}));
+
+TEST(ContentTypeTest, PerFormat) {
+    EXPECT_EQ(content_type_of(MetricsFormat::prometheus_text), "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_EQ(content_type_of(MetricsFormat::openmetrics),
+              "application/openmetrics-text; version=1.0.0; charset=utf-8");
+    EXPECT_EQ(content_type_of(MetricsFormat::json), "application/json");
+}
+
+class ExpositionTest : public ::testing::Test {
+protected:
+    ExpositionTest() : registry_("1.0-7-gdeadbee") {
+        registry_.counter("conferences_created", "Conferences created").Increment(3);
+        registry_.counter("bridge_endpoints_moved", "Moved", {{"jvb", "jvb1"}}).Increment();
+        registry_.gauge("conferences", "Current conferences").Set(4);
+        registry_.gauge("load", "A double", {}, ValueKind::real).Set(0.5);
+        auto& histogram = registry_.histogram("conference_request_seconds", "Latency", {0.1, 1});
+        histogram.Observe(0.05);
+        histogram.Observe(0.5);
+        registry_.set_healthy(true);
+    }
+    MetricsRegistry registry_;
+};
+
+TEST_F(ExpositionTest, PrometheusTextHasJicofoNames) {
+    const auto rendered = render(registry_, MetricsFormat::prometheus_text);
+    EXPECT_EQ(rendered.content_type, kPrometheusTextContentType);
+    const auto& text = rendered.body;
+    EXPECT_NE(text.find("# TYPE jitsi_jicofo_conferences_created_total counter\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\njitsi_jicofo_conferences_created_total 3\n"), std::string::npos);
+    EXPECT_NE(text.find("jitsi_jicofo_bridge_endpoints_moved_total{jvb=\"jvb1\"} 1"), std::string::npos);
+    EXPECT_NE(text.find("\njitsi_jicofo_threads "), std::string::npos);
+    EXPECT_NE(text.find("jitsi_jicofo_version_info{version=\"1.0-7-gdeadbee\"} 1"), std::string::npos);
+    EXPECT_NE(text.find("\njitsi_jicofo_healthy 1\n"), std::string::npos);
+    EXPECT_NE(text.find("process_cpu_seconds_total"), std::string::npos);
+}
+
+TEST_F(ExpositionTest, OpenMetricsUsesFamilyNamesAndEndsWithEof) {
+    const auto text = render(registry_, MetricsFormat::openmetrics).body;
+    EXPECT_NE(text.find("# TYPE jitsi_jicofo_conferences_created counter\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\njitsi_jicofo_conferences_created_total 3\n"), std::string::npos);
+    EXPECT_NE(text.find("# TYPE jitsi_jicofo_version info\n"), std::string::npos);
+    EXPECT_NE(text.find("\njitsi_jicofo_version_info{version=\"1.0-7-gdeadbee\"} 1\n"), std::string::npos);
+    EXPECT_NE(text.find("jitsi_jicofo_conference_request_seconds_bucket{le=\"0.1\"} 1\n"), std::string::npos);
+    EXPECT_NE(text.find("jitsi_jicofo_conference_request_seconds_bucket{le=\"1.0\"} 2\n"), std::string::npos);
+    EXPECT_NE(text.find("jitsi_jicofo_conference_request_seconds_bucket{le=\"+Inf\"} 2\n"), std::string::npos);
+    EXPECT_NE(text.find("jitsi_jicofo_conference_request_seconds_count 2\n"), std::string::npos);
+    ASSERT_GE(text.size(), 6u);
+    EXPECT_EQ(text.substr(text.size() - 6), "# EOF\n");
+}
+
+TEST_F(ExpositionTest, JsonIsAFlatObjectLikeJicoco) {
+    const auto rendered = render(registry_, MetricsFormat::json);
+    EXPECT_EQ(rendered.content_type, "application/json");
+    const auto json = nlohmann::json::parse(rendered.body);
+    ASSERT_TRUE(json.is_object());
+    EXPECT_EQ(json.at("conferences_created_total"), 3);
+    EXPECT_TRUE(json.at("conferences_created_total").is_number_integer());
+    EXPECT_EQ(json.at("conferences"), 4);
+    EXPECT_EQ(json.at("load"), 0.5);
+    EXPECT_EQ(json.at("healthy"), true);
+    EXPECT_EQ(json.at("version"), "1.0-7-gdeadbee");
+    EXPECT_TRUE(json.at("threads").is_number_integer());
+    EXPECT_TRUE(json.contains("uptime_seconds"));
+    EXPECT_TRUE(json.contains("process_open_fds"));
+    // Labelled metrics have no single value and are left out, as in jicoco.
+    EXPECT_FALSE(json.contains("bridge_endpoints_moved_total"));
+    const auto& histogram = json.at("conference_request_seconds");
+    EXPECT_EQ(histogram.at("bucket_le_0.1"), 1);
+    EXPECT_EQ(histogram.at("bucket_le_1.0"), 2);
+    EXPECT_EQ(histogram.at("bucket_le_+Inf"), 2);
+    EXPECT_EQ(histogram.at("count"), 2);
+    EXPECT_DOUBLE_EQ(histogram.at("sum").get<double>(), 0.55);
+}
+
+TEST(OpenMetricsTest, EscapesLabelValuesAndHelp) {
+    MetricsRegistry registry("v");
+    registry.gauge("odd", "Help with \\ and\nnewline", {{"name", "a\"b\\c\nd"}}).Set(1);
+    const auto text = render(registry, MetricsFormat::openmetrics).body;
+    EXPECT_NE(text.find("# HELP jitsi_jicofo_odd Help with \\\\ and\\nnewline\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("jitsi_jicofo_odd{name=\"a\\\"b\\\\c\\nd\"} 1\n"), std::string::npos) << text;
+}
+
+}  // namespace
+}  // namespace jicofo::metrics

@@ -1,0 +1,184 @@
+// REST handlers as pure functions, and build_router's group gating.
+#include "jicofo/rest/routes.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <future>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "jicofo/health/health_checker.hpp"
+#include "jicofo/metrics/metrics_registry.hpp"
+
+namespace jicofo::rest {
+namespace {
+
+using namespace std::chrono_literals;
+
+HttpRequest get(std::string_view target, std::optional<std::string> accept = std::nullopt) {
+    HttpRequest r;
+    r.method = "GET";
+    EXPECT_TRUE(r.set_target(target));
+    if (accept) {
+        r.headers.add("Accept", *accept);
+    }
+    return r;
+}
+
+// Waits (bounded) for an answer that may come from another thread.
+std::optional<HttpResponse> call(const Router& router, const HttpRequest& r) {
+    auto promise = std::make_shared<std::promise<HttpResponse>>();
+    auto future = promise->get_future();
+    router.dispatch(r, [promise](HttpResponse response) { promise->set_value(std::move(response)); });
+    if (future.wait_for(5s) != std::future_status::ready) {
+        return std::nullopt;
+    }
+    return future.get();
+}
+
+TEST(VersionHandlerTest, ExactJicofoShape) {
+    auto response = version_response("1.0-1234-g1a2b3c4");
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.content_type, "application/json");
+    EXPECT_EQ(response.body, R"({"name":"JiCoFo","version":"1.0-1234-g1a2b3c4","os":"Linux"})");
+}
+
+TEST(MetricsHandlerTest, DefaultIsPrometheusText) {
+    metrics::MetricsRegistry registry("v1");
+    registry.counter("conferences_created", "Conferences created").Increment();
+    auto response = metrics_response(registry, std::nullopt);
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.content_type, "text/plain; version=0.0.4; charset=utf-8");
+    EXPECT_NE(response.body.find("\njitsi_jicofo_threads "), std::string::npos);
+    EXPECT_NE(response.body.find("\njitsi_jicofo_conferences_created_total 1\n"), std::string::npos);
+}
+
+TEST(MetricsHandlerTest, JsonWhenAsked) {
+    metrics::MetricsRegistry registry("v1");
+    registry.counter("conferences_created", "Conferences created").Increment(2);
+    auto response = metrics_response(registry, "application/json");
+    EXPECT_EQ(response.content_type, "application/json");
+    auto json = nlohmann::json::parse(response.body);
+    EXPECT_EQ(json.at("conferences_created_total"), 2);
+    EXPECT_TRUE(json.contains("threads"));
+    EXPECT_EQ(json.at("version"), "v1");
+}
+
+TEST(MetricsHandlerTest, OpenMetricsWhenAsked) {
+    metrics::MetricsRegistry registry("v1");
+    auto response = metrics_response(registry, "application/openmetrics-text; version=1.0.0");
+    EXPECT_EQ(response.content_type, "application/openmetrics-text; version=1.0.0; charset=utf-8");
+    EXPECT_NE(response.body.find("# EOF\n"), std::string::npos);
+}
+
+TEST(MetricsHandlerTest, NothingAcceptableIs406) {
+    metrics::MetricsRegistry registry("v1");
+    auto response = metrics_response(registry, "image/png");
+    EXPECT_EQ(response.status, 406);
+    EXPECT_EQ(response.content_type, "text/plain; charset=utf-8");
+}
+
+TEST(HealthHandlerTest, MapsSnapshotsToStatusAndBody) {
+    health::HealthSnapshot snapshot;
+    snapshot.result = health::HealthResult::ok();
+    auto ok = health_response(snapshot);
+    EXPECT_EQ(ok.status, 200);
+    EXPECT_EQ(ok.body, "OK");
+    EXPECT_EQ(ok.content_type, "text/plain; charset=utf-8");
+
+    snapshot.result = health::HealthResult::soft_failure("Test conference failed to start due to timeout.");
+    auto soft = health_response(snapshot);
+    EXPECT_EQ(soft.status, 503);
+    EXPECT_EQ(soft.body, "Test conference failed to start due to timeout.");
+
+    snapshot.result = health::HealthResult::hard_failure_of("No operational bridges available");
+    auto hard = health_response(snapshot);
+    EXPECT_EQ(hard.status, 500);
+    EXPECT_EQ(hard.body, "No operational bridges available");
+
+    snapshot.result = health::HealthResult::hard_failure_of("");
+    snapshot.result.response_code = 502;
+    auto coded = health_response(snapshot);
+    EXPECT_EQ(coded.status, 502);
+    EXPECT_EQ(coded.body, "Unknown error.");
+}
+
+TEST(BuildRouterTest, DisabledGroupsAnswer404) {
+    metrics::MetricsRegistry registry("v1");
+    RestSettings settings;
+    settings.groups.prometheus = false;
+    settings.groups.health = false;
+    ServiceContext context{"v1", registry, nullptr};
+    const Router router = build_router(settings, context);
+    EXPECT_EQ(call(router, get("/about/version"))->status, 200);
+    EXPECT_EQ(call(router, get("/metrics"))->status, 404);
+    EXPECT_EQ(call(router, get("/about/health"))->status, 404);
+}
+
+TEST(BuildRouterTest, LaterGroupsAreNotRegisteredYet) {
+    metrics::MetricsRegistry registry("v1");
+    RestSettings settings;
+    ServiceContext context{"v1", registry, nullptr};
+    const Router router = build_router(settings, context);
+    for (const char* target : {"/debug", "/pin", "/stats", "/move-endpoints/move-endpoint", "/conference-request/v1"}) {
+        EXPECT_EQ(call(router, get(target))->status, 404) << target;
+    }
+}
+
+TEST(BuildRouterTest, EnabledRoutesAnswer) {
+    metrics::MetricsRegistry registry("1.0-5");
+    RestSettings settings;
+    ServiceContext context{"1.0-5", registry, nullptr};
+    const Router router = build_router(settings, context);
+    auto version = call(router, get("/about/version"));
+    ASSERT_TRUE(version);
+    EXPECT_EQ(version->body, R"({"name":"JiCoFo","version":"1.0-5","os":"Linux"})");
+    auto json = call(router, get("/metrics", "application/json"));
+    ASSERT_TRUE(json);
+    EXPECT_EQ(json->status, 200);
+    EXPECT_TRUE(nlohmann::json::parse(json->body).contains("threads"));
+    auto method = call(router, HttpRequest{"POST", "/metrics", "/metrics", {}, {}, {}, true});
+    ASSERT_TRUE(method);
+    EXPECT_EQ(method->status, 405);
+}
+
+TEST(BuildRouterTest, HealthRouteAnswersFromTheCheckerStrand) {
+    boost::asio::io_context io;
+    auto guard = boost::asio::make_work_guard(io);
+    std::thread runner([&io] { io.run(); });
+    {
+        metrics::MetricsRegistry registry("v1");
+        health::HealthSettings health_settings;
+        health_settings.interval = 1h;
+        health::HealthChecker checker(io, health_settings);
+        RestSettings settings;
+        settings.groups.health = true;
+        ServiceContext context{"v1", registry, &checker};
+        const Router router = build_router(settings, context);
+
+        auto starting = call(router, get("/about/health"));
+        ASSERT_TRUE(starting);
+        EXPECT_EQ(starting->status, 503);
+        EXPECT_EQ(starting->body, "starting");
+
+        checker.set_ready();
+        checker.start();
+        std::optional<HttpResponse> answer;
+        for (int i = 0; i < 500 && (!answer || answer->status != 200); ++i) {
+            answer = call(router, get("/about/health"));
+            std::this_thread::sleep_for(2ms);
+        }
+        ASSERT_TRUE(answer);
+        EXPECT_EQ(answer->status, 200);
+        EXPECT_EQ(answer->body, "OK");
+    }
+    guard.reset();
+    io.stop();
+    runner.join();
+}
+
+}  // namespace
+}  // namespace jicofo::rest
