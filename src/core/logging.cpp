@@ -10,7 +10,8 @@ std::shared_ptr<spdlog::logger> module_logger(const std::string& name) {
         return existing;
     }
     auto default_logger = spdlog::default_logger();
-    auto logger = std::make_shared<spdlog::logger>(name, default_logger->sinks().begin(), default_logger->sinks().end());
+    auto logger =
+        std::make_shared<spdlog::logger>(name, default_logger->sinks().begin(), default_logger->sinks().end());
     logger->set_level(default_logger->level());
     logger->flush_on(spdlog::level::warn);
     try {
