@@ -206,6 +206,41 @@ class BinaryTest(unittest.TestCase):
         wait_until_serving(self.port, self.jicofo)
 
 
+class SystemdTest(unittest.TestCase):
+    """jicofo speaks sd_notify(3) to the socket systemd names, as a Type=notify service with a watchdog."""
+
+    def test_ready_watchdog_and_stopping_are_notified(self):
+        holder = tempfile.TemporaryDirectory(prefix="jicofo-notify-")
+        self.addCleanup(holder.cleanup)
+        socket_path = os.path.join(holder.name, "notify.sock")
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.addCleanup(listener.close)
+        listener.bind(socket_path)
+        listener.settimeout(10)
+        port = free_port()
+        jicofo = Jicofo(config(port), extra_env={"NOTIFY_SOCKET": socket_path, "WATCHDOG_USEC": "400000"})
+        self.addCleanup(jicofo.stop)
+
+        def receive_until(word):
+            seen = []
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                message = listener.recv(4096).decode()
+                seen.append(message)
+                if word in message.split("\n"):
+                    return message
+            self.fail(f"no {word} among {seen}")
+
+        ready = receive_until("READY=1")
+        self.assertIn(f"MAINPID={jicofo.process.pid}", ready)
+        wait_until_serving(port, jicofo)
+        receive_until("WATCHDOG=1")
+        receive_until("WATCHDOG=1")  # pinged repeatedly, at half the watchdog interval
+        jicofo.process.send_signal(signal.SIGTERM)
+        receive_until("STOPPING=1")
+        self.assertEqual(jicofo.process.wait(timeout=15), 0)
+
+
 class CommandLineTest(unittest.TestCase):
     def run_jicofo(self, args, config_text=None):
         with tempfile.TemporaryDirectory(prefix="jicofo-cli-") as directory:
