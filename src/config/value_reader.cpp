@@ -12,6 +12,13 @@
 namespace jicofo::config::detail {
 namespace {
 
+// Shortest form of a bound for messages: "1" rather than std::to_string's "1.000000".
+std::string format_real(double value) {
+    char buffer[32];
+    auto [end, error] = std::to_chars(buffer, buffer + sizeof buffer, value);
+    return error == std::errc() ? std::string(buffer, end) : std::to_string(value);
+}
+
 using hocon::Kind;
 using hocon::Value;
 
@@ -273,8 +280,8 @@ double Reader::real(const std::string& path, double min, double max, bool min_ex
     }
     if ((min_exclusive ? *result <= min : *result < min) || *result > max) {
         fail(value, path,
-             "value " + value->text() + " is out of range " + (min_exclusive ? "(" : "[") + std::to_string(min) + ", " +
-                 std::to_string(max) + "]");
+             "value " + value->text() + " is out of range " + (min_exclusive ? "(" : "[") + format_real(min) + ", " +
+                 format_real(max) + "]");
         return 0;
     }
     return *result;
