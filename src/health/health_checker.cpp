@@ -122,10 +122,12 @@ private:
         HealthCheck check;
         milliseconds deadline;
     };
+    // No default member initializers: clang rejects optional<Run>::emplace() for a nested class that has them
+    // (it needs them before the enclosing class is complete); emplace() value-initialises the scalars anyway.
     struct Run {
-        std::uint64_t id = 0;
+        std::uint64_t id;
         TimePoint started;
-        std::size_t pending = 0;
+        std::size_t pending;
         std::vector<std::optional<HealthResult>> results;
         std::vector<std::unique_ptr<net::steady_timer>> deadlines;
     };

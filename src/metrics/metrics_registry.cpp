@@ -154,8 +154,8 @@ void MetricsRegistry::register_process_metrics() {
         double reported = 0;
     };
     auto cpu_state = std::make_shared<CpuState>();
-    hooks_.push_back([threads = &threads, resident = &resident, virt = &virt, fds = &fds, cpu = &cpu, uptime = &uptime,
-                      start_time, cpu_state] {
+    hooks_.emplace_back([threads = &threads, resident = &resident, virt = &virt, fds = &fds, cpu = &cpu,
+                         uptime = &uptime, start_time, cpu_state] {
         const ProcessStats stats = read_process_stats();
         if (stats.threads) {
             threads->Set(static_cast<double>(*stats.threads));

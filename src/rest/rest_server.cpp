@@ -28,15 +28,15 @@ using Strand = net::strand<net::io_context::executor_type>;
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
+constexpr std::size_t kHeaderLimit = std::size_t{16} * 1024;
 constexpr std::size_t kReadChunk = 4096;
 // The read buffer holds headers and at most one read ahead; the body goes to the parser, not here.
-constexpr std::size_t kBufferLimit = kHeaderLimit + 64 * 1024;
+constexpr std::size_t kBufferLimit = kHeaderLimit + std::size_t{64} * 1024;
 // Connections over the cap get a 503; past this many of those at once, new ones are closed without an answer.
 constexpr std::size_t kMaxRejecting = 64;
 // After an error response, unread request bytes are drained briefly so closing does not reset the connection
 // before the client has read the answer.
-constexpr std::size_t kMaxDrainBytes = 256 * 1024;
+constexpr std::size_t kMaxDrainBytes = std::size_t{256} * 1024;
 constexpr std::chrono::seconds kDrainTimeout{1};
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
 

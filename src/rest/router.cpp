@@ -115,7 +115,7 @@ bool Router::match(const Route& route, const std::vector<std::string_view>& path
     return true;
 }
 
-void Router::dispatch(const HttpRequest& request, Responder responder) const {
+void Router::dispatch(const HttpRequest& request, const Responder& responder) const {
     const auto path = split_path(request.path);
     std::set<std::string> allowed;
     const Route* get_route = nullptr;
@@ -174,8 +174,7 @@ void Router::dispatch(const HttpRequest& request, Responder responder) const {
 
 Handler Router::into_handler() && {
     auto router = std::make_shared<const Router>(std::move(*this));
-    return
-        [router](const HttpRequest& request, Responder responder) { router->dispatch(request, std::move(responder)); };
+    return [router](const HttpRequest& request, Responder responder) { router->dispatch(request, responder); };
 }
 
 }  // namespace jicofo::rest

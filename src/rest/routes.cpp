@@ -44,26 +44,27 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
     Router router;
     const RestGroups& groups = settings.groups;
 
-    router.get("/about/version", [version = context.version](const HttpRequest&, const PathParams&, Responder respond) {
-        respond(version_response(version));
-    });
+    router.get("/about/version",
+               [version = context.version](const HttpRequest&, const PathParams&, const Responder& respond) {
+                   respond(version_response(version));
+               });
 
     // The route exists only with jicofo.health.enabled, as in Jicofo (404 otherwise). The snapshot is taken on the
     // checker's strand and the answer comes from there.
     if (groups.health && context.health != nullptr) {
         router.get("/about/health",
                    [checker = context.health](const HttpRequest&, const PathParams&, Responder respond) {
-                       checker->async_snapshot([respond = std::move(respond)](health::HealthSnapshot snapshot) {
+                       checker->async_snapshot([respond = std::move(respond)](const health::HealthSnapshot& snapshot) {
                            respond(health_response(snapshot));
                        });
                    });
     }
 
     if (groups.prometheus) {
-        router.get("/metrics",
-                   [registry = &context.metrics](const HttpRequest& request, const PathParams&, Responder respond) {
-                       respond(metrics_response(*registry, request.headers.get("Accept")));
-                   });
+        router.get("/metrics", [registry = &context.metrics](const HttpRequest& request, const PathParams&,
+                                                             const Responder& respond) {
+            respond(metrics_response(*registry, request.headers.get("Accept")));
+        });
     }
 
     // Registration points for the groups still to come; each registers only when its group is enabled, so a

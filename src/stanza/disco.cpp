@@ -187,7 +187,7 @@ std::string EntityCaps::compute_ver(const DiscoInfo& info) {
     if (EVP_Digest(s.data(), s.size(), digest.data(), &digest_length, EVP_sha1(), nullptr) != 1) {
         return {};
     }
-    std::string encoded(4 * ((digest_length + 2) / 3), '\0');
+    std::string encoded(std::size_t{4} * ((digest_length + 2) / 3), '\0');
     const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), digest.data(),
                                         static_cast<int>(digest_length));
     encoded.resize(written > 0 ? static_cast<std::size_t>(written) : 0);

@@ -30,7 +30,7 @@ struct RestSettings {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8888;  // 0 picks an ephemeral port (tests)
     std::size_t max_connections = 512;
-    std::size_t max_body_bytes = 1024 * 1024;
+    std::size_t max_body_bytes = std::size_t{1024} * 1024;
     std::chrono::milliseconds read_timeout{std::chrono::seconds(10)};  // one request's header and body, one write
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};  // between requests on a kept-alive connection
 };

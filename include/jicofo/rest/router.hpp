@@ -38,7 +38,7 @@ public:
 
     // Runs the matching handler, or answers 404 / 405 itself. HEAD is served by the GET route (the server drops
     // the body). A handler that throws is answered 500 with the exception's message.
-    void dispatch(const HttpRequest& request, Responder responder) const;
+    void dispatch(const HttpRequest& request, const Responder& responder) const;
 
     // The router as a server Handler (shared, immutable from here on).
     Handler into_handler() &&;

@@ -19,8 +19,8 @@ namespace jicofo::stanza {
 // Inbound documents beyond these are rejected before any typed parsing.
 inline constexpr std::size_t kMaxXmlDepth = 32;
 inline constexpr std::size_t kMaxXmlElements = 10'000;
-inline constexpr std::size_t kMaxAttributeBytes = 64 * 1024;
-inline constexpr std::size_t kMaxDocumentBytes = 8 * 1024 * 1024;
+inline constexpr std::size_t kMaxAttributeBytes = std::size_t{64} * 1024;
+inline constexpr std::size_t kMaxDocumentBytes = std::size_t{8} * 1024 * 1024;
 
 // Parses one element (a stanza or an extension) with libstrophe's expat-based parser. Namespace declarations become
 // resolved namespaces; whitespace-only text between child elements is dropped. A root without xmlns has an empty

@@ -1,0 +1,551 @@
+// The libstrophe thread: connect, reconnect with backoff, keepalive pings, the outbound command queue and the
+// wake-up of select(), state changes. Inbound dispatch is in connection_dispatch.cpp.
+#include "connection_core.hpp"
+
+#include "jicofo/metrics/metrics_registry.hpp"
+#include "jicofo/stanza/namespaces.hpp"
+#include "jicofo/stanza/xml_codec.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <strophe.h>
+#include <sys/select.h>
+#include <sys/socket.h>
+#include <boost/asio/post.hpp>
+
+#include <csignal>
+#include <random>
+
+namespace jicofo::xmpp {
+
+namespace {
+
+// The connection whose thread this is: libstrophe's certificate callback has no user data.
+thread_local ConnectionCore* t_current = nullptr;
+
+void on_wake_signal(int) {}  // Only interrupts select(); the loop then drains the queue.
+
+void install_wake_handler(int signal_number) {
+    static std::once_flag installed;
+    std::call_once(installed, [signal_number] {
+        struct sigaction action {};
+        action.sa_handler = on_wake_signal;
+        sigemptyset(&action.sa_mask);
+        action.sa_flags = 0;  // no SA_RESTART: select() must return EINTR
+        sigaction(signal_number, &action, nullptr);
+    });
+}
+
+void strophe_log(void* userdata, xmpp_log_level_t level, const char* area, const char* message) {
+    try {
+        static_cast<ConnectionCore*>(userdata)->on_log(static_cast<int>(level), area ? area : "",
+                                                       message ? message : "");
+    } catch (...) {  // nothing escapes into libstrophe
+    }
+}
+
+void strophe_connection_event(xmpp_conn_t*, xmpp_conn_event_t event, int error, xmpp_stream_error_t* stream_error,
+                              void* userdata) {
+    try {
+        const char* condition = nullptr;
+        std::string name;
+        if (stream_error != nullptr && stream_error->stanza != nullptr) {
+            // The condition is the child in the streams namespace; libstrophe's enum has no "unknown" spelling.
+            for (auto* child = xmpp_stanza_get_children(stream_error->stanza); child != nullptr;
+                 child = xmpp_stanza_get_next(child)) {
+                const char* child_name = xmpp_stanza_get_name(child);
+                if (xmpp_stanza_is_tag(child) != 0 && child_name != nullptr && std::string_view(child_name) != "text") {
+                    name = child_name;
+                    break;
+                }
+            }
+            condition = name.empty() ? "undefined-condition" : name.c_str();
+        }
+        static_cast<ConnectionCore*>(userdata)->on_connection_event(static_cast<int>(event), error, condition);
+    } catch (...) {
+    }
+}
+
+int strophe_stanza(xmpp_conn_t*, xmpp_stanza_t* stanza, void* userdata) {
+    try {
+        static_cast<ConnectionCore*>(userdata)->on_stanza(stanza);
+    } catch (...) {
+    }
+    return 1;  // keep the handler
+}
+
+int strophe_certfail(const xmpp_tlscert_t*, const char* const error) {
+    if (t_current != nullptr) {
+        t_current->on_certificate_rejected(error ? error : "certificate rejected");
+    }
+    return 0;  // terminate the attempt: verification is on
+}
+
+int strophe_sockopt(xmpp_conn_t* conn, void* sock) {
+    const int fd = *static_cast<int*>(sock);
+    if (t_current != nullptr && !t_current->accept_socket(fd)) {
+        return -1;
+    }
+    // Small request/response stanzas must not wait for Nagle's algorithm to meet a delayed ACK (~40 ms each).
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    return xmpp_sockopt_cb_keepalive(conn, sock);
+}
+
+std::string random_prefix() {
+    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
+    std::mt19937 engine(std::random_device{}());
+    std::uniform_int_distribution<int> pick(0, sizeof(kAlphabet) - 2);
+    std::string prefix;
+    for (int i = 0; i < 6; ++i) {
+        prefix += kAlphabet[pick(engine)];
+    }
+    return prefix;
+}
+
+}  // namespace
+
+ConnectionCore::ConnectionCore(XmppConnectionSettings settings, metrics::MetricsRegistry* metrics)
+    : settings_(std::move(settings)),
+      metrics_(metrics),
+      log_(core::module_logger("xmpp")),
+      packets_(settings_.log_packets ? core::module_logger("xmpp-packets") : nullptr),
+      id_prefix_(random_prefix()),
+      backoff_(settings_.backoff_base, settings_.backoff_cap, settings_.auth_failure_backoff) {
+    wake_signal_ = settings_.wake_signal < 0 ? SIGRTMIN + 6 : settings_.wake_signal;
+    if (metrics_ != nullptr) {
+        disconnects_ = &metrics_->counter("xmpp_disconnects", "Number of times an XMPP connection was lost.");
+        state_gauge_ = &metrics_->gauge("xmpp_connection_state",
+                                        "XMPP connection state: 0 disconnected, 1 connecting, 2 connected.",
+                                        {{"connection", settings_.name}});
+    }
+    pending_.set_round_trip_observer(
+        [this](const std::string& ns, Clock::duration round_trip) { observe_round_trip(ns, round_trip); });
+    caps_ver_ = stanza::EntityCaps::compute_ver(disco_info());
+    status_.since = std::chrono::system_clock::now();
+}
+
+ConnectionCore::~ConnectionCore() {
+    stop();
+}
+
+void ConnectionCore::start() {
+    std::lock_guard lock(mutex_);
+    if (thread_.joinable() || !accepting_) {
+        return;
+    }
+    if (wake_signal_ > 0) {
+        install_wake_handler(wake_signal_);
+    }
+    thread_running_ = true;
+    thread_ = std::thread([this] { run(); });
+    thread_handle_ = thread_.native_handle();
+}
+
+void ConnectionCore::stop() {
+    {
+        std::lock_guard lock(mutex_);
+        if (!thread_.joinable()) {
+            accepting_ = false;
+            return;
+        }
+    }
+    stop_requested_ = true;
+    wake();
+    if (thread_.get_id() != std::this_thread::get_id()) {
+        thread_.join();
+    }
+}
+
+bool ConnectionCore::post(Command command) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!accepting_) {
+            return false;
+        }
+        commands_.push_back(std::move(command));
+    }
+    wake();
+    return true;
+}
+
+void ConnectionCore::wake() {
+    // Only a thread blocked in run_once needs the signal; the flag keeps signals away from everything else it does.
+    if (wake_signal_ <= 0 || !in_select_.load(std::memory_order_acquire)) {
+        return;
+    }
+    std::lock_guard lock(mutex_);
+    if (thread_running_) {
+        pthread_kill(thread_handle_, wake_signal_);
+    }
+}
+
+void ConnectionCore::run() {
+    t_current = this;
+    if (wake_signal_ > 0) {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, wake_signal_);
+        pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+    }
+    xmpp_log_t strophe_logger{strophe_log, this};
+    ctx_ = xmpp_ctx_new(nullptr, &strophe_logger);
+    conn_ = ctx_ != nullptr ? xmpp_conn_new(ctx_) : nullptr;
+    if (conn_ == nullptr) {
+        log_->critical("connection={} cannot create a libstrophe connection", settings_.name);
+    } else {
+        long flags = 0;
+        if (!settings_.use_tls) {
+            flags |= XMPP_CONN_FLAG_DISABLE_TLS;
+        } else if (settings_.disable_certificate_verification) {
+            flags |= XMPP_CONN_FLAG_TRUST_TLS;
+        }
+        xmpp_conn_set_flags(conn_, flags);
+        if (settings_.password) {
+            const std::string jid = settings_.username + "@" + settings_.domain + "/" + settings_.resource;
+            xmpp_conn_set_jid(conn_, jid.c_str());
+            xmpp_conn_set_pass(conn_, settings_.password->c_str());
+        } else {
+            xmpp_conn_set_jid(conn_, settings_.domain.c_str());  // no localpart → SASL ANONYMOUS
+        }
+        if (settings_.ca_file) {
+            xmpp_conn_set_cafile(conn_, settings_.ca_file->c_str());
+        }
+        xmpp_conn_set_certfail_handler(conn_, strophe_certfail);
+        xmpp_conn_set_sockopt_callback(conn_, strophe_sockopt);
+        // User handlers survive reconnects (libstrophe only drops its own system handlers).
+        xmpp_handler_add(conn_, strophe_stanza, nullptr, nullptr, nullptr, this);
+        reconnect_at_ = Clock::now();
+    }
+
+    while (true) {
+        run_commands();
+        const auto now = Clock::now();
+        if (stop_requested_ && !stop_deadline_) {
+            stop_deadline_ = now + settings_.stop_deadline;
+            reconnect_at_.reset();
+            if (conn_ != nullptr && (connected_ || attempt_in_progress_)) {
+                if (connected_) {
+                    stanza::Presence unavailable;
+                    unavailable.type = "unavailable";
+                    send_now(unavailable.to_xml());
+                }
+                xmpp_disconnect(conn_);
+            }
+        }
+        if (stop_deadline_ && (conn_ == nullptr || xmpp_conn_is_disconnected(conn_) != 0 || now >= *stop_deadline_)) {
+            break;
+        }
+        if (conn_ == nullptr) {
+            std::this_thread::sleep_for(settings_.idle_poll);
+            continue;
+        }
+        run_timers(now);
+
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(settings_.idle_poll);
+        auto bound = [&](std::optional<Clock::time_point> at) {
+            if (at) {
+                wait = std::min(
+                    wait, std::chrono::ceil<std::chrono::milliseconds>(std::max(*at - now, Clock::duration::zero())));
+            }
+        };
+        bound(reconnect_at_);
+        bound(pending_.next_deadline());
+        if (connected_ && !link_dead_ && !ping_id_) {
+            bound(next_ping_at_);
+        }
+        in_select_.store(true, std::memory_order_release);
+        {
+            std::lock_guard lock(mutex_);
+            if (!commands_.empty()) {
+                wait = std::chrono::milliseconds(0);  // still run once: queued writes go out at its start
+            }
+        }
+        xmpp_run_once(ctx_, static_cast<unsigned long>(wait.count()));
+        in_select_.store(false, std::memory_order_release);
+        pending_count_ = pending_.size();
+    }
+
+    {
+        std::lock_guard lock(mutex_);
+        accepting_ = false;
+    }
+    run_commands();  // registrations and requests that raced with stop()
+    pending_.fail_all(core::Errc::shutting_down);
+    pending_count_ = 0;
+    if (conn_ != nullptr) {
+        connected_ = false;
+        xmpp_conn_release(conn_);  // closes a socket still open after the deadline
+        conn_ = nullptr;
+    }
+    if (ctx_ != nullptr) {
+        xmpp_ctx_free(ctx_);
+        ctx_ = nullptr;
+    }
+    set_status(ConnectionState::disconnected, DisconnectReason{DisconnectKind::closed, "stopped"});
+    {
+        std::lock_guard lock(mutex_);
+        thread_running_ = false;
+    }
+    t_current = nullptr;
+}
+
+void ConnectionCore::run_commands() {
+    std::deque<Command> commands;
+    {
+        std::lock_guard lock(mutex_);
+        commands.swap(commands_);
+    }
+    for (auto& command : commands) {
+        try {
+            command();
+        } catch (const std::exception& e) {
+            log_->error("connection={} command failed: {}", settings_.name, e.what());
+        } catch (...) {
+            log_->error("connection={} command failed", settings_.name);
+        }
+    }
+}
+
+void ConnectionCore::run_timers(Clock::time_point now) {
+    pending_.expire(now);
+    if (reconnect_at_ && now >= *reconnect_at_ && !stop_requested_) {
+        reconnect_at_.reset();
+        connect_now();
+    }
+    if (connected_ && !link_dead_ && !ping_id_ && now >= next_ping_at_) {
+        send_ping();
+    }
+}
+
+void ConnectionCore::connect_now() {
+    classifier_.reset();
+    set_status(ConnectionState::connecting);
+    log_->debug("connection={} connecting to {}:{}", settings_.name, settings_.host, settings_.port);
+    attempt_in_progress_ = true;
+    const int rc = xmpp_connect_client(conn_, settings_.host.c_str(), settings_.port, strophe_connection_event, this);
+    if (rc != XMPP_EOK) {
+        // Synchronous failures: the name did not resolve or no socket could be created.
+        classifier_.set_local_reason({DisconnectKind::connection_refused, "cannot connect to " + settings_.host});
+        on_connection_event(XMPP_CONN_FAIL, 0, nullptr);
+    }
+}
+
+void ConnectionCore::on_connection_event(int event, int error, const char* stream_condition) {
+    const auto now = Clock::now();
+    if (event == XMPP_CONN_CONNECT) {
+        attempt_in_progress_ = false;
+        connected_ = true;
+        link_dead_ = false;
+        const bool resumed = classifier_.resumed();
+        backoff_.reset();
+        reconnect_attempts_ = 0;
+        ++sessions_;
+        next_ping_at_ = now + settings_.ping_interval;
+        ping_id_.reset();
+        {
+            const char* bound = xmpp_conn_get_bound_jid(conn_);
+            auto jid = stanza::Jid::parse(bound ? bound : "");
+            std::lock_guard lock(status_mutex_);
+            status_.session = resumed ? SessionKind::resumed : SessionKind::fresh;
+            status_.bound_jid = bound ? bound : "";
+            own_jid_ = jid ? std::optional<stanza::Jid>(*jid) : std::nullopt;
+        }
+        log_->info("connection={} connected ({} session) as {}", settings_.name, resumed ? "resumed" : "fresh",
+                   status().bound_jid);
+        if (!resumed) {
+            // Prosody's client_proxy only routes to a focus it has seen available.
+            stanza::Presence presence;
+            presence.extensions.push_back(stanza::EntityCaps{"sha-1", settings_.caps_node, caps_ver_}.to_xml());
+            send_now(presence.to_xml());
+        }
+        set_status(ConnectionState::connected);
+        return;
+    }
+    if (event != XMPP_CONN_DISCONNECT && event != XMPP_CONN_FAIL) {
+        return;  // raw connect: not used
+    }
+    attempt_in_progress_ = false;
+    const bool was_connected = connected_;
+    connected_ = false;
+    link_dead_ = false;
+    socket_fd_ = -1;  // libstrophe has closed it
+    ping_id_.reset();
+    auto reason =
+        classifier_.classify(error, stream_condition ? std::optional<std::string>(stream_condition) : std::nullopt);
+    if (stop_requested_) {
+        reason = {DisconnectKind::closed, "stopped"};
+    }
+    const auto failed = pending_.fail_all(core::Errc::disconnected);
+    pending_count_ = 0;
+    if (was_connected && disconnects_ != nullptr) {
+        disconnects_->Increment();
+    }
+    // The status first: whoever sees the attempt counted also sees its reason.
+    set_status(ConnectionState::disconnected, reason);
+    if (!stop_requested_) {
+        const auto delay = backoff_.next(reason.kind);
+        reconnect_at_ = now + delay;
+        ++reconnect_attempts_;
+        log_->warn("connection={} {} reason={} failed_iqs={} reconnect_in={}ms", settings_.name,
+                   was_connected ? "disconnected" : "connect attempt failed", to_string(reason), failed, delay.count());
+    } else {
+        log_->info("connection={} closed", settings_.name);
+    }
+}
+
+void ConnectionCore::on_log(int level, const char* area, const char* message) {
+    classifier_.on_log(area, message);
+    const std::string_view text(message);
+    if (text.starts_with("SENT:") || text.starts_with("RECV:")) {
+        return;  // the xmpp-packets logger has these when wanted
+    }
+    switch (static_cast<xmpp_log_level_t>(level)) {
+        case XMPP_LEVEL_ERROR: log_->warn("connection={} libstrophe {}: {}", settings_.name, area, text); break;
+        case XMPP_LEVEL_WARN: log_->info("connection={} libstrophe {}: {}", settings_.name, area, text); break;
+        default: log_->trace("connection={} libstrophe {}: {}", settings_.name, area, text); break;
+    }
+}
+
+void ConnectionCore::on_certificate_rejected(const char* error) {
+    log_->warn("connection={} TLS certificate of {} rejected: {}", settings_.name, settings_.domain, error);
+    classifier_.on_certificate_rejected(error);
+}
+
+bool ConnectionCore::accept_socket(int fd) {
+    if (fd >= FD_SETSIZE) {
+        log_->error("connection={} socket {} is beyond select()'s limit of {}", settings_.name, fd, FD_SETSIZE);
+        return false;
+    }
+    socket_fd_ = fd;
+    return true;
+}
+
+void ConnectionCore::send_now(const stanza::XmlElement& element) {
+    if (!connected_ || conn_ == nullptr) {
+        log_->debug("connection={} not connected, dropping <{}/>", settings_.name, element.name());
+        return;
+    }
+    if (packets_) {
+        log_packet("OUT", stanza::to_xml_string(element));
+    }
+    xmpp_stanza_t* raw = stanza::to_strophe(ctx_, element);
+    if (raw == nullptr) {
+        log_->error("connection={} cannot build <{}/>", settings_.name, element.name());
+        return;
+    }
+    xmpp_send(conn_, raw);
+    xmpp_stanza_release(raw);
+    ++stanzas_out_;
+}
+
+void ConnectionCore::send_request(stanza::Iq request, Clock::duration timeout, IqCallback completion) {
+    if (!connected_) {
+        completion(
+            core::unexpected(IqError::from(stop_requested_ ? core::Errc::shutting_down : core::Errc::disconnected)));
+        return;
+    }
+    if (request.header.id.empty() || pending_.contains(request.header.id)) {
+        request.header.id = id_prefix_ + "-" + std::to_string(++id_counter_);
+    }
+    if (!pending_.add(request, Clock::now(), timeout, std::move(completion))) {
+        return;  // unreachable: the id is fresh
+    }
+    pending_count_ = pending_.size();
+    send_now(request.to_xml());
+}
+
+void ConnectionCore::send_ping() {
+    stanza::Iq ping;
+    ping.header.type = stanza::IqType::get;
+    ping.header.id = id_prefix_ + "-ping-" + std::to_string(++id_counter_);
+    auto target = stanza::Jid::parse(settings_.xmpp_domain.empty() ? settings_.domain : settings_.xmpp_domain);
+    if (target) {
+        ping.header.to = *target;
+    }
+    ping.payload = stanza::Ping{}.to_xml();
+    ping_id_ = ping.header.id;
+    send_request(std::move(ping), settings_.ping_timeout, [this, id = ping_id_](IqResult result) {
+        if (ping_id_ != id) {
+            return;
+        }
+        ping_id_.reset();
+        if (!result && result.error().code == make_error_code(core::Errc::timeout)) {
+            log_->warn("connection={} no ping reply within {}ms, the link is dead", settings_.name,
+                       settings_.ping_timeout.count());
+            classifier_.set_local_reason({DisconnectKind::ping_timeout, {}});
+            link_dead_ = true;
+            // xmpp_disconnect() would write </stream:stream> into the dead link and wait 2 s for an answer; shutting
+            // the socket down makes libstrophe see the close at once. The stream is not closed cleanly, so the
+            // server keeps the session for resumption.
+            if (socket_fd_ >= 0) {
+                ::shutdown(socket_fd_, SHUT_RDWR);
+            } else {
+                xmpp_disconnect(conn_);
+            }
+            return;
+        }
+        // Any reply, even an error, proves the link alive.
+        next_ping_at_ = Clock::now() + settings_.ping_interval;
+    });
+}
+
+void ConnectionCore::set_status(ConnectionState state, std::optional<DisconnectReason> reason) {
+    ConnectionStatus copy;
+    {
+        std::lock_guard lock(status_mutex_);
+        status_.state = state;
+        status_.since = std::chrono::system_clock::now();
+        if (reason) {
+            status_.last_reason = *reason;
+        }
+        if (state != ConnectionState::connected) {
+            status_.bound_jid.clear();
+        }
+        copy = status_;
+    }
+    if (state_gauge_ != nullptr) {
+        state_gauge_->Set(static_cast<double>(state == ConnectionState::connected    ? 2
+                                              : state == ConnectionState::connecting ? 1
+                                                                                     : 0));
+    }
+    for (const auto& listener : listeners_) {
+        notify(listener, copy);
+    }
+}
+
+void ConnectionCore::notify(const Listener& listener, const ConnectionStatus& status) const {
+    boost::asio::post(listener.executor, [fn = listener.listener, status, log = log_] {
+        try {
+            fn(status);
+        } catch (const std::exception& e) {
+            log->error("state listener threw: {}", e.what());
+        }
+    });
+}
+
+void ConnectionCore::observe_round_trip(const std::string& ns, Clock::duration round_trip) {
+    if (metrics_ == nullptr) {
+        return;
+    }
+    auto it = round_trips_.find(ns);
+    if (it == round_trips_.end()) {
+        static const prometheus::Histogram::BucketBoundaries kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                      0.25,  0.5,    1,     2.5,  5,     15};
+        auto& histogram = metrics_->histogram("xmpp_iq_round_trip_seconds", "Round trip of outgoing IQ requests.",
+                                              kBuckets, {{"namespace", ns}});
+        it = round_trips_.emplace(ns, &histogram).first;
+    }
+    it->second->Observe(std::chrono::duration<double>(round_trip).count());
+}
+
+void ConnectionCore::log_packet(const char* direction, std::string_view text) const {
+    static constexpr std::size_t kMaxLogged = 64 * 1024;
+    if (text.size() > kMaxLogged) {
+        packets_->info("{} {} {}... ({} bytes)", settings_.name, direction, text.substr(0, kMaxLogged), text.size());
+    } else {
+        packets_->info("{} {} {}", settings_.name, direction, text);
+    }
+}
+
+}  // namespace jicofo::xmpp

@@ -1,0 +1,163 @@
+// The state behind an XmppConnection: a command queue shared with other threads, and everything else owned by the
+// one thread that runs libstrophe. Private to the xmpp module.
+#pragma once
+
+#include "jicofo/core/logging.hpp"
+#include "jicofo/stanza/disco.hpp"
+#include "jicofo/xmpp/backoff.hpp"
+#include "jicofo/xmpp/disconnect_classifier.hpp"
+#include "jicofo/xmpp/iq_router.hpp"
+#include "jicofo/xmpp/pending_iqs.hpp"
+#include "jicofo/xmpp/xmpp_connection.hpp"
+
+#include <pthread.h>
+
+#include <atomic>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+extern "C" {
+struct _xmpp_ctx_t;
+struct _xmpp_conn_t;
+struct _xmpp_stanza_t;
+}
+
+namespace prometheus {
+class Counter;
+class Gauge;
+class Histogram;
+}  // namespace prometheus
+
+namespace jicofo::xmpp {
+
+class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
+public:
+    ConnectionCore(XmppConnectionSettings settings, metrics::MetricsRegistry* metrics);
+    ~ConnectionCore();
+
+    void start();
+    void stop();
+
+    // Thread-safe entry points; each becomes a command run on the libstrophe thread.
+    void send(stanza::XmlElement stanza);
+    void async_send_iq(stanza::Iq request, Executor executor, IqCallback callback,
+                       std::optional<std::chrono::milliseconds> timeout);
+    std::uint64_t register_iq_handler(IqRoute route, Executor executor, IqHandler handler);
+    std::uint64_t subscribe(stanza::Jid bare_jid, Executor executor, PresenceHandler on_presence,
+                            MessageHandler on_message);
+    std::uint64_t add_state_listener(Executor executor, StateListener listener);
+    void unregister(std::uint64_t id);
+
+    ConnectionStatus status() const;
+    ConnectionSnapshot snapshot() const;
+    std::optional<stanza::Jid> own_jid() const;
+    const XmppConnectionSettings& settings() const { return settings_; }
+
+    // libstrophe callbacks (static trampolines live in the .cpp); run on the libstrophe thread only.
+    void on_log(int level, const char* area, const char* message);
+    void on_connection_event(int event, int error, const char* stream_condition);
+    void on_stanza(_xmpp_stanza_t* stanza);
+    void on_certificate_rejected(const char* error);
+    // Rejects descriptors select() cannot watch.
+    bool accept_socket(int fd);
+
+private:
+    using Command = std::function<void()>;
+    using Clock = std::chrono::steady_clock;
+
+    struct Subscriber {
+        std::uint64_t id;
+        Executor executor;
+        PresenceHandler on_presence;
+        MessageHandler on_message;
+    };
+    struct RoutedHandler {
+        std::uint64_t id;
+        Executor executor;
+        IqHandler handler;
+    };
+    struct Listener {
+        std::uint64_t id;
+        Executor executor;
+        StateListener listener;
+    };
+
+    // Enqueues for the thread and wakes it. Returns false once the thread has finished (after stop()).
+    bool post(Command command);
+    void wake();
+    void run();
+    void run_commands();
+    void run_timers(Clock::time_point now);
+    void connect_now();
+    void send_now(const stanza::XmlElement& stanza);
+    void send_request(stanza::Iq request, Clock::duration timeout, IqCallback completion);
+    void send_ping();
+    void handle_iq(_xmpp_stanza_t* raw, const stanza::XmlElement& element);
+    void reply_bad_request(_xmpp_stanza_t* raw, const std::string& why);
+    void answer_disco(const stanza::Iq& request);
+    void dispatch_presence(stanza::Presence presence);
+    void dispatch_message(stanza::Message message);
+    void set_status(ConnectionState state, std::optional<DisconnectReason> reason = std::nullopt);
+    void notify(const Listener& listener, const ConnectionStatus& status) const;
+    void log_packet(const char* direction, std::string_view text) const;
+    void observe_round_trip(const std::string& ns, Clock::duration round_trip);
+    stanza::DiscoInfo disco_info() const;
+
+    const XmppConnectionSettings settings_;
+    metrics::MetricsRegistry* metrics_;
+    std::shared_ptr<spdlog::logger> log_;
+    std::shared_ptr<spdlog::logger> packets_;
+    int wake_signal_ = 0;
+
+    // Shared with other threads.
+    mutable std::mutex mutex_;
+    std::deque<Command> commands_;
+    bool accepting_ = true;  // false once the thread has drained its last commands
+    bool thread_running_ = false;
+    pthread_t thread_handle_{};
+    std::thread thread_;
+    std::atomic<bool> stop_requested_{false};
+    std::atomic<bool> in_select_{false};
+    std::atomic<std::uint64_t> next_id_{0};
+    mutable std::mutex status_mutex_;
+    ConnectionStatus status_;
+    std::optional<stanza::Jid> own_jid_;
+    std::atomic<std::size_t> pending_count_{0};
+    std::atomic<std::uint64_t> reconnect_attempts_{0};
+    std::atomic<std::uint64_t> sessions_{0};
+    std::atomic<std::uint64_t> stanzas_in_{0};
+    std::atomic<std::uint64_t> stanzas_out_{0};
+
+    // Owned by the libstrophe thread.
+    _xmpp_ctx_t* ctx_ = nullptr;
+    _xmpp_conn_t* conn_ = nullptr;
+    bool connected_ = false;
+    bool attempt_in_progress_ = false;
+    bool link_dead_ = false;  // a ping went unanswered; the socket is being torn down
+    int socket_fd_ = -1;      // the current socket, known from libstrophe's sockopt callback
+    std::optional<Clock::time_point> reconnect_at_;
+    std::optional<Clock::time_point> stop_deadline_;
+    std::optional<std::string> ping_id_;
+    Clock::time_point next_ping_at_{};
+    std::uint64_t id_counter_ = 0;
+    std::string id_prefix_;
+    DisconnectClassifier classifier_;
+    ReconnectBackoff backoff_;
+    PendingIqTable pending_;
+    IqRouter<RoutedHandler> router_;
+    std::unordered_map<std::uint64_t, std::pair<IqRoute, std::uint64_t>> route_ids_;  // id → route, router id
+    std::unordered_map<stanza::Jid, std::vector<Subscriber>> subscribers_;
+    std::unordered_map<std::uint64_t, stanza::Jid> subscriber_ids_;
+    std::vector<Listener> listeners_;
+    std::string caps_ver_;
+
+    prometheus::Counter* disconnects_ = nullptr;
+    prometheus::Gauge* state_gauge_ = nullptr;
+    std::map<std::string, prometheus::Histogram*> round_trips_;
+};
+
+}  // namespace jicofo::xmpp

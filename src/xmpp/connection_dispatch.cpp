@@ -1,0 +1,284 @@
+// Inbound dispatch (IQ routing, pings, disco#info, presence and message subscribers) and the thread-safe entry
+// points that queue work for the libstrophe thread.
+#include "connection_core.hpp"
+
+#include "jicofo/stanza/namespaces.hpp"
+#include "jicofo/stanza/xml_codec.hpp"
+
+#include <strophe.h>
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+
+namespace jicofo::xmpp {
+
+namespace {
+
+template <typename Fn, typename Value>
+void post_to(const Executor& executor, Fn fn, Value value, std::shared_ptr<spdlog::logger> log) {
+    boost::asio::post(executor, [fn = std::move(fn), value = std::move(value), log = std::move(log)]() mutable {
+        try {
+            fn(std::move(value));
+        } catch (const std::exception& e) {
+            log->error("xmpp handler threw: {}", e.what());
+        } catch (...) {
+            log->error("xmpp handler threw");
+        }
+    });
+}
+
+}  // namespace
+
+void ConnectionCore::send(stanza::XmlElement stanza) {
+    post([this, stanza = std::move(stanza)] { send_now(stanza); });
+}
+
+void ConnectionCore::async_send_iq(stanza::Iq request, Executor executor, IqCallback callback,
+                                   std::optional<std::chrono::milliseconds> timeout) {
+    auto completion = [executor, callback = std::move(callback), log = log_](IqResult result) {
+        post_to(executor, callback, std::move(result), log);
+    };
+    const auto wait = timeout.value_or(settings_.reply_timeout);
+    auto shared_completion = std::make_shared<IqCallback>(std::move(completion));
+    const bool queued = post([this, request = std::move(request), wait, shared_completion]() mutable {
+        send_request(std::move(request), wait, std::move(*shared_completion));
+    });
+    if (!queued) {
+        (*shared_completion)(core::unexpected(IqError::from(core::Errc::shutting_down)));
+    }
+}
+
+std::uint64_t ConnectionCore::register_iq_handler(IqRoute route, Executor executor, IqHandler handler) {
+    const auto id = ++next_id_;
+    post([this, id, route = std::move(route), executor = std::move(executor), handler = std::move(handler)]() mutable {
+        // A later registration of the same route replaces this one; the router id lets unregister tell them apart.
+        const auto router_id = router_.add(route, RoutedHandler{id, std::move(executor), std::move(handler)});
+        route_ids_[id] = {std::move(route), router_id};
+    });
+    return id;
+}
+
+std::uint64_t ConnectionCore::subscribe(stanza::Jid bare_jid, Executor executor, PresenceHandler on_presence,
+                                        MessageHandler on_message) {
+    const auto id = ++next_id_;
+    post([this, id, jid = bare_jid.bare(), executor = std::move(executor), on_presence = std::move(on_presence),
+          on_message = std::move(on_message)]() mutable {
+        subscribers_[jid].push_back(Subscriber{id, std::move(executor), std::move(on_presence), std::move(on_message)});
+        subscriber_ids_[id] = jid;
+    });
+    return id;
+}
+
+std::uint64_t ConnectionCore::add_state_listener(Executor executor, StateListener listener) {
+    const auto id = ++next_id_;
+    post([this, id, executor = std::move(executor), listener = std::move(listener)]() mutable {
+        listeners_.push_back(Listener{id, std::move(executor), std::move(listener)});
+        notify(listeners_.back(), status());
+    });
+    return id;
+}
+
+void ConnectionCore::unregister(std::uint64_t id) {
+    post([this, id] {
+        if (auto it = route_ids_.find(id); it != route_ids_.end()) {
+            router_.remove(it->second.first, it->second.second);
+            route_ids_.erase(it);
+            return;
+        }
+        if (auto it = subscriber_ids_.find(id); it != subscriber_ids_.end()) {
+            auto& list = subscribers_[it->second];
+            std::erase_if(list, [id](const Subscriber& s) { return s.id == id; });
+            if (list.empty()) {
+                subscribers_.erase(it->second);
+            }
+            subscriber_ids_.erase(it);
+            return;
+        }
+        std::erase_if(listeners_, [id](const Listener& l) { return l.id == id; });
+    });
+}
+
+ConnectionStatus ConnectionCore::status() const {
+    std::lock_guard lock(status_mutex_);
+    return status_;
+}
+
+ConnectionSnapshot ConnectionCore::snapshot() const {
+    ConnectionSnapshot snapshot;
+    snapshot.name = settings_.name;
+    snapshot.status = status();
+    snapshot.pending_iqs = pending_count_;
+    snapshot.reconnect_attempts = reconnect_attempts_;
+    snapshot.sessions = sessions_;
+    snapshot.stanzas_in = stanzas_in_;
+    snapshot.stanzas_out = stanzas_out_;
+    return snapshot;
+}
+
+std::optional<stanza::Jid> ConnectionCore::own_jid() const {
+    std::lock_guard lock(status_mutex_);
+    return own_jid_;
+}
+
+void ConnectionCore::on_stanza(xmpp_stanza_t* raw) {
+    const char* name_ptr = xmpp_stanza_get_name(raw);
+    const std::string_view name = name_ptr ? name_ptr : "";
+    if (name != "iq" && name != "presence" && name != "message") {
+        return;  // stream management and other stream-level elements are libstrophe's
+    }
+    ++stanzas_in_;
+    if (packets_) {
+        char* text = nullptr;
+        std::size_t length = 0;
+        if (xmpp_stanza_to_text(raw, &text, &length) == XMPP_EOK && text != nullptr) {
+            log_packet("IN", std::string_view(text, length));
+            xmpp_free(ctx_, text);
+        }
+    }
+    auto element = stanza::from_strophe(raw);
+    if (!element) {
+        log_->warn("connection={} rejected inbound <{}/> from {}: {}", settings_.name, name,
+                   xmpp_stanza_get_from(raw) ? xmpp_stanza_get_from(raw) : "?", element.error().message());
+        if (name == "iq") {
+            reply_bad_request(raw, element.error().text);
+        }
+        return;
+    }
+    if (name == "iq") {
+        handle_iq(raw, *element);
+    } else if (name == "presence") {
+        auto presence = stanza::Presence::parse(*element);
+        if (!presence) {
+            log_->warn("connection={} malformed presence: {}", settings_.name, presence.error().message());
+            return;
+        }
+        dispatch_presence(std::move(presence).value());
+    } else {
+        auto message = stanza::Message::parse(*element);
+        if (!message) {
+            log_->warn("connection={} malformed message: {}", settings_.name, message.error().message());
+            return;
+        }
+        dispatch_message(std::move(message).value());
+    }
+}
+
+void ConnectionCore::handle_iq(xmpp_stanza_t* raw, const stanza::XmlElement& element) {
+    auto parsed = stanza::Iq::parse(element);
+    const char* type_ptr = xmpp_stanza_get_type(raw);
+    const std::string_view type = type_ptr ? type_ptr : "";
+    if (!parsed) {
+        log_->warn("connection={} malformed iq from {}: {}", settings_.name,
+                   xmpp_stanza_get_from(raw) ? xmpp_stanza_get_from(raw) : "?", parsed.error().message());
+        if (type == "get" || type == "set") {
+            reply_bad_request(raw, parsed.error().text);
+        } else if (const char* id = xmpp_stanza_get_id(raw); id != nullptr) {
+            pending_.fail(id, IqError::from(core::Errc::bad_request));
+        }
+        return;
+    }
+    auto& iq = parsed.value();
+    if (iq.header.type == stanza::IqType::result || iq.header.type == stanza::IqType::error) {
+        if (!pending_.complete(iq, std::chrono::steady_clock::now(), own_jid())) {
+            log_->debug("connection={} unmatched iq {} id={}", settings_.name, stanza::to_string(iq.header.type),
+                        iq.header.id);
+        }
+        pending_count_ = pending_.size();
+        return;
+    }
+    const auto& payload = *iq.payload;
+    if (iq.header.type == stanza::IqType::get && payload.name() == "ping" && payload.ns() == stanza::kNsPing) {
+        send_now(stanza::Iq::result_for(iq).to_xml());
+        return;
+    }
+    if (iq.header.type == stanza::IqType::get && payload.name() == "query" && payload.ns() == stanza::kNsDiscoInfo) {
+        answer_disco(iq);
+        return;
+    }
+    if (const auto* routed = router_.find(iq)) {
+        post_to(routed->executor, routed->handler, std::move(iq), log_);
+        return;
+    }
+    log_->debug("connection={} no handler for <{} xmlns='{}'/> {}, replying service-unavailable", settings_.name,
+                payload.name(), payload.ns(), stanza::to_string(iq.header.type));
+    send_now(unhandled_reply(iq).to_xml());
+}
+
+void ConnectionCore::reply_bad_request(xmpp_stanza_t* raw, const std::string& why) {
+    const char* type = xmpp_stanza_get_type(raw);
+    const char* id = xmpp_stanza_get_id(raw);
+    if (type == nullptr || id == nullptr || (std::string_view(type) != "get" && std::string_view(type) != "set")) {
+        return;  // no reply to replies, nor to requests we cannot address
+    }
+    stanza::Iq reply;
+    reply.header.type = stanza::IqType::error;
+    reply.header.id = stanza::sanitize_xml_text(std::string_view(id).substr(0, 256));
+    if (const char* from = xmpp_stanza_get_from(raw)) {
+        auto jid = stanza::Jid::parse(from);
+        if (!jid) {
+            return;
+        }
+        reply.header.to = *jid;
+    }
+    reply.error = stanza::StanzaError::bad_request(why.substr(0, 200));
+    send_now(reply.to_xml());
+}
+
+stanza::DiscoInfo ConnectionCore::disco_info() const {
+    stanza::DiscoInfo info;
+    info.identities.push_back(
+        stanza::DiscoIdentity{settings_.identity_category, settings_.identity_type, settings_.identity_name, {}});
+    info.features = {std::string(stanza::kNsDiscoInfo), std::string(stanza::kNsPing), std::string(stanza::kNsCaps)};
+    for (const auto& feature : settings_.features) {
+        if (std::find(info.features.begin(), info.features.end(), feature) == info.features.end()) {
+            info.features.push_back(feature);
+        }
+    }
+    return info;
+}
+
+void ConnectionCore::answer_disco(const stanza::Iq& request) {
+    const auto node = request.payload->attribute("node");
+    auto info = disco_info();
+    if (node) {
+        if (*node != settings_.caps_node + "#" + caps_ver_) {
+            send_now(stanza::Iq::error_for(request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found))
+                         .to_xml());
+            return;
+        }
+        info.node = std::string(*node);
+    }
+    send_now(stanza::Iq::result_for(request, info.to_xml()).to_xml());
+}
+
+void ConnectionCore::dispatch_presence(stanza::Presence presence) {
+    if (!presence.from) {
+        return;
+    }
+    auto it = subscribers_.find(presence.from->bare());
+    if (it == subscribers_.end()) {
+        return;
+    }
+    for (const auto& subscriber : it->second) {
+        if (subscriber.on_presence) {
+            post_to(subscriber.executor, subscriber.on_presence, presence, log_);
+        }
+    }
+}
+
+void ConnectionCore::dispatch_message(stanza::Message message) {
+    if (!message.from) {
+        return;
+    }
+    auto it = subscribers_.find(message.from->bare());
+    if (it == subscribers_.end()) {
+        return;
+    }
+    for (const auto& subscriber : it->second) {
+        if (subscriber.on_message) {
+            post_to(subscriber.executor, subscriber.on_message, message, log_);
+        }
+    }
+}
+
+}  // namespace jicofo::xmpp

@@ -1,0 +1,134 @@
+// Outgoing IQs waiting for replies; each entry leaves the table when it completes, so it completes once.
+#include "jicofo/xmpp/pending_iqs.hpp"
+
+#include <vector>
+
+namespace jicofo::xmpp {
+
+namespace {
+
+core::Errc errc_of(stanza::ErrorCondition condition) {
+    using stanza::ErrorCondition;
+    switch (condition) {
+        case ErrorCondition::item_not_found:
+        case ErrorCondition::recipient_unavailable:
+        case ErrorCondition::gone: return core::Errc::not_found;
+        case ErrorCondition::bad_request:
+        case ErrorCondition::jid_malformed:
+        case ErrorCondition::not_acceptable: return core::Errc::bad_request;
+        case ErrorCondition::forbidden:
+        case ErrorCondition::not_allowed:
+        case ErrorCondition::not_authorized:
+        case ErrorCondition::registration_required:
+        case ErrorCondition::subscription_required:
+        case ErrorCondition::policy_violation: return core::Errc::not_allowed;
+        case ErrorCondition::service_unavailable:
+        case ErrorCondition::feature_not_implemented:
+        case ErrorCondition::remote_server_not_found:
+        case ErrorCondition::resource_constraint: return core::Errc::unavailable;
+        case ErrorCondition::remote_server_timeout: return core::Errc::timeout;
+        default: return core::Errc::internal;
+    }
+}
+
+}  // namespace
+
+IqError IqError::from(stanza::StanzaError error) {
+    return {make_error_code(errc_of(error.condition)), std::move(error)};
+}
+
+std::string IqError::message() const {
+    if (stanza_error) {
+        return stanza_error->message();
+    }
+    return code.message();
+}
+
+bool PendingIqTable::add(const stanza::Iq& request, Clock::time_point now, Clock::duration timeout,
+                         IqCallback completion) {
+    Entry entry{request.header.to, request.payload ? request.payload->ns() : std::string(), now, now + timeout,
+                std::move(completion)};
+    return entries_.try_emplace(request.header.id, std::move(entry)).second;
+}
+
+bool PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point now,
+                              const std::optional<stanza::Jid>& own_jid) {
+    auto it = entries_.find(reply.header.id);
+    if (it == entries_.end()) {
+        return false;
+    }
+    const auto& expected = it->second.expected_from;
+    const auto& from = reply.header.from;
+    bool sender_ok = false;
+    if (expected) {
+        sender_ok = from && *from == *expected;
+    } else {
+        // A request to our own account or server is answered without from, from our bare JID or the server.
+        sender_ok = !from || (own_jid && (*from == own_jid->bare() || *from == *own_jid ||
+                                          (from->is_domain() && from->domain() == own_jid->domain())));
+    }
+    if (!sender_ok) {
+        return false;
+    }
+    Entry entry = std::move(it->second);
+    entries_.erase(it);
+    if (observer_) {
+        observer_(entry.ns, now - entry.sent_at);
+    }
+    if (reply.header.type == stanza::IqType::error) {
+        entry.completion(core::unexpected(IqError::from(
+            reply.error ? *reply.error : stanza::StanzaError::make(stanza::ErrorCondition::undefined_condition))));
+    } else {
+        entry.completion(reply);
+    }
+    return true;
+}
+
+bool PendingIqTable::fail(const std::string& id, IqError error) {
+    auto it = entries_.find(id);
+    if (it == entries_.end()) {
+        return false;
+    }
+    Entry entry = std::move(it->second);
+    entries_.erase(it);
+    entry.completion(core::unexpected(std::move(error)));
+    return true;
+}
+
+std::size_t PendingIqTable::expire(Clock::time_point now) {
+    std::vector<Entry> expired;
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        if (it->second.deadline <= now) {
+            expired.push_back(std::move(it->second));
+            it = entries_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    // Completions run after the table is consistent: one may send another request.
+    for (auto& entry : expired) {
+        entry.completion(core::unexpected(IqError::from(core::Errc::timeout)));
+    }
+    return expired.size();
+}
+
+std::size_t PendingIqTable::fail_all(core::Errc errc) {
+    auto entries = std::move(entries_);
+    entries_.clear();
+    for (auto& [id, entry] : entries) {
+        entry.completion(core::unexpected(IqError::from(errc)));
+    }
+    return entries.size();
+}
+
+std::optional<PendingIqTable::Clock::time_point> PendingIqTable::next_deadline() const {
+    std::optional<Clock::time_point> earliest;
+    for (const auto& [id, entry] : entries_) {
+        if (!earliest || entry.deadline < *earliest) {
+            earliest = entry.deadline;
+        }
+    }
+    return earliest;
+}
+
+}  // namespace jicofo::xmpp

@@ -1,0 +1,126 @@
+// A connection with no server behind it: refused attempts are classified and retried with backoff, requests fail
+// fast with "disconnected", stop() is prompt and idempotent. No Prosody needed.
+#include "jicofo/xmpp/health.hpp"
+#include "jicofo/xmpp/xmpp_connection.hpp"
+
+#include "jicofo/stanza/namespaces.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <future>
+#include <thread>
+
+using namespace std::chrono_literals;
+using namespace jicofo::xmpp;
+
+namespace {
+
+// An io_context on its own thread, as the application runs one.
+struct IoThread {
+    boost::asio::io_context io;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
+    std::thread thread{[this] { io.run(); }};
+    ~IoThread() {
+        guard.reset();
+        io.stop();
+        thread.join();
+    }
+};
+
+XmppConnectionSettings refused_settings() {
+    XmppConnectionSettings s;
+    s.name = "client";
+    s.host = "127.0.0.1";
+    s.port = 1;  // nothing listens there
+    s.domain = "auth.meet.test";
+    s.password = "secret";
+    s.backoff_base = 100ms;
+    s.backoff_cap = 400ms;
+    return s;
+}
+
+template <typename Pred>
+bool eventually(Pred pred, std::chrono::milliseconds deadline = 5s) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    while (std::chrono::steady_clock::now() < until) {
+        if (pred()) {
+            return true;
+        }
+        std::this_thread::sleep_for(10ms);
+    }
+    return pred();
+}
+
+}  // namespace
+
+TEST(XmppConnectionOffline, RefusedConnectionIsClassifiedAndRetried) {
+    IoThread io;
+    XmppConnection connection(refused_settings());
+    std::mutex mutex;
+    std::vector<ConnectionStatus> seen;
+    auto listener = connection.add_state_listener(io.io.get_executor(), [&](ConnectionStatus s) {
+        std::lock_guard lock(mutex);
+        seen.push_back(s);
+    });
+    connection.start();
+    ASSERT_TRUE(eventually([&] { return connection.snapshot().reconnect_attempts >= 3; }));
+    const auto status = connection.status();
+    EXPECT_NE(status.state, ConnectionState::connected);
+    EXPECT_EQ(status.last_reason.kind, DisconnectKind::connection_refused) << to_string(status.last_reason);
+
+    const auto health = health_of("client", status);
+    EXPECT_FALSE(health.success);
+    EXPECT_FALSE(health.hard_failure);
+    EXPECT_NE(health.message.find("connection_refused"), std::string::npos) << health.message;
+
+    std::promise<IqResult> reply;
+    jicofo::stanza::Iq ping;
+    ping.header.type = jicofo::stanza::IqType::get;
+    ping.payload = jicofo::stanza::XmlElement("ping", std::string(jicofo::stanza::kNsPing));
+    connection.async_send_iq(ping, io.io.get_executor(), [&](IqResult r) { reply.set_value(std::move(r)); });
+    auto future = reply.get_future();
+    ASSERT_EQ(future.wait_for(2s), std::future_status::ready);
+    auto result = future.get();
+    ASSERT_FALSE(result.has_value());
+    EXPECT_EQ(result.error().code, make_error_code(jicofo::core::Errc::disconnected));
+
+    const auto before = std::chrono::steady_clock::now();
+    connection.stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - before, 1s);
+    connection.stop();
+    std::lock_guard lock(mutex);
+    ASSERT_FALSE(seen.empty());
+    EXPECT_EQ(seen.front().state, ConnectionState::disconnected);  // the status at registration comes first
+}
+
+TEST(XmppConnectionOffline, RequestAfterStopFailsWithShuttingDown) {
+    IoThread io;
+    XmppConnection connection(refused_settings());
+    connection.start();
+    connection.stop();
+    std::promise<IqResult> reply;
+    jicofo::stanza::Iq ping;
+    ping.header.type = jicofo::stanza::IqType::get;
+    ping.payload = jicofo::stanza::XmlElement("ping", std::string(jicofo::stanza::kNsPing));
+    connection.async_send_iq(ping, io.io.get_executor(), [&](IqResult r) { reply.set_value(std::move(r)); });
+    auto future = reply.get_future();
+    ASSERT_EQ(future.wait_for(2s), std::future_status::ready);
+    EXPECT_EQ(future.get().error().code, make_error_code(jicofo::core::Errc::shutting_down));
+}
+
+TEST(XmppConnectionOffline, UnresolvableHostIsConnectionRefused) {
+    auto settings = refused_settings();
+    settings.host = "no-such-host.invalid";
+    XmppConnection connection(settings);
+    connection.start();
+    ASSERT_TRUE(eventually([&] { return connection.snapshot().reconnect_attempts >= 1; }));
+    EXPECT_EQ(connection.status().last_reason.kind, DisconnectKind::connection_refused);
+}
+
+TEST(XmppConnectionOffline, ConnectedStatusIsHealthy) {
+    ConnectionStatus status;
+    status.state = ConnectionState::connected;
+    EXPECT_TRUE(health_of("client", status).success);
+}

@@ -1,0 +1,159 @@
+// The pending-IQ table with a manual clock: replies, timeouts, disconnects, spoofed senders, single completion.
+#include "jicofo/xmpp/pending_iqs.hpp"
+
+#include "jicofo/stanza/namespaces.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace std::chrono_literals;
+using jicofo::core::Errc;
+using jicofo::stanza::ErrorCondition;
+using jicofo::stanza::Iq;
+using jicofo::stanza::IqType;
+using jicofo::stanza::Jid;
+using jicofo::stanza::StanzaError;
+using jicofo::stanza::XmlElement;
+using jicofo::xmpp::IqResult;
+using jicofo::xmpp::PendingIqTable;
+
+namespace {
+
+const PendingIqTable::Clock::time_point t0{};
+
+Jid jid(const char* text) {
+    return Jid::parse(text).value();
+}
+
+Iq request(const std::string& id, std::optional<Jid> to) {
+    Iq iq;
+    iq.header = {IqType::get, id, std::nullopt, std::move(to)};
+    iq.payload = XmlElement("ping", std::string(jicofo::stanza::kNsPing));
+    return iq;
+}
+
+Iq reply(const std::string& id, std::optional<Jid> from, IqType type = IqType::result) {
+    Iq iq;
+    iq.header = {type, id, std::move(from), std::nullopt};
+    if (type == IqType::error) {
+        iq.error = StanzaError::make(ErrorCondition::item_not_found);
+    }
+    return iq;
+}
+
+struct Recorder {
+    std::vector<IqResult> results;
+    jicofo::xmpp::IqCallback callback() {
+        return [this](IqResult r) { results.push_back(std::move(r)); };
+    }
+};
+
+}  // namespace
+
+TEST(PendingIqTable, ReplyFromTheAddresseeCompletesOnce) {
+    PendingIqTable table;
+    Recorder rec;
+    std::string observed_ns;
+    table.set_round_trip_observer([&](const std::string& ns, auto rtt) {
+        observed_ns = ns;
+        EXPECT_EQ(rtt, 7ms);
+    });
+    ASSERT_TRUE(table.add(request("a", jid("jvb@internal.meet.test/x")), t0, 500ms, rec.callback()));
+    EXPECT_TRUE(table.complete(reply("a", jid("jvb@internal.meet.test/x")), t0 + 7ms));
+    EXPECT_FALSE(table.complete(reply("a", jid("jvb@internal.meet.test/x")), t0 + 8ms));
+    EXPECT_EQ(table.expire(t0 + 10s), 0U);
+    EXPECT_EQ(table.fail_all(Errc::disconnected), 0U);
+    ASSERT_EQ(rec.results.size(), 1U);
+    EXPECT_TRUE(rec.results[0].has_value());
+    EXPECT_EQ(observed_ns, jicofo::stanza::kNsPing);
+}
+
+TEST(PendingIqTable, ReplyFromAnotherSenderIsIgnored) {
+    PendingIqTable table;
+    Recorder rec;
+    table.add(request("a", jid("room@conference.meet.test/alice")), t0, 500ms, rec.callback());
+    EXPECT_FALSE(table.complete(reply("a", jid("room@conference.meet.test/mallory")), t0));
+    EXPECT_FALSE(table.complete(reply("a", std::nullopt), t0));
+    EXPECT_TRUE(rec.results.empty());
+    EXPECT_TRUE(table.contains("a"));
+}
+
+TEST(PendingIqTable, RequestToOwnServerAcceptsServerOrNoSender) {
+    PendingIqTable table;
+    Recorder rec;
+    const auto own = jid("focus@auth.meet.test/focus");
+    table.add(request("a", std::nullopt), t0, 500ms, rec.callback());
+    table.add(request("b", std::nullopt), t0, 500ms, rec.callback());
+    table.add(request("c", std::nullopt), t0, 500ms, rec.callback());
+    EXPECT_TRUE(table.complete(reply("a", std::nullopt), t0, own));
+    EXPECT_TRUE(table.complete(reply("b", jid("focus@auth.meet.test")), t0, own));
+    EXPECT_FALSE(table.complete(reply("c", jid("other@auth.meet.test")), t0, own));
+    EXPECT_TRUE(table.complete(reply("c", jid("auth.meet.test")), t0, own));
+    EXPECT_EQ(rec.results.size(), 3U);
+}
+
+TEST(PendingIqTable, ErrorReplyCarriesTheStanzaError) {
+    PendingIqTable table;
+    Recorder rec;
+    table.add(request("a", jid("meet.test")), t0, 500ms, rec.callback());
+    table.complete(reply("a", jid("meet.test"), IqType::error), t0);
+    ASSERT_EQ(rec.results.size(), 1U);
+    ASSERT_FALSE(rec.results[0].has_value());
+    const auto& error = rec.results[0].error();
+    ASSERT_TRUE(error.stanza_error.has_value());
+    EXPECT_EQ(error.stanza_error->condition, ErrorCondition::item_not_found);
+    EXPECT_EQ(error.code, make_error_code(Errc::not_found));
+}
+
+TEST(PendingIqTable, TimeoutAfterTheDeadlineOnly) {
+    PendingIqTable table;
+    Recorder rec;
+    table.add(request("a", jid("meet.test")), t0, 500ms, rec.callback());
+    table.add(request("b", jid("meet.test")), t0 + 100ms, 500ms, rec.callback());
+    EXPECT_EQ(table.next_deadline(), t0 + 500ms);
+    EXPECT_EQ(table.expire(t0 + 499ms), 0U);
+    EXPECT_EQ(table.expire(t0 + 500ms), 1U);
+    ASSERT_EQ(rec.results.size(), 1U);
+    EXPECT_EQ(rec.results[0].error().code, make_error_code(Errc::timeout));
+    // A late reply for the expired request finds nothing.
+    EXPECT_FALSE(table.complete(reply("a", jid("meet.test")), t0 + 550ms));
+    EXPECT_EQ(table.expire(t0 + 600ms), 1U);
+    EXPECT_EQ(rec.results.size(), 2U);
+    EXPECT_FALSE(table.next_deadline().has_value());
+}
+
+TEST(PendingIqTable, DisconnectFailsEverything) {
+    PendingIqTable table;
+    Recorder rec;
+    for (int i = 0; i < 5; ++i) {
+        table.add(request("id" + std::to_string(i), jid("meet.test")), t0, 500ms, rec.callback());
+    }
+    EXPECT_EQ(table.fail_all(Errc::disconnected), 5U);
+    EXPECT_EQ(table.size(), 0U);
+    ASSERT_EQ(rec.results.size(), 5U);
+    for (const auto& r : rec.results) {
+        EXPECT_EQ(r.error().code, make_error_code(Errc::disconnected));
+    }
+}
+
+TEST(PendingIqTable, DuplicateIdIsRefused) {
+    PendingIqTable table;
+    Recorder rec;
+    EXPECT_TRUE(table.add(request("a", std::nullopt), t0, 1s, rec.callback()));
+    EXPECT_FALSE(table.add(request("a", std::nullopt), t0, 1s, rec.callback()));
+    EXPECT_TRUE(table.fail("a", jicofo::xmpp::IqError::from(Errc::bad_request)));
+    EXPECT_FALSE(table.fail("a", jicofo::xmpp::IqError::from(Errc::bad_request)));
+    EXPECT_EQ(rec.results.size(), 1U);
+}
+
+TEST(PendingIqTable, CompletionMayAddARequest) {
+    PendingIqTable table;
+    int completions = 0;
+    table.add(request("a", std::nullopt), t0, 1s, [&](IqResult) {
+        ++completions;
+        table.add(request("b", std::nullopt), t0, 1s, [&](IqResult) { ++completions; });
+    });
+    EXPECT_EQ(table.expire(t0 + 1s), 1U);
+    EXPECT_EQ(table.size(), 1U);
+    EXPECT_EQ(table.fail_all(Errc::shutting_down), 1U);
+    EXPECT_EQ(completions, 2);
+}

@@ -1,0 +1,137 @@
+// A loopback TCP proxy between the focus and Prosody that a test can cut (both sides reset, as when a network path
+// dies) or freeze (bytes silently dropped, as on a black-holed link). Test-only; one thread, poll().
+#pragma once
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <thread>
+#include <utility>
+#include <vector>
+
+namespace jicofo::testing {
+
+class TcpProxy {
+public:
+    explicit TcpProxy(std::uint16_t target_port) : target_port_(target_port) {
+        listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = 0;
+        ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+        ::listen(listen_fd_, 16);
+        socklen_t len = sizeof(addr);
+        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
+        port_ = ntohs(addr.sin_port);
+        thread_ = std::thread([this] { run(); });
+    }
+    ~TcpProxy() {
+        stop_ = true;
+        thread_.join();
+        for (auto [a, b] : pairs_) {
+            ::close(a);
+            ::close(b);
+        }
+        ::close(listen_fd_);
+    }
+    TcpProxy(const TcpProxy&) = delete;
+    TcpProxy& operator=(const TcpProxy&) = delete;
+
+    std::uint16_t port() const { return port_; }
+    // Resets every forwarded connection on both sides.
+    void cut() { cut_ = true; }
+    // While frozen, bytes in both directions are read and dropped.
+    void freeze(bool frozen) { frozen_ = frozen; }
+
+private:
+    static void reset(int fd) {
+        linger l{1, 0};  // RST instead of FIN
+        ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+        ::close(fd);
+    }
+
+    int connect_target() const {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(target_port_);
+        if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) != 0) {
+            ::close(fd);
+            return -1;
+        }
+        return fd;
+    }
+
+    void run() {
+        char buffer[16384];
+        while (!stop_) {
+            if (cut_.exchange(false)) {
+                for (auto [a, b] : pairs_) {
+                    reset(a);
+                    reset(b);
+                }
+                pairs_.clear();
+            }
+            std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
+            for (auto [a, b] : pairs_) {
+                fds.push_back({a, POLLIN, 0});
+                fds.push_back({b, POLLIN, 0});
+            }
+            if (::poll(fds.data(), fds.size(), 20) <= 0) {
+                continue;
+            }
+            std::vector<std::pair<int, int>> alive;
+            if (fds[0].revents & POLLIN) {
+                const int client = ::accept(listen_fd_, nullptr, nullptr);
+                const int server = client >= 0 ? connect_target() : -1;
+                if (server >= 0) {
+                    alive.emplace_back(client, server);
+                } else if (client >= 0) {
+                    ::close(client);
+                }
+            }
+            for (std::size_t i = 0; i + 1 < fds.size(); i += 2) {
+                const auto [a, b] = pairs_[i / 2];
+                bool closed = false;
+                for (auto [from, to, revents] :
+                     {std::tuple{a, b, fds[i + 1].revents}, std::tuple{b, a, fds[i + 2].revents}}) {
+                    if (closed || !(revents & (POLLIN | POLLHUP | POLLERR))) {
+                        continue;
+                    }
+                    const ssize_t n = ::read(from, buffer, sizeof(buffer));
+                    if (n <= 0) {
+                        closed = true;
+                    } else if (!frozen_) {
+                        ::send(to, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL);
+                    }
+                }
+                if (closed) {
+                    ::close(a);
+                    ::close(b);
+                } else {
+                    alive.emplace_back(a, b);
+                }
+            }
+            pairs_ = std::move(alive);
+        }
+    }
+
+    std::uint16_t target_port_;
+    std::uint16_t port_ = 0;
+    int listen_fd_ = -1;
+    std::vector<std::pair<int, int>> pairs_;  // (client, server), owned by the proxy thread
+    std::atomic<bool> stop_{false};
+    std::atomic<bool> cut_{false};
+    std::atomic<bool> frozen_{false};
+    std::thread thread_;
+};
+
+}  // namespace jicofo::testing
