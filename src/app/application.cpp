@@ -16,11 +16,14 @@
 #include "jicofo/app/log_setup.hpp"
 #include "jicofo/app/systemd_notifier.hpp"
 #include "jicofo/app/version.hpp"
+#include "jicofo/app/xmpp_services.hpp"
 #include "jicofo/core/logging.hpp"
 #include "jicofo/health/health_checker.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
 #include "jicofo/rest/rest_server.hpp"
 #include "jicofo/rest/routes.hpp"
+#include "jicofo/xmpp/health.hpp"
+#include "jicofo/xmpp/xmpp_connection.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -81,6 +84,7 @@ struct Application::Running {
     metrics::MetricsRegistry metrics;
     prometheus::Counter* slow_health_checks = nullptr;
     std::unique_ptr<health::HealthChecker> health;
+    std::unique_ptr<XmppServices> xmpp;
     std::unique_ptr<rest::ServiceContext> rest_context;
     std::unique_ptr<rest::RestServer> rest;
 
@@ -202,6 +206,18 @@ int Application::run() {
         running.health = std::make_unique<health::HealthChecker>(running.io, health_settings(config.health), observer);
     }
 
+    // XMPP first: libstrophe's select() cannot watch descriptors >= 1024, so its sockets get the low numbers.
+    auto xmpp = XmppServices::create(config, &running.metrics);
+    if (!xmpp) {
+        log->critical("invalid XMPP configuration: {}", xmpp.error());
+        return 1;
+    }
+    running.xmpp = std::move(xmpp.value());
+    if (running.health && running.xmpp->client()) {
+        running.health->add_check("xmpp-client", xmpp::make_health_check(running.xmpp->client()));
+    }
+    running.xmpp->start();
+
     if (config.rest.enabled) {
         auto settings = rest_settings(config);
         running.rest_context = std::make_unique<rest::ServiceContext>(
@@ -212,6 +228,7 @@ int Application::run() {
         if (!port) {
             log->critical("cannot serve REST on {}:{}: {}", settings.host, settings.port, port.error().message());
             running.notifier.stopping("failed to start");
+            running.xmpp->stop();
             return 1;
         }
         log->info("REST API on http://{}:{}", settings.host, *port);
@@ -250,6 +267,8 @@ int Application::run() {
     for (auto& worker : workers) {
         worker.join();
     }
+    // Handlers are done, so nothing uses the connections any more; closing them sends unavailable presence.
+    running.xmpp->stop();
     log->info("jicofo stopped");
     spdlog::default_logger()->flush();
     return 0;

@@ -174,7 +174,7 @@ void Router::dispatch(const HttpRequest& request, const Responder& responder) co
 
 Handler Router::into_handler() && {
     auto router = std::make_shared<const Router>(std::move(*this));
-    return [router](const HttpRequest& request, Responder responder) { router->dispatch(request, responder); };
+    return [router](const HttpRequest& request, const Responder& responder) { router->dispatch(request, responder); };
 }
 
 }  // namespace jicofo::rest

@@ -63,6 +63,8 @@ jicofo {{
     prometheus.enabled = {"true" if prometheus else "false"}
   }}
   health.enabled = {"true" if health else "false"}
+  # These tests look at the process and REST only; XMPP is tested against a real Prosody in shard_test.
+  xmpp.client.enabled = false
   {extra}
 }}
 """

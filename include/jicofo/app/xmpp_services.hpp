@@ -1,0 +1,56 @@
+// The XMPP connections the configuration asks for: client, service (or the client in that role) and one per
+// visitor node, built from jicofo.xmpp.* and owned together so that start-up and shutdown handle them as one.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "jicofo/config/jicofo_config.hpp"
+#include "jicofo/core/result.hpp"
+#include "jicofo/xmpp/settings.hpp"
+
+namespace jicofo::metrics {
+class MetricsRegistry;
+}  // namespace jicofo::metrics
+namespace jicofo::xmpp {
+class XmppConnection;
+}  // namespace jicofo::xmpp
+
+namespace jicofo::app {
+
+// Maps one connection's configuration onto the xmpp module's settings. The login domain falls back to xmpp-domain
+// (Jicofo needs one of them); a connection with neither is a configuration error naming the key.
+core::Result<xmpp::XmppConnectionSettings, std::string> connection_settings(const config::XmppConnectionConfig& config,
+                                                                            const std::string& key_prefix);
+
+class XmppServices {
+public:
+    // Builds (but does not start) the connections. Errors name the configuration key at fault.
+    static core::Result<std::unique_ptr<XmppServices>, std::string> create(const config::JicofoConfig& config,
+                                                                           metrics::MetricsRegistry* metrics);
+    XmppServices(const XmppServices&) = delete;
+    XmppServices& operator=(const XmppServices&) = delete;
+    ~XmppServices();
+
+    void start();
+    // Closes every connection (unavailable presence, end of stream) and joins their threads.
+    void stop();
+
+    // Null when jicofo.xmpp.client.enabled is false.
+    [[nodiscard]] const std::shared_ptr<xmpp::XmppConnection>& client() const { return client_; }
+    // The service connection, or the client connection when jicofo.xmpp.service.enabled is false.
+    [[nodiscard]] const std::shared_ptr<xmpp::XmppConnection>& service() const { return service_; }
+    [[nodiscard]] const std::vector<std::shared_ptr<xmpp::XmppConnection>>& visitors() const { return visitors_; }
+
+private:
+    XmppServices() = default;
+    [[nodiscard]] std::vector<std::shared_ptr<xmpp::XmppConnection>> all() const;
+
+    std::shared_ptr<xmpp::XmppConnection> client_;
+    std::shared_ptr<xmpp::XmppConnection> service_;
+    bool service_is_client_ = true;
+    std::vector<std::shared_ptr<xmpp::XmppConnection>> visitors_;
+};
+
+}  // namespace jicofo::app

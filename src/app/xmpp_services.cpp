@@ -1,0 +1,100 @@
+// Building the XMPP connections from the configuration.
+#include "jicofo/app/xmpp_services.hpp"
+
+#include "jicofo/core/logging.hpp"
+#include "jicofo/xmpp/xmpp_connection.hpp"
+
+namespace jicofo::app {
+
+core::Result<xmpp::XmppConnectionSettings, std::string> connection_settings(const config::XmppConnectionConfig& config,
+                                                                            const std::string& key_prefix) {
+    xmpp::XmppConnectionSettings settings;
+    settings.name = config.name;
+    settings.host = config.hostname;
+    settings.port = config.port;
+    if (config.domain) {
+        settings.domain = *config.domain;
+    } else if (config.xmpp_domain) {
+        settings.domain = *config.xmpp_domain;
+    } else {
+        return core::unexpected(key_prefix + ".domain is not set (nor " + key_prefix +
+                                ".xmpp-domain): the connection needs a login domain");
+    }
+    settings.xmpp_domain = config.xmpp_domain.value_or(settings.domain);
+    settings.username = config.username;
+    settings.resource = config.resource;
+    settings.password = config.password;
+    settings.use_tls = config.use_tls;
+    settings.disable_certificate_verification = config.disable_certificate_verification;
+    settings.reply_timeout = config.reply_timeout;
+    return settings;
+}
+
+core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(const config::JicofoConfig& config,
+                                                                              metrics::MetricsRegistry* metrics) {
+    std::unique_ptr<XmppServices> services(new XmppServices());
+    const auto& xmpp_config = config.xmpp;
+    if (xmpp_config.client.enabled) {
+        auto settings = connection_settings(xmpp_config.client, "jicofo.xmpp.client");
+        if (!settings) {
+            return core::unexpected(settings.error());
+        }
+        services->client_ = std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics);
+    }
+    if (xmpp_config.service.enabled) {
+        auto settings = connection_settings(xmpp_config.service, "jicofo.xmpp.service");
+        if (!settings) {
+            return core::unexpected(settings.error());
+        }
+        services->service_ = std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics);
+        services->service_is_client_ = false;
+    } else {
+        services->service_ = services->client_;
+    }
+    for (const auto& visitor : xmpp_config.visitors) {
+        if (!visitor.enabled) {
+            continue;
+        }
+        auto settings = connection_settings(visitor, "jicofo.xmpp.visitors." + visitor.id);
+        if (!settings) {
+            return core::unexpected(settings.error());
+        }
+        settings->name = visitor.id;
+        services->visitors_.push_back(std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics));
+    }
+    return services;
+}
+
+XmppServices::~XmppServices() {
+    stop();
+}
+
+std::vector<std::shared_ptr<xmpp::XmppConnection>> XmppServices::all() const {
+    std::vector<std::shared_ptr<xmpp::XmppConnection>> connections;
+    if (client_) {
+        connections.push_back(client_);
+    }
+    if (service_ && !service_is_client_) {
+        connections.push_back(service_);
+    }
+    connections.insert(connections.end(), visitors_.begin(), visitors_.end());
+    return connections;
+}
+
+void XmppServices::start() {
+    auto log = core::module_logger("xmpp");
+    for (const auto& connection : all()) {
+        const auto& settings = connection->settings();
+        log->info("connecting '{}' to {}:{} as {}@{}", settings.name, settings.host, settings.port,
+                  settings.password ? settings.username : std::string("(anonymous)"), settings.domain);
+        connection->start();
+    }
+}
+
+void XmppServices::stop() {
+    for (const auto& connection : all()) {
+        connection->stop();
+    }
+}
+
+}  // namespace jicofo::app

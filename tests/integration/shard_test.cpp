@@ -1,0 +1,194 @@
+// The jicofo binary against a real Prosody: it logs in as the focus user, /about/health follows the client
+// connection through a Prosody crash and restart, and a wrong password is reported as such.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <string>
+#include <thread>
+
+#include "support/harness_test_util.hpp"
+#include "support/subprocess.hpp"
+
+namespace jicofo::testing {
+namespace {
+
+constexpr const char* kFocusPassword = "focus-secret";
+
+struct HttpAnswer {
+    int status = 0;
+    std::string body;
+};
+
+uint16_t free_tcp_port() {
+    int probe = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address);
+    socklen_t length = sizeof address;
+    ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length);
+    ::close(probe);
+    return ntohs(address.sin_port);
+}
+
+// A plain HTTP/1.1 GET with "Connection: close"; status 0 when nothing answers.
+HttpAnswer http_get(uint16_t port, const std::string& path) {
+    HttpAnswer answer;
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    timeval timeout{2, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
+        ::close(fd);
+        return answer;
+    }
+    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) < 0) {
+        ::close(fd);
+        return answer;
+    }
+    std::string response;
+    char buffer[4096];
+    for (ssize_t got; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
+        response.append(buffer, static_cast<std::size_t>(got));
+    }
+    ::close(fd);
+    if (response.rfind("HTTP/1.1 ", 0) == 0 && response.size() > 12) {
+        answer.status = std::stoi(response.substr(9, 3));
+        auto body_start = response.find("\r\n\r\n");
+        answer.body = body_start == std::string::npos ? "" : response.substr(body_start + 4);
+    }
+    return answer;
+}
+
+// Polls until `accept` likes the answer or the deadline passes; returns the last answer.
+HttpAnswer poll_health(uint16_t port, std::chrono::milliseconds deadline,
+                       const std::function<bool(const HttpAnswer&)>& accept) {
+    const auto until = std::chrono::steady_clock::now() + deadline;
+    HttpAnswer last;
+    while (std::chrono::steady_clock::now() < until) {
+        last = http_get(port, "/about/health");
+        if (accept(last)) {
+            return last;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return last;
+}
+
+class ShardTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ProsodyOptions options;
+        options.tls = true;
+        options.users.emplace_back("focus", "auth.meet.test", kFocusPassword);
+        prosody_ = start_prosody(options);
+        ASSERT_TRUE(prosody_);
+        rest_port_ = free_tcp_port();
+    }
+
+    void TearDown() override {
+        if (jicofo_ > 0) {
+            terminate_child(jicofo_, std::chrono::seconds(5));
+        }
+    }
+
+    void start_jicofo(const std::string& password) {
+        const auto directory = prosody_->directory();
+        config_file_ = directory / "jicofo.conf";
+        log_file_ = directory / "jicofo.log";
+        std::ofstream config(config_file_);
+        config << "jicofo {\n"
+               << "  xmpp.client {\n"
+               << "    hostname = \"127.0.0.1\"\n"
+               << "    port = " << prosody_->c2s_port() << "\n"
+               << "    domain = \"" << prosody_->auth_domain() << "\"\n"
+               << "    xmpp-domain = \"" << prosody_->domain() << "\"\n"
+               << "    password = \"" << password << "\"\n"
+               << "    disable-certificate-verification = true\n"
+               << "  }\n"
+               << "  health { enabled = true, interval = 200 ms }\n"
+               << "  rest { host = \"127.0.0.1\", port = " << rest_port_ << " }\n"
+               << "}\n";
+        config.close();
+        auto child = spawn_child({JICOFO_BINARY, "--config", config_file_.string()}, ChildIo{-1, -1, -1, log_file_});
+        ASSERT_TRUE(child) << child.error();
+        jicofo_ = *child;
+    }
+
+    std::string diagnostics() const {
+        return "jicofo log:\n" + read_file_text(log_file_) + "\nprosody log:\n" + prosody_->log_text();
+    }
+
+    std::unique_ptr<ProsodyFixture> prosody_;
+    uint16_t rest_port_ = 0;
+    pid_t jicofo_ = -1;
+    std::filesystem::path config_file_;
+    std::filesystem::path log_file_;
+};
+
+TEST_F(ShardTest, HealthyOnceTheFocusHasLoggedIn) {
+    start_jicofo(kFocusPassword);
+    auto answer =
+        poll_health(rest_port_, std::chrono::seconds(10), [](const HttpAnswer& a) { return a.status == 200; });
+    EXPECT_EQ(answer.status, 200) << answer.body << diagnostics();
+    EXPECT_EQ(answer.body, "OK");
+    // Prosody saw the focus authenticate as its registered user.
+    EXPECT_NE(prosody_->log_text().find("focus@auth.meet.test"), std::string::npos) << diagnostics();
+}
+
+TEST_F(ShardTest, HealthFollowsTheClientConnectionThroughAProsodyCrash) {
+    start_jicofo(kFocusPassword);
+    ASSERT_EQ(
+        poll_health(rest_port_, std::chrono::seconds(10), [](const HttpAnswer& a) { return a.status == 200; }).status,
+        200)
+        << diagnostics();
+
+    prosody_->kill();
+    auto down = poll_health(rest_port_, std::chrono::seconds(20), [](const HttpAnswer& a) { return a.status == 503; });
+    EXPECT_EQ(down.status, 503) << diagnostics();
+    EXPECT_NE(down.body.find("client"), std::string::npos) << down.body;
+
+    ASSERT_TRUE(prosody_->restart()) << prosody_->log_text();
+    auto back = poll_health(rest_port_, std::chrono::seconds(20), [](const HttpAnswer& a) { return a.status == 200; });
+    EXPECT_EQ(back.status, 200) << back.body << diagnostics();
+}
+
+TEST_F(ShardTest, WrongPasswordIsReportedAsAnAuthenticationFailure) {
+    start_jicofo("not-the-password");
+    auto answer = poll_health(rest_port_, std::chrono::seconds(10), [](const HttpAnswer& a) {
+        return a.status == 503 && a.body.find("auth") != std::string::npos;
+    });
+    EXPECT_EQ(answer.status, 503) << diagnostics();
+    EXPECT_NE(answer.body.find("auth"), std::string::npos) << answer.body;
+}
+
+TEST_F(ShardTest, SigtermClosesTheXmppSessionAndExitsZero) {
+    start_jicofo(kFocusPassword);
+    ASSERT_EQ(
+        poll_health(rest_port_, std::chrono::seconds(10), [](const HttpAnswer& a) { return a.status == 200; }).status,
+        200)
+        << diagnostics();
+    ::kill(jicofo_, SIGTERM);
+    auto status = wait_child(jicofo_, std::chrono::seconds(15));
+    ASSERT_TRUE(status) << "jicofo did not exit after SIGTERM\n" << diagnostics();
+    jicofo_ = -1;
+    EXPECT_TRUE(WIFEXITED(*status));
+    EXPECT_EQ(WEXITSTATUS(*status), 0) << diagnostics();
+    EXPECT_EQ(http_get(rest_port_, "/about/health").status, 0);
+}
+
+}  // namespace
+}  // namespace jicofo::testing
