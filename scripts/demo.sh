@@ -133,11 +133,16 @@ JICOFO
 
 setsid nohup prosody --config "$demo_dir/prosody.cfg.lua" -F >"$demo_dir/prosody.out" 2>&1 &
 echo $! >"$demo_dir/prosody.pid"
+for _ in $(seq 1 100); do
+  (exec 3<>"/dev/tcp/127.0.0.1/$c2s_port") 2>/dev/null && break
+  sleep 0.1
+done
 setsid nohup "$root/build/jicofo" --config "$demo_dir/jicofo.conf" >"$demo_dir/jicofo.log" 2>&1 &
 echo $! >"$demo_dir/jicofo.pid"
 
-for _ in $(seq 1 100); do
-  if curl -sf "http://127.0.0.1:$rest_port/about/version" >/dev/null 2>&1; then
+# Healthy means REST answers and the focus has logged in to Prosody.
+for _ in $(seq 1 150); do
+  if curl -sf "http://127.0.0.1:$rest_port/about/health" >/dev/null 2>&1; then
     echo "demo shard up: Prosody on 127.0.0.1:$c2s_port (BOSH/WebSocket on :$http_port), jicofo REST on 127.0.0.1:$rest_port"
     echo "  curl localhost:$rest_port/about/health    logs: $demo_dir/{jicofo,prosody}.log    stop: $0 stop"
     show_status
@@ -145,6 +150,6 @@ for _ in $(seq 1 100); do
   fi
   sleep 0.1
 done
-echo "jicofo did not answer on port $rest_port; its log:" >&2
+echo "jicofo is not healthy on port $rest_port after 15 s; its log:" >&2
 tail -n 30 "$demo_dir/jicofo.log" >&2
 exit 1

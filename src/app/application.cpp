@@ -85,6 +85,7 @@ struct Application::Running {
     prometheus::Counter* slow_health_checks = nullptr;
     std::unique_ptr<health::HealthChecker> health;
     std::unique_ptr<XmppServices> xmpp;
+    xmpp::Registration health_on_xmpp_change;
     std::unique_ptr<rest::ServiceContext> rest_context;
     std::unique_ptr<rest::RestServer> rest;
 
@@ -215,6 +216,10 @@ int Application::run() {
     running.xmpp = std::move(xmpp.value());
     if (running.health && running.xmpp->client()) {
         running.health->add_check("xmpp-client", xmpp::make_health_check(running.xmpp->client()));
+        // Re-check as soon as the connection changes state instead of waiting for the next interval, so that a load
+        // balancer sees a lost (or regained) XMPP connection at once.
+        running.health_on_xmpp_change = running.xmpp->client()->add_state_listener(
+            running.control, [health = running.health.get()](const xmpp::ConnectionStatus&) { health->run_now(); });
     }
     running.xmpp->start();
 
@@ -268,6 +273,7 @@ int Application::run() {
         worker.join();
     }
     // Handlers are done, so nothing uses the connections any more; closing them sends unavailable presence.
+    running.health_on_xmpp_change.reset();
     running.xmpp->stop();
     log->info("jicofo stopped");
     spdlog::default_logger()->flush();
