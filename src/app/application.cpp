@@ -185,6 +185,13 @@ Application::Application(CommandLine command_line, config::LoadedConfig loaded)
     for (const auto& warning : loaded_.warnings) {
         log->warn("{}", warning.describe());
     }
+    auto& packets = loaded_.config.logging.xmpp_packets;
+    if (packets.enabled) {
+        if (auto failure = configure_packet_log(packets.file, packets.max_file_bytes, packets.max_files)) {
+            log->error("XMPP packets will not be logged: {}", *failure);
+            packets.enabled = false;  // rather than letting them flood the main log
+        }
+    }
 }
 
 Application::~Application() = default;

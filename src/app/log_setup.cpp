@@ -2,6 +2,7 @@
 #include "jicofo/app/log_setup.hpp"
 
 #include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/rotating_file_sink.h>
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/sinks/syslog_sink.h>
 #include <spdlog/spdlog.h>
@@ -67,6 +68,25 @@ void configure_logging(const LogSetup& setup) {
 void set_log_level(const std::string& level) {
     // Applies to the default logger and every registered module logger.
     spdlog::set_level(spdlog::level::from_str(level));
+    if (auto packets = spdlog::get(kPacketLoggerName)) {
+        packets->set_level(spdlog::level::trace);
+    }
+}
+
+std::optional<std::string> configure_packet_log(const std::string& file, std::size_t max_file_bytes, int max_files) {
+    try {
+        auto sink = std::make_shared<spdlog::sinks::rotating_file_sink_mt>(file, max_file_bytes,
+                                                                           static_cast<std::size_t>(max_files));
+        sink->set_pattern("%Y-%m-%d %H:%M:%S.%e %v");
+        auto logger = std::make_shared<spdlog::logger>(kPacketLoggerName, sink);
+        logger->set_level(spdlog::level::trace);
+        logger->flush_on(spdlog::level::trace);
+        spdlog::drop(kPacketLoggerName);
+        spdlog::register_logger(logger);
+        return std::nullopt;
+    } catch (const spdlog::spdlog_ex& failure) {
+        return std::string(failure.what());
+    }
 }
 
 }  // namespace jicofo::app

@@ -39,6 +39,7 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(co
         if (!settings) {
             return core::unexpected(settings.error());
         }
+        settings->log_packets = config.logging.xmpp_packets.enabled;
         services->client_ = std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics);
     }
     if (xmpp_config.service.enabled) {
@@ -46,6 +47,7 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(co
         if (!settings) {
             return core::unexpected(settings.error());
         }
+        settings->log_packets = config.logging.xmpp_packets.enabled;
         services->service_ = std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics);
         services->service_is_client_ = false;
     } else {
@@ -60,6 +62,7 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(co
             return core::unexpected(settings.error());
         }
         settings->name = visitor.id;
+        settings->log_packets = config.logging.xmpp_packets.enabled;
         services->visitors_.push_back(std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics));
     }
     return services;

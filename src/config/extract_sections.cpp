@@ -268,6 +268,12 @@ void read_other_sections(Reader& r, JicofoConfig& config) {
                "unknown log level '" + level + "' (known: TRACE, DEBUG, INFO, WARN, ERROR, OFF)");
     }
     config.logging.syslog = r.boolean("jicofo.logging.syslog");
+    auto& packets = config.logging.xmpp_packets;
+    packets.enabled = r.boolean("jicofo.logging.xmpp-packets.enabled");
+    packets.file = r.string("jicofo.logging.xmpp-packets.file");
+    packets.max_file_bytes =
+        static_cast<std::size_t>(r.integer("jicofo.logging.xmpp-packets.max-file-bytes", 4096, 2147483647));
+    packets.max_files = r.integer("jicofo.logging.xmpp-packets.max-files", 0, 1000);
 }
 
 JicofoConfig read_config(Reader& reader) {

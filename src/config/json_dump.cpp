@@ -259,7 +259,14 @@ std::string to_json(const JicofoConfig& c) {
           {"vnode-join-latency-interval", format_duration(v.vnode_join_latency_interval)}}},
         {"process",
          {{"io-threads", c.process.io_threads}, {"shutdown-timeout", format_duration(c.process.shutdown_timeout)}}},
-        {"logging", {{"level", c.logging.level}, {"syslog", c.logging.syslog}}},
+        {"logging",
+         {{"level", c.logging.level},
+          {"syslog", c.logging.syslog},
+          {"xmpp-packets",
+           {{"enabled", c.logging.xmpp_packets.enabled},
+            {"file", c.logging.xmpp_packets.file},
+            {"max-file-bytes", c.logging.xmpp_packets.max_file_bytes},
+            {"max-files", c.logging.xmpp_packets.max_files}}}}},
     };
     Json root{{"jicofo", std::move(jicofo)},
               {"tracing", {{"enabled", c.tracing.enabled}, {"service-name", c.tracing.service_name}}}};

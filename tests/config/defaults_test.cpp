@@ -241,6 +241,10 @@ TEST_F(DefaultsTest, NativeExtensions) {
     EXPECT_EQ(c.process.shutdown_timeout, 10s);
     EXPECT_EQ(c.logging.level, "info");
     EXPECT_FALSE(c.logging.syslog);
+    EXPECT_FALSE(c.logging.xmpp_packets.enabled);
+    EXPECT_EQ(c.logging.xmpp_packets.file, "/var/log/jitsi/jicofo-xmpp.log");
+    EXPECT_EQ(c.logging.xmpp_packets.max_file_bytes, 209715200u);
+    EXPECT_EQ(c.logging.xmpp_packets.max_files, 3);
     EXPECT_EQ(c.rest.max_connections, 256);
     EXPECT_EQ(c.rest.max_body_bytes, 1048576u);
     EXPECT_EQ(c.rest.read_timeout, 30s);

@@ -31,6 +31,17 @@ TEST(Overrides, UserValuesReplaceDefaultsAndKeepTheRest) {
     EXPECT_DOUBLE_EQ(c.bridge.stress_threshold, 0.7);
 }
 
+TEST(Overrides, XmppPacketLogIsConfiguredUnderLogging) {
+    const auto c = load_ok(R"(
+        jicofo.logging.xmpp-packets { enabled = yes, file = "/tmp/packets.log", max-files = 1 }
+    )")
+                       .config;
+    EXPECT_TRUE(c.logging.xmpp_packets.enabled);
+    EXPECT_EQ(c.logging.xmpp_packets.file, "/tmp/packets.log");
+    EXPECT_EQ(c.logging.xmpp_packets.max_files, 1);
+    EXPECT_EQ(c.logging.xmpp_packets.max_file_bytes, 209715200u);
+}
+
 TEST(Overrides, ConferenceMucJidDefaultsFromXmppDomainUnlessSet) {
     EXPECT_EQ(load_ok("jicofo.xmpp.client.xmpp-domain = meet.example.com").config.xmpp.client.conference_muc_jid,
               "conference.meet.example.com");

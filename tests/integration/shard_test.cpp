@@ -105,7 +105,7 @@ protected:
         }
     }
 
-    void start_jicofo(const std::string& password) {
+    void start_jicofo(const std::string& password, const std::string& extra_config = "") {
         const auto directory = prosody_->directory();
         config_file_ = directory / "jicofo.conf";
         log_file_ = directory / "jicofo.log";
@@ -121,6 +121,7 @@ protected:
                << "  }\n"
                << "  health { enabled = true, interval = 200 ms }\n"
                << "  rest { host = \"127.0.0.1\", port = " << rest_port_ << " }\n"
+               << extra_config << "\n"
                << "}\n";
         config.close();
         auto child = spawn_child({JICOFO_BINARY, "--config", config_file_.string()}, ChildIo{-1, -1, -1, log_file_});
@@ -173,6 +174,19 @@ TEST_F(ShardTest, WrongPasswordIsReportedAsAnAuthenticationFailure) {
     });
     EXPECT_EQ(answer.status, 503) << diagnostics();
     EXPECT_NE(answer.body.find("auth"), std::string::npos) << answer.body;
+}
+
+TEST_F(ShardTest, PacketLogReceivesEveryStanzaInItsOwnFile) {
+    const auto packet_log = prosody_->directory() / "jicofo-xmpp.log";
+    start_jicofo(kFocusPassword, "  logging.xmpp-packets { enabled = true, file = \"" + packet_log.string() + "\" }");
+    ASSERT_EQ(
+        poll_health(rest_port_, std::chrono::seconds(10), [](const HttpAnswer& a) { return a.status == 200; }).status,
+        200)
+        << diagnostics();
+    const auto packets = read_file_text(packet_log);
+    EXPECT_NE(packets.find("<presence"), std::string::npos) << packets;
+    // The main log does not carry the packets.
+    EXPECT_EQ(read_file_text(log_file_).find("<presence"), std::string::npos);
 }
 
 TEST_F(ShardTest, SigtermClosesTheXmppSessionAndExitsZero) {

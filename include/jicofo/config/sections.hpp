@@ -394,9 +394,20 @@ struct ProcessConfig {
     bool operator==(const ProcessConfig&) const = default;
 };
 
+// jicofo.logging.xmpp-packets: every stanza to a rotated file of its own, like Jicofo's jicofo-xmpp.log.
+struct XmppPacketLogConfig {
+    bool enabled = false;
+    std::string file = "/var/log/jitsi/jicofo-xmpp.log";
+    std::size_t max_file_bytes = 209715200;
+    int max_files = 3;
+
+    bool operator==(const XmppPacketLogConfig&) const = default;
+};
+
 struct LoggingConfig {
     std::string level = "info";  // normalised to spdlog names: trace debug info warn error off (or critical)
     bool syslog = false;
+    XmppPacketLogConfig xmpp_packets;
 
     bool operator==(const LoggingConfig&) const = default;
 };
