@@ -1,5 +1,6 @@
 // Reading sip-communicator.properties and turning Jicofo's legacy property names into a layer of jicofo.conf keys.
 #include "legacy_properties.hpp"
+#include "jicofo/core/text.hpp"
 
 #include <algorithm>
 #include <array>
@@ -14,19 +15,6 @@ namespace jicofo::config::detail {
 namespace {
 
 using hocon::Value;
-
-void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
-}
 
 bool is_blank(char c) {
     return c == ' ' || c == '\t' || c == '\f';
@@ -100,7 +88,8 @@ std::string unescape(std::string_view raw) {
                 if (i + 4 < raw.size() &&
                     std::all_of(raw.begin() + static_cast<long>(i) + 1, raw.begin() + static_cast<long>(i) + 5,
                                 [](unsigned char c) { return std::isxdigit(c); })) {
-                    append_utf8(out, static_cast<unsigned>(std::stoul(std::string(raw.substr(i + 1, 4)), nullptr, 16)));
+                    core::append_utf8(
+                        out, static_cast<char32_t>(std::stoul(std::string(raw.substr(i + 1, 4)), nullptr, 16)));
                     i += 4;
                 } else {
                     out += 'u';

@@ -1,5 +1,6 @@
 // Parsing and serialization of the focus-namespace IQs and presence extensions.
 #include "jicofo/stanza/focus.hpp"
+#include "jicofo/core/text.hpp"
 
 #include "jicofo/stanza/namespaces.hpp"
 #include "parse_util.hpp"
@@ -34,19 +35,6 @@ std::optional<std::string> encoded(const std::optional<std::string>& value) {
         return form_url_encode(*value);
     }
     return std::nullopt;
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
 }
 
 }  // namespace
@@ -264,8 +252,9 @@ std::string form_url_decode(std::string_view text) {
         const char c = text[i];
         if (c == '+') {
             out += ' ';
-        } else if (c == '%' && i + 2 < text.size() && hex_value(text[i + 1]) >= 0 && hex_value(text[i + 2]) >= 0) {
-            out += static_cast<char>(hex_value(text[i + 1]) * 16 + hex_value(text[i + 2]));
+        } else if (c == '%' && i + 2 < text.size() && core::hex_value(text[i + 1]) >= 0 &&
+                   core::hex_value(text[i + 2]) >= 0) {
+            out += static_cast<char>(core::hex_value(text[i + 1]) * 16 + core::hex_value(text[i + 2]));
             i += 2;
         } else {
             out += c;  // a stray '%' is kept rather than failing: the value is only shown to users

@@ -1,5 +1,6 @@
 // A minimal JSON reader for SourceInfo's flat shape: {"name": {"muted": bool, "videoType": "..."}, ...}.
 // It understands all of JSON's syntax so that it can skip what it does not use, with a nesting limit.
+#include "jicofo/core/text.hpp"
 #include "jicofo/stanza/jitsi_presence.hpp"
 
 #include <cstdint>
@@ -247,21 +248,7 @@ private:
         } else if (cp >= 0xDC00 && cp <= 0xDFFF) {
             return false;
         }
-        if (cp < 0x80) {
-            out += static_cast<char>(cp);
-        } else if (cp < 0x800) {
-            out += static_cast<char>(0xC0 | (cp >> 6));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else if (cp < 0x10000) {
-            out += static_cast<char>(0xE0 | (cp >> 12));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        } else {
-            out += static_cast<char>(0xF0 | (cp >> 18));
-            out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-            out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-            out += static_cast<char>(0x80 | (cp & 0x3F));
-        }
+        core::append_utf8(out, static_cast<char32_t>(cp));
         return true;
     }
 

@@ -1,6 +1,7 @@
 // HOCON tokenizer: JSON strings and numbers, unquoted strings with HOCON's forbidden characters, triple-quoted
 // strings, substitutions and comments. Columns count characters (UTF-8 code points), from 1.
 #include "lexer.hpp"
+#include "jicofo/core/text.hpp"
 
 #include <utility>
 
@@ -34,37 +35,6 @@ bool is_forbidden(char c) {
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
-}
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-void append_utf8(std::string& out, unsigned code) {
-    if (code < 0x80) {
-        out += static_cast<char>(code);
-    } else if (code < 0x800) {
-        out += static_cast<char>(0xC0 | (code >> 6));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else if (code < 0x10000) {
-        out += static_cast<char>(0xE0 | (code >> 12));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    } else {
-        out += static_cast<char>(0xF0 | (code >> 18));
-        out += static_cast<char>(0x80 | ((code >> 12) & 0x3F));
-        out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
-        out += static_cast<char>(0x80 | (code & 0x3F));
-    }
 }
 
 }  // namespace
@@ -323,7 +293,7 @@ Token Lexer::lex_quoted(int line, int column) {
                     }
                     int code = 0;
                     for (std::size_t i = at; i < at + 4; ++i) {
-                        const int digit = hex_value(text_[i]);
+                        const int digit = core::hex_value(text_[i]);
                         if (digit < 0) {
                             return -1;
                         }
@@ -346,7 +316,7 @@ Token Lexer::lex_quoted(int line, int column) {
                 if (code >= 0xD800 && code <= 0xDFFF) {
                     code = 0xFFFD;  // a lone surrogate cannot be written as UTF-8
                 }
-                append_utf8(out, static_cast<unsigned>(code));
+                core::append_utf8(out, static_cast<char32_t>(code));
                 advance(consumed);
                 continue;
             }
