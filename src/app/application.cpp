@@ -13,6 +13,7 @@
 #include <thread>
 #include <vector>
 
+#include "jicofo/app/conference_services.hpp"
 #include "jicofo/app/log_setup.hpp"
 #include "jicofo/app/systemd_notifier.hpp"
 #include "jicofo/app/version.hpp"
@@ -86,6 +87,7 @@ struct Application::Running {
     std::unique_ptr<health::HealthChecker> health;
     std::unique_ptr<XmppServices> xmpp;
     xmpp::Registration health_on_xmpp_change;
+    std::unique_ptr<ConferenceServices> conferences;  // after xmpp: conferences hold the client connection
     std::unique_ptr<rest::ServiceContext> rest_context;
     std::unique_ptr<rest::RestServer> rest;
 
@@ -146,6 +148,9 @@ struct Application::Running {
         }
         if (health) {
             health->stop();
+        }
+        if (conferences) {
+            conferences->stop();  // the focus leaves every room while the connection is still up
         }
         boost::system::error_code ignored;
         signals.cancel(ignored);
@@ -228,12 +233,21 @@ int Application::run() {
         running.health_on_xmpp_change = running.xmpp->client()->add_state_listener(
             running.control, [health = running.health.get()](const xmpp::ConnectionStatus&) { health->run_now(); });
     }
+    if (running.xmpp->client()) {
+        running.conferences = std::make_unique<ConferenceServices>(config, running.io.get_executor(),
+                                                                   running.xmpp->client(), running.metrics);
+    } else {
+        log->info("conference requests are not served: the XMPP client connection is disabled");
+    }
     running.xmpp->start();
 
     if (config.rest.enabled) {
         auto settings = rest_settings(config);
         running.rest_context = std::make_unique<rest::ServiceContext>(
             rest::ServiceContext{version(), running.metrics, running.health.get()});
+        if (running.conferences) {
+            running.rest_context->domain = running.conferences->routes();
+        }
         auto handler = rest::build_router(settings, *running.rest_context).into_handler();
         running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler));
         auto port = running.rest->start();
@@ -281,6 +295,7 @@ int Application::run() {
     }
     // Handlers are done, so nothing uses the connections any more; closing them sends unavailable presence.
     running.health_on_xmpp_change.reset();
+    running.conferences.reset();
     running.xmpp->stop();
     log->info("jicofo stopped");
     spdlog::default_logger()->flush();

@@ -40,6 +40,12 @@ HttpResponse health_response(const health::HealthSnapshot& snapshot) {
     return HttpResponse::text(result.http_status(), result.message.empty() ? "Unknown error." : result.message);
 }
 
+void add_cors_headers(HttpResponse& response) {
+    response.headers.set("Access-Control-Allow-Origin", "*");
+    response.headers.set("Access-Control-Allow-Methods", "POST, OPTIONS");
+    response.headers.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
+}
+
 Router build_router(const RestSettings& settings, ServiceContext& context) {
     Router router;
     const RestGroups& groups = settings.groups;
@@ -67,15 +73,49 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
         });
     }
 
+    const DomainRoutes& domain = context.domain;
+    if (groups.conference_request && domain.conference_request) {
+        router.add("OPTIONS", "/conference-request/v1",
+                   [](const HttpRequest&, const PathParams&, const Responder& respond) {
+                       HttpResponse response = HttpResponse::text(200, "");
+                       add_cors_headers(response);
+                       respond(std::move(response));
+                   });
+        router.post("/conference-request/v1",
+                    [handler = domain.conference_request](const HttpRequest& request, const PathParams& params,
+                                                          Responder respond) {
+                        handler(request, params, [respond = std::move(respond)](HttpResponse response) {
+                            add_cors_headers(response);
+                            respond(std::move(response));
+                        });
+                    });
+    }
+    if (groups.debug) {
+        // Literal paths first: /debug/conferences must not be read as a conference called "conferences".
+        if (domain.debug) {
+            router.get("/debug", domain.debug);
+        }
+        if (domain.debug_conferences) {
+            router.get("/debug/conferences", domain.debug_conferences);
+        }
+        if (domain.debug_conferences_full) {
+            router.get("/debug/conferences-full", domain.debug_conferences_full);
+        }
+        if (domain.debug_conference) {
+            router.get("/debug/conference/{jid}", domain.debug_conference);
+        }
+    }
+    if (domain.stats) {
+        router.get("/stats", domain.stats);
+    }
+
     // Registration points for the groups still to come; each registers only when its group is enabled, so a
     // disabled (or not yet implemented) group answers 404:
-    //   groups.conference_request: OPTIONS/POST /conference-request/v1
-    //   groups.debug:              GET /debug, /debug/conferences, /debug/conferences-full,
-    //                              /debug/conference/{jid}, /debug/xmpp-caps
+    //   groups.debug:              GET /debug/xmpp-caps
     //   groups.move_endpoints:     GET /move-endpoints/move-endpoint, /move-endpoints/move-endpoints,
     //                              /move-endpoints/move-fraction
     //   groups.pin:                GET /pin, POST /pin, POST /pin/remove
-    //   always:                    GET /stats, GET /rtcstats
+    //   always:                    GET /rtcstats
     return router;
 }
 

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <vector>
 
@@ -133,6 +134,7 @@ struct CtxDeleter {
 
 // libstrophe is not thread-safe, but a context used only for parsing on one thread is.
 xmpp_ctx_t* parsing_ctx() {
+    ensure_strophe_initialized();
     thread_local std::unique_ptr<xmpp_ctx_t, CtxDeleter> ctx(xmpp_ctx_new(nullptr, nullptr));
     return ctx.get();
 }
@@ -408,6 +410,11 @@ ParseResult<XmlElement> from_strophe(const xmpp_stanza_t* stanza) {
 
 xmpp_stanza_t* to_strophe(xmpp_ctx_t* ctx, const XmlElement& element) {
     return build_strophe(ctx, element, nullptr);
+}
+
+void ensure_strophe_initialized() {
+    static std::once_flag once;
+    std::call_once(once, [] { xmpp_initialize(); });
 }
 
 }  // namespace jicofo::stanza

@@ -13,12 +13,42 @@
 #include <sys/socket.h>
 #include <boost/asio/post.hpp>
 
+#include <atomic>
 #include <csignal>
 #include <random>
 
 namespace jicofo::xmpp {
 
 namespace {
+
+// Logins are taken one at a time across all connections of the process: with libstrophe 0.12, SASL authentication
+// fails (the server answers <failure/>) when several connections authenticate at the same instant on their own
+// threads, even with libstrophe initialised once. Holding the gate from connect to session (or failure) costs a
+// few milliseconds per connection. A holder older than kLoginGateStale is presumed stuck and may be replaced.
+std::atomic<const void*> g_login_holder{nullptr};
+std::atomic<std::int64_t> g_login_taken_at{0};
+constexpr auto kLoginGateStale = std::chrono::seconds(10);
+constexpr auto kLoginGateRetry = std::chrono::milliseconds(20);
+
+bool take_login_gate(const void* who, std::chrono::steady_clock::time_point now) {
+    const void* expected = nullptr;
+    const auto stamp = now.time_since_epoch().count();
+    if (g_login_holder.compare_exchange_strong(expected, who) || expected == who) {
+        g_login_taken_at = stamp;
+        return true;
+    }
+    const auto taken_at = std::chrono::steady_clock::time_point(std::chrono::steady_clock::duration(g_login_taken_at));
+    if (now - taken_at > kLoginGateStale && g_login_holder.compare_exchange_strong(expected, who)) {
+        g_login_taken_at = stamp;
+        return true;
+    }
+    return false;
+}
+
+void release_login_gate(const void* who) {
+    const void* expected = who;
+    g_login_holder.compare_exchange_strong(expected, nullptr);
+}
 
 // The connection whose thread this is: libstrophe's certificate callback has no user data.
 thread_local ConnectionCore* t_current = nullptr;
@@ -189,6 +219,7 @@ void ConnectionCore::run() {
         pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
     }
     xmpp_log_t strophe_logger{strophe_log, this};
+    stanza::ensure_strophe_initialized();
     ctx_ = xmpp_ctx_new(nullptr, &strophe_logger);
     conn_ = ctx_ != nullptr ? xmpp_conn_new(ctx_) : nullptr;
     if (conn_ == nullptr) {
@@ -270,7 +301,8 @@ void ConnectionCore::run() {
         std::lock_guard lock(mutex_);
         accepting_ = false;
     }
-    run_commands();  // registrations and requests that raced with stop()
+    release_login_gate(this);  // stopped in the middle of a login
+    run_commands();            // registrations and requests that raced with stop()
     pending_.fail_all(core::Errc::shutting_down);
     pending_count_ = 0;
     if (conn_ != nullptr) {
@@ -310,6 +342,10 @@ void ConnectionCore::run_commands() {
 void ConnectionCore::run_timers(Clock::time_point now) {
     pending_.expire(now);
     if (reconnect_at_ && now >= *reconnect_at_ && !stop_requested_) {
+        if (!take_login_gate(this, now)) {
+            reconnect_at_ = now + kLoginGateRetry;  // another connection is logging in
+            return;
+        }
         reconnect_at_.reset();
         connect_now();
     }
@@ -333,6 +369,7 @@ void ConnectionCore::connect_now() {
 
 void ConnectionCore::on_connection_event(int event, int error, const char* stream_condition) {
     const auto now = Clock::now();
+    release_login_gate(this);
     if (event == XMPP_CONN_CONNECT) {
         attempt_in_progress_ = false;
         connected_ = true;
@@ -465,7 +502,7 @@ void ConnectionCore::send_ping() {
     }
     ping.payload = stanza::Ping{}.to_xml();
     ping_id_ = ping.header.id;
-    send_request(std::move(ping), settings_.ping_timeout, [this, id = ping_id_](IqResult result) {
+    send_request(std::move(ping), settings_.ping_timeout, [this, id = ping_id_](const IqResult& result) {
         if (ping_id_ != id) {
             return;
         }
@@ -540,7 +577,7 @@ void ConnectionCore::observe_round_trip(const std::string& ns, Clock::duration r
 }
 
 void ConnectionCore::log_packet(const char* direction, std::string_view text) const {
-    static constexpr std::size_t kMaxLogged = 64 * 1024;
+    static constexpr std::size_t kMaxLogged = std::size_t{64} * 1024;
     if (text.size() > kMaxLogged) {
         packets_->info("{} {} {}... ({} bytes)", settings_.name, direction, text.substr(0, kMaxLogged), text.size());
     } else {

@@ -44,10 +44,10 @@ public:
 
     // Thread-safe entry points; each becomes a command run on the libstrophe thread.
     void send(stanza::XmlElement stanza);
-    void async_send_iq(stanza::Iq request, Executor executor, IqCallback callback,
+    void async_send_iq(stanza::Iq request, const Executor& executor, IqCallback callback,
                        std::optional<std::chrono::milliseconds> timeout);
     std::uint64_t register_iq_handler(IqRoute route, Executor executor, IqHandler handler);
-    std::uint64_t subscribe(stanza::Jid bare_jid, Executor executor, PresenceHandler on_presence,
+    std::uint64_t subscribe(const stanza::Jid& bare_jid, Executor executor, PresenceHandler on_presence,
                             MessageHandler on_message);
     std::uint64_t add_state_listener(Executor executor, StateListener listener);
     void unregister(std::uint64_t id);

@@ -33,7 +33,7 @@ void ConnectionCore::send(stanza::XmlElement stanza) {
     post([this, stanza = std::move(stanza)] { send_now(stanza); });
 }
 
-void ConnectionCore::async_send_iq(stanza::Iq request, Executor executor, IqCallback callback,
+void ConnectionCore::async_send_iq(stanza::Iq request, const Executor& executor, IqCallback callback,
                                    std::optional<std::chrono::milliseconds> timeout) {
     auto completion = [executor, callback = std::move(callback), log = log_](IqResult result) {
         post_to(executor, callback, std::move(result), log);
@@ -58,7 +58,7 @@ std::uint64_t ConnectionCore::register_iq_handler(IqRoute route, Executor execut
     return id;
 }
 
-std::uint64_t ConnectionCore::subscribe(stanza::Jid bare_jid, Executor executor, PresenceHandler on_presence,
+std::uint64_t ConnectionCore::subscribe(const stanza::Jid& bare_jid, Executor executor, PresenceHandler on_presence,
                                         MessageHandler on_message) {
     const auto id = ++next_id_;
     post([this, id, jid = bare_jid.bare(), executor = std::move(executor), on_presence = std::move(on_presence),

@@ -15,7 +15,7 @@ health::HealthResult health_of(const std::string& name, const ConnectionStatus& 
 }
 
 health::HealthCheck make_health_check(const std::shared_ptr<XmppConnection>& connection) {
-    return [weak = std::weak_ptr<XmppConnection>(connection)](health::CheckCompletion complete) {
+    return [weak = std::weak_ptr<XmppConnection>(connection)](const health::CheckCompletion& complete) {
         auto strong = weak.lock();
         if (!strong) {
             complete(health::HealthResult::soft_failure("XMPP connection is gone"));

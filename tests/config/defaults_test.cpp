@@ -202,7 +202,7 @@ TEST_F(DefaultsTest, Conference) {
 }
 
 TEST_F(DefaultsTest, HealthAndComponents) {
-    EXPECT_FALSE(c.health.enabled);
+    EXPECT_TRUE(c.health.enabled);  // ours differs from Jicofo's (false) on purpose
     EXPECT_EQ(c.health.interval, 10s);
     EXPECT_EQ(c.health.timeout, 30s);
     EXPECT_EQ(c.health.max_check_duration, 20s);

@@ -153,13 +153,13 @@ TEST(LegacyProperties, AuthenticationUrl) {
 
 TEST(LegacyProperties, HealthJibriJigasi) {
     const auto c = legacy(
-        "org.jitsi.jicofo.health.ENABLE_HEALTH_CHECKS=true\n"
+        "org.jitsi.jicofo.health.ENABLE_HEALTH_CHECKS=false\n"
         "org.jitsi.jicofo.jibri.BREWERY=jibri@muc\n"
         "org.jitsi.jicofo.jibri.SIP_BREWERY=sip@muc\n"
         "org.jitsi.jicofo.jibri.PENDING_TIMEOUT=120\n"
         "org.jitsi.jicofo.NUM_JIBRI_RETRIES=-1\n"
         "org.jitsi.jicofo.jigasi.BREWERY=jigasi@muc\n");
-    EXPECT_TRUE(c.health.enabled);
+    EXPECT_FALSE(c.health.enabled);  // our default is true, so the legacy key must be seen turning it off
     EXPECT_EQ(c.jibri.brewery_jid, "jibri@muc");
     EXPECT_EQ(c.jibri_sip.brewery_jid, "sip@muc");
     EXPECT_EQ(c.jibri.pending_timeout, 120s);  // seconds, unlike the other legacy durations

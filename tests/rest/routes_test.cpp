@@ -180,5 +180,52 @@ TEST(BuildRouterTest, HealthRouteAnswersFromTheCheckerStrand) {
     runner.join();
 }
 
+TEST(DomainRoutesTest, ConferenceRequestAndDebugRoutesAreRegisteredWithCors) {
+    metrics::MetricsRegistry registry("v1");
+    ServiceContext context{"v1", registry, nullptr};
+    auto echo = [](std::string name) {
+        return [name](const HttpRequest&, const PathParams& params, const Responder& respond) {
+            respond(HttpResponse::text(200, name + ":" + std::string(params.get("jid").value_or(""))));
+        };
+    };
+    context.domain.conference_request = echo("request");
+    context.domain.debug = echo("debug");
+    context.domain.debug_conferences = echo("list");
+    context.domain.debug_conferences_full = echo("full");
+    context.domain.debug_conference = echo("one");
+    context.domain.stats = echo("stats");
+    auto router = build_router(RestSettings{}, context);
+
+    HttpRequest post;
+    post.method = "POST";
+    ASSERT_TRUE(post.set_target("/conference-request/v1"));
+    auto posted = call(router, post);
+    ASSERT_TRUE(posted);
+    EXPECT_EQ(posted->body, "request:");
+    EXPECT_EQ(posted->headers.get("Access-Control-Allow-Origin"), std::optional<std::string_view>("*"));
+    HttpRequest options;
+    options.method = "OPTIONS";
+    ASSERT_TRUE(options.set_target("/conference-request/v1"));
+    auto preflight = call(router, options);
+    ASSERT_TRUE(preflight);
+    EXPECT_EQ(preflight->status, 200);
+    EXPECT_EQ(preflight->headers.get("Access-Control-Allow-Methods"), std::optional<std::string_view>("POST, OPTIONS"));
+
+    EXPECT_EQ(call(router, get("/debug"))->body, "debug:");
+    EXPECT_EQ(call(router, get("/debug/conferences"))->body, "list:");
+    EXPECT_EQ(call(router, get("/debug/conferences-full"))->body, "full:");
+    EXPECT_EQ(call(router, get("/debug/conference/r%40c.example.com"))->body, "one:r@c.example.com");
+    EXPECT_EQ(call(router, get("/stats"))->body, "stats:");
+
+    // Disabled groups answer 404, as Jicofo.
+    RestSettings off;
+    off.groups.conference_request = false;
+    off.groups.debug = false;
+    auto gated = build_router(off, context);
+    EXPECT_EQ(call(gated, post)->status, 404);
+    EXPECT_EQ(call(gated, get("/debug/conferences"))->status, 404);
+    EXPECT_EQ(call(gated, get("/stats"))->status, 200);
+}
+
 }  // namespace
 }  // namespace jicofo::rest

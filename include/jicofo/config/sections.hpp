@@ -289,7 +289,7 @@ struct ConferenceConfig {
 };
 
 struct HealthConfig {
-    bool enabled = false;
+    bool enabled = true;          // Jicofo's default is false; ours serves /about/health unless turned off
     milliseconds interval = 10s;  // 0: no periodic checks
     milliseconds timeout = 30s;
     milliseconds max_check_duration = 20s;

@@ -6,6 +6,8 @@
 #include <cstdint>
 #include <string>
 
+#include "jicofo/rest/router.hpp"
+
 namespace jicofo::metrics {
 class MetricsRegistry;
 }  // namespace jicofo::metrics
@@ -18,9 +20,9 @@ namespace jicofo::rest {
 // Which route groups exist; a disabled group's paths answer 404, as in Jicofo.
 struct RestGroups {
     bool prometheus = true;          // jicofo.rest.prometheus.enabled: GET /metrics
-    bool conference_request = true;  // jicofo.rest.conference-request.enabled (not implemented yet)
+    bool conference_request = true;  // jicofo.rest.conference-request.enabled: POST/OPTIONS /conference-request/v1
     bool move_endpoints = true;      // jicofo.rest.move-endpoints.enabled (not implemented yet)
-    bool debug = true;               // jicofo.rest.debug.enabled (not implemented yet)
+    bool debug = true;               // jicofo.rest.debug.enabled: /debug, /debug/conference(s)...
     bool pin = true;                 // jicofo.rest.pin.enabled (not implemented yet)
     bool health = false;             // jicofo.health.enabled: GET /about/health
 };
@@ -35,11 +37,24 @@ struct RestSettings {
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};  // between requests on a kept-alive connection
 };
 
+// Endpoints served by domain modules that rest does not depend on: the application builds them (JSON at the edge,
+// from snapshots taken on the owners' strands) and the router registers each one that is set and whose group is
+// enabled. An unset handler leaves its route absent (404).
+struct DomainRoutes {
+    RouteHandler conference_request;      // POST /conference-request/v1 (OPTIONS is answered here, with CORS)
+    RouteHandler debug;                   // GET /debug[?full=true]
+    RouteHandler debug_conferences;       // GET /debug/conferences
+    RouteHandler debug_conferences_full;  // GET /debug/conferences-full
+    RouteHandler debug_conference;        // GET /debug/conference/{jid}
+    RouteHandler stats;                   // GET /stats
+};
+
 // The state handlers read. References outlive the router (the application owns them).
 struct ServiceContext {
     std::string version;
     metrics::MetricsRegistry& metrics;
     health::HealthChecker* health = nullptr;  // null when jicofo.health.enabled is false
+    DomainRoutes domain{};
 };
 
 }  // namespace jicofo::rest

@@ -38,6 +38,11 @@ ParseResult<XmlElement> from_strophe(const _xmpp_stanza_t* stanza);
 // libstrophe fails to allocate.
 _xmpp_stanza_t* to_strophe(_xmpp_ctx_t* ctx, const XmlElement& element);
 
+// Runs libstrophe's one-time library initialisation (xmpp_initialize) exactly once per process, whichever thread
+// gets here first. Every libstrophe context must be created after it: without it, logins started at the same
+// instant on several threads fail SASL authentication.
+void ensure_strophe_initialized();
+
 // The text with every sequence that XML 1.0 cannot carry replaced by U+FFFD; unchanged for valid input.
 std::string sanitize_xml_text(std::string_view text);
 

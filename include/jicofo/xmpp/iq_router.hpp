@@ -19,7 +19,8 @@ struct IqRoute {
     std::string ns;
     stanza::IqType type = stanza::IqType::set;  // get or set
 
-    friend auto operator<=>(const IqRoute&, const IqRoute&) = default;
+    friend auto operator<=>(const IqRoute&, const IqRoute&) =
+        default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
 };
 
 template <typename Handler>

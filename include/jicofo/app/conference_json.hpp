@@ -1,0 +1,39 @@
+// JSON at the edge for the conference endpoints: POST /conference-request/v1 bodies and answers, /debug and the
+// conference keys of /stats, all built from snapshots the conference module took on its owners' strands.
+#pragma once
+
+#include "jicofo/conference/conference_request.hpp"
+#include "jicofo/conference/conference_settings.hpp"
+#include "jicofo/core/result.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace jicofo::app {
+
+// A body that is not a JSON object, or whose fields have the wrong types → "Bad request: ..."; a room that is not
+// a valid bare JID → "Invalid room name". `authorization` is the Authorization header: "Bearer <token>" or the
+// token itself. Unknown fields are ignored, as Jicofo's Jackson mapping does.
+[[nodiscard]] core::Result<conference::ConferenceRequest, std::string> conference_request_from_json(
+    std::string_view body, std::optional<std::string_view> authorization);
+
+// {"room","ready","focusJid","vnode","sessionId","identity","properties":{...}} with null fields left out.
+[[nodiscard]] nlohmann::ordered_json conference_reply_json(const conference::ConferenceReply& reply);
+
+// The HTTP status and plain-text body for a refused request: 403 "Error" for not-authorized, 400 otherwise.
+struct HttpError {
+    int status = 400;
+    std::string body;
+};
+[[nodiscard]] HttpError conference_error_http(const conference::RequestError& error);
+
+[[nodiscard]] nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapshot& snapshot);
+// /stats keys: total_participants, total_conferences_created, conferences, largest_conference, participants,
+// conference_sizes {...}.
+[[nodiscard]] nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnapshot& snapshot);
+
+}  // namespace jicofo::app

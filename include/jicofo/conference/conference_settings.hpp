@@ -1,0 +1,77 @@
+// What the conference module needs from the configuration, as a struct of its own (the application maps
+// jicofo.conference.*, jicofo.xmpp.* and the component settings onto it), plus the snapshots /debug is built from.
+#pragma once
+
+#include "jicofo/stanza/jid.hpp"
+#include "jicofo/xmpp/member.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jicofo::conference {
+
+using namespace std::chrono_literals;
+
+struct ConferenceSettings {
+    stanza::Jid focus_jid;  // bare JID of the focus's client connection; the reply's focusjid
+    std::string focus_nick = "focus";
+    std::string version;  // <versions><component name='focus'>
+    std::chrono::milliseconds initial_timeout = 15s;
+    std::chrono::milliseconds single_participant_timeout = 20s;
+    // Deadline for joining (and configuring) the MUC; a request still waiting then is answered ready=false, which
+    // makes a client retry with backoff.
+    std::chrono::milliseconds join_timeout = 15s;
+    bool enable_auto_owner = true;
+    bool sip_gateway_enabled = false;  // a Jigasi brewery is configured
+    bool visitors_supported = false;
+    // jicofo.authentication is configured but sessions are not implemented yet: refuse to create rooms
+    // (not-authorized) rather than silently letting anyone in.
+    bool require_authenticated_creator = false;
+    bool external_auth = false;  // JWT: reported as externalAuth
+    std::vector<std::string> trusted_domains;
+};
+
+struct ParticipantSnapshot {
+    std::string endpoint_id;  // the MUC nick
+    std::optional<std::string> real_jid;
+    std::optional<std::string> stats_id;
+    std::optional<std::string> region;
+    xmpp::MemberRole role = xmpp::MemberRole::participant;
+    bool audio_muted = true;
+    bool video_muted = true;
+    bool is_jibri = false;
+    bool is_jigasi = false;
+    std::vector<std::string> features;
+    std::vector<std::string> video_codecs;
+};
+
+struct ConferenceSnapshot {
+    stanza::Jid room;
+    std::string meeting_id;
+    bool joined = false;  // the focus is in the room
+    bool ended = false;
+    std::int64_t created_ms = 0;       // unix epoch milliseconds
+    std::optional<std::string> owner;  // the nick auto-owner made owner
+    std::vector<ParticipantSnapshot> participants;
+};
+
+// The room map's view: every conference with its size, and the counters /stats reports.
+struct FocusManagerSnapshot {
+    struct Entry {
+        stanza::Jid room;
+        std::size_t participants = 0;
+        bool joined = false;
+    };
+    std::vector<Entry> conferences;
+    std::uint64_t conferences_created = 0;
+    std::uint64_t participants_total = 0;  // joined since start
+    std::uint64_t requests_total = 0;
+    std::size_t participants_current = 0;
+    std::size_t largest_conference = 0;
+};
+
+}  // namespace jicofo::conference

@@ -1,0 +1,189 @@
+// Conference request JSON ↔ ConferenceRequest/Reply, and the /debug and /stats shapes of conference snapshots.
+#include "jicofo/app/conference_json.hpp"
+
+#include <algorithm>
+#include <array>
+#include <limits>
+#include <utility>
+
+namespace jicofo::app {
+namespace {
+
+std::optional<std::string> optional_string(const nlohmann::json& object, const char* key) {
+    auto it = object.find(key);
+    if (it == object.end() || it->is_null()) {
+        return std::nullopt;
+    }
+    if (!it->is_string()) {
+        throw std::invalid_argument(std::string("'") + key + "' must be a string");
+    }
+    auto value = it->get<std::string>();
+    return value.empty() ? std::nullopt : std::optional<std::string>(std::move(value));
+}
+
+}  // namespace
+
+core::Result<conference::ConferenceRequest, std::string> conference_request_from_json(
+    std::string_view body, std::optional<std::string_view> authorization) {
+    using Failure = core::Unexpected<std::string>;  // NOLINT(readability-identifier-naming)
+    auto parsed = nlohmann::json::parse(body, nullptr, false);
+    if (parsed.is_discarded() || !parsed.is_object()) {
+        return Failure{"Bad request: the body is not a JSON object"};
+    }
+    conference::ConferenceRequest request;
+    std::optional<std::string> room;
+    try {
+        room = optional_string(parsed, "room");
+        request.machine_uid = optional_string(parsed, "machineUid");
+        request.session_id = optional_string(parsed, "sessionId");
+        if (auto it = parsed.find("properties"); it != parsed.end() && !it->is_null()) {
+            if (!it->is_object()) {
+                return Failure{"Bad request: 'properties' must be an object"};
+            }
+            for (const auto& [name, value] : it->items()) {
+                if (!value.is_string()) {
+                    return Failure{"Bad request: property '" + name + "' must be a string"};
+                }
+                request.properties.push_back({name, value.get<std::string>()});
+            }
+        }
+    } catch (const std::invalid_argument& wrong_type) {
+        return Failure{std::string("Bad request: ") + wrong_type.what()};
+    }
+    if (room) {
+        auto jid = stanza::Jid::parse(*room);
+        if (!jid || !jid->is_bare() || jid->local().empty()) {
+            return Failure{"Invalid room name"};
+        }
+        request.room = std::move(jid).value();
+    }
+    if (authorization && !authorization->empty()) {
+        constexpr std::string_view kBearer = "Bearer ";
+        auto token = authorization->substr(0, kBearer.size()) == kBearer ? authorization->substr(kBearer.size())
+                                                                         : *authorization;
+        request.token = std::string(token);
+    }
+    return request;
+}
+
+nlohmann::ordered_json conference_reply_json(const conference::ConferenceReply& reply) {
+    nlohmann::ordered_json json;
+    json["room"] = reply.room.to_string();
+    json["ready"] = reply.ready;
+    json["focusJid"] = reply.focus_jid.to_string();
+    if (reply.vnode) {
+        json["vnode"] = *reply.vnode;
+    }
+    if (reply.session_id) {
+        json["sessionId"] = *reply.session_id;
+    }
+    if (reply.identity) {
+        json["identity"] = *reply.identity;
+    }
+    nlohmann::ordered_json properties = nlohmann::ordered_json::object();
+    for (const auto& property : reply.properties) {
+        if (!properties.contains(property.name)) {
+            properties[property.name] = property.value;
+        }
+    }
+    json["properties"] = std::move(properties);
+    return json;
+}
+
+HttpError conference_error_http(const conference::RequestError& error) {
+    switch (error.code) {
+        case conference::RequestErrc::not_authorized: return {403, "Error"};
+        case conference::RequestErrc::session_invalid: return {400, "Bad request: invalid-session"};
+        case conference::RequestErrc::bad_request:
+        case conference::RequestErrc::unavailable: break;
+    }
+    return {400, "Bad request: " + (error.text.empty() ? std::string(conference::to_string(error.code)) : error.text)};
+}
+
+nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapshot& snapshot) {
+    nlohmann::ordered_json json;
+    json["room"] = snapshot.room.to_string();
+    json["meeting_id"] = snapshot.meeting_id;
+    json["joined"] = snapshot.joined;
+    json["created"] = snapshot.created_ms;
+    json["owner"] = snapshot.owner ? nlohmann::ordered_json(*snapshot.owner) : nlohmann::ordered_json(nullptr);
+    json["participant_count"] = snapshot.participants.size();
+    nlohmann::ordered_json participants = nlohmann::ordered_json::object();
+    for (const auto& p : snapshot.participants) {
+        nlohmann::ordered_json entry;
+        entry["id"] = p.endpoint_id;
+        entry["real_jid"] = p.real_jid ? nlohmann::ordered_json(*p.real_jid) : nlohmann::ordered_json(nullptr);
+        entry["stats_id"] = p.stats_id ? nlohmann::ordered_json(*p.stats_id) : nlohmann::ordered_json(nullptr);
+        entry["region"] = p.region ? nlohmann::ordered_json(*p.region) : nlohmann::ordered_json(nullptr);
+        entry["role"] = std::string(xmpp::to_string(p.role));
+        entry["audio_muted"] = p.audio_muted;
+        entry["video_muted"] = p.video_muted;
+        entry["is_jibri"] = p.is_jibri;
+        entry["is_jigasi"] = p.is_jigasi;
+        entry["features"] = p.features;
+        entry["video_codecs"] = p.video_codecs;
+        participants[p.endpoint_id] = std::move(entry);
+    }
+    json["participants"] = std::move(participants);
+    return json;
+}
+
+nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnapshot& snapshot) {
+    // Jicofo's ConferenceSizeBuckets: [lower, upper) per bucket, the last open-ended.
+    constexpr std::array<std::pair<std::size_t, std::size_t>, 13> kBuckets{{{0, 1},
+                                                                            {1, 2},
+                                                                            {2, 3},
+                                                                            {3, 5},
+                                                                            {5, 10},
+                                                                            {10, 20},
+                                                                            {20, 50},
+                                                                            {50, 100},
+                                                                            {100, 200},
+                                                                            {200, 300},
+                                                                            {300, 400},
+                                                                            {400, 500},
+                                                                            {500, 0}}};
+    std::array<std::size_t, kBuckets.size()> counts{};
+    std::size_t total = 0;
+    std::size_t min = 0;
+    std::size_t max = 0;
+    for (const auto& conference : snapshot.conferences) {
+        const auto size = conference.participants;
+        total += size;
+        min = (&conference == &snapshot.conferences.front()) ? size : std::min(min, size);
+        max = std::max(max, size);
+        for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+            const auto [lower, upper] = kBuckets[i];
+            if (size >= lower && (upper == 0 || size < upper)) {
+                ++counts[i];
+                break;
+            }
+        }
+    }
+    const auto count = snapshot.conferences.size();
+    nlohmann::ordered_json buckets;
+    for (std::size_t i = 0; i < kBuckets.size(); ++i) {
+        const auto [lower, upper] = kBuckets[i];
+        const auto key = std::to_string(lower) + "_to_" + (upper == 0 ? std::string("max") : std::to_string(upper));
+        buckets[key] = counts[i];
+    }
+    nlohmann::ordered_json sizes;
+    sizes["average"] = count == 0 ? 0.0 : static_cast<double>(total) / static_cast<double>(count);
+    sizes["max"] = max;
+    sizes["min"] = min;
+    sizes["total_value"] = total;
+    sizes["total_count"] = count;
+    sizes["discarded"] = 0;
+    sizes["buckets"] = std::move(buckets);
+
+    nlohmann::ordered_json json;
+    json["total_participants"] = snapshot.participants_total;
+    json["total_conferences_created"] = snapshot.conferences_created;
+    json["conferences"] = count;
+    json["largest_conference"] = snapshot.largest_conference;
+    json["participants"] = snapshot.participants_current;
+    json["conference_sizes"] = std::move(sizes);
+    return json;
+}
+
+}  // namespace jicofo::app

@@ -1,0 +1,170 @@
+// Builds the room map and the conference IQ handler from the configuration, and the REST handlers over them.
+#include "jicofo/app/conference_services.hpp"
+
+#include "jicofo/app/conference_json.hpp"
+#include "jicofo/app/version.hpp"
+#include "jicofo/conference/conference.hpp"
+#include "jicofo/conference/conference_iq_handler.hpp"
+#include "jicofo/conference/focus_manager.hpp"
+#include "jicofo/core/logging.hpp"
+#include "jicofo/xmpp/xmpp_connection.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace jicofo::app {
+
+conference::ConferenceSettings conference_settings(const config::JicofoConfig& config,
+                                                   const std::string& focus_username, const std::string& focus_domain,
+                                                   std::chrono::milliseconds reply_timeout) {
+    conference::ConferenceSettings settings;
+    if (auto jid = stanza::Jid::from_parts(focus_username, focus_domain)) {
+        settings.focus_jid = std::move(jid).value();
+    }
+    settings.version = version();
+    settings.initial_timeout = config.conference.initial_timeout;
+    settings.single_participant_timeout = config.conference.single_participant_timeout;
+    settings.join_timeout = reply_timeout;
+    settings.enable_auto_owner = config.conference.enable_auto_owner;
+    settings.sip_gateway_enabled = config.jigasi.brewery_jid.has_value();
+    settings.visitors_supported = false;  // visitors are not implemented yet
+    const auto auth = config.authentication.effective_type();
+    settings.require_authenticated_creator = auth != config::AuthenticationType::None;
+    settings.external_auth = auth == config::AuthenticationType::Jwt;
+    settings.trusted_domains = config.xmpp.trusted_domains;
+    return settings;
+}
+
+ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const boost::asio::any_io_executor& executor,
+                                       const std::shared_ptr<xmpp::XmppConnection>& client,
+                                       metrics::MetricsRegistry& metrics) {
+    const auto& connection = client->settings();
+    auto settings = conference_settings(config, connection.username, connection.domain, connection.reply_timeout);
+    if (settings.require_authenticated_creator) {
+        core::module_logger("conference")
+            ->error(
+                "jicofo.authentication is enabled, but authentication sessions are not implemented yet: "
+                "conference requests that would create a room are refused with not-authorized");
+    }
+    auto factory = [client = client.get(), executor, settings](const stanza::Jid& room,
+                                                               conference::ConferenceCallbacks callbacks) {
+        return conference::Conference::create(*client, executor, settings, room, std::move(callbacks));
+    };
+    manager_ = conference::FocusManager::create(executor, settings, std::move(factory), &metrics);
+    std::optional<stanza::Jid> proxy;
+    if (config.xmpp.client.client_proxy) {
+        if (auto jid = stanza::Jid::parse(*config.xmpp.client.client_proxy)) {
+            proxy = std::move(jid).value();
+            client_proxy_ = proxy->to_string();
+        } else {
+            core::module_logger("conference")
+                ->error("jicofo.xmpp.client.client-proxy '{}' is not a JID; ignored", *config.xmpp.client.client_proxy);
+        }
+    }
+    iq_handler_ = std::make_unique<conference::ConferenceIqHandler>(client, manager_, std::move(proxy));
+}
+
+ConferenceServices::~ConferenceServices() = default;
+
+void ConferenceServices::stop() {
+    iq_handler_.reset();
+    manager_->stop();
+}
+
+rest::DomainRoutes ConferenceServices::routes() const {
+    return conference_routes(manager_, client_proxy_);
+}
+
+rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusManager>& manager,
+                                     const std::string& client_proxy) {
+    using rest::HttpRequest;
+    using rest::HttpResponse;
+    using rest::PathParams;
+    using rest::Responder;
+    rest::DomainRoutes routes;
+
+    routes.conference_request = [manager](const HttpRequest& request, const PathParams&, const Responder& respond) {
+        auto parsed = conference_request_from_json(request.body, request.headers.get("Authorization"));
+        if (!parsed) {
+            respond(HttpResponse::text(400, parsed.error()));
+            return;
+        }
+        manager->conference_request(std::move(parsed).value(), [respond](conference::ConferenceRequestResult result) {
+            if (result) {
+                respond(HttpResponse::json(200, conference_reply_json(*result).dump()));
+            } else {
+                auto error = conference_error_http(result.error());
+                respond(HttpResponse::text(error.status, error.body));
+            }
+        });
+    };
+
+    routes.debug = [manager, client_proxy](const HttpRequest& request, const PathParams&, const Responder& respond) {
+        const bool full = request.query.get("full") == std::optional<std::string_view>("true");
+        auto answer = [respond, client_proxy](nlohmann::ordered_json focus_manager) {
+            nlohmann::ordered_json body;
+            body["focus_manager"] = std::move(focus_manager);
+            body["conference_iq_handler"] = {{"client_proxy", client_proxy.empty()
+                                                                  ? nlohmann::ordered_json(nullptr)
+                                                                  : nlohmann::ordered_json(client_proxy)}};
+            respond(HttpResponse::json(200, body.dump()));
+        };
+        if (full) {
+            manager->async_all_snapshots([answer](const std::vector<conference::ConferenceSnapshot>& snapshots) {
+                nlohmann::ordered_json conferences = nlohmann::ordered_json::object();
+                for (const auto& s : snapshots) {
+                    conferences[s.room.to_string()] = conference_debug_json(s);
+                }
+                answer(std::move(conferences));
+            });
+            return;
+        }
+        manager->async_snapshot([answer](const conference::FocusManagerSnapshot& snapshot) {
+            nlohmann::ordered_json conferences = nlohmann::ordered_json::object();
+            for (const auto& entry : snapshot.conferences) {
+                conferences[entry.room.to_string()] = entry.participants;
+            }
+            answer(std::move(conferences));
+        });
+    };
+
+    routes.debug_conferences = [manager](const HttpRequest&, const PathParams&, const Responder& respond) {
+        manager->async_snapshot([respond](const conference::FocusManagerSnapshot& snapshot) {
+            nlohmann::ordered_json rooms = nlohmann::ordered_json::array();
+            for (const auto& entry : snapshot.conferences) {
+                rooms.push_back(entry.room.to_string());
+            }
+            respond(HttpResponse::json(200, rooms.dump()));
+        });
+    };
+
+    routes.debug_conferences_full = [manager](const HttpRequest&, const PathParams&, const Responder& respond) {
+        manager->async_all_snapshots([respond](const std::vector<conference::ConferenceSnapshot>& snapshots) {
+            nlohmann::ordered_json conferences = nlohmann::ordered_json::object();
+            for (const auto& s : snapshots) {
+                conferences[s.room.to_string()] = conference_debug_json(s);
+            }
+            respond(HttpResponse::json(200, conferences.dump()));
+        });
+    };
+
+    routes.debug_conference = [manager](const HttpRequest&, const PathParams& params, const Responder& respond) {
+        auto room = stanza::Jid::parse(params.get("jid").value_or(""));
+        if (!room) {
+            respond(HttpResponse::text(400, "Bad request: invalid JID"));
+            return;
+        }
+        manager->async_conference_snapshot(
+            std::move(room).value(), [respond](const std::optional<conference::ConferenceSnapshot>& snapshot) {
+                respond(HttpResponse::json(200, snapshot ? conference_debug_json(*snapshot).dump() : "{}"));
+            });
+    };
+
+    routes.stats = [manager](const HttpRequest&, const PathParams&, const Responder& respond) {
+        manager->async_snapshot([respond](const conference::FocusManagerSnapshot& snapshot) {
+            respond(HttpResponse::json(200, conference_stats_json(snapshot).dump()));
+        });
+    };
+    return routes;
+}
+
+}  // namespace jicofo::app

@@ -1,0 +1,382 @@
+// The focus in one MUC room: join and configure, participants from the room's presence, auto-owner, timeouts and a
+// clean end (leave, then tell the room map). Everything here runs on the conference's strand.
+#include "jicofo/conference/conference.hpp"
+
+#include "jicofo/core/error.hpp"
+#include "jicofo/core/logging.hpp"
+#include "jicofo/stanza/focus.hpp"
+#include "jicofo/stanza/jitsi_presence.hpp"
+#include "jicofo/xmpp/xmpp_connection.hpp"
+
+#include <boost/asio/post.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <cassert>
+#include <chrono>
+#include <cstdio>
+#include <random>
+
+namespace jicofo::conference {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("conference");
+    return log;
+}
+
+std::int64_t now_ms() {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+ParticipantSnapshot participant_snapshot(const xmpp::Member& member) {
+    ParticipantSnapshot p;
+    p.endpoint_id = member.nick;
+    if (member.real_jid) {
+        p.real_jid = member.real_jid->to_string();
+    }
+    p.stats_id = member.stats_id;
+    p.region = member.region;
+    p.role = member.role;
+    p.audio_muted = member.audio_muted;
+    p.video_muted = member.video_muted;
+    p.is_jibri = member.is_jibri;
+    p.is_jigasi = member.is_jigasi;
+    p.features = member.features;
+    p.video_codecs = member.video_codecs;
+    return p;
+}
+
+}  // namespace
+
+std::string random_uuid() {
+    thread_local std::mt19937_64 engine(std::random_device{}());
+    std::array<unsigned char, 16> bytes{};
+    for (std::size_t i = 0; i < bytes.size(); i += 8) {
+        auto value = engine();
+        for (std::size_t j = 0; j < 8; ++j) {
+            bytes[i + j] = static_cast<unsigned char>(value >> (8 * j));
+        }
+    }
+    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
+    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
+    std::string text;
+    text.reserve(36);
+    constexpr std::string_view kHex = "0123456789abcdef";
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            text.push_back('-');
+        }
+        text.push_back(kHex[bytes[i] >> 4]);
+        text.push_back(kHex[bytes[i] & 0x0F]);
+    }
+    return text;
+}
+
+std::shared_ptr<Conference> Conference::create(xmpp::XmppConnection& connection,
+                                               const boost::asio::any_io_executor& executor,
+                                               ConferenceSettings settings, stanza::Jid room,
+                                               ConferenceCallbacks callbacks, ParticipantListener listener) {
+    return std::shared_ptr<Conference>(new Conference(connection, executor, std::move(settings), std::move(room),
+                                                      std::move(callbacks), std::move(listener)));
+}
+
+Conference::Conference(xmpp::XmppConnection& connection, const boost::asio::any_io_executor& executor,
+                       ConferenceSettings settings, stanza::Jid room, ConferenceCallbacks callbacks,
+                       ParticipantListener listener)
+    : connection_(connection),
+      strand_(boost::asio::make_strand(executor)),
+      settings_(std::move(settings)),
+      room_jid_(std::move(room)),
+      callbacks_(std::move(callbacks)),
+      listener_(std::move(listener)),
+      created_ms_(now_ms()),
+      initial_timer_(strand_),
+      single_participant_timer_(strand_) {}
+
+Conference::~Conference() {
+    // The room must be destroyed on its strand; normally finish_end() already did.
+    if (room_) {
+        boost::asio::post(strand_, [room = std::shared_ptr<xmpp::MucRoom>(std::move(room_))] {});
+    }
+}
+
+void Conference::start(std::function<void(std::error_code)> joined) {
+    boost::asio::post(strand_, [self = shared_from_this(), joined = std::move(joined)]() mutable {
+        if (self->ended_) {
+            joined(make_error_code(core::Errc::shutting_down));
+            return;
+        }
+        self->joined_callback_ = std::move(joined);
+        xmpp::MucRoomSettings room_settings;
+        room_settings.room = self->room_jid_;
+        room_settings.member_options.trusted_domains = self->settings_.trusted_domains;
+        room_settings.configure = true;
+        room_settings.timeout = self->settings_.join_timeout;
+        std::weak_ptr<Conference> weak = self;
+        self->room_ = std::make_unique<xmpp::MucRoom>(self->connection_, self->strand_, room_settings,
+                                                      [weak](const xmpp::MucEvent& event) {
+                                                          if (auto conference = weak.lock()) {
+                                                              conference->on_event(event);
+                                                          }
+                                                      });
+        stanza::Versions versions;
+        versions.components.push_back({"focus", self->settings_.version});
+        stanza::ConferenceProperties properties;
+        properties.set("support-terminate-restart", "true");
+        properties.set("visitors-enabled", self->settings_.visitors_supported ? "true" : "false");
+        std::vector<stanza::XmlElement> extensions{versions.to_xml(), properties.to_xml()};
+        self->room_->join(self->settings_.focus_nick, std::nullopt, std::move(extensions),
+                          [weak](xmpp::JoinResult result) {
+                              if (auto conference = weak.lock()) {
+                                  conference->on_join(std::move(result));
+                              }
+                          });
+    });
+}
+
+void Conference::on_join(xmpp::JoinResult result) {
+    assert(strand_.running_in_this_thread());
+    auto joined = std::exchange(joined_callback_, nullptr);
+    if (!result) {
+        logger()->warn("room={} join failed: {}", room_jid_.to_string(), result.error().message());
+        if (joined) {
+            joined(result.error());
+        }
+        end("join failed");
+        return;
+    }
+    if (result->own_role != xmpp::MemberRole::owner) {
+        // Jicofo needs ownership to configure the room and grant roles; without it the conference cannot work.
+        logger()->warn("room={} the focus is {} in the room, not owner; ending", room_jid_.to_string(),
+                       to_string(result->own_role));
+        if (joined) {
+            joined(make_error_code(core::Errc::not_allowed));
+        }
+        end("not owner");
+        return;
+    }
+    joined_ = true;
+    meeting_id_ = result->info.meeting_id.value_or("");
+    if (meeting_id_.empty()) {
+        meeting_id_ = random_uuid();
+    }
+    logger()->info("room={} meeting_id={} joined (created={}, configured={})", room_jid_.to_string(), meeting_id_,
+                   result->created, result->configured);
+    if (joined) {
+        joined({});
+    }
+    // Nobody came: end after initial-timeout. Occupants already in the room arrive as MemberJoined right after this.
+    initial_timer_.expires_after(settings_.initial_timeout);
+    initial_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (!ec && self->participants_.empty()) {
+            logger()->info("room={} nobody joined within {} ms", self->room_jid_.to_string(),
+                           self->settings_.initial_timeout.count());
+            self->end("initial timeout");
+        }
+    });
+}
+
+void Conference::on_event(const xmpp::MucEvent& event) {
+    assert(strand_.running_in_this_thread());
+    if (ended_) {
+        return;
+    }
+    if (const auto* e = std::get_if<xmpp::MemberJoined>(&event)) {
+        member_joined(e->member);
+    } else if (const auto* e = std::get_if<xmpp::MemberUpdated>(&event)) {
+        member_updated(e->member);
+    } else if (const auto* e = std::get_if<xmpp::MemberLeft>(&event)) {
+        member_left(e->member, "left");
+    } else if (const auto* e = std::get_if<xmpp::MemberKicked>(&event)) {
+        member_left(e->member, "was kicked");
+    } else if (const auto* e = std::get_if<xmpp::OwnRoleChanged>(&event)) {
+        if (e->current != xmpp::MemberRole::owner) {
+            logger()->warn("room={} the focus lost ownership ({}); ending", room_jid_.to_string(),
+                           to_string(e->current));
+            end("lost ownership");
+        }
+    } else if (std::holds_alternative<xmpp::RoomDestroyed>(event)) {
+        end("room destroyed");
+    } else if (const auto* e = std::get_if<xmpp::Left>(&event)) {
+        end(e->reason == xmpp::LeaveReason::kicked ? "focus kicked" : "focus left the room");
+    } else if (const auto* e = std::get_if<xmpp::Rejoined>(&event)) {
+        if (!e->result) {
+            end("re-join failed");
+        }
+    }
+}
+
+std::vector<xmpp::Member>::iterator Conference::find_participant(const std::string& nick) {
+    return std::find_if(participants_.begin(), participants_.end(),
+                        [&nick](const xmpp::Member& m) { return m.nick == nick; });
+}
+
+void Conference::notify(ParticipantEvent::Kind kind, const xmpp::Member& member) {
+    if (listener_) {
+        listener_(ParticipantEvent{kind, member});
+    }
+}
+
+void Conference::member_joined(const xmpp::Member& member) {
+    if (find_participant(member.nick) != participants_.end()) {
+        member_updated(member);
+        return;
+    }
+    participants_.push_back(member);
+    initial_timer_.cancel();
+    logger()->info("room={} endpoint={} joined ({} participants)", room_jid_.to_string(), member.nick,
+                   participants_.size());
+    notify(ParticipantEvent::Kind::joined, member);
+    if (callbacks_.size_changed) {
+        callbacks_.size_changed(participants_.size(), true);
+    }
+    elect_owner();
+    arm_single_participant_timer();
+}
+
+void Conference::member_updated(const xmpp::Member& member) {
+    auto it = find_participant(member.nick);
+    if (it == participants_.end()) {
+        member_joined(member);
+        return;
+    }
+    *it = member;
+    notify(ParticipantEvent::Kind::updated, member);
+}
+
+void Conference::member_left(const xmpp::Member& member, const char* how) {
+    auto it = find_participant(member.nick);
+    if (it == participants_.end()) {
+        return;
+    }
+    participants_.erase(it);
+    logger()->info("room={} endpoint={} {} ({} participants)", room_jid_.to_string(), member.nick, how,
+                   participants_.size());
+    notify(ParticipantEvent::Kind::left, member);
+    if (callbacks_.size_changed) {
+        callbacks_.size_changed(participants_.size(), false);
+    }
+    if (participants_.empty()) {
+        end("the last participant left");
+        return;
+    }
+    if (owner_ && *owner_ == member.nick) {
+        owner_.reset();
+        elect_owner();
+    }
+    arm_single_participant_timer();
+}
+
+// Jicofo's auto-owner: unless somebody already owns the room, the longest-present member that is not Jibri, Jigasi
+// or a visitor (and whose real JID we know, since the grant names it) becomes owner.
+void Conference::elect_owner() {
+    if (!settings_.enable_auto_owner || !room_) {
+        return;
+    }
+    for (const auto& member : participants_) {
+        if (member.affiliation == stanza::MucAffiliation::owner) {
+            owner_ = member.nick;
+            return;
+        }
+    }
+    if (owner_ && find_participant(*owner_) != participants_.end()) {
+        return;  // granted, the room has not confirmed yet
+    }
+    for (const auto& member : participants_) {
+        if (member.is_jibri || member.is_jigasi || member.is_visitor() || !member.real_jid) {
+            continue;
+        }
+        owner_ = member.nick;
+        logger()->info("room={} endpoint={} made owner", room_jid_.to_string(), member.nick);
+        room_->grant_affiliation(*member.real_jid, stanza::MucAffiliation::owner,
+                                 [room = room_jid_.to_string(), nick = member.nick](std::optional<xmpp::IqError> e) {
+                                     if (e) {
+                                         logger()->warn("room={} endpoint={} owner grant failed: {}", room, nick,
+                                                        e->message());
+                                     }
+                                 });
+        return;
+    }
+}
+
+void Conference::arm_single_participant_timer() {
+    if (participants_.size() != 1) {
+        single_participant_timer_.cancel();
+        return;
+    }
+    single_participant_timer_.expires_after(settings_.single_participant_timeout);
+    single_participant_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+        if (ec || self->ended_ || self->participants_.size() != 1) {
+            return;
+        }
+        logger()->info("room={} endpoint={} alone for {} ms", self->room_jid_.to_string(),
+                       self->participants_.front().nick, self->settings_.single_participant_timeout.count());
+        self->notify(ParticipantEvent::Kind::alone_timeout, self->participants_.front());
+    });
+}
+
+void Conference::end(const std::string& reason) {
+    assert(strand_.running_in_this_thread());
+    if (ended_) {
+        return;
+    }
+    ended_ = true;
+    logger()->info("room={} meeting_id={} conference ends: {}", room_jid_.to_string(), meeting_id_, reason);
+    initial_timer_.cancel();
+    single_participant_timer_.cancel();
+    if (auto joined = std::exchange(joined_callback_, nullptr)) {
+        joined(make_error_code(core::Errc::shutting_down));
+    }
+    if (room_ && room_->joined()) {
+        room_->leave([self = shared_from_this()](bool) {
+            // Not from inside the room's own callback: finish_end destroys the room.
+            boost::asio::post(self->strand_, [self] { self->finish_end(); });
+        });
+        return;
+    }
+    boost::asio::post(strand_, [self = shared_from_this()] { self->finish_end(); });
+}
+
+void Conference::finish_end() {
+    assert(strand_.running_in_this_thread());
+    if (!room_ && participants_.empty() && !callbacks_.ended) {
+        return;
+    }
+    room_.reset();
+    for (const auto& member : std::exchange(participants_, {})) {
+        notify(ParticipantEvent::Kind::left, member);
+    }
+    if (auto ended = std::exchange(callbacks_.ended, nullptr)) {
+        ended();
+    }
+}
+
+void Conference::stop() {
+    boost::asio::post(strand_, [self = shared_from_this()] { self->end("stopped"); });
+}
+
+void Conference::async_snapshot(std::function<void(ConferenceSnapshot)> done) {
+    boost::asio::post(strand_, [self = shared_from_this(), done = std::move(done)] { done(self->snapshot()); });
+}
+
+ConferenceSnapshot Conference::snapshot() const {
+    assert(strand_.running_in_this_thread());
+    ConferenceSnapshot s;
+    s.room = room_jid_;
+    s.meeting_id = meeting_id_;
+    s.joined = joined_ && !ended_;
+    s.ended = ended_;
+    s.created_ms = created_ms_;
+    s.owner = owner_;
+    s.participants.reserve(participants_.size());
+    for (const auto& member : participants_) {
+        s.participants.push_back(participant_snapshot(member));
+    }
+    return s;
+}
+
+}  // namespace jicofo::conference

@@ -1,0 +1,66 @@
+// Conversions between conference requests/replies and the focus IQ payloads, and the client-proxy sender rule.
+#include "jicofo/conference/conference_request.hpp"
+
+namespace jicofo::conference {
+
+stanza::ConferenceIq to_conference_iq(const ConferenceReply& reply) {
+    stanza::ConferenceIq iq;
+    iq.room = reply.room;
+    iq.ready = reply.ready;
+    iq.focus_jid = reply.focus_jid;
+    iq.session_id = reply.session_id;
+    iq.identity = reply.identity;
+    iq.vnode = reply.vnode;
+    iq.properties = reply.properties;
+    return iq;
+}
+
+stanza::StanzaError to_stanza_error(const RequestError& error) {
+    switch (error.code) {
+        case RequestErrc::not_authorized:
+            return stanza::StanzaError::make(stanza::ErrorCondition::not_authorized, error.text);
+        case RequestErrc::session_invalid: {
+            auto stanza_error = stanza::StanzaError::make(stanza::ErrorCondition::not_acceptable, error.text);
+            stanza_error.app_specific = stanza::SessionInvalid{}.to_xml();
+            return stanza_error;
+        }
+        case RequestErrc::unavailable:
+            return stanza::StanzaError::make(stanza::ErrorCondition::service_unavailable, error.text);
+        case RequestErrc::bad_request: break;
+    }
+    return stanza::StanzaError::make(stanza::ErrorCondition::bad_request, error.text);
+}
+
+ConferenceRequest request_from_iq(const stanza::ConferenceIq& iq, std::optional<stanza::Jid> sender) {
+    ConferenceRequest request;
+    request.room = iq.room;
+    request.properties = iq.properties;
+    request.machine_uid = iq.machine_uid;
+    request.token = iq.token;
+    request.session_id = iq.session_id;
+    request.from = std::move(sender);
+    return request;
+}
+
+std::optional<stanza::Jid> real_sender(const stanza::Jid& from, const std::optional<stanza::Jid>& client_proxy) {
+    if (!client_proxy || from.bare() != client_proxy->bare() || from.resource().empty()) {
+        return from;
+    }
+    auto inner = stanza::Jid::parse(from.resource());
+    if (!inner) {
+        return std::nullopt;
+    }
+    return std::move(inner).value();
+}
+
+std::string_view to_string(RequestErrc code) {
+    switch (code) {
+        case RequestErrc::bad_request: return "bad-request";
+        case RequestErrc::not_authorized: return "not-authorized";
+        case RequestErrc::session_invalid: return "session-invalid";
+        case RequestErrc::unavailable: return "unavailable";
+    }
+    return "unknown";
+}
+
+}  // namespace jicofo::conference

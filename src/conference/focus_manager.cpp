@@ -1,0 +1,355 @@
+// The room map on its strand: one conference per room, requests for a room still joining wait for the same join,
+// and every request is answered once (ready, ready=false at the deadline, or an error).
+#include "jicofo/conference/focus_manager.hpp"
+
+#include "jicofo/core/logging.hpp"
+#include "jicofo/metrics/metrics_registry.hpp"
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cassert>
+#include <chrono>
+#include <utility>
+
+namespace jicofo::conference {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("conference");
+    return log;
+}
+
+}  // namespace
+
+// One request waiting for its answer; answered once, by the join or by its deadline.
+struct FocusManager::Waiter {
+    Waiter(const Strand& strand, ReplyCallback callback) : timer(strand), done(std::move(callback)) {}
+    boost::asio::steady_timer timer;
+    ReplyCallback done;
+    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+};
+
+struct FocusManager::Entry {
+    std::uint64_t generation = 0;
+    std::shared_ptr<ConferenceHandle> handle;
+    bool joined = false;
+    std::size_t participants = 0;
+    std::vector<std::shared_ptr<Waiter>> waiters;  // requests waiting for the join
+};
+
+struct FocusManager::Metrics {
+    explicit Metrics(metrics::MetricsRegistry& registry)
+        : conferences(registry.gauge("conferences", "Running conferences")),
+          largest_conference(registry.gauge("largest_conference", "Participants in the largest conference")),
+          participants_current(registry.gauge("participants_current", "Participants in all conferences")),
+          conferences_created(registry.counter("conferences_created", "Conferences created")),
+          participants_total(registry.counter("participants", "Participants that joined a conference")),
+          requests(registry.counter("conference_requests", "Conference requests received")),
+          requests_new(registry.counter("conference_requests_new", "Conference requests that created a conference")),
+          request_seconds(registry.histogram("conference_request_seconds",
+                                             "Time from a conference request to its answer",
+                                             {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {}
+    prometheus::Gauge& conferences;
+    prometheus::Gauge& largest_conference;
+    prometheus::Gauge& participants_current;
+    prometheus::Counter& conferences_created;
+    prometheus::Counter& participants_total;
+    prometheus::Counter& requests;
+    prometheus::Counter& requests_new;
+    prometheus::Histogram& request_seconds;
+};
+
+std::shared_ptr<FocusManager> FocusManager::create(const boost::asio::any_io_executor& executor,
+                                                   ConferenceSettings settings, ConferenceFactory factory,
+                                                   metrics::MetricsRegistry* metrics) {
+    return std::shared_ptr<FocusManager>(new FocusManager(executor, std::move(settings), std::move(factory), metrics));
+}
+
+FocusManager::FocusManager(const boost::asio::any_io_executor& executor, ConferenceSettings settings,
+                           ConferenceFactory factory, metrics::MetricsRegistry* metrics)
+    : strand_(boost::asio::make_strand(executor)),
+      settings_(std::move(settings)),
+      factory_(std::move(factory)),
+      metrics_(metrics != nullptr ? std::make_unique<Metrics>(*metrics) : nullptr) {}
+
+FocusManager::~FocusManager() = default;
+
+void FocusManager::conference_request(ConferenceRequest request, ReplyCallback done) {
+    auto waiter = std::make_shared<Waiter>(strand_, std::move(done));
+    boost::asio::post(strand_, [self = shared_from_this(), request = std::move(request), waiter]() mutable {
+        self->handle_request(std::move(request), waiter);
+    });
+}
+
+void FocusManager::handle_request(ConferenceRequest request, const std::shared_ptr<Waiter>& waiter) {
+    assert(strand_.running_in_this_thread());
+    ++requests_total_;
+    if (metrics_) {
+        metrics_->requests.Increment();
+    }
+    auto answer = [this](const std::shared_ptr<Waiter>& w, ConferenceRequestResult result) {
+        if (!w->done) {
+            return;
+        }
+        if (metrics_) {
+            metrics_->request_seconds.Observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - w->started).count());
+        }
+        auto done = std::exchange(w->done, nullptr);
+        w->timer.cancel();
+        done(std::move(result));
+    };
+
+    if (stopped_) {
+        answer(waiter, core::unexpected(RequestError{RequestErrc::unavailable, "shutting down"}));
+        return;
+    }
+    if (!request.room || request.room->local().empty() || !request.room->is_bare()) {
+        answer(waiter, core::unexpected(RequestError{RequestErrc::bad_request, "missing or invalid room"}));
+        return;
+    }
+    const stanza::Jid room = *request.room;
+    auto found = conferences_.find(room);
+    if (found == conferences_.end() && settings_.require_authenticated_creator) {
+        logger()->info("room={} refused: authentication is required to create a room", room.to_string());
+        answer(waiter, core::unexpected(RequestError{RequestErrc::not_authorized, "not authorized user domain"}));
+        return;
+    }
+    if (found != conferences_.end()) {
+        auto& entry = *found->second;
+        if (entry.joined) {
+            answer(waiter, make_reply(room, true));
+            return;
+        }
+        entry.waiters.push_back(waiter);
+    } else {
+        auto entry = std::make_shared<Entry>();
+        entry->generation = next_generation_++;
+        const auto generation = entry->generation;
+        std::weak_ptr<FocusManager> weak = weak_from_this();
+        ConferenceCallbacks callbacks;
+        callbacks.ended = [weak, generation, room] {
+            if (auto self = weak.lock()) {
+                boost::asio::post(self->strand_, [self, generation, room] { self->on_ended(generation, room); });
+            }
+        };
+        callbacks.size_changed = [weak, generation, room](std::size_t size, bool joined) {
+            if (auto self = weak.lock()) {
+                boost::asio::post(self->strand_, [self, generation, room, size, joined] {
+                    self->on_size_changed(generation, room, size, joined);
+                });
+            }
+        };
+        entry->handle = factory_(room, std::move(callbacks));
+        entry->waiters.push_back(waiter);
+        conferences_.emplace(room, entry);
+        ++conferences_created_;
+        if (metrics_) {
+            metrics_->conferences_created.Increment();
+            metrics_->requests_new.Increment();
+            metrics_->conferences.Set(static_cast<double>(conferences_.size()));
+        }
+        logger()->info("room={} conference created ({} running)", room.to_string(), conferences_.size());
+        entry->handle->start([weak, generation, room](std::error_code error) {
+            if (auto self = weak.lock()) {
+                boost::asio::post(self->strand_,
+                                  [self, generation, room, error] { self->on_joined(generation, room, error); });
+            }
+        });
+    }
+
+    // The deadline: a client waits forever for an answer, so a slow join is answered ready=false (it retries).
+    waiter->timer.expires_after(settings_.join_timeout);
+    waiter->timer.async_wait([this, self = shared_from_this(), waiter, room, answer](boost::system::error_code ec) {
+        if (ec || !waiter->done) {
+            return;
+        }
+        logger()->warn("room={} the focus did not join within {} ms; answering ready=false", room.to_string(),
+                       settings_.join_timeout.count());
+        answer(waiter, make_reply(room, false));
+        if (auto it = conferences_.find(room); it != conferences_.end()) {
+            auto& waiters = it->second->waiters;
+            waiters.erase(std::remove(waiters.begin(), waiters.end(), waiter), waiters.end());
+        }
+    });
+}
+
+void FocusManager::on_joined(std::uint64_t generation, const stanza::Jid& room, std::error_code error) {
+    assert(strand_.running_in_this_thread());
+    auto it = conferences_.find(room);
+    if (it == conferences_.end() || it->second->generation != generation) {
+        return;
+    }
+    auto entry = it->second;
+    if (error) {
+        logger()->warn("room={} the focus could not join: {}", room.to_string(), error.message());
+        // ready=false makes the client retry, which creates a fresh conference.
+        conferences_.erase(it);
+        if (metrics_) {
+            metrics_->conferences.Set(static_cast<double>(conferences_.size()));
+        }
+        entry->handle->stop();
+    } else {
+        entry->joined = true;
+    }
+    auto waiters = std::exchange(entry->waiters, {});
+    for (auto& waiter : waiters) {
+        if (!waiter->done) {
+            continue;
+        }
+        if (metrics_) {
+            metrics_->request_seconds.Observe(
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - waiter->started).count());
+        }
+        waiter->timer.cancel();
+        auto done = std::exchange(waiter->done, nullptr);
+        done(make_reply(room, !error));
+    }
+}
+
+void FocusManager::on_ended(std::uint64_t generation, const stanza::Jid& room) {
+    assert(strand_.running_in_this_thread());
+    auto it = conferences_.find(room);
+    if (it == conferences_.end() || it->second->generation != generation) {
+        return;
+    }
+    auto entry = it->second;
+    conferences_.erase(it);
+    for (auto& waiter : std::exchange(entry->waiters, {})) {
+        if (waiter->done) {
+            waiter->timer.cancel();
+            std::exchange(waiter->done, nullptr)(make_reply(room, false));
+        }
+    }
+    logger()->info("room={} conference ended ({} running)", room.to_string(), conferences_.size());
+    if (metrics_) {
+        metrics_->conferences.Set(static_cast<double>(conferences_.size()));
+    }
+    update_size_metrics();
+}
+
+void FocusManager::on_size_changed(std::uint64_t generation, const stanza::Jid& room, std::size_t size, bool joined) {
+    assert(strand_.running_in_this_thread());
+    if (joined) {
+        ++participants_total_;
+        if (metrics_) {
+            metrics_->participants_total.Increment();
+        }
+    }
+    auto it = conferences_.find(room);
+    if (it == conferences_.end() || it->second->generation != generation) {
+        return;
+    }
+    it->second->participants = size;
+    update_size_metrics();
+}
+
+void FocusManager::update_size_metrics() {
+    if (!metrics_) {
+        return;
+    }
+    std::size_t total = 0;
+    std::size_t largest = 0;
+    for (const auto& [room, entry] : conferences_) {
+        total += entry->participants;
+        largest = std::max(largest, entry->participants);
+    }
+    metrics_->participants_current.Set(static_cast<double>(total));
+    metrics_->largest_conference.Set(static_cast<double>(largest));
+}
+
+ConferenceReply FocusManager::make_reply(const stanza::Jid& room, bool ready) const {
+    ConferenceReply reply;
+    reply.room = room;
+    reply.ready = ready;
+    reply.focus_jid = settings_.focus_jid.bare();
+    const bool auth = settings_.require_authenticated_creator;
+    reply.properties.push_back({"authentication", auth ? "true" : "false"});
+    if (auth) {
+        reply.properties.push_back({"externalAuth", settings_.external_auth ? "true" : "false"});
+    }
+    if (settings_.sip_gateway_enabled) {
+        reply.properties.push_back({"sipGatewayEnabled", "true"});
+    }
+    reply.properties.push_back({"visitors-supported", settings_.visitors_supported ? "true" : "false"});
+    return reply;
+}
+
+void FocusManager::async_snapshot(std::function<void(FocusManagerSnapshot)> done) {
+    boost::asio::post(strand_, [self = shared_from_this(), done = std::move(done)] {
+        FocusManagerSnapshot snapshot;
+        snapshot.conferences_created = self->conferences_created_;
+        snapshot.participants_total = self->participants_total_;
+        snapshot.requests_total = self->requests_total_;
+        for (const auto& [room, entry] : self->conferences_) {
+            snapshot.conferences.push_back({room, entry->participants, entry->joined});
+            snapshot.participants_current += entry->participants;
+            snapshot.largest_conference = std::max(snapshot.largest_conference, entry->participants);
+        }
+        std::sort(snapshot.conferences.begin(), snapshot.conferences.end(),
+                  [](const auto& a, const auto& b) { return a.room < b.room; });
+        done(std::move(snapshot));
+    });
+}
+
+void FocusManager::async_conference_snapshot(stanza::Jid room,
+                                             std::function<void(std::optional<ConferenceSnapshot>)> done) {
+    boost::asio::post(strand_, [self = shared_from_this(), room = std::move(room), done = std::move(done)]() mutable {
+        auto it = self->conferences_.find(room);
+        if (it == self->conferences_.end()) {
+            done(std::nullopt);
+            return;
+        }
+        // Taken on the conference's strand, handed back to ours.
+        it->second->handle->async_snapshot([self, done = std::move(done)](ConferenceSnapshot snapshot) mutable {
+            boost::asio::post(self->strand_, [done = std::move(done), snapshot = std::move(snapshot)]() mutable {
+                done(std::move(snapshot));
+            });
+        });
+    });
+}
+
+void FocusManager::async_all_snapshots(std::function<void(std::vector<ConferenceSnapshot>)> done) {
+    boost::asio::post(strand_, [self = shared_from_this(), done = std::move(done)]() mutable {
+        struct Gather {
+            std::vector<ConferenceSnapshot> snapshots;
+            std::size_t remaining = 0;
+            std::function<void(std::vector<ConferenceSnapshot>)> done;
+        };
+        auto gather = std::make_shared<Gather>();
+        gather->remaining = self->conferences_.size();
+        gather->done = std::move(done);
+        if (gather->remaining == 0) {
+            gather->done({});
+            return;
+        }
+        for (const auto& [room, entry] : self->conferences_) {
+            entry->handle->async_snapshot([self, gather](ConferenceSnapshot snapshot) {
+                boost::asio::post(self->strand_, [gather, snapshot = std::move(snapshot)]() mutable {
+                    gather->snapshots.push_back(std::move(snapshot));
+                    if (--gather->remaining == 0) {
+                        std::sort(gather->snapshots.begin(), gather->snapshots.end(),
+                                  [](const auto& a, const auto& b) { return a.room < b.room; });
+                        gather->done(std::move(gather->snapshots));
+                    }
+                });
+            });
+        }
+    });
+}
+
+void FocusManager::stop() {
+    boost::asio::post(strand_, [self = shared_from_this()] {
+        self->stopped_ = true;
+        for (const auto& [room, entry] : self->conferences_) {
+            entry->handle->stop();
+        }
+    });
+}
+
+}  // namespace jicofo::conference

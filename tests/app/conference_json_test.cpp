@@ -1,0 +1,85 @@
+// JSON at the REST edge of conferences: request bodies and the Authorization header to ConferenceRequest, replies
+// and errors as Jicofo shapes them, and the conference keys of /stats.
+#include "jicofo/app/conference_json.hpp"
+
+#include <gtest/gtest.h>
+
+namespace jicofo::app {
+namespace {
+
+stanza::Jid jid(const std::string& text) {
+    return stanza::Jid::parse(text).value();
+}
+
+TEST(ConferenceJsonTest, RequestFieldsAndBearerToken) {
+    auto request = conference_request_from_json(
+        R"({"room":"Room1@Conference.meet.test","machineUid":"m1","sessionId":"s1","unknown":42,
+            "properties":{"rtcstatsEnabled":"true","startAudioMuted":"10"}})",
+        "Bearer abc.def");
+    ASSERT_TRUE(request) << request.error();
+    EXPECT_EQ(request->room, jid("room1@conference.meet.test"));
+    EXPECT_EQ(request->machine_uid, std::optional<std::string>("m1"));
+    EXPECT_EQ(request->session_id, std::optional<std::string>("s1"));
+    EXPECT_EQ(request->token, std::optional<std::string>("abc.def"));
+    ASSERT_EQ(request->properties.size(), 2U);
+    // A raw token (no scheme) is carried as is.
+    EXPECT_EQ(conference_request_from_json(R"({"room":"r@c.meet.test"})", "raw")->token,
+              std::optional<std::string>("raw"));
+    // No room: parsed, the room map answers bad-request.
+    EXPECT_FALSE(conference_request_from_json("{}", std::nullopt)->room);
+}
+
+TEST(ConferenceJsonTest, BadBodiesAndInvalidRooms) {
+    EXPECT_FALSE(conference_request_from_json("not json", std::nullopt));
+    EXPECT_FALSE(conference_request_from_json("[]", std::nullopt));
+    EXPECT_FALSE(conference_request_from_json(R"({"room":5})", std::nullopt));
+    EXPECT_FALSE(conference_request_from_json(R"({"room":"r@c","properties":{"a":1}})", std::nullopt));
+    EXPECT_FALSE(conference_request_from_json(R"({"room":"r@c","properties":[1]})", std::nullopt));
+    for (const auto* room : {"a@b@c", "@c.meet.test", "r@c.meet.test/nick", "c.meet.test"}) {
+        auto request = conference_request_from_json(std::string(R"({"room":")") + room + "\"}", std::nullopt);
+        ASSERT_FALSE(request) << room;
+        EXPECT_EQ(request.error(), "Invalid room name") << room;
+    }
+}
+
+TEST(ConferenceJsonTest, ReplyAndErrors) {
+    conference::ConferenceReply reply;
+    reply.room = jid("r@c.meet.test");
+    reply.ready = true;
+    reply.focus_jid = jid("focus@auth.meet.test");
+    reply.properties = {{"authentication", "false"}, {"sipGatewayEnabled", "true"}};
+    EXPECT_EQ(conference_reply_json(reply).dump(),
+              R"({"room":"r@c.meet.test","ready":true,"focusJid":"focus@auth.meet.test",)"
+              R"("properties":{"authentication":"false","sipGatewayEnabled":"true"}})");
+    EXPECT_EQ(conference_error_http({conference::RequestErrc::not_authorized, ""}).status, 403);
+    auto invalid = conference_error_http({conference::RequestErrc::session_invalid, ""});
+    EXPECT_EQ(invalid.status, 400);
+    EXPECT_EQ(invalid.body, "Bad request: invalid-session");
+    EXPECT_EQ(conference_error_http({conference::RequestErrc::bad_request, "missing room"}).status, 400);
+}
+
+TEST(ConferenceJsonTest, StatsKeysAndSizeBuckets) {
+    conference::FocusManagerSnapshot snapshot;
+    snapshot.conferences = {{jid("a@c"), 1, true}, {jid("b@c"), 4, true}, {jid("c@c"), 0, true}};
+    snapshot.conferences_created = 7;
+    snapshot.participants_total = 12;
+    snapshot.participants_current = 5;
+    snapshot.largest_conference = 4;
+    auto json = conference_stats_json(snapshot);
+    EXPECT_EQ(json["conferences"], 3);
+    EXPECT_EQ(json["total_conferences_created"], 7);
+    EXPECT_EQ(json["total_participants"], 12);
+    EXPECT_EQ(json["participants"], 5);
+    EXPECT_EQ(json["largest_conference"], 4);
+    const auto& sizes = json["conference_sizes"];
+    EXPECT_EQ(sizes["max"], 4);
+    EXPECT_EQ(sizes["min"], 0);
+    EXPECT_EQ(sizes["total_count"], 3);
+    EXPECT_EQ(sizes["buckets"]["0_to_1"], 1);
+    EXPECT_EQ(sizes["buckets"]["1_to_2"], 1);
+    EXPECT_EQ(sizes["buckets"]["3_to_5"], 1);
+    EXPECT_EQ(sizes["buckets"]["500_to_max"], 0);
+}
+
+}  // namespace
+}  // namespace jicofo::app

@@ -1,0 +1,306 @@
+// The room map with fake conferences: one conference per room under concurrent requests, waiters share the join,
+// every request is answered (ready, ready=false at the deadline, errors), ended conferences are forgotten.
+#include "jicofo/conference/focus_manager.hpp"
+#include "jicofo/metrics/metrics_registry.hpp"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <thread>
+
+namespace jicofo::conference {
+namespace {
+
+using namespace std::chrono_literals;
+
+stanza::Jid jid(const std::string& text) {
+    return stanza::Jid::parse(text).value();
+}
+
+// A conference whose join the test completes by hand (or at once with auto_join).
+class FakeConference : public ConferenceHandle {
+public:
+    FakeConference(stanza::Jid room, ConferenceCallbacks callbacks, bool auto_join)
+        : room_(std::move(room)), callbacks_(std::move(callbacks)), auto_join_(auto_join) {}
+    void start(std::function<void(std::error_code)> joined) override {
+        ++starts;
+        if (auto_join_) {
+            joined({});
+        } else {
+            std::lock_guard lock(mutex_);
+            joined_ = std::move(joined);
+        }
+    }
+    void async_snapshot(std::function<void(ConferenceSnapshot)> done) override {
+        ConferenceSnapshot s;
+        s.room = room_;
+        s.joined = true;
+        done(s);
+    }
+    void stop() override { end(); }
+    bool join_pending() {
+        std::lock_guard lock(mutex_);
+        return static_cast<bool>(joined_);
+    }
+    void complete_join(std::error_code error = {}) {
+        std::function<void(std::error_code)> joined;
+        {
+            std::lock_guard lock(mutex_);
+            joined = std::move(joined_);
+        }
+        if (joined) {
+            joined(error);
+        }
+    }
+    void end() {
+        if (callbacks_.ended) {
+            std::exchange(callbacks_.ended, nullptr)();
+        }
+    }
+    void resize(std::size_t size, bool joined) { callbacks_.size_changed(size, joined); }
+    std::atomic<int> starts{0};
+
+private:
+    stanza::Jid room_;
+    ConferenceCallbacks callbacks_;
+    bool auto_join_;
+    std::mutex mutex_;
+    std::function<void(std::error_code)> joined_;
+};
+
+class FocusManagerTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        for (int i = 0; i < 4; ++i) {
+            threads_.emplace_back([this] { io_.run(); });
+        }
+    }
+    void TearDown() override {
+        guard_.reset();
+        io_.stop();
+        for (auto& t : threads_) {
+            t.join();
+        }
+    }
+
+    std::shared_ptr<FocusManager> make_manager(bool auto_join, ConferenceSettings settings = {}) {
+        settings.focus_jid = jid("focus@auth.meet.test");
+        return FocusManager::create(
+            io_.get_executor(), settings,
+            [this, auto_join](const stanza::Jid& room, ConferenceCallbacks callbacks) {
+                auto conference = std::make_shared<FakeConference>(room, std::move(callbacks), auto_join);
+                std::lock_guard lock(mutex_);
+                created_.push_back(conference);
+                return conference;
+            },
+            &metrics_);
+    }
+
+    static ConferenceRequest request_for(const std::string& room) {
+        ConferenceRequest request;
+        request.room = jid(room);
+        return request;
+    }
+
+    ConferenceRequestResult ask(FocusManager& manager, ConferenceRequest request) {
+        auto promise = std::make_shared<std::promise<ConferenceRequestResult>>();
+        auto future = promise->get_future();
+        manager.conference_request(std::move(request),
+                                   [promise](ConferenceRequestResult result) { promise->set_value(result); });
+        if (future.wait_for(5s) != std::future_status::ready) {
+            ADD_FAILURE() << "no answer within 5 s";
+            return core::unexpected(RequestError{RequestErrc::unavailable, "no answer"});
+        }
+        return future.get();
+    }
+
+    FocusManagerSnapshot snapshot(FocusManager& manager) {
+        std::promise<FocusManagerSnapshot> promise;
+        manager.async_snapshot([&promise](FocusManagerSnapshot s) { promise.set_value(std::move(s)); });
+        auto future = promise.get_future();
+        EXPECT_EQ(future.wait_for(5s), std::future_status::ready);
+        return future.get();
+    }
+
+    std::size_t created_count() {
+        std::lock_guard lock(mutex_);
+        return created_.size();
+    }
+    std::shared_ptr<FakeConference> created(std::size_t i) {
+        std::lock_guard lock(mutex_);
+        return created_.at(i);
+    }
+
+    boost::asio::io_context io_;
+    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{io_.get_executor()};
+    std::vector<std::thread> threads_;
+    metrics::MetricsRegistry metrics_{"1.0-test"};
+    std::mutex mutex_;
+    std::vector<std::shared_ptr<FakeConference>> created_;
+};
+
+TEST_F(FocusManagerTest, FirstRequestCreatesTheConferenceAndAnswersReadyWithTheFocusJid) {
+    auto manager = make_manager(true);
+    auto result = ask(*manager, request_for("room1@conference.meet.test"));
+    ASSERT_TRUE(result);
+    EXPECT_TRUE(result->ready);
+    EXPECT_EQ(result->room, jid("room1@conference.meet.test"));
+    EXPECT_EQ(result->focus_jid, jid("focus@auth.meet.test"));
+    ASSERT_EQ(result->properties.size(), 2U);
+    EXPECT_EQ(result->properties[0].name, "authentication");
+    EXPECT_EQ(result->properties[0].value, "false");
+    EXPECT_EQ(result->properties[1].name, "visitors-supported");
+    // A second request for the same room reuses it.
+    EXPECT_TRUE(ask(*manager, request_for("room1@conference.meet.test")));
+    EXPECT_EQ(created_count(), 1U);
+    EXPECT_EQ(snapshot(*manager).conferences.size(), 1U);
+}
+
+TEST_F(FocusManagerTest, ConcurrentRequestsFromManyThreadsCreateOneConferencePerRoom) {
+    auto manager = make_manager(true);
+    std::atomic<int> ready{0};
+    std::atomic<int> answered{0};
+    std::vector<std::thread> clients;
+    for (int t = 0; t < 3; ++t) {
+        clients.emplace_back([&, t] {
+            for (int i = 0; i < 100; ++i) {
+                manager->conference_request(request_for("room" + std::to_string((i + t * 7) % 100) + "@c.meet.test"),
+                                            [&](ConferenceRequestResult r) {
+                                                ready += (r && r->ready) ? 1 : 0;
+                                                ++answered;
+                                            });
+            }
+        });
+    }
+    for (auto& c : clients) {
+        c.join();
+    }
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (answered < 300 && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_EQ(answered, 300);
+    EXPECT_EQ(ready, 300);
+    EXPECT_EQ(created_count(), 100U);
+    auto s = snapshot(*manager);
+    EXPECT_EQ(s.conferences.size(), 100U);
+    EXPECT_EQ(s.conferences_created, 100U);
+    EXPECT_EQ(s.requests_total, 300U);
+}
+
+TEST_F(FocusManagerTest, RequestsDuringTheJoinWaitForTheSameJoin) {
+    auto manager = make_manager(false);
+    std::atomic<int> answered{0};
+    for (int i = 0; i < 5; ++i) {
+        manager->conference_request(request_for("room@c.meet.test"), [&](ConferenceRequestResult r) {
+            EXPECT_TRUE(r && r->ready);
+            ++answered;
+        });
+    }
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(answered, 0);
+    ASSERT_EQ(created_count(), 1U);
+    created(0)->complete_join();
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while (answered < 5 && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(5ms);
+    }
+    EXPECT_EQ(answered, 5);
+    EXPECT_EQ(created(0)->starts, 1);
+}
+
+TEST_F(FocusManagerTest, AJoinThatDoesNotFinishInTimeIsAnsweredReadyFalse) {
+    ConferenceSettings settings;
+    settings.join_timeout = 100ms;
+    auto manager = make_manager(false, settings);
+    auto result = ask(*manager, request_for("slow@c.meet.test"));
+    ASSERT_TRUE(result);
+    EXPECT_FALSE(result->ready);
+    // The join goes on; once done, the next request is ready at once.
+    created(0)->complete_join();
+    std::this_thread::sleep_for(20ms);
+    auto again = ask(*manager, request_for("slow@c.meet.test"));
+    ASSERT_TRUE(again);
+    EXPECT_TRUE(again->ready);
+    EXPECT_EQ(created_count(), 1U);
+}
+
+TEST_F(FocusManagerTest, AFailedJoinAnswersReadyFalseAndForgetsTheRoom) {
+    auto manager = make_manager(false);
+    auto promise = std::make_shared<std::promise<ConferenceRequestResult>>();
+    manager->conference_request(request_for("r@c.meet.test"),
+                                [promise](ConferenceRequestResult r) { promise->set_value(r); });
+    const auto until = std::chrono::steady_clock::now() + 5s;
+    while ((created_count() == 0 || !created(0)->join_pending()) && std::chrono::steady_clock::now() < until) {
+        std::this_thread::sleep_for(1ms);
+    }
+    created(0)->complete_join(std::make_error_code(std::errc::timed_out));
+    auto future = promise->get_future();
+    ASSERT_EQ(future.wait_for(5s), std::future_status::ready);
+    auto result = future.get();
+    ASSERT_TRUE(result);
+    EXPECT_FALSE(result->ready);
+    EXPECT_TRUE(snapshot(*manager).conferences.empty());
+}
+
+TEST_F(FocusManagerTest, MissingOrInvalidRoomIsABadRequestAndCreatesNothing) {
+    auto manager = make_manager(true);
+    auto missing = ask(*manager, ConferenceRequest{});
+    ASSERT_FALSE(missing);
+    EXPECT_EQ(missing.error().code, RequestErrc::bad_request);
+    ConferenceRequest domain_only;
+    domain_only.room = jid("conference.meet.test");
+    auto invalid = ask(*manager, domain_only);
+    ASSERT_FALSE(invalid);
+    EXPECT_EQ(invalid.error().code, RequestErrc::bad_request);
+    EXPECT_EQ(created_count(), 0U);
+}
+
+TEST_F(FocusManagerTest, AuthenticationRequiredRefusesNewRoomsAsNotAuthorized) {
+    ConferenceSettings settings;
+    settings.require_authenticated_creator = true;
+    auto manager = make_manager(true, settings);
+    auto result = ask(*manager, request_for("r@c.meet.test"));
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, RequestErrc::not_authorized);
+    EXPECT_EQ(created_count(), 0U);
+}
+
+TEST_F(FocusManagerTest, AnEndedConferenceIsForgottenAndSizesAreCounted) {
+    auto manager = make_manager(true);
+    ASSERT_TRUE(ask(*manager, request_for("a@c.meet.test")));
+    ASSERT_TRUE(ask(*manager, request_for("b@c.meet.test")));
+    created(0)->resize(1, true);
+    created(0)->resize(2, true);
+    created(1)->resize(1, true);
+    auto s = snapshot(*manager);
+    EXPECT_EQ(s.participants_current, 3U);
+    EXPECT_EQ(s.largest_conference, 2U);
+    EXPECT_EQ(s.participants_total, 3U);
+    created(0)->end();
+    s = snapshot(*manager);
+    ASSERT_EQ(s.conferences.size(), 1U);
+    EXPECT_EQ(s.conferences[0].room, jid("b@c.meet.test"));
+    EXPECT_EQ(s.largest_conference, 1U);
+    // A new request for the ended room creates a fresh conference.
+    ASSERT_TRUE(ask(*manager, request_for("a@c.meet.test")));
+    EXPECT_EQ(created_count(), 3U);
+}
+
+TEST_F(FocusManagerTest, StoppedManagerAnswersUnavailable) {
+    auto manager = make_manager(true);
+    manager->stop();
+    auto result = ask(*manager, request_for("r@c.meet.test"));
+    ASSERT_FALSE(result);
+    EXPECT_EQ(result.error().code, RequestErrc::unavailable);
+}
+
+}  // namespace
+}  // namespace jicofo::conference
