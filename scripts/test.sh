@@ -15,7 +15,8 @@ step "installing packages"
 ./scripts/install-deps.sh --with-tests
 
 step "checking formatting (clang-format)"
-mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp')
+mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tests/*.cpp' 'tests/*.hpp' 'bench/*.cpp' \
+  'bench/*.hpp')
 clang-format --dry-run -Werror "${sources[@]}"
 
 step "configuring and building (release, warnings as errors)"

@@ -246,6 +246,12 @@ int Application::run() {
         running.rest_context = std::make_unique<rest::ServiceContext>(
             rest::ServiceContext{version(), running.metrics, running.health.get()});
         if (running.conferences) {
+            std::vector<std::shared_ptr<xmpp::XmppConnection>> connections{running.xmpp->client()};
+            if (running.xmpp->service() != running.xmpp->client()) {
+                connections.push_back(running.xmpp->service());
+            }
+            connections.insert(connections.end(), running.xmpp->visitors().begin(), running.xmpp->visitors().end());
+            running.conferences->set_debug_connections(std::move(connections));
             running.rest_context->domain = running.conferences->routes();
         }
         auto handler = rest::build_router(settings, *running.rest_context).into_handler();

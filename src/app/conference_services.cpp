@@ -12,6 +12,24 @@
 #include <spdlog/spdlog.h>
 
 namespace jicofo::app {
+namespace {
+
+nlohmann::ordered_json connection_debug_json(const xmpp::ConnectionSnapshot& snapshot) {
+    const auto since = std::chrono::duration_cast<std::chrono::milliseconds>(snapshot.status.since.time_since_epoch());
+    return {{"name", snapshot.name},
+            {"state", std::string(xmpp::to_string(snapshot.status.state))},
+            {"session", std::string(xmpp::to_string(snapshot.status.session))},
+            {"last_reason", xmpp::to_string(snapshot.status.last_reason)},
+            {"since_epoch_ms", since.count()},
+            {"bound_jid", snapshot.status.bound_jid},
+            {"pending_iqs", snapshot.pending_iqs},
+            {"reconnect_attempts", snapshot.reconnect_attempts},
+            {"sessions", snapshot.sessions},
+            {"stanzas_in", snapshot.stanzas_in},
+            {"stanzas_out", snapshot.stanzas_out}};
+}
+
+}  // namespace
 
 conference::ConferenceSettings conference_settings(const config::JicofoConfig& config,
                                                    const std::string& focus_username, const std::string& focus_domain,
@@ -70,12 +88,17 @@ void ConferenceServices::stop() {
     manager_->stop();
 }
 
+void ConferenceServices::set_debug_connections(std::vector<std::shared_ptr<xmpp::XmppConnection>> connections) {
+    debug_connections_ = std::move(connections);
+}
+
 rest::DomainRoutes ConferenceServices::routes() const {
-    return conference_routes(manager_, client_proxy_);
+    return conference_routes(manager_, client_proxy_, debug_connections_);
 }
 
 rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusManager>& manager,
-                                     const std::string& client_proxy) {
+                                     const std::string& client_proxy,
+                                     std::vector<std::shared_ptr<xmpp::XmppConnection>> debug_connections) {
     using rest::HttpRequest;
     using rest::HttpResponse;
     using rest::PathParams;
@@ -98,14 +121,21 @@ rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusMana
         });
     };
 
-    routes.debug = [manager, client_proxy](const HttpRequest& request, const PathParams&, const Responder& respond) {
+    routes.debug = [manager, client_proxy, debug_connections](const HttpRequest& request, const PathParams&,
+                                                              const Responder& respond) {
         const bool full = request.query.get("full") == std::optional<std::string_view>("true");
-        auto answer = [respond, client_proxy](nlohmann::ordered_json focus_manager) {
+        auto answer = [respond, client_proxy, debug_connections](nlohmann::ordered_json focus_manager) {
             nlohmann::ordered_json body;
             body["focus_manager"] = std::move(focus_manager);
             body["conference_iq_handler"] = {{"client_proxy", client_proxy.empty()
                                                                   ? nlohmann::ordered_json(nullptr)
                                                                   : nlohmann::ordered_json(client_proxy)}};
+            // snapshot() is a thread-safe copy kept by each connection.
+            nlohmann::ordered_json connections = nlohmann::ordered_json::array();
+            for (const auto& connection : debug_connections) {
+                connections.push_back(connection_debug_json(connection->snapshot()));
+            }
+            body["xmpp_connections"] = std::move(connections);
             respond(HttpResponse::json(200, body.dump()));
         };
         if (full) {

@@ -148,6 +148,19 @@ TEST_F(ShardTest, HealthyOnceTheFocusHasLoggedIn) {
     EXPECT_EQ(answer.body, "OK");
     // Prosody saw the focus authenticate as its registered user.
     EXPECT_NE(prosody_->log_text().find("focus@auth.meet.test"), std::string::npos) << diagnostics();
+
+    // /debug shows each XMPP connection's state.
+    auto debug = http_get(rest_port_, "/debug");
+    ASSERT_EQ(debug.status, 200) << debug.body;
+    auto state = nlohmann::json::parse(debug.body, nullptr, false);
+    ASSERT_TRUE(state.contains("xmpp_connections")) << debug.body;
+    ASSERT_EQ(state["xmpp_connections"].size(), 1u) << debug.body;
+    const auto& client = state["xmpp_connections"][0];
+    EXPECT_EQ(client["name"], "client");
+    EXPECT_EQ(client["state"], "connected");
+    EXPECT_EQ(client["session"], "fresh");
+    EXPECT_EQ(client["bound_jid"], "focus@auth.meet.test/focus");
+    EXPECT_GE(client["sessions"].get<int>(), 1);
 }
 
 TEST_F(ShardTest, HealthFollowsTheClientConnectionThroughAProsodyCrash) {

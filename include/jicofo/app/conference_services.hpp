@@ -40,6 +40,8 @@ public:
 
     // The REST handlers, for rest::ServiceContext::domain.
     [[nodiscard]] rest::DomainRoutes routes() const;
+    // The XMPP connections whose state /debug shows (client, service, visitor nodes).
+    void set_debug_connections(std::vector<std::shared_ptr<xmpp::XmppConnection>> connections);
     // Stops taking requests and ends every conference (the focus leaves the rooms).
     void stop();
 
@@ -47,10 +49,12 @@ private:
     std::shared_ptr<conference::FocusManager> manager_;
     std::unique_ptr<conference::ConferenceIqHandler> iq_handler_;
     std::string client_proxy_;
+    std::vector<std::shared_ptr<xmpp::XmppConnection>> debug_connections_;
 };
 
 // The REST handlers over a room map; public so that they are tested without XMPP.
-[[nodiscard]] rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusManager>& manager,
-                                                   const std::string& client_proxy);
+[[nodiscard]] rest::DomainRoutes conference_routes(
+    const std::shared_ptr<conference::FocusManager>& manager, const std::string& client_proxy,
+    std::vector<std::shared_ptr<xmpp::XmppConnection>> debug_connections = {});
 
 }  // namespace jicofo::app
