@@ -157,6 +157,28 @@ rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusMana
         });
     };
 
+    // Which clients are in the conferences: participants per entity-caps version and per advertised feature.
+    routes.debug_xmpp_caps = [manager](const HttpRequest&, const PathParams&, const Responder& respond) {
+        manager->async_all_snapshots([respond](const std::vector<conference::ConferenceSnapshot>& snapshots) {
+            nlohmann::ordered_json caps = nlohmann::ordered_json::object();
+            nlohmann::ordered_json features = nlohmann::ordered_json::object();
+            std::size_t participants = 0;
+            for (const auto& conference : snapshots) {
+                for (const auto& participant : conference.participants) {
+                    ++participants;
+                    const std::string key = participant.caps.value_or("none");
+                    caps[key] = caps.value(key, 0) + 1;
+                    for (const auto& feature : participant.features) {
+                        features[feature] = features.value(feature, 0) + 1;
+                    }
+                }
+            }
+            nlohmann::ordered_json body = {
+                {"participants", participants}, {"caps", std::move(caps)}, {"features", std::move(features)}};
+            respond(HttpResponse::json(200, body.dump()));
+        });
+    };
+
     routes.debug_conferences = [manager](const HttpRequest&, const PathParams&, const Responder& respond) {
         manager->async_snapshot([respond](const conference::FocusManagerSnapshot& snapshot) {
             nlohmann::ordered_json rooms = nlohmann::ordered_json::array();

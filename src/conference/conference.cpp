@@ -47,6 +47,9 @@ ParticipantSnapshot participant_snapshot(const xmpp::Member& member) {
     p.is_jigasi = member.is_jigasi;
     p.features = member.features;
     p.video_codecs = member.video_codecs;
+    if (member.caps) {
+        p.caps = member.caps->node + "#" + member.caps->ver;
+    }
     return p;
 }
 

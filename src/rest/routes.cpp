@@ -101,6 +101,9 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
         if (domain.debug_conferences_full) {
             router.get("/debug/conferences-full", domain.debug_conferences_full);
         }
+        if (domain.debug_xmpp_caps) {
+            router.get("/debug/xmpp-caps", domain.debug_xmpp_caps);
+        }
         if (domain.debug_conference) {
             router.get("/debug/conference/{jid}", domain.debug_conference);
         }

@@ -112,13 +112,25 @@ TEST_F(ConferenceRestTest, PostCreatesTheConferenceAndParticipantsShowInDebug) {
     ASSERT_TRUE(alice);
     connect_peer(*alice, *prosody_, connect_command(*prosody_, prosody_->domain()));
     ASSERT_TRUE(
-        alice->request(nlohmann::json{{"cmd", "join"}, {"room", room}, {"nick", "a1b2c3d4"}}.dump(), "joined", 10s))
+        alice->request(nlohmann::json{{"cmd", "join"},
+                                      {"room", room},
+                                      {"nick", "a1b2c3d4"},
+                                      {"presence_xml",
+                                       "<c xmlns='http://jabber.org/protocol/caps' hash='sha-1' "
+                                       "node='https://jitsi.org/jitsi-meet' ver='cvjWXufsg4xT62Ec2mlATkFZ9lk='/>"
+                                       "<features><feature var='http://jitsi.org/json-encoded-sources'/></features>"}}
+                           .dump(),
+                       "joined", 10s))
         << alice->transcript();
     ASSERT_TRUE(poll([&] { return get_json("/debug/conference/" + room)["participants"].contains("a1b2c3d4"); }, 5s))
         << get_json("/debug/conference/" + room).dump() << diagnostics();
     EXPECT_EQ(get_json("/debug")["focus_manager"][room], 1);
     EXPECT_TRUE(get_json("/debug?full=true")["focus_manager"][room]["participants"].contains("a1b2c3d4"));
     EXPECT_TRUE(get_json("/debug/conferences-full")[room]["participants"].contains("a1b2c3d4"));
+    auto caps = get_json("/debug/xmpp-caps");
+    EXPECT_EQ(caps["participants"], 1) << caps.dump();
+    EXPECT_EQ(caps["caps"]["https://jitsi.org/jitsi-meet#cvjWXufsg4xT62Ec2mlATkFZ9lk="], 1) << caps.dump();
+    EXPECT_EQ(caps["features"]["http://jitsi.org/json-encoded-sources"], 1) << caps.dump();
     auto stats = get_json("/stats");
     EXPECT_EQ(stats["conferences"], 1);
     EXPECT_EQ(stats["participants"], 1);

@@ -47,6 +47,7 @@ struct ParticipantSnapshot {
     bool is_jigasi = false;
     std::vector<std::string> features;
     std::vector<std::string> video_codecs;
+    std::optional<std::string> caps;  // XEP-0115 "node#ver" from the participant's presence
 };
 
 struct ConferenceSnapshot {

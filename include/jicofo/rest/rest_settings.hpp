@@ -46,6 +46,7 @@ struct DomainRoutes {
     RouteHandler debug_conferences;       // GET /debug/conferences
     RouteHandler debug_conferences_full;  // GET /debug/conferences-full
     RouteHandler debug_conference;        // GET /debug/conference/{jid}
+    RouteHandler debug_xmpp_caps;         // GET /debug/xmpp-caps
     RouteHandler stats;                   // GET /stats
 };
 
