@@ -98,7 +98,7 @@ rest::DomainRoutes ConferenceServices::routes() const {
 
 rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusManager>& manager,
                                      const std::string& client_proxy,
-                                     std::vector<std::shared_ptr<xmpp::XmppConnection>> debug_connections) {
+                                     const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections) {
     using rest::HttpRequest;
     using rest::HttpResponse;
     using rest::PathParams;

@@ -55,7 +55,7 @@ struct ComponentDiscovery::State : std::enable_shared_from_this<State> {
         request.header.type = stanza::IqType::get;
         request.header.to = *target;
         request.payload = stanza::DiscoInfo{}.to_xml();
-        connection.async_send_iq(std::move(request), strand, [self = weak_from_this()](IqResult result) {
+        connection.async_send_iq(std::move(request), strand, [self = weak_from_this()](const IqResult& result) {
             auto state = self.lock();
             if (!state || !state->alive) {
                 return;
@@ -89,16 +89,17 @@ struct ComponentDiscovery::State : std::enable_shared_from_this<State> {
 };
 
 ComponentDiscovery::ComponentDiscovery(XmppConnection& connection,
-                                       boost::asio::strand<boost::asio::any_io_executor> strand,
+                                       const boost::asio::strand<boost::asio::any_io_executor>& strand,
                                        std::string xmpp_domain, Listener listener)
     : state_(std::make_shared<State>(connection, strand, std::move(xmpp_domain), std::move(listener))) {
-    on_state_ = connection.add_state_listener(strand, [weak = std::weak_ptr<State>(state_)](ConnectionStatus status) {
-        auto state = weak.lock();
-        if (state && state->alive && status.state == ConnectionState::connected &&
-            status.session == SessionKind::fresh) {
-            state->discover();
-        }
-    });
+    on_state_ =
+        connection.add_state_listener(strand, [weak = std::weak_ptr<State>(state_)](const ConnectionStatus& status) {
+            auto state = weak.lock();
+            if (state && state->alive && status.state == ConnectionState::connected &&
+                status.session == SessionKind::fresh) {
+                state->discover();
+            }
+        });
 }
 
 ComponentDiscovery::~ComponentDiscovery() {

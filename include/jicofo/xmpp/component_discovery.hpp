@@ -36,7 +36,7 @@ public:
     using Listener = std::function<void(const DiscoveredComponents&)>;
 
     // Lives on `strand`: construct, call and destroy it there. `listener` runs on the strand after each discovery.
-    ComponentDiscovery(XmppConnection& connection, boost::asio::strand<boost::asio::any_io_executor> strand,
+    ComponentDiscovery(XmppConnection& connection, const boost::asio::strand<boost::asio::any_io_executor>& strand,
                        std::string xmpp_domain, Listener listener);
     ComponentDiscovery(const ComponentDiscovery&) = delete;
     ComponentDiscovery& operator=(const ComponentDiscovery&) = delete;

@@ -19,8 +19,9 @@ struct IqRoute {
     std::string ns;
     stanza::IqType type = stanza::IqType::set;  // get or set
 
-    friend auto operator<=>(const IqRoute&, const IqRoute&) =
-        default;  // NOLINT(modernize-use-nullptr): clang-tidy 14 misreads defaulted <=>
+    // clang-tidy 14 misreads a defaulted <=> as a literal 0 compared with a pointer.
+    // NOLINTNEXTLINE(modernize-use-nullptr)
+    friend auto operator<=>(const IqRoute&, const IqRoute&) = default;
 };
 
 template <typename Handler>

@@ -77,7 +77,7 @@ public:
     // IqError: the peer's stanza error, Errc::timeout after `timeout` (default settings.reply_timeout),
     // Errc::disconnected if the connection is or goes down, Errc::shutting_down after stop(). An empty id is
     // generated. Thread-safe.
-    void async_send_iq(stanza::Iq request, Executor executor, IqCallback callback,
+    void async_send_iq(stanza::Iq request, const Executor& executor, IqCallback callback,
                        std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 
     // Incoming get/set IQs whose payload is <element xmlns=ns/>, posted to `executor`. The handler answers with
@@ -88,7 +88,7 @@ public:
 
     // Presence and messages whose sender's bare JID is `bare_jid` (a MUC room, a brewery), posted in arrival order
     // to `executor` (a strand keeps the order). Either handler may be empty.
-    [[nodiscard]] Registration subscribe(stanza::Jid bare_jid, Executor executor, PresenceHandler on_presence,
+    [[nodiscard]] Registration subscribe(const stanza::Jid& bare_jid, Executor executor, PresenceHandler on_presence,
                                          MessageHandler on_message = {});
 
     // Called on `executor` with the current status right away, then on every change. A MUC owner re-joins its rooms
