@@ -1,9 +1,6 @@
 // The jicofo binary against a real Prosody: it logs in as the focus user, /about/health follows the client
 // connection through a Prosody crash and restart, and a wrong password is reported as such.
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <signal.h>
-#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -16,6 +13,7 @@
 #include <thread>
 
 #include "support/harness_test_util.hpp"
+#include "support/http_client.hpp"
 #include "support/subprocess.hpp"
 
 namespace jicofo::testing {
@@ -23,54 +21,10 @@ namespace {
 
 constexpr const char* kFocusPassword = "focus-secret";
 
-struct HttpAnswer {
-    int status = 0;
-    std::string body;
-};
+using HttpAnswer = HttpReply;
 
-uint16_t free_tcp_port() {
-    int probe = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    ::bind(probe, reinterpret_cast<sockaddr*>(&address), sizeof address);
-    socklen_t length = sizeof address;
-    ::getsockname(probe, reinterpret_cast<sockaddr*>(&address), &length);
-    ::close(probe);
-    return ntohs(address.sin_port);
-}
-
-// A plain HTTP/1.1 GET with "Connection: close"; status 0 when nothing answers.
 HttpAnswer http_get(uint16_t port, const std::string& path) {
-    HttpAnswer answer;
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    timeval timeout{2, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-    sockaddr_in address{};
-    address.sin_family = AF_INET;
-    address.sin_port = htons(port);
-    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0) {
-        ::close(fd);
-        return answer;
-    }
-    const std::string request = "GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
-    if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) < 0) {
-        ::close(fd);
-        return answer;
-    }
-    std::string response;
-    char buffer[4096];
-    for (ssize_t got; (got = ::recv(fd, buffer, sizeof buffer, 0)) > 0;) {
-        response.append(buffer, static_cast<std::size_t>(got));
-    }
-    ::close(fd);
-    if (response.rfind("HTTP/1.1 ", 0) == 0 && response.size() > 12) {
-        answer.status = std::stoi(response.substr(9, 3));
-        auto body_start = response.find("\r\n\r\n");
-        answer.body = body_start == std::string::npos ? "" : response.substr(body_start + 4);
-    }
-    return answer;
+    return http_request(port, "GET", path);
 }
 
 // Polls until `accept` likes the answer or the deadline passes; returns the last answer.
@@ -96,7 +50,7 @@ protected:
         options.users.emplace_back("focus", "auth.meet.test", kFocusPassword);
         prosody_ = start_prosody(options);
         ASSERT_TRUE(prosody_);
-        rest_port_ = free_tcp_port();
+        rest_port_ = free_loopback_port();
     }
 
     void TearDown() override {
