@@ -1,10 +1,12 @@
 // libFuzzer entry point: arbitrary bytes through parse_xml and then through every typed parser. Nothing may crash.
 #include "jicofo/stanza/brewery.hpp"
+#include "jicofo/stanza/colibri2.hpp"
 #include "jicofo/stanza/data_form.hpp"
 #include "jicofo/stanza/disco.hpp"
 #include "jicofo/stanza/envelope.hpp"
 #include "jicofo/stanza/focus.hpp"
 #include "jicofo/stanza/jid.hpp"
+#include "jicofo/stanza/jingle.hpp"
 #include "jicofo/stanza/jitsi_presence.hpp"
 #include "jicofo/stanza/muc.hpp"
 #include "jicofo/stanza/xml_codec.hpp"
@@ -27,6 +29,8 @@ void parse_tree(const XmlElement& e) {
               BridgeNotAvailable, SessionInvalid, MucJoin, MucItem, MucUserPresence, MucAdminQuery, DataForm, DiscoInfo,
               DiscoItems, EntityCaps, Ping, StatsId, Region, Features, AudioMuted, VideoMuted, SourceInfo, Nick,
               CodecList, CodecType, Etherpad, Versions, UserIdentity, ColibriStats, JibriStatus, HealthCheckIq>(e);
+    // Jingle and colibri2; each parser also reads the elements nested in it.
+    parse_all<Jingle, ConferenceModify, ConferenceModified, Colibri2Error>(e);
     if (auto info = SourceInfo::parse(e)) {
         static_cast<void>(info->sources());
     }
