@@ -116,6 +116,7 @@ class Peer(slixmpp.ClientXMPP):
         self.next_id = 0
         self.closing = False
         self.started = False
+        self.event_fields = {}     # added to every event this connection reports (e.g. which participant)
 
         verify = options.get("verify", True)
         if not verify:
@@ -133,6 +134,13 @@ class Peer(slixmpp.ClientXMPP):
         self.register_handler(Callback("peer iq", MatchXPath("{%s}iq" % CLIENT_NS), self.on_iq))
         self.register_handler(Callback("peer presence", MatchXPath("{%s}presence" % CLIENT_NS), self.on_presence))
         self.register_handler(Callback("peer message", MatchXPath("{%s}message" % CLIENT_NS), self.on_message))
+
+    def emit(self, event, **fields):
+        emit(event, **self.event_fields, **fields)
+
+    def handle_request(self, iq):
+        """A get/set IQ that passed the RFC 6120 checks; a subclass returns True when it answered it itself."""
+        return False
 
     # --- connection lifecycle -------------------------------------------------------------------------------------
 
@@ -177,7 +185,7 @@ class Peer(slixmpp.ClientXMPP):
         self.abort()
 
     def on_stream_error(self, error):
-        emit("stream_error", condition=error["condition"], text=error["text"])
+        self.emit("stream_error", condition=error["condition"], text=error["text"])
 
     def on_disconnected(self, reason):
         for _to, future in self.pending_iqs.values():
@@ -190,7 +198,7 @@ class Peer(slixmpp.ClientXMPP):
         if self.closing or not self.started:
             return
         self.started = False
-        emit("disconnected", reason=str(reason) if reason else "")
+        self.emit("disconnected", reason=str(reason) if reason else "")
         if self.reconnect_wanted:
             # Rooms belong to the old session: the test joins again after the "connected" event.
             self.rooms.clear()
@@ -206,10 +214,10 @@ class Peer(slixmpp.ClientXMPP):
     async def report_reconnect(self):
         try:
             await asyncio.wait_for(asyncio.shield(self.session_ready), float(self.options.get("timeout", 10)))
-            emit("connected", jid=str(self.boundjid), tls=self.encrypted(), reconnected=True)
+            self.emit("connected", jid=str(self.boundjid), tls=self.encrypted(), reconnected=True)
         except Exception as exc:  # a report, not a crash: the test decides what it means
             self.cancel_connection_attempt()
-            emit("error", cmd="reconnect", message="%s: %s" % (type(exc).__name__, exc))
+            self.emit("error", cmd="reconnect", message="%s: %s" % (type(exc).__name__, exc))
         finally:
             self.reconnecting = False
 
@@ -219,7 +227,7 @@ class Peer(slixmpp.ClientXMPP):
     # --- strictness -----------------------------------------------------------------------------------------------
 
     def violation(self, reason, stanza):
-        emit("protocol_violation", reason=reason, xml=str(stanza))
+        self.emit("protocol_violation", reason=reason, xml=str(stanza))
 
     def common_violation(self, xml):
         """RFC 6120 rules every stanza addressed to us must follow; returns a reason or None."""
@@ -271,8 +279,10 @@ class Peer(slixmpp.ClientXMPP):
                 self.send_iq_error(xml, "bad-request")
             return
         child = xml[0]
-        emit("iq_received", id=iq_id, type=kind, **{"from": sender}, element=local_name(child.tag),
-             ns=namespace(child.tag), xml=str(iq))
+        if self.handle_request(iq):
+            return
+        self.emit("iq_received", id=iq_id, type=kind, **{"from": sender}, element=local_name(child.tag),
+                  ns=namespace(child.tag), xml=str(iq))
         responder = self.find_responder(kind, child)
         if responder is None:
             self.send_iq_error(xml, "service-unavailable")
@@ -329,7 +339,7 @@ class Peer(slixmpp.ClientXMPP):
             self.violation(reason, presence)
             return
         sender = xml.get("from", "")
-        emit("presence", **{"from": sender}, type=kind or "available", xml=str(presence))
+        self.emit("presence", **{"from": sender}, type=kind or "available", xml=str(presence))
         room = self.rooms.get(bare(sender))
         if room is None or "/" not in sender:
             return
@@ -345,7 +355,7 @@ class Peer(slixmpp.ClientXMPP):
             if room.get("left") and not room["left"].done():
                 room["left"].set_result(presence)
             else:
-                emit("kicked", room=bare(sender), xml=str(presence))
+                self.emit("kicked", room=bare(sender), xml=str(presence))
             self.rooms.pop(bare(sender), None)
         elif not room["joined"].done():
             room["joined"].set_result(presence)
@@ -360,8 +370,8 @@ class Peer(slixmpp.ClientXMPP):
             self.violation(reason, message)
             return
         body = xml.find("{%s}body" % CLIENT_NS)
-        emit("message", **{"from": xml.get("from", "")}, type=kind or "normal",
-             body=body.text if body is not None else None, xml=str(message))
+        self.emit("message", **{"from": xml.get("from", "")}, type=kind or "normal",
+                  body=body.text if body is not None else None, xml=str(message))
 
     def allocate_id(self):
         self.next_id += 1
@@ -370,6 +380,8 @@ class Peer(slixmpp.ClientXMPP):
 
 class Driver:
     """Reads commands from stdin and runs them against the current connection, in order."""
+
+    peer_class = Peer  # what "connect" creates; the bridge and participant emulators bring their own
 
     def __init__(self):
         self.peer = None
@@ -425,7 +437,7 @@ class Driver:
             jid = command["domain"]
         if command.get("resource") and "@" in jid:
             jid = "%s/%s" % (jid, command["resource"])
-        self.peer = Peer(jid, command.get("password", ""), command)
+        self.peer = self.peer_class(jid, command.get("password", ""), command)
         tls = command.get("tls", "optional")
         address = (command.get("host", "127.0.0.1"), int(command["port"]))
         self.peer.connect(address, force_starttls=(tls == "required"), disable_starttls=(tls == "disabled"))
@@ -561,19 +573,24 @@ class Driver:
         emit("done", cmd="iq_responder")
 
 
-def main():
+def run(driver_class):
+    """Runs a driver until its input ends; the bridge and participant emulators call it with their own."""
     debug = os.environ.get("XMPP_PEER_DEBUG") == "1"
     logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if debug else logging.ERROR,
                         format="%(asctime)s %(name)s %(levelname)s %(message)s")
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)
-    loop.run_until_complete(Driver().run())
+    loop.run_until_complete(driver_class().run())
     # slixmpp leaves a filter task per connection; end them quietly instead of warning about them at exit.
     pending = [task for task in asyncio.all_tasks(loop) if not task.done()]
     for task in pending:
         task.cancel()
     loop.run_until_complete(asyncio.gather(*pending, return_exceptions=True))
     loop.close()
+
+
+def main():
+    run(Driver)
 
 
 if __name__ == "__main__":

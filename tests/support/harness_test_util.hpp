@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <initializer_list>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -36,8 +37,9 @@ inline std::unique_ptr<ProsodyFixture> start_prosody(ProsodyOptions options = {}
     return prosody ? std::move(prosody).value() : nullptr;
 }
 
-inline std::unique_ptr<PeerProcess> start_peer(const std::string& name) {
-    auto peer = PeerProcess::start(name);
+// script: which emulator in tests/peers (a bridge: jvb_peer.py; browsers: participant_peer.py).
+inline std::unique_ptr<PeerProcess> start_peer(const std::string& name, const std::string& script = "xmpp_peer.py") {
+    auto peer = PeerProcess::start(name, {}, script);
     EXPECT_TRUE(peer) << (peer ? "" : peer.error());
     return peer ? std::move(peer).value() : nullptr;
 }
@@ -48,6 +50,30 @@ inline std::string connect_peer(PeerProcess& peer, const ProsodyFixture& prosody
     const bool ok = line && PeerProcess::is_event(*line, "connected");
     EXPECT_TRUE(ok) << peer.transcript() << prosody.log_text();
     return ok ? event_json(line)["jid"].get<std::string>() : "";
+}
+
+// True when xml has an element <name ...> whose start tag holds every one of the attributes, each written as
+// attr="value" (double quotes, as the peers report stanzas). Attribute order on the wire is not stable (Prosody
+// re-serialises stanzas), so tests look for a tag this way rather than for a literal string.
+inline bool xml_has_element(const std::string& xml, const std::string& name,
+                            std::initializer_list<std::string> attributes) {
+    const std::string open = "<" + name;
+    for (auto at = xml.find(open); at != std::string::npos; at = xml.find(open, at + 1)) {
+        const auto after = at + open.size();
+        if (after >= xml.size() || (xml[after] != ' ' && xml[after] != '>' && xml[after] != '/')) {
+            continue;  // a longer element name
+        }
+        const auto end = xml.find('>', at);
+        const std::string tag = " " + xml.substr(after, end == std::string::npos ? std::string::npos : end - after);
+        bool all = true;
+        for (const auto& attribute : attributes) {
+            all = all && tag.find(" " + attribute) != std::string::npos;
+        }
+        if (all) {
+            return true;
+        }
+    }
+    return false;
 }
 
 }  // namespace jicofo::testing

@@ -37,7 +37,8 @@ void close_fd(int& fd) {
 }  // namespace
 
 core::Result<std::unique_ptr<PeerProcess>, std::string> PeerProcess::start(std::string name,
-                                                                           std::vector<std::string> env) {
+                                                                           std::vector<std::string> env,
+                                                                           const std::string& script) {
     int in[2] = {-1, -1};
     int out[2] = {-1, -1};
     int err[2] = {-1, -1};
@@ -56,7 +57,7 @@ core::Result<std::unique_ptr<PeerProcess>, std::string> PeerProcess::start(std::
     }
     argv.emplace_back(kPython);
     argv.emplace_back("-u");
-    argv.emplace_back(std::string(JICOFO_PEERS_DIR) + "/xmpp_peer.py");
+    argv.emplace_back(std::string(JICOFO_PEERS_DIR) + "/" + script);
     ChildIo io;
     io.stdin_fd = in[0];
     io.stdout_fd = out[1];
