@@ -52,4 +52,19 @@ inline constexpr std::string_view kFeatureJibri = "http://jitsi.org/protocol/jib
 inline constexpr std::string_view kFeatureJigasi = "http://jitsi.org/protocol/jigasi";
 inline constexpr std::string_view kFeatureTranscriber = "http://jitsi.org/protocol/transcriber";
 
+// Disco features of a participant that shape its offer and how sources are signalled to it (Jicofo's Features).
+inline constexpr std::string_view kFeatureAudio = "urn:xmpp:jingle:apps:rtp:audio";
+inline constexpr std::string_view kFeatureVideo = "urn:xmpp:jingle:apps:rtp:video";
+inline constexpr std::string_view kFeatureSctp = "urn:xmpp:jingle:transports:dtls-sctp:1";
+inline constexpr std::string_view kFeatureRtx = "urn:ietf:rfc:4588";
+inline constexpr std::string_view kFeatureRemb = "http://jitsi.org/remb";
+inline constexpr std::string_view kFeatureTcc = "http://jitsi.org/tcc";
+inline constexpr std::string_view kFeatureOpusRed = "http://jitsi.org/opus-red";
+inline constexpr std::string_view kFeatureSourceNames = "http://jitsi.org/source-name";
+inline constexpr std::string_view kFeatureSsrcRewriting = "http://jitsi.org/ssrc-rewriting-1";
+inline constexpr std::string_view kFeatureRtpMidDemux = "http://jitsi.org/rtp-mid-demux";
+inline constexpr std::string_view kFeatureReceiveMultipleStreams = "http://jitsi.org/receive-multiple-video-streams";
+inline constexpr std::string_view kFeatureJsonSources = "http://jitsi.org/json-encoded-sources";
+inline constexpr std::string_view kFeatureAudioMute = "http://jitsi.org/protocol/audio-mute";
+
 }  // namespace jicofo::stanza
