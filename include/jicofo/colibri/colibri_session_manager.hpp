@@ -1,0 +1,179 @@
+// The colibri2 side of one conference: which bridge each participant's endpoint lives on, the conference's session
+// on each bridge (created by its first endpoint), and what a bridge's errors mean for the participants on it.
+// Owned by the conference and called only on the conference's strand; bridges and requests are reached through
+// the two ports below, so that it is tested with fakes and knows nothing about XMPP connections or the registry.
+#pragma once
+
+#include "jicofo/core/result.hpp"
+#include "jicofo/selector/bridge_selector.hpp"
+#include "jicofo/stanza/colibri2.hpp"
+#include "jicofo/stanza/jid.hpp"
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jicofo::colibri {
+
+// Why a colibri2 request got no usable answer.
+struct ColibriFailure {
+    enum class Kind { timeout, error, disconnected, malformed };
+    Kind kind = Kind::error;
+    std::optional<stanza::StanzaError> error;  // set for Kind::error
+
+    [[nodiscard]] std::optional<stanza::Colibri2Error> reason() const;
+    [[nodiscard]] std::string message() const;
+};
+using ColibriReply = core::Result<stanza::ConferenceModified, ColibriFailure>;
+
+// Sends a conference-modify (an IQ get) to a bridge; `done` runs once, on the conference's strand.
+class ColibriTransport {
+public:
+    virtual ~ColibriTransport() = default;
+    virtual void send(const stanza::Jid& bridge, const stanza::ConferenceModify& request,
+                      std::function<void(ColibriReply)> done) = 0;
+};
+
+// The bridge a participant was placed on.
+struct BridgeInfo {
+    std::string id;  // the brewery occupant JID as a string
+    stanza::Jid jid;
+    std::optional<std::string> region;
+    std::optional<std::string> relay_id;
+};
+
+// Bridge selection and failure reports; implemented by the application over the bridge registry.
+class BridgeAllocator {
+public:
+    virtual ~BridgeAllocator() = default;
+    // `done` runs once, on the conference's strand: a bridge, or nullopt with the selector's reason.
+    virtual void select(const selector::ConferenceBridges& conference,
+                        const selector::ParticipantProperties& participant,
+                        std::function<void(std::optional<BridgeInfo>, std::string reason)> done) = 0;
+    // The bridge misbehaved (timeout, error): no new endpoints there until its failure resets.
+    virtual void report_failure(const std::string& bridge_id, bool graceful_shutdown) = 0;
+    // Endpoints left the bridge, for its load accounting.
+    virtual void endpoints_removed(const std::string& bridge_id, int count) = 0;
+};
+
+struct EndpointRequest {
+    std::string endpoint_id;
+    std::optional<std::string> stats_id;
+    selector::ParticipantProperties participant;
+    std::vector<stanza::Colibri2Media> medias;
+    bool sctp = false;
+    std::vector<std::string> capabilities;
+    std::optional<stanza::ForceMute> force_mute;
+};
+
+// A participant's endpoint on a bridge, as the offer needs it.
+struct Allocation {
+    std::string session_id;  // this conference's session on the bridge (the Jingle bridge-session id)
+    BridgeInfo bridge;
+    stanza::IceUdpTransport transport;
+    std::optional<stanza::Colibri2Sctp> sctp;
+    // The bridge's own sources, known once its conference is created.
+    std::optional<stanza::Colibri2Sources> feedback_sources;
+};
+
+enum class AllocationErrc {
+    no_bridge,      // no bridge is available
+    bridge_failed,  // the chosen bridge failed; selecting again may succeed
+    rejected,       // the bridge refused the request itself (bad-request): retrying would fail again
+    cancelled,      // the endpoint was expired, or the manager stopped, before the bridge answered
+};
+struct AllocationFailure {
+    AllocationErrc code = AllocationErrc::no_bridge;
+    std::string message;
+};
+using AllocationResult = core::Result<Allocation, AllocationFailure>;
+
+struct ColibriSettings {
+    std::string meeting_id;
+    std::string room_name;  // the room JID, sent when a bridge's conference is created
+    std::optional<bool> rtcstats_enabled;
+    std::chrono::milliseconds recent_interval{std::chrono::minutes(1)};  // max-bridge-participants-interval
+};
+
+struct ColibriListener {
+    // A bridge's session failed (not a timeout of an update): it was removed from the conference and these
+    // endpoints need a new session elsewhere.
+    std::function<void(const std::string& bridge_id, const std::vector<std::string>& endpoints)> session_failed;
+    // The bridge no longer knows this endpoint: only it needs a new session.
+    std::function<void(const std::string& endpoint_id)> endpoint_lost;
+};
+
+struct ColibriSnapshot {
+    struct Session {
+        std::string bridge_id;
+        std::string session_id;
+        bool created = false;
+        std::vector<std::string> endpoints;
+    };
+    std::vector<Session> sessions;
+};
+
+class ColibriSessionManager {
+public:
+    using Clock = std::function<std::chrono::steady_clock::time_point()>;
+
+    ColibriSessionManager(ColibriTransport& transport, BridgeAllocator& allocator, ColibriSettings settings,
+                          ColibriListener listener, Clock clock = {});
+    ~ColibriSessionManager();
+    ColibriSessionManager(const ColibriSessionManager&) = delete;
+    ColibriSessionManager& operator=(const ColibriSessionManager&) = delete;
+
+    // Selects a bridge and creates the endpoint there (creating the bridge's conference first when needed). An
+    // endpoint that already has an allocation is expired on its old bridge first. `done` runs once.
+    void allocate(EndpointRequest request, std::function<void(AllocationResult)> done);
+
+    // After session-accept, transport-info or source changes. Nothing is sent for an unknown endpoint.
+    void update_endpoint(const std::string& endpoint_id, std::optional<stanza::IceUdpTransport> transport,
+                         std::optional<stanza::Colibri2Sources> sources,
+                         std::optional<stanza::InitialLastN> initial_last_n = std::nullopt);
+    void force_mute(const std::string& endpoint_id, stanza::ForceMute mute);
+    // Expires the endpoint (a participant left or is being moved); a pending allocation is cancelled.
+    void expire_endpoint(const std::string& endpoint_id);
+    // Forgets a bridge without talking to it (it left or failed); returns the endpoints that were on it.
+    std::vector<std::string> remove_bridge(const std::string& bridge_id);
+    // Expires the conference on every bridge (the conference ends); pending allocations are cancelled.
+    void expire_all();
+
+    [[nodiscard]] std::optional<std::string> bridge_of(const std::string& endpoint_id) const;
+    [[nodiscard]] std::vector<std::string> endpoints_on(const std::string& bridge_id) const;
+    [[nodiscard]] std::optional<std::string> session_id_of(const std::string& endpoint_id) const;
+    [[nodiscard]] selector::ConferenceBridges conference_bridges() const;
+    [[nodiscard]] ColibriSnapshot snapshot() const;
+
+private:
+    struct BridgeSession;
+    struct PendingEndpoint;
+
+    void on_selected(const std::shared_ptr<PendingEndpoint>& pending, std::optional<BridgeInfo> bridge,
+                     const std::string& reason);
+    void send_allocation(BridgeSession& session, const std::shared_ptr<PendingEndpoint>& pending);
+    void on_allocated(const std::string& bridge_id, const std::string& session_id,
+                      const std::shared_ptr<PendingEndpoint>& pending, bool created_conference, ColibriReply reply);
+    void fail_session(const std::string& bridge_id, const std::string& why, bool notify);
+    void send_update(const std::string& bridge_id, stanza::ConferenceModify request,
+                     const std::string& endpoint_id);
+    [[nodiscard]] stanza::Colibri2Endpoint endpoint_element(const EndpointRequest& request) const;
+    BridgeSession* session_for(const std::string& bridge_id);
+    [[nodiscard]] const BridgeSession* session_of_endpoint(const std::string& endpoint_id) const;
+
+    ColibriTransport& transport_;
+    BridgeAllocator& allocator_;
+    ColibriSettings settings_;
+    ColibriListener listener_;
+    Clock clock_;
+    std::map<std::string, std::unique_ptr<BridgeSession>> sessions_;      // by bridge id
+    std::map<std::string, std::shared_ptr<PendingEndpoint>> pending_;     // by endpoint id, until answered
+    std::uint64_t next_order_ = 0;                                        // bridges in the order they were used
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);          // guards callbacks after destruction
+};
+
+}  // namespace jicofo::colibri

@@ -1,0 +1,502 @@
+// Colibri2 sessions of one conference: allocation (selecting a bridge, creating its conference with the first
+// endpoint, queueing later endpoints until it exists), updates, expiry, and the reaction to each kind of bridge
+// error that jicofo-protocol.md §4(d) lists.
+#include "jicofo/colibri/colibri_session_manager.hpp"
+
+#include "jicofo/core/logging.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <random>
+
+namespace jicofo::colibri {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("colibri");
+    return log;
+}
+
+// The colibri session id clients see as the Jingle bridge-session id; random so that a stale one never matches.
+std::string random_session_id() {
+    thread_local std::mt19937_64 engine(std::random_device{}());
+    constexpr std::string_view kAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string id(16, '0');
+    for (auto& c : id) {
+        c = kAlphabet[engine() % kAlphabet.size()];
+    }
+    return id;
+}
+
+}  // namespace
+
+std::optional<stanza::Colibri2Error> ColibriFailure::reason() const {
+    if (!error) {
+        return std::nullopt;
+    }
+    return stanza::colibri2_error(*error);
+}
+
+std::string ColibriFailure::message() const {
+    switch (kind) {
+        case Kind::timeout: return "timeout";
+        case Kind::disconnected: return "disconnected";
+        case Kind::malformed: return "malformed response";
+        case Kind::error: break;
+    }
+    return error ? error->message() : "error";
+}
+
+struct ColibriSessionManager::PendingEndpoint {
+    EndpointRequest request;
+    std::function<void(AllocationResult)> done;
+    std::string bridge_id;  // set once selected
+    bool cancelled = false;
+
+    void finish(AllocationResult result) {
+        if (auto callback = std::exchange(done, nullptr)) {
+            callback(std::move(result));
+        }
+    }
+};
+
+struct ColibriSessionManager::BridgeSession {
+    enum class State { idle, creating, created };
+    BridgeInfo bridge;
+    std::string session_id = random_session_id();
+    State state = State::idle;
+    std::vector<std::string> endpoints;
+    std::vector<std::chrono::steady_clock::time_point> added_at;
+    std::vector<std::shared_ptr<PendingEndpoint>> waiting;  // until the bridge's conference exists
+    int in_flight = 0;                                      // allocations sent, not answered
+    std::uint64_t order = 0;
+    std::optional<stanza::Colibri2Sources> feedback_sources;
+};
+
+ColibriSessionManager::ColibriSessionManager(ColibriTransport& transport, BridgeAllocator& allocator,
+                                             ColibriSettings settings, ColibriListener listener, Clock clock)
+    : transport_(transport),
+      allocator_(allocator),
+      settings_(std::move(settings)),
+      listener_(std::move(listener)),
+      clock_(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); })) {}
+
+ColibriSessionManager::~ColibriSessionManager() {
+    *alive_ = false;
+}
+
+void ColibriSessionManager::allocate(EndpointRequest request, std::function<void(AllocationResult)> done) {
+    const std::string endpoint_id = request.endpoint_id;
+    expire_endpoint(endpoint_id);
+    auto pending = std::make_shared<PendingEndpoint>();
+    pending->request = std::move(request);
+    pending->done = std::move(done);
+    pending_[endpoint_id] = pending;
+    std::weak_ptr<bool> alive = alive_;
+    allocator_.select(conference_bridges(), pending->request.participant,
+                      [this, alive, pending](std::optional<BridgeInfo> bridge, const std::string& reason) {
+                          if (alive.lock()) {
+                              on_selected(pending, std::move(bridge), reason);
+                          }
+                      });
+}
+
+void ColibriSessionManager::on_selected(const std::shared_ptr<PendingEndpoint>& pending,
+                                        std::optional<BridgeInfo> bridge, const std::string& reason) {
+    if (pending->cancelled) {
+        return;
+    }
+    const auto& endpoint_id = pending->request.endpoint_id;
+    if (!bridge) {
+        logger()->warn("room={} endpoint={} no bridge available: {}", settings_.room_name, endpoint_id, reason);
+        pending_.erase(endpoint_id);
+        pending->finish(core::unexpected(AllocationFailure{AllocationErrc::no_bridge, reason}));
+        return;
+    }
+    pending->bridge_id = bridge->id;
+    auto& slot = sessions_[bridge->id];
+    if (!slot) {
+        slot = std::make_unique<BridgeSession>();
+        slot->bridge = *bridge;
+        slot->order = next_order_++;
+    }
+    BridgeSession& session = *slot;
+    if (session.state == BridgeSession::State::creating) {
+        session.waiting.push_back(pending);
+        return;
+    }
+    send_allocation(session, pending);
+}
+
+stanza::Colibri2Endpoint ColibriSessionManager::endpoint_element(const EndpointRequest& request) const {
+    stanza::Colibri2Endpoint endpoint;
+    endpoint.id = request.endpoint_id;
+    endpoint.create = true;
+    endpoint.stats_id = request.stats_id;
+    if (request.participant.visitor) {
+        endpoint.muc_role = "visitor";
+    }
+    endpoint.medias = request.medias;
+    stanza::Colibri2Transport transport;
+    transport.ice_controlling = true;
+    if (request.sctp) {
+        transport.sctp = stanza::Colibri2Sctp{};
+    }
+    endpoint.transport = std::move(transport);
+    endpoint.sources = stanza::Colibri2Sources{};
+    endpoint.capabilities = request.capabilities;
+    endpoint.force_mute = request.force_mute;
+    return endpoint;
+}
+
+void ColibriSessionManager::send_allocation(BridgeSession& session, const std::shared_ptr<PendingEndpoint>& pending) {
+    stanza::ConferenceModify request;
+    request.meeting_id = settings_.meeting_id;
+    const bool create = session.state == BridgeSession::State::idle;
+    if (create) {
+        request.create = true;
+        request.name = settings_.room_name;
+        request.rtcstats_enabled = settings_.rtcstats_enabled;
+        session.state = BridgeSession::State::creating;
+    }
+    request.endpoints.push_back(endpoint_element(pending->request));
+    ++session.in_flight;
+    logger()->debug("room={} endpoint={} bridge={} allocating{}", settings_.room_name, pending->request.endpoint_id,
+                    session.bridge.id, create ? " (creating the conference)" : "");
+    std::weak_ptr<bool> alive = alive_;
+    transport_.send(session.bridge.jid, request,
+                    [this, alive, bridge_id = session.bridge.id, session_id = session.session_id, pending,
+                     create](ColibriReply reply) {
+                        if (alive.lock()) {
+                            on_allocated(bridge_id, session_id, pending, create, std::move(reply));
+                        }
+                    });
+}
+
+void ColibriSessionManager::on_allocated(const std::string& bridge_id, const std::string& session_id,
+                                         const std::shared_ptr<PendingEndpoint>& pending, bool created_conference,
+                                         ColibriReply reply) {
+    const auto& endpoint_id = pending->request.endpoint_id;
+    auto found = sessions_.find(bridge_id);
+    BridgeSession* session =
+        found != sessions_.end() && found->second->session_id == session_id ? found->second.get() : nullptr;
+    if (session) {
+        --session->in_flight;
+    }
+    auto erase_pending = [this, &pending, &endpoint_id] {
+        auto it = pending_.find(endpoint_id);
+        if (it != pending_.end() && it->second == pending) {
+            pending_.erase(it);
+        }
+    };
+    if (!session) {
+        erase_pending();
+        pending->finish(core::unexpected(AllocationFailure{AllocationErrc::bridge_failed, "the bridge was removed"}));
+        return;
+    }
+    if (!reply) {
+        const auto& failure = reply.error();
+        logger()->warn("room={} endpoint={} bridge={} allocation failed: {}", settings_.room_name, endpoint_id,
+                       bridge_id, failure.message());
+        erase_pending();
+        auto reason = failure.reason();
+        const auto reason_code = reason ? reason->reason : stanza::Colibri2ErrorReason::unspecified;
+        const auto condition = failure.error ? failure.error->condition : stanza::ErrorCondition::undefined_condition;
+        if (failure.kind == ColibriFailure::Kind::error && condition == stanza::ErrorCondition::bad_request) {
+            // The request itself is wrong: another bridge would refuse it too.
+            if (created_conference) {
+                fail_session(bridge_id, "its conference could not be created", true);
+            }
+            pending->finish(core::unexpected(AllocationFailure{AllocationErrc::rejected, failure.message()}));
+            return;
+        }
+        if (failure.kind == ColibriFailure::Kind::error && condition == stanza::ErrorCondition::item_not_found &&
+            reason_code != stanza::Colibri2ErrorReason::conference_not_found) {
+            pending->finish(core::unexpected(AllocationFailure{AllocationErrc::rejected, failure.message()}));
+            return;
+        }
+        const bool bridge_at_fault =
+            failure.kind != ColibriFailure::Kind::error ||
+            (condition != stanza::ErrorCondition::item_not_found && condition != stanza::ErrorCondition::conflict);
+        if (bridge_at_fault) {
+            allocator_.report_failure(bridge_id, reason_code == stanza::Colibri2ErrorReason::graceful_shutdown);
+        }
+        fail_session(bridge_id, failure.message(), true);
+        pending->finish(core::unexpected(AllocationFailure{AllocationErrc::bridge_failed, failure.message()}));
+        return;
+    }
+    const auto* endpoint = reply->endpoint(endpoint_id);
+    if (created_conference) {
+        session->state = BridgeSession::State::created;
+        session->feedback_sources = reply->sources;
+        for (auto& waiter : std::exchange(session->waiting, {})) {
+            if (!waiter->cancelled) {
+                send_allocation(*session, waiter);
+            }
+        }
+    }
+    if (pending->cancelled) {
+        // Expired while the bridge was allocating: take it back.
+        if (endpoint) {
+            stanza::ConferenceModify expire;
+            expire.meeting_id = settings_.meeting_id;
+            stanza::Colibri2Endpoint gone;
+            gone.id = endpoint_id;
+            gone.expire = true;
+            expire.endpoints.push_back(std::move(gone));
+            send_update(bridge_id, std::move(expire), endpoint_id);
+        }
+        return;
+    }
+    erase_pending();
+    if (!endpoint || !endpoint->transport || !endpoint->transport->ice_udp) {
+        allocator_.report_failure(bridge_id, false);
+        fail_session(bridge_id, "allocation response without a transport", true);
+        pending->finish(core::unexpected(
+            AllocationFailure{AllocationErrc::bridge_failed, "the bridge answered without a transport"}));
+        return;
+    }
+    session->endpoints.push_back(endpoint_id);
+    session->added_at.push_back(clock_());
+    Allocation allocation;
+    allocation.session_id = session->session_id;
+    allocation.bridge = session->bridge;
+    allocation.transport = *endpoint->transport->ice_udp;
+    allocation.sctp = endpoint->transport->sctp;
+    allocation.feedback_sources = session->feedback_sources;
+    logger()->info("room={} endpoint={} bridge={} allocated", settings_.room_name, endpoint_id, bridge_id);
+    pending->finish(std::move(allocation));
+}
+
+void ColibriSessionManager::fail_session(const std::string& bridge_id, const std::string& why, bool notify) {
+    auto found = sessions_.find(bridge_id);
+    if (found == sessions_.end()) {
+        return;
+    }
+    auto session = std::move(found->second);
+    sessions_.erase(found);
+    logger()->warn("room={} bridge={} session removed ({}), {} endpoints affected", settings_.room_name, bridge_id,
+                   why, session->endpoints.size());
+    if (!session->endpoints.empty()) {
+        allocator_.endpoints_removed(bridge_id, static_cast<int>(session->endpoints.size()));
+    }
+    for (auto& waiter : session->waiting) {
+        pending_.erase(waiter->request.endpoint_id);
+        waiter->finish(core::unexpected(AllocationFailure{AllocationErrc::bridge_failed, why}));
+    }
+    if (notify && !session->endpoints.empty() && listener_.session_failed) {
+        listener_.session_failed(bridge_id, session->endpoints);
+    }
+}
+
+void ColibriSessionManager::send_update(const std::string& bridge_id, stanza::ConferenceModify request,
+                                        const std::string& endpoint_id) {
+    auto* session = session_for(bridge_id);
+    if (!session) {
+        return;
+    }
+    std::weak_ptr<bool> alive = alive_;
+    transport_.send(session->bridge.jid, request,
+                    [this, alive, bridge_id, session_id = session->session_id, endpoint_id](ColibriReply reply) {
+                        if (!alive.lock() || reply) {
+                            return;
+                        }
+                        const auto& failure = reply.error();
+                        auto* current = session_for(bridge_id);
+                        if (!current || current->session_id != session_id) {
+                            return;  // that session is gone already
+                        }
+                        if (failure.kind == ColibriFailure::Kind::timeout ||
+                            failure.kind == ColibriFailure::Kind::disconnected) {
+                            logger()->warn("room={} bridge={} update of endpoint={} got no answer: {}",
+                                           settings_.room_name, bridge_id, endpoint_id, failure.message());
+                            return;
+                        }
+                        auto reason = failure.reason();
+                        if (reason && reason->reason == stanza::Colibri2ErrorReason::unknown_endpoint &&
+                            !endpoint_id.empty()) {
+                            auto& endpoints = current->endpoints;
+                            auto it = std::find(endpoints.begin(), endpoints.end(), endpoint_id);
+                            if (it == endpoints.end()) {
+                                return;  // expired meanwhile: nothing to repair
+                            }
+                            current->added_at.erase(current->added_at.begin() + (it - endpoints.begin()));
+                            endpoints.erase(it);
+                            allocator_.endpoints_removed(bridge_id, 1);
+                            logger()->warn("room={} bridge={} forgot endpoint={}", settings_.room_name, bridge_id,
+                                           endpoint_id);
+                            if (listener_.endpoint_lost) {
+                                listener_.endpoint_lost(endpoint_id);
+                            }
+                            return;
+                        }
+                        fail_session(bridge_id, "update failed: " + failure.message(), true);
+                    });
+}
+
+void ColibriSessionManager::update_endpoint(const std::string& endpoint_id,
+                                            std::optional<stanza::IceUdpTransport> transport,
+                                            std::optional<stanza::Colibri2Sources> sources,
+                                            std::optional<stanza::InitialLastN> initial_last_n) {
+    auto bridge = bridge_of(endpoint_id);
+    if (!bridge) {
+        return;
+    }
+    stanza::Colibri2Endpoint endpoint;
+    endpoint.id = endpoint_id;
+    if (transport) {
+        stanza::Colibri2Transport wrapper;
+        wrapper.ice_udp = std::move(transport);
+        endpoint.transport = std::move(wrapper);
+    }
+    endpoint.sources = std::move(sources);
+    endpoint.initial_last_n = initial_last_n;
+    stanza::ConferenceModify request;
+    request.meeting_id = settings_.meeting_id;
+    request.endpoints.push_back(std::move(endpoint));
+    send_update(*bridge, std::move(request), endpoint_id);
+}
+
+void ColibriSessionManager::force_mute(const std::string& endpoint_id, stanza::ForceMute mute) {
+    auto bridge = bridge_of(endpoint_id);
+    if (!bridge) {
+        return;
+    }
+    stanza::Colibri2Endpoint endpoint;
+    endpoint.id = endpoint_id;
+    endpoint.force_mute = mute;
+    stanza::ConferenceModify request;
+    request.meeting_id = settings_.meeting_id;
+    request.endpoints.push_back(std::move(endpoint));
+    send_update(*bridge, std::move(request), endpoint_id);
+}
+
+void ColibriSessionManager::expire_endpoint(const std::string& endpoint_id) {
+    if (auto it = pending_.find(endpoint_id); it != pending_.end()) {
+        auto pending = it->second;
+        pending_.erase(it);
+        pending->cancelled = true;
+        if (auto* session = session_for(pending->bridge_id)) {
+            auto& waiting = session->waiting;
+            waiting.erase(std::remove(waiting.begin(), waiting.end(), pending), waiting.end());
+        }
+        pending->finish(core::unexpected(AllocationFailure{AllocationErrc::cancelled, "expired"}));
+    }
+    for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+        auto& session = *it->second;
+        auto found = std::find(session.endpoints.begin(), session.endpoints.end(), endpoint_id);
+        if (found == session.endpoints.end()) {
+            continue;
+        }
+        session.added_at.erase(session.added_at.begin() + (found - session.endpoints.begin()));
+        session.endpoints.erase(found);
+        allocator_.endpoints_removed(session.bridge.id, 1);
+        stanza::ConferenceModify request;
+        request.meeting_id = settings_.meeting_id;
+        const bool last = session.endpoints.empty() && session.waiting.empty() && session.in_flight == 0;
+        if (last) {
+            // Nobody of this conference is left on the bridge: expire its conference there.
+            request.expire = true;
+        } else {
+            stanza::Colibri2Endpoint endpoint;
+            endpoint.id = endpoint_id;
+            endpoint.expire = true;
+            request.endpoints.push_back(std::move(endpoint));
+        }
+        const std::string bridge_id = session.bridge.id;
+        send_update(bridge_id, std::move(request), {});
+        if (last) {
+            sessions_.erase(it);
+        }
+        return;
+    }
+}
+
+std::vector<std::string> ColibriSessionManager::remove_bridge(const std::string& bridge_id) {
+    auto endpoints = endpoints_on(bridge_id);
+    fail_session(bridge_id, "the bridge is gone", false);
+    return endpoints;
+}
+
+void ColibriSessionManager::expire_all() {
+    for (auto& [id, pending] : std::exchange(pending_, {})) {
+        pending->cancelled = true;
+        pending->finish(core::unexpected(AllocationFailure{AllocationErrc::cancelled, "the conference ended"}));
+    }
+    for (auto& [bridge_id, session] : std::exchange(sessions_, {})) {
+        if (session->state == BridgeSession::State::idle) {
+            continue;
+        }
+        if (!session->endpoints.empty()) {
+            allocator_.endpoints_removed(bridge_id, static_cast<int>(session->endpoints.size()));
+        }
+        stanza::ConferenceModify request;
+        request.meeting_id = settings_.meeting_id;
+        request.expire = true;
+        transport_.send(session->bridge.jid, request, [](const ColibriReply&) {});
+    }
+}
+
+ColibriSessionManager::BridgeSession* ColibriSessionManager::session_for(const std::string& bridge_id) {
+    auto found = sessions_.find(bridge_id);
+    return found == sessions_.end() ? nullptr : found->second.get();
+}
+
+const ColibriSessionManager::BridgeSession* ColibriSessionManager::session_of_endpoint(
+    const std::string& endpoint_id) const {
+    for (const auto& [id, session] : sessions_) {
+        if (std::find(session->endpoints.begin(), session->endpoints.end(), endpoint_id) != session->endpoints.end()) {
+            return session.get();
+        }
+    }
+    return nullptr;
+}
+
+std::optional<std::string> ColibriSessionManager::bridge_of(const std::string& endpoint_id) const {
+    const auto* session = session_of_endpoint(endpoint_id);
+    return session ? std::optional<std::string>(session->bridge.id) : std::nullopt;
+}
+
+std::optional<std::string> ColibriSessionManager::session_id_of(const std::string& endpoint_id) const {
+    const auto* session = session_of_endpoint(endpoint_id);
+    return session ? std::optional<std::string>(session->session_id) : std::nullopt;
+}
+
+std::vector<std::string> ColibriSessionManager::endpoints_on(const std::string& bridge_id) const {
+    auto found = sessions_.find(bridge_id);
+    return found == sessions_.end() ? std::vector<std::string>{} : found->second->endpoints;
+}
+
+selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
+    std::vector<const BridgeSession*> ordered;
+    for (const auto& [id, session] : sessions_) {
+        ordered.push_back(session.get());
+    }
+    std::sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->order < b->order; });
+    selector::ConferenceBridges bridges;
+    const auto since = clock_() - settings_.recent_interval;
+    for (const auto* session : ordered) {
+        const auto& id = session->bridge.id;
+        selector::ConferenceBridge bridge;
+        bridge.bridge_id = id;
+        bridge.participants =
+            static_cast<int>(session->endpoints.size() + session->waiting.size()) + session->in_flight;
+        bridge.recently_added = static_cast<int>(
+            std::count_if(session->added_at.begin(), session->added_at.end(), [since](auto t) { return t >= since; }));
+        bridges.push_back(bridge);
+    }
+    return bridges;
+}
+
+ColibriSnapshot ColibriSessionManager::snapshot() const {
+    ColibriSnapshot snapshot;
+    for (const auto& [id, session] : sessions_) {
+        snapshot.sessions.push_back({id, session->session_id, session->state == BridgeSession::State::created,
+                                     session->endpoints});
+    }
+    return snapshot;
+}
+
+}  // namespace jicofo::colibri
