@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "jicofo/app/conference_services.hpp"
+#include "jicofo/app/health_checks.hpp"
 #include "jicofo/app/log_setup.hpp"
+#include "jicofo/app/media_services.hpp"
 #include "jicofo/app/systemd_notifier.hpp"
 #include "jicofo/app/version.hpp"
 #include "jicofo/app/xmpp_services.hpp"
@@ -55,6 +57,23 @@ rest::RestSettings rest_settings(const config::JicofoConfig& config) {
     return settings;
 }
 
+// Jicofo's test conference and XMPP ping (§5.5), after the client connection's own check: the first failing check
+// in registration order is the one reported, and a lost connection explains the others.
+void add_conference_health_checks(health::HealthChecker& health, const config::JicofoConfig& config,
+                                  const ConferenceServices& conferences,
+                                  const std::shared_ptr<xmpp::XmppConnection>& client,
+                                  const boost::asio::any_io_executor& executor) {
+    if (const auto& muc = config.xmpp.client.conference_muc_jid) {
+        health.add_check("test-conference", make_test_conference_check(conferences.manager(), client,
+                                                                       config.health.room_name_prefix, *muc));
+    } else {
+        core::module_logger("app")->warn(
+            "health checks run without a test conference: jicofo.xmpp.client.conference-muc-jid is not set (nor "
+            "xmpp-domain)");
+    }
+    health.add_check("xmpp-ping", make_ping_check(client, executor));
+}
+
 health::HealthSettings health_settings(const config::HealthConfig& config) {
     health::HealthSettings settings;
     settings.interval = config.interval;
@@ -87,6 +106,7 @@ struct Application::Running {
     std::unique_ptr<health::HealthChecker> health;
     std::unique_ptr<XmppServices> xmpp;
     xmpp::Registration health_on_xmpp_change;
+    std::unique_ptr<MediaServices> media;             // after xmpp: the bridges' brewery is on a connection
     std::unique_ptr<ConferenceServices> conferences;  // after xmpp: conferences hold the client connection
     std::unique_ptr<rest::ServiceContext> rest_context;
     std::unique_ptr<rest::RestServer> rest;
@@ -151,6 +171,9 @@ struct Application::Running {
         }
         if (conferences) {
             conferences->stop();  // the focus leaves every room while the connection is still up
+        }
+        if (media) {
+            media->stop();  // leaves the brewery
         }
         boost::system::error_code ignored;
         signals.cancel(ignored);
@@ -234,8 +257,18 @@ int Application::run() {
             running.control, [health = running.health.get()](const xmpp::ConnectionStatus&) { health->run_now(); });
     }
     if (running.xmpp->client()) {
-        running.conferences = std::make_unique<ConferenceServices>(config, running.io.get_executor(),
-                                                                   running.xmpp->client(), running.metrics);
+        running.media = MediaServices::create(config, running.io.get_executor(), running.xmpp->client(),
+                                              running.xmpp->service(), running.metrics);
+        running.conferences =
+            std::make_unique<ConferenceServices>(config, running.io.get_executor(), running.xmpp->client(),
+                                                 running.metrics, running.media ? running.media->setup() : nullptr);
+        if (running.media) {
+            running.media->start(running.conferences->manager());
+        }
+        if (running.health) {
+            add_conference_health_checks(*running.health, config, *running.conferences, running.xmpp->client(),
+                                         running.io.get_executor());
+        }
     } else {
         log->info("conference requests are not served: the XMPP client connection is disabled");
     }
@@ -302,6 +335,7 @@ int Application::run() {
     // Handlers are done, so nothing uses the connections any more; closing them sends unavailable presence.
     running.health_on_xmpp_change.reset();
     running.conferences.reset();
+    running.media.reset();
     running.xmpp->stop();
     log->info("jicofo stopped");
     spdlog::default_logger()->flush();

@@ -93,7 +93,8 @@ nlohmann::ordered_json conference_reply_json(const conference::ConferenceReply& 
 HttpError conference_error_http(const conference::RequestError& error) {
     switch (error.code) {
         case conference::RequestErrc::not_authorized: return {403, "Error"};
-        case conference::RequestErrc::session_invalid: return {400, "Bad request: invalid-session"};
+        case conference::RequestErrc::session_invalid:
+        case conference::RequestErrc::not_acceptable: return {400, "Bad request: invalid-session"};
         case conference::RequestErrc::bad_request:
         case conference::RequestErrc::unavailable: break;
     }
@@ -147,10 +148,14 @@ nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnaps
     std::size_t total = 0;
     std::size_t min = 0;
     std::size_t max = 0;
+    std::size_t count = 0;
     for (const auto& conference : snapshot.conferences) {
+        if (!conference.in_statistics) {
+            continue;  // the health check's test conferences, as Jicofo's includeInStatistics=false
+        }
         const auto size = conference.participants;
         total += size;
-        min = (&conference == &snapshot.conferences.front()) ? size : std::min(min, size);
+        min = count++ == 0 ? size : std::min(min, size);
         max = std::max(max, size);
         for (std::size_t i = 0; i < kBuckets.size(); ++i) {
             const auto [lower, upper] = kBuckets[i];
@@ -160,7 +165,6 @@ nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnaps
             }
         }
     }
-    const auto count = snapshot.conferences.size();
     nlohmann::ordered_json buckets;
     for (std::size_t i = 0; i < kBuckets.size(); ++i) {
         const auto [lower, upper] = kBuckets[i];

@@ -3,6 +3,8 @@
 
 #include "jicofo/app/conference_json.hpp"
 #include "jicofo/app/version.hpp"
+#include "jicofo/auth/authentication_config.hpp"
+#include "jicofo/conference/authentication_iq_handler.hpp"
 #include "jicofo/conference/conference.hpp"
 #include "jicofo/conference/conference_iq_handler.hpp"
 #include "jicofo/conference/focus_manager.hpp"
@@ -10,6 +12,8 @@
 #include "jicofo/xmpp/xmpp_connection.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <stdexcept>
 
 namespace jicofo::app {
 namespace {
@@ -45,29 +49,30 @@ conference::ConferenceSettings conference_settings(const config::JicofoConfig& c
     settings.enable_auto_owner = config.conference.enable_auto_owner;
     settings.sip_gateway_enabled = config.jigasi.brewery_jid.has_value();
     settings.visitors_supported = false;  // visitors are not implemented yet
-    const auto auth = config.authentication.effective_type();
-    settings.require_authenticated_creator = auth != config::AuthenticationType::None;
-    settings.external_auth = auth == config::AuthenticationType::Jwt;
     settings.trusted_domains = config.xmpp.trusted_domains;
     return settings;
 }
 
 ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const boost::asio::any_io_executor& executor,
                                        const std::shared_ptr<xmpp::XmppConnection>& client,
-                                       metrics::MetricsRegistry& metrics) {
+                                       metrics::MetricsRegistry& metrics,
+                                       std::shared_ptr<const conference::MediaSetup> media) {
     const auto& connection = client->settings();
     auto settings = conference_settings(config, connection.username, connection.domain, connection.reply_timeout);
-    if (settings.require_authenticated_creator) {
-        core::module_logger("conference")
-            ->error(
-                "jicofo.authentication is enabled, but authentication sessions are not implemented yet: "
-                "conference requests that would create a room are refused with not-authorized");
+    auto auth_settings = auth::authentication_settings(config.authentication);
+    if (!auth_settings) {
+        throw std::runtime_error(auth_settings.error());  // a start-up configuration error
     }
-    auto factory = [client = client.get(), executor, settings](const stanza::Jid& room,
-                                                               conference::ConferenceCallbacks callbacks) {
-        return conference::Conference::create(*client, executor, settings, room, std::move(callbacks));
+    std::unique_ptr<auth::AuthenticationAuthority> authority;
+    if (*auth_settings) {
+        authority = std::make_unique<auth::AuthenticationAuthority>(**auth_settings);
+        auth_authority_ = std::string(auth::authority_name((*auth_settings)->type));
+    }
+    auto factory = [client = client.get(), executor, settings, media](const stanza::Jid& room,
+                                                                      conference::ConferenceCallbacks callbacks) {
+        return conference::Conference::create(*client, executor, settings, room, std::move(callbacks), {}, media);
     };
-    manager_ = conference::FocusManager::create(executor, settings, std::move(factory), &metrics);
+    manager_ = conference::FocusManager::create(executor, settings, std::move(factory), &metrics, std::move(authority));
     std::optional<stanza::Jid> proxy;
     if (config.xmpp.client.client_proxy) {
         if (auto jid = stanza::Jid::parse(*config.xmpp.client.client_proxy)) {
@@ -79,12 +84,16 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
         }
     }
     iq_handler_ = std::make_unique<conference::ConferenceIqHandler>(client, manager_, std::move(proxy));
+    if (*auth_settings) {
+        auth_iq_handler_ = std::make_unique<conference::AuthenticationIqHandler>(client, manager_, **auth_settings);
+    }
 }
 
 ConferenceServices::~ConferenceServices() = default;
 
 void ConferenceServices::stop() {
     iq_handler_.reset();
+    auth_iq_handler_.reset();
     manager_->stop();
 }
 
@@ -93,12 +102,13 @@ void ConferenceServices::set_debug_connections(std::vector<std::shared_ptr<xmpp:
 }
 
 rest::DomainRoutes ConferenceServices::routes() const {
-    return conference_routes(manager_, client_proxy_, debug_connections_);
+    return conference_routes(manager_, client_proxy_, debug_connections_, auth_authority_);
 }
 
 rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusManager>& manager,
                                      const std::string& client_proxy,
-                                     const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections) {
+                                     const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections,
+                                     const std::string& auth_authority) {
     using rest::HttpRequest;
     using rest::HttpResponse;
     using rest::PathParams;
@@ -121,15 +131,17 @@ rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusMana
         });
     };
 
-    routes.debug = [manager, client_proxy, debug_connections](const HttpRequest& request, const PathParams&,
-                                                              const Responder& respond) {
+    routes.debug = [manager, client_proxy, debug_connections, auth_authority](
+                       const HttpRequest& request, const PathParams&, const Responder& respond) {
         const bool full = request.query.get("full") == std::optional<std::string_view>("true");
-        auto answer = [respond, client_proxy, debug_connections](nlohmann::ordered_json focus_manager) {
+        auto answer = [respond, client_proxy, debug_connections, auth_authority](nlohmann::ordered_json focus_manager) {
+            auto text_or_null = [](const std::string& text) {
+                return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
+            };
             nlohmann::ordered_json body;
             body["focus_manager"] = std::move(focus_manager);
-            body["conference_iq_handler"] = {{"client_proxy", client_proxy.empty()
-                                                                  ? nlohmann::ordered_json(nullptr)
-                                                                  : nlohmann::ordered_json(client_proxy)}};
+            body["conference_iq_handler"] = {{"client_proxy", text_or_null(client_proxy)},
+                                             {"auth_authority", text_or_null(auth_authority)}};
             // snapshot() is a thread-safe copy kept by each connection.
             nlohmann::ordered_json connections = nlohmann::ordered_json::array();
             for (const auto& connection : debug_connections) {

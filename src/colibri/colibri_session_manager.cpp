@@ -94,13 +94,31 @@ void ColibriSessionManager::allocate(EndpointRequest request, std::function<void
     pending->request = std::move(request);
     pending->done = std::move(done);
     pending_[endpoint_id] = pending;
-    std::weak_ptr<bool> alive = alive_;
-    allocator_.select(conference_bridges(), pending->request.participant,
-                      [this, alive, pending](std::optional<BridgeInfo> bridge, const std::string& reason) {
-                          if (alive.lock()) {
+    to_select_.push_back(std::move(pending));
+    select_next();
+}
+
+// One selection at a time: the next one must see where the previous endpoint went, or two participants joining
+// together could be put on two bridges of a single-bridge conference.
+void ColibriSessionManager::select_next() {
+    while (!selecting_ && !to_select_.empty()) {
+        auto pending = std::move(to_select_.front());
+        to_select_.pop_front();
+        if (pending->cancelled) {
+            continue;
+        }
+        selecting_ = true;
+        std::weak_ptr<bool> alive = alive_;
+        allocator_.select(conference_bridges(), pending->request.participant,
+                          [this, alive, pending](std::optional<BridgeInfo> bridge, const std::string& reason) {
+                              if (!alive.lock()) {
+                                  return;
+                              }
+                              selecting_ = false;
                               on_selected(pending, std::move(bridge), reason);
-                          }
-                      });
+                              select_next();
+                          });
+    }
 }
 
 void ColibriSessionManager::on_selected(const std::shared_ptr<PendingEndpoint>& pending,
@@ -277,8 +295,8 @@ void ColibriSessionManager::fail_session(const std::string& bridge_id, const std
     }
     auto session = std::move(found->second);
     sessions_.erase(found);
-    logger()->warn("room={} bridge={} session removed ({}), {} endpoints affected", settings_.room_name, bridge_id,
-                   why, session->endpoints.size());
+    logger()->warn("room={} bridge={} session removed ({}), {} endpoints affected", settings_.room_name, bridge_id, why,
+                   session->endpoints.size());
     if (!session->endpoints.empty()) {
         allocator_.endpoints_removed(bridge_id, static_cast<int>(session->endpoints.size()));
     }
@@ -298,42 +316,40 @@ void ColibriSessionManager::send_update(const std::string& bridge_id, stanza::Co
         return;
     }
     std::weak_ptr<bool> alive = alive_;
-    transport_.send(session->bridge.jid, request,
-                    [this, alive, bridge_id, session_id = session->session_id, endpoint_id](ColibriReply reply) {
-                        if (!alive.lock() || reply) {
-                            return;
-                        }
-                        const auto& failure = reply.error();
-                        auto* current = session_for(bridge_id);
-                        if (!current || current->session_id != session_id) {
-                            return;  // that session is gone already
-                        }
-                        if (failure.kind == ColibriFailure::Kind::timeout ||
-                            failure.kind == ColibriFailure::Kind::disconnected) {
-                            logger()->warn("room={} bridge={} update of endpoint={} got no answer: {}",
-                                           settings_.room_name, bridge_id, endpoint_id, failure.message());
-                            return;
-                        }
-                        auto reason = failure.reason();
-                        if (reason && reason->reason == stanza::Colibri2ErrorReason::unknown_endpoint &&
-                            !endpoint_id.empty()) {
-                            auto& endpoints = current->endpoints;
-                            auto it = std::find(endpoints.begin(), endpoints.end(), endpoint_id);
-                            if (it == endpoints.end()) {
-                                return;  // expired meanwhile: nothing to repair
-                            }
-                            current->added_at.erase(current->added_at.begin() + (it - endpoints.begin()));
-                            endpoints.erase(it);
-                            allocator_.endpoints_removed(bridge_id, 1);
-                            logger()->warn("room={} bridge={} forgot endpoint={}", settings_.room_name, bridge_id,
-                                           endpoint_id);
-                            if (listener_.endpoint_lost) {
-                                listener_.endpoint_lost(endpoint_id);
-                            }
-                            return;
-                        }
-                        fail_session(bridge_id, "update failed: " + failure.message(), true);
-                    });
+    transport_.send(
+        session->bridge.jid, request,
+        [this, alive, bridge_id, session_id = session->session_id, endpoint_id](ColibriReply reply) {
+            if (!alive.lock() || reply) {
+                return;
+            }
+            const auto& failure = reply.error();
+            auto* current = session_for(bridge_id);
+            if (!current || current->session_id != session_id) {
+                return;  // that session is gone already
+            }
+            if (failure.kind == ColibriFailure::Kind::timeout || failure.kind == ColibriFailure::Kind::disconnected) {
+                logger()->warn("room={} bridge={} update of endpoint={} got no answer: {}", settings_.room_name,
+                               bridge_id, endpoint_id, failure.message());
+                return;
+            }
+            auto reason = failure.reason();
+            if (reason && reason->reason == stanza::Colibri2ErrorReason::unknown_endpoint && !endpoint_id.empty()) {
+                auto& endpoints = current->endpoints;
+                auto it = std::find(endpoints.begin(), endpoints.end(), endpoint_id);
+                if (it == endpoints.end()) {
+                    return;  // expired meanwhile: nothing to repair
+                }
+                current->added_at.erase(current->added_at.begin() + (it - endpoints.begin()));
+                endpoints.erase(it);
+                allocator_.endpoints_removed(bridge_id, 1);
+                logger()->warn("room={} bridge={} forgot endpoint={}", settings_.room_name, bridge_id, endpoint_id);
+                if (listener_.endpoint_lost) {
+                    listener_.endpoint_lost(endpoint_id);
+                }
+                return;
+            }
+            fail_session(bridge_id, "update failed: " + failure.message(), true);
+        });
 }
 
 void ColibriSessionManager::update_endpoint(const std::string& endpoint_id,
@@ -421,6 +437,7 @@ std::vector<std::string> ColibriSessionManager::remove_bridge(const std::string&
 }
 
 void ColibriSessionManager::expire_all() {
+    to_select_.clear();
     for (auto& [id, pending] : std::exchange(pending_, {})) {
         pending->cancelled = true;
         pending->finish(core::unexpected(AllocationFailure{AllocationErrc::cancelled, "the conference ended"}));
@@ -493,8 +510,8 @@ selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
 ColibriSnapshot ColibriSessionManager::snapshot() const {
     ColibriSnapshot snapshot;
     for (const auto& [id, session] : sessions_) {
-        snapshot.sessions.push_back({id, session->session_id, session->state == BridgeSession::State::created,
-                                     session->endpoints});
+        snapshot.sessions.push_back(
+            {id, session->session_id, session->state == BridgeSession::State::created, session->endpoints});
     }
     return snapshot;
 }

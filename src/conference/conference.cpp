@@ -82,20 +82,22 @@ std::string random_uuid() {
 std::shared_ptr<Conference> Conference::create(xmpp::XmppConnection& connection,
                                                const boost::asio::any_io_executor& executor,
                                                ConferenceSettings settings, stanza::Jid room,
-                                               ConferenceCallbacks callbacks, ParticipantListener listener) {
+                                               ConferenceCallbacks callbacks, ParticipantListener listener,
+                                               std::shared_ptr<const MediaSetup> media) {
     return std::shared_ptr<Conference>(new Conference(connection, executor, std::move(settings), std::move(room),
-                                                      std::move(callbacks), std::move(listener)));
+                                                      std::move(callbacks), std::move(listener), std::move(media)));
 }
 
 Conference::Conference(xmpp::XmppConnection& connection, const boost::asio::any_io_executor& executor,
                        ConferenceSettings settings, stanza::Jid room, ConferenceCallbacks callbacks,
-                       ParticipantListener listener)
+                       ParticipantListener listener, std::shared_ptr<const MediaSetup> media)
     : connection_(connection),
       strand_(boost::asio::make_strand(executor)),
       settings_(std::move(settings)),
       room_jid_(std::move(room)),
       callbacks_(std::move(callbacks)),
       listener_(std::move(listener)),
+      media_setup_(std::move(media)),
       created_ms_(now_ms()),
       initial_timer_(strand_),
       single_participant_timer_(strand_) {}
@@ -169,6 +171,7 @@ void Conference::on_join(xmpp::JoinResult result) {
     }
     logger()->info("room={} meeting_id={} joined (created={}, configured={})", room_jid_.to_string(), meeting_id_,
                    result->created, result->configured);
+    start_media();
     if (joined) {
         joined({});
     }
@@ -219,6 +222,14 @@ std::vector<xmpp::Member>::iterator Conference::find_participant(const std::stri
 }
 
 void Conference::notify(ParticipantEvent::Kind kind, const xmpp::Member& member) {
+    if (media_) {
+        switch (kind) {
+            case ParticipantEvent::Kind::joined: media_->participant_joined(member); break;
+            case ParticipantEvent::Kind::updated: media_->participant_updated(member); break;
+            case ParticipantEvent::Kind::left: media_->participant_left(member.nick); break;
+            case ParticipantEvent::Kind::alone_timeout: media_->participant_alone(member.nick); break;
+        }
+    }
     if (listener_) {
         listener_(ParticipantEvent{kind, member});
     }
@@ -238,6 +249,7 @@ void Conference::member_joined(const xmpp::Member& member) {
         callbacks_.size_changed(participants_.size(), true);
     }
     elect_owner();
+    grant_owner_if_authenticated(member);
     arm_single_participant_timer();
 }
 
@@ -275,9 +287,10 @@ void Conference::member_left(const xmpp::Member& member, const char* how) {
 }
 
 // Jicofo's auto-owner: unless somebody already owns the room, the longest-present member that is not Jibri, Jigasi
-// or a visitor (and whose real JID we know, since the grant names it) becomes owner.
+// or a visitor (and whose real JID we know, since the grant names it) becomes owner. With authentication on, Jicofo
+// makes the authenticated members owners instead, and nobody else.
 void Conference::elect_owner() {
-    if (!settings_.enable_auto_owner || !room_) {
+    if (!settings_.enable_auto_owner || !room_ || callbacks_.is_authenticated) {
         return;
     }
     for (const auto& member : participants_) {
@@ -331,6 +344,9 @@ void Conference::end(const std::string& reason) {
     logger()->info("room={} meeting_id={} conference ends: {}", room_jid_.to_string(), meeting_id_, reason);
     initial_timer_.cancel();
     single_participant_timer_.cancel();
+    if (media_) {
+        media_->stop();  // sessions end and the bridges forget the conference while we still can tell them
+    }
     if (auto joined = std::exchange(joined_callback_, nullptr)) {
         joined(make_error_code(core::Errc::shutting_down));
     }
@@ -350,12 +366,49 @@ void Conference::finish_end() {
         return;
     }
     room_.reset();
+    media_.reset();
     for (const auto& member : std::exchange(participants_, {})) {
         notify(ParticipantEvent::Kind::left, member);
     }
     if (auto ended = std::exchange(callbacks_.ended, nullptr)) {
         ended();
     }
+}
+
+void Conference::start_media() {
+    if (!media_setup_ || !media_setup_->ports) {
+        return;
+    }
+    media_ports_ = media_setup_->ports(strand_);
+    if (!media_ports_.signaling || !media_ports_.colibri || !media_ports_.allocator) {
+        return;
+    }
+    media_ = std::make_unique<ConferenceMedia>(*media_ports_.signaling, *media_ports_.colibri, *media_ports_.allocator,
+                                               media_setup_->settings, room_jid_, meeting_id_);
+}
+
+void Conference::handle_jingle(stanza::Iq request, stanza::Jingle jingle) {
+    boost::asio::post(strand_, [self = shared_from_this(), request = std::move(request), jingle = std::move(jingle)] {
+        if (self->media_ && !self->ended_) {
+            self->media_->handle_jingle(request, jingle);
+            return;
+        }
+        self->connection_.send(stanza::Iq::error_for(
+            request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found, "no media session here")));
+    });
+}
+
+void Conference::bridge_changed(const std::string& bridge_id, bool up, const std::string& why) {
+    boost::asio::post(strand_, [self = shared_from_this(), bridge_id, up, why] {
+        if (!self->media_ || self->ended_) {
+            return;
+        }
+        if (up) {
+            self->media_->bridge_up(bridge_id);
+        } else {
+            self->media_->bridge_down(bridge_id, why);
+        }
+    });
 }
 
 void Conference::stop() {

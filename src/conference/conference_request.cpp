@@ -26,6 +26,8 @@ stanza::StanzaError to_stanza_error(const RequestError& error) {
         }
         case RequestErrc::unavailable:
             return stanza::StanzaError::make(stanza::ErrorCondition::service_unavailable, error.text);
+        case RequestErrc::not_acceptable:
+            return stanza::StanzaError::make(stanza::ErrorCondition::not_acceptable, error.text);
         case RequestErrc::bad_request: break;
     }
     return stanza::StanzaError::make(stanza::ErrorCondition::bad_request, error.text);
@@ -59,6 +61,7 @@ std::string_view to_string(RequestErrc code) {
         case RequestErrc::not_authorized: return "not-authorized";
         case RequestErrc::session_invalid: return "session-invalid";
         case RequestErrc::unavailable: return "unavailable";
+        case RequestErrc::not_acceptable: return "not-acceptable";
     }
     return "unknown";
 }

@@ -1,7 +1,9 @@
 // The room map on its strand: one conference per room, requests for a room still joining wait for the same join,
-// and every request is answered once (ready, ready=false at the deadline, or an error).
+// and every request is answered once (ready, ready=false at the deadline, or an error). Authentication is in
+// focus_manager_auth.cpp.
 #include "jicofo/conference/focus_manager.hpp"
 
+#include "jicofo/core/error.hpp"
 #include "jicofo/core/logging.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
 
@@ -14,6 +16,7 @@
 #include <algorithm>
 #include <cassert>
 #include <chrono>
+#include <random>
 #include <utility>
 
 namespace jicofo::conference {
@@ -32,14 +35,20 @@ struct FocusManager::Waiter {
     boost::asio::steady_timer timer;
     ReplyCallback done;
     std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+    // The authentication session the request is bound to, for its reply.
+    std::optional<std::string> session_id;
+    std::optional<std::string> identity;
 };
 
 struct FocusManager::Entry {
     std::uint64_t generation = 0;
     std::shared_ptr<ConferenceHandle> handle;
     bool joined = false;
+    bool in_statistics = true;  // false: the health check's test conference
     std::size_t participants = 0;
     std::vector<std::shared_ptr<Waiter>> waiters;  // requests waiting for the join
+    // The health check waiting for a test conference's join.
+    std::function<void(const stanza::Jid&, std::error_code)> test_done;
 };
 
 struct FocusManager::Metrics {
@@ -66,15 +75,24 @@ struct FocusManager::Metrics {
 
 std::shared_ptr<FocusManager> FocusManager::create(const boost::asio::any_io_executor& executor,
                                                    ConferenceSettings settings, ConferenceFactory factory,
-                                                   metrics::MetricsRegistry* metrics) {
-    return std::shared_ptr<FocusManager>(new FocusManager(executor, std::move(settings), std::move(factory), metrics));
+                                                   metrics::MetricsRegistry* metrics,
+                                                   std::unique_ptr<auth::AuthenticationAuthority> authority) {
+    std::shared_ptr<FocusManager> manager(
+        new FocusManager(executor, std::move(settings), std::move(factory), metrics, std::move(authority)));
+    if (manager->authority_) {
+        boost::asio::post(manager->strand_, [manager] { manager->schedule_session_expiry(); });
+    }
+    return manager;
 }
 
 FocusManager::FocusManager(const boost::asio::any_io_executor& executor, ConferenceSettings settings,
-                           ConferenceFactory factory, metrics::MetricsRegistry* metrics)
+                           ConferenceFactory factory, metrics::MetricsRegistry* metrics,
+                           std::unique_ptr<auth::AuthenticationAuthority> authority)
     : strand_(boost::asio::make_strand(executor)),
       settings_(std::move(settings)),
       factory_(std::move(factory)),
+      authority_(std::move(authority)),
+      expiry_timer_(strand_),
       metrics_(metrics != nullptr ? std::make_unique<Metrics>(*metrics) : nullptr) {}
 
 FocusManager::~FocusManager() = default;
@@ -115,52 +133,30 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
     }
     const stanza::Jid room = *request.room;
     auto found = conferences_.find(room);
-    if (found == conferences_.end() && settings_.require_authenticated_creator) {
-        logger()->info("room={} refused: authentication is required to create a room", room.to_string());
-        answer(waiter, core::unexpected(RequestError{RequestErrc::not_authorized, "not authorized user domain"}));
+    auto grant = authenticate(request, found != conferences_.end());
+    if (!grant) {
+        answer(waiter, core::unexpected(grant.error()));
         return;
+    }
+    waiter->session_id = grant->session_id;
+    waiter->identity = grant->identity;
+    if (found != conferences_.end() && grant->session_id && request.from) {
+        // The sender is now bound to a session: if it is already in the room (a guest upgraded by a login), its
+        // conference makes it owner now; one that joins later is checked when it arrives.
+        found->second->handle->authenticated(*request.from);
     }
     if (found != conferences_.end()) {
         auto& entry = *found->second;
         if (entry.joined) {
-            answer(waiter, make_reply(room, true));
+            answer(waiter, make_reply(room, true, *waiter));
             return;
         }
         entry.waiters.push_back(waiter);
     } else {
-        auto entry = std::make_shared<Entry>();
-        entry->generation = next_generation_++;
-        const auto generation = entry->generation;
-        std::weak_ptr<FocusManager> weak = weak_from_this();
-        ConferenceCallbacks callbacks;
-        callbacks.ended = [weak, generation, room] {
-            if (auto self = weak.lock()) {
-                boost::asio::post(self->strand_, [self, generation, room] { self->on_ended(generation, room); });
-            }
-        };
-        callbacks.size_changed = [weak, generation, room](std::size_t size, bool joined) {
-            if (auto self = weak.lock()) {
-                boost::asio::post(self->strand_, [self, generation, room, size, joined] {
-                    self->on_size_changed(generation, room, size, joined);
-                });
-            }
-        };
-        entry->handle = factory_(room, std::move(callbacks));
-        entry->waiters.push_back(waiter);
-        conferences_.emplace(room, entry);
-        ++conferences_created_;
         if (metrics_) {
-            metrics_->conferences_created.Increment();
             metrics_->requests_new.Increment();
-            metrics_->conferences.Set(static_cast<double>(conferences_.size()));
         }
-        logger()->info("room={} conference created ({} running)", room.to_string(), conferences_.size());
-        entry->handle->start([weak, generation, room](std::error_code error) {
-            if (auto self = weak.lock()) {
-                boost::asio::post(self->strand_,
-                                  [self, generation, room, error] { self->on_joined(generation, room, error); });
-            }
-        });
+        create_conference(room, true)->waiters.push_back(waiter);
     }
 
     // The deadline: a client waits forever for an answer, so a slow join is answered ready=false (it retries).
@@ -171,12 +167,68 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         }
         logger()->warn("room={} the focus did not join within {} ms; answering ready=false", room.to_string(),
                        settings_.join_timeout.count());
-        answer(waiter, make_reply(room, false));
+        answer(waiter, make_reply(room, false, *waiter));
         if (auto it = conferences_.find(room); it != conferences_.end()) {
             auto& waiters = it->second->waiters;
             waiters.erase(std::remove(waiters.begin(), waiters.end(), waiter), waiters.end());
         }
     });
+}
+
+std::shared_ptr<ConferenceHandle> FocusManager::entry_handle(const Entry& entry) {
+    return entry.handle;
+}
+
+std::shared_ptr<FocusManager::Entry> FocusManager::create_conference(const stanza::Jid& room, bool in_statistics) {
+    assert(strand_.running_in_this_thread());
+    auto entry = std::make_shared<Entry>();
+    entry->generation = next_generation_++;
+    entry->in_statistics = in_statistics;
+    const auto generation = entry->generation;
+    std::weak_ptr<FocusManager> weak = weak_from_this();
+    ConferenceCallbacks callbacks;
+    callbacks.ended = [weak, generation, room] {
+        if (auto self = weak.lock()) {
+            boost::asio::post(self->strand_, [self, generation, room] { self->on_ended(generation, room); });
+        }
+    };
+    callbacks.size_changed = [weak, generation, room](std::size_t size, bool joined) {
+        if (auto self = weak.lock()) {
+            boost::asio::post(self->strand_, [self, generation, room, size, joined] {
+                self->on_size_changed(generation, room, size, joined);
+            });
+        }
+    };
+    if (authority_) {
+        callbacks.is_authenticated = [weak](const stanza::Jid& real_jid, std::function<void(bool)> answer) {
+            auto self = weak.lock();
+            if (!self) {
+                return;
+            }
+            boost::asio::post(self->strand_, [self, real_jid, answer = std::move(answer)] {
+                answer(self->authority_->is_authenticated(real_jid));
+            });
+        };
+    }
+    entry->handle = factory_(room, std::move(callbacks));
+    conferences_.emplace(room, entry);
+    if (in_statistics) {
+        ++conferences_created_;
+        if (metrics_) {
+            metrics_->conferences_created.Increment();
+        }
+        logger()->info("room={} conference created ({} running)", room.to_string(), conferences_.size());
+    } else {
+        logger()->debug("room={} test conference created", room.to_string());
+    }
+    update_conference_count_metric();
+    entry->handle->start([weak, generation, room](std::error_code error) {
+        if (auto self = weak.lock()) {
+            boost::asio::post(self->strand_,
+                              [self, generation, room, error] { self->on_joined(generation, room, error); });
+        }
+    });
+    return entry;
 }
 
 void FocusManager::on_joined(std::uint64_t generation, const stanza::Jid& room, std::error_code error) {
@@ -190,12 +242,16 @@ void FocusManager::on_joined(std::uint64_t generation, const stanza::Jid& room, 
         logger()->warn("room={} the focus could not join: {}", room.to_string(), error.message());
         // ready=false makes the client retry, which creates a fresh conference.
         conferences_.erase(it);
-        if (metrics_) {
-            metrics_->conferences.Set(static_cast<double>(conferences_.size()));
-        }
+        update_conference_count_metric();
         entry->handle->stop();
     } else {
         entry->joined = true;
+    }
+    if (auto test_done = std::exchange(entry->test_done, nullptr)) {
+        test_done(room, error);
+        if (!error) {
+            entry->handle->stop();  // a test conference has served its purpose once the focus is in
+        }
     }
     auto waiters = std::exchange(entry->waiters, {});
     for (auto& waiter : waiters) {
@@ -208,7 +264,7 @@ void FocusManager::on_joined(std::uint64_t generation, const stanza::Jid& room, 
         }
         waiter->timer.cancel();
         auto done = std::exchange(waiter->done, nullptr);
-        done(make_reply(room, !error));
+        done(make_reply(room, !error, *waiter));
     }
 }
 
@@ -223,26 +279,35 @@ void FocusManager::on_ended(std::uint64_t generation, const stanza::Jid& room) {
     for (auto& waiter : std::exchange(entry->waiters, {})) {
         if (waiter->done) {
             waiter->timer.cancel();
-            std::exchange(waiter->done, nullptr)(make_reply(room, false));
+            std::exchange(waiter->done, nullptr)(make_reply(room, false, *waiter));
         }
     }
-    logger()->info("room={} conference ended ({} running)", room.to_string(), conferences_.size());
-    if (metrics_) {
-        metrics_->conferences.Set(static_cast<double>(conferences_.size()));
+    if (auto test_done = std::exchange(entry->test_done, nullptr)) {
+        test_done(room, make_error_code(core::Errc::shutting_down));
     }
+    if (entry->in_statistics) {
+        logger()->info("room={} conference ended ({} running)", room.to_string(), conferences_.size());
+    } else {
+        logger()->debug("room={} test conference ended", room.to_string());
+    }
+    if (authority_) {
+        authority_->conference_ended(room);
+    }
+    update_conference_count_metric();
     update_size_metrics();
 }
 
 void FocusManager::on_size_changed(std::uint64_t generation, const stanza::Jid& room, std::size_t size, bool joined) {
     assert(strand_.running_in_this_thread());
-    if (joined) {
+    auto it = conferences_.find(room);
+    const bool current = it != conferences_.end() && it->second->generation == generation;
+    if (joined && (!current || it->second->in_statistics)) {
         ++participants_total_;
         if (metrics_) {
             metrics_->participants_total.Increment();
         }
     }
-    auto it = conferences_.find(room);
-    if (it == conferences_.end() || it->second->generation != generation) {
+    if (!current) {
         return;
     }
     it->second->participants = size;
@@ -256,22 +321,34 @@ void FocusManager::update_size_metrics() {
     std::size_t total = 0;
     std::size_t largest = 0;
     for (const auto& [room, entry] : conferences_) {
-        total += entry->participants;
-        largest = std::max(largest, entry->participants);
+        if (entry->in_statistics) {
+            total += entry->participants;
+            largest = std::max(largest, entry->participants);
+        }
     }
     metrics_->participants_current.Set(static_cast<double>(total));
     metrics_->largest_conference.Set(static_cast<double>(largest));
 }
 
-ConferenceReply FocusManager::make_reply(const stanza::Jid& room, bool ready) const {
+void FocusManager::update_conference_count_metric() {
+    if (!metrics_) {
+        return;
+    }
+    const auto counted = std::count_if(conferences_.begin(), conferences_.end(),
+                                       [](const auto& entry) { return entry.second->in_statistics; });
+    metrics_->conferences.Set(static_cast<double>(counted));
+}
+
+ConferenceReply FocusManager::make_reply(const stanza::Jid& room, bool ready, const Waiter& waiter) const {
     ConferenceReply reply;
     reply.room = room;
     reply.ready = ready;
     reply.focus_jid = settings_.focus_jid.bare();
-    const bool auth = settings_.require_authenticated_creator;
-    reply.properties.push_back({"authentication", auth ? "true" : "false"});
-    if (auth) {
-        reply.properties.push_back({"externalAuth", settings_.external_auth ? "true" : "false"});
+    reply.session_id = waiter.session_id;
+    reply.identity = waiter.identity;
+    reply.properties.push_back({"authentication", authority_ ? "true" : "false"});
+    if (authority_) {
+        reply.properties.push_back({"externalAuth", authority_->external() ? "true" : "false"});
     }
     if (settings_.sip_gateway_enabled) {
         reply.properties.push_back({"sipGatewayEnabled", "true"});
@@ -287,9 +364,11 @@ void FocusManager::async_snapshot(std::function<void(FocusManagerSnapshot)> done
         snapshot.participants_total = self->participants_total_;
         snapshot.requests_total = self->requests_total_;
         for (const auto& [room, entry] : self->conferences_) {
-            snapshot.conferences.push_back({room, entry->participants, entry->joined});
-            snapshot.participants_current += entry->participants;
-            snapshot.largest_conference = std::max(snapshot.largest_conference, entry->participants);
+            snapshot.conferences.push_back({room, entry->participants, entry->joined, entry->in_statistics});
+            if (entry->in_statistics) {
+                snapshot.participants_current += entry->participants;
+                snapshot.largest_conference = std::max(snapshot.largest_conference, entry->participants);
+            }
         }
         std::sort(snapshot.conferences.begin(), snapshot.conferences.end(),
                   [](const auto& a, const auto& b) { return a.room < b.room; });
@@ -343,9 +422,33 @@ void FocusManager::async_all_snapshots(std::function<void(std::vector<Conference
     });
 }
 
+void FocusManager::test_conference(std::string prefix, std::string muc_domain,
+                                   std::function<void(const stanza::Jid& room, std::error_code)> done) {
+    boost::asio::post(strand_, [self = shared_from_this(), prefix = std::move(prefix),
+                                muc_domain = std::move(muc_domain), done = std::move(done)]() mutable {
+        if (self->stopped_) {
+            done({}, make_error_code(core::Errc::shutting_down));
+            return;
+        }
+        // A random name, so that the test never lands in somebody's room (Jicofo: prefix-<random long>).
+        thread_local std::mt19937_64 engine(std::random_device{}());
+        stanza::Jid room;
+        do {
+            auto jid = stanza::Jid::from_parts(prefix + "-" + std::to_string(engine() >> 1), muc_domain);
+            if (!jid) {
+                done({}, make_error_code(core::Errc::bad_request));
+                return;
+            }
+            room = std::move(jid).value();
+        } while (self->conferences_.contains(room));
+        self->create_conference(room, false)->test_done = std::move(done);
+    });
+}
+
 void FocusManager::stop() {
     boost::asio::post(strand_, [self = shared_from_this()] {
         self->stopped_ = true;
+        self->expiry_timer_.cancel();
         for (const auto& [room, entry] : self->conferences_) {
             entry->handle->stop();
         }

@@ -56,6 +56,34 @@ TEST(ConferenceJsonTest, ReplyAndErrors) {
     EXPECT_EQ(invalid.status, 400);
     EXPECT_EQ(invalid.body, "Bad request: invalid-session");
     EXPECT_EQ(conference_error_http({conference::RequestErrc::bad_request, "missing room"}).status, 400);
+    // Jicofo maps every not-acceptable (also a machine-uid mismatch) to "invalid-session".
+    auto mismatch = conference_error_http({conference::RequestErrc::not_acceptable, "machine UID mismatch or empty"});
+    EXPECT_EQ(mismatch.status, 400);
+    EXPECT_EQ(mismatch.body, "Bad request: invalid-session");
+}
+
+TEST(ConferenceJsonTest, ReplyWithAnAuthenticationSession) {
+    conference::ConferenceReply reply;
+    reply.room = jid("r@c.meet.test");
+    reply.ready = true;
+    reply.focus_jid = jid("focus@auth.meet.test");
+    reply.session_id = "0d3b6c1e-5c4b-4a53-9a8e-2f0f0f0f0f0f";
+    reply.identity = "alice@secure.meet.test";
+    reply.properties = {{"authentication", "true"}, {"externalAuth", "false"}};
+    EXPECT_EQ(conference_reply_json(reply).dump(),
+              R"({"room":"r@c.meet.test","ready":true,"focusJid":"focus@auth.meet.test",)"
+              R"("sessionId":"0d3b6c1e-5c4b-4a53-9a8e-2f0f0f0f0f0f","identity":"alice@secure.meet.test",)"
+              R"("properties":{"authentication":"true","externalAuth":"false"}})");
+}
+
+TEST(ConferenceJsonTest, StatsLeaveOutTheHealthChecksTestConferences) {
+    conference::FocusManagerSnapshot snapshot;
+    snapshot.conferences = {{jid("a@c"), 2, true}, {jid("__jicofo-health-check-1@c"), 0, true, false}};
+    auto json = conference_stats_json(snapshot);
+    EXPECT_EQ(json["conferences"], 1);
+    EXPECT_EQ(json["conference_sizes"]["total_count"], 1);
+    EXPECT_EQ(json["conference_sizes"]["min"], 2);
+    EXPECT_EQ(json["conference_sizes"]["buckets"]["0_to_1"], 0);
 }
 
 TEST(ConferenceJsonTest, StatsKeysAndSizeBuckets) {

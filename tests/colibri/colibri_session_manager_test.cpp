@@ -35,6 +35,11 @@ public:
     void select(const selector::ConferenceBridges& conference, const selector::ParticipantProperties&,
                 std::function<void(std::optional<BridgeInfo>, std::string)> done) override {
         last_conference = conference;
+        ++selections;
+        if (defer) {
+            deferred.push_back([this, done] { done(bridges.front(), "first"); });
+            return;
+        }
         if (bridges.empty()) {
             done(std::nullopt, "no operational bridges");
             return;
@@ -47,6 +52,9 @@ public:
     void endpoints_removed(const std::string& bridge_id, int count) override { removed[bridge_id] += count; }
 
     std::vector<BridgeInfo> bridges;
+    bool defer = false;  // answer selections only when the test says so
+    std::vector<std::function<void()>> deferred;
+    int selections = 0;
     selector::ConferenceBridges last_conference;
     std::vector<std::pair<std::string, bool>> failures;
     std::map<std::string, int> removed;
@@ -178,6 +186,21 @@ TEST_F(ColibriSessionManagerTest, EndpointsWaitUntilTheBridgeConferenceExists) {
     ASSERT_EQ(bridges.size(), 1U);
     EXPECT_EQ(bridges[0].participants, 2);
     EXPECT_EQ(bridges[0].recently_added, 2);
+}
+
+TEST_F(ColibriSessionManagerTest, SelectionsRunOneAtATimeSoTheSecondSeesTheFirstBridge) {
+    allocator.defer = true;
+    allocate("alice");
+    allocate("bob");
+    ASSERT_EQ(allocator.selections, 1) << "bob's selection must wait for alice's";
+    EXPECT_TRUE(allocator.last_conference.empty());
+    auto first = std::move(allocator.deferred.front());
+    allocator.deferred.clear();
+    first();
+    ASSERT_EQ(allocator.selections, 2);
+    ASSERT_EQ(allocator.last_conference.size(), 1U);
+    EXPECT_EQ(allocator.last_conference[0].bridge_id, allocator.bridges[0].id);
+    EXPECT_EQ(allocator.last_conference[0].participants, 1);
 }
 
 TEST_F(ColibriSessionManagerTest, NoBridgeIsReported) {

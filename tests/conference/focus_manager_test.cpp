@@ -1,150 +1,17 @@
 // The room map with fake conferences: one conference per room under concurrent requests, waiters share the join,
 // every request is answered (ready, ready=false at the deadline, errors), ended conferences are forgotten.
-#include "jicofo/conference/focus_manager.hpp"
-#include "jicofo/metrics/metrics_registry.hpp"
-
-#include <gtest/gtest.h>
-
-#include <boost/asio/executor_work_guard.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/post.hpp>
+#include "conference/focus_manager_fixture.hpp"
 
 #include <atomic>
-#include <condition_variable>
-#include <future>
-#include <mutex>
 #include <thread>
+#include <vector>
 
 namespace jicofo::conference {
 namespace {
 
 using namespace std::chrono_literals;
-
-stanza::Jid jid(const std::string& text) {
-    return stanza::Jid::parse(text).value();
-}
-
-// A conference whose join the test completes by hand (or at once with auto_join).
-class FakeConference : public ConferenceHandle {
-public:
-    FakeConference(stanza::Jid room, ConferenceCallbacks callbacks, bool auto_join)
-        : room_(std::move(room)), callbacks_(std::move(callbacks)), auto_join_(auto_join) {}
-    void start(std::function<void(std::error_code)> joined) override {
-        ++starts;
-        if (auto_join_) {
-            joined({});
-        } else {
-            std::lock_guard lock(mutex_);
-            joined_ = std::move(joined);
-        }
-    }
-    void async_snapshot(std::function<void(ConferenceSnapshot)> done) override {
-        ConferenceSnapshot s;
-        s.room = room_;
-        s.joined = true;
-        done(s);
-    }
-    void stop() override { end(); }
-    bool join_pending() {
-        std::lock_guard lock(mutex_);
-        return static_cast<bool>(joined_);
-    }
-    void complete_join(std::error_code error = {}) {
-        std::function<void(std::error_code)> joined;
-        {
-            std::lock_guard lock(mutex_);
-            joined = std::move(joined_);
-        }
-        if (joined) {
-            joined(error);
-        }
-    }
-    void end() {
-        if (callbacks_.ended) {
-            std::exchange(callbacks_.ended, nullptr)();
-        }
-    }
-    void resize(std::size_t size, bool joined) { callbacks_.size_changed(size, joined); }
-    std::atomic<int> starts{0};
-
-private:
-    stanza::Jid room_;
-    ConferenceCallbacks callbacks_;
-    bool auto_join_;
-    std::mutex mutex_;
-    std::function<void(std::error_code)> joined_;
-};
-
-class FocusManagerTest : public ::testing::Test {
-protected:
-    void SetUp() override {
-        for (int i = 0; i < 4; ++i) {
-            threads_.emplace_back([this] { io_.run(); });
-        }
-    }
-    void TearDown() override {
-        guard_.reset();
-        io_.stop();
-        for (auto& t : threads_) {
-            t.join();
-        }
-    }
-
-    std::shared_ptr<FocusManager> make_manager(bool auto_join, ConferenceSettings settings = {}) {
-        settings.focus_jid = jid("focus@auth.meet.test");
-        return FocusManager::create(
-            io_.get_executor(), settings,
-            [this, auto_join](const stanza::Jid& room, ConferenceCallbacks callbacks) {
-                auto conference = std::make_shared<FakeConference>(room, std::move(callbacks), auto_join);
-                std::lock_guard lock(mutex_);
-                created_.push_back(conference);
-                return conference;
-            },
-            &metrics_);
-    }
-
-    static ConferenceRequest request_for(const std::string& room) {
-        ConferenceRequest request;
-        request.room = jid(room);
-        return request;
-    }
-
-    ConferenceRequestResult ask(FocusManager& manager, ConferenceRequest request) {
-        auto promise = std::make_shared<std::promise<ConferenceRequestResult>>();
-        auto future = promise->get_future();
-        manager.conference_request(std::move(request),
-                                   [promise](ConferenceRequestResult result) { promise->set_value(result); });
-        if (future.wait_for(5s) != std::future_status::ready) {
-            ADD_FAILURE() << "no answer within 5 s";
-            return core::unexpected(RequestError{RequestErrc::unavailable, "no answer"});
-        }
-        return future.get();
-    }
-
-    FocusManagerSnapshot snapshot(FocusManager& manager) {
-        std::promise<FocusManagerSnapshot> promise;
-        manager.async_snapshot([&promise](FocusManagerSnapshot s) { promise.set_value(std::move(s)); });
-        auto future = promise.get_future();
-        EXPECT_EQ(future.wait_for(5s), std::future_status::ready);
-        return future.get();
-    }
-
-    std::size_t created_count() {
-        std::lock_guard lock(mutex_);
-        return created_.size();
-    }
-    std::shared_ptr<FakeConference> created(std::size_t i) {
-        std::lock_guard lock(mutex_);
-        return created_.at(i);
-    }
-
-    boost::asio::io_context io_;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard_{io_.get_executor()};
-    std::vector<std::thread> threads_;
-    metrics::MetricsRegistry metrics_{"1.0-test"};
-    std::mutex mutex_;
-    std::vector<std::shared_ptr<FakeConference>> created_;
-};
+using testing::FocusManagerTest;
+using testing::jid;
 
 TEST_F(FocusManagerTest, FirstRequestCreatesTheConferenceAndAnswersReadyWithTheFocusJid) {
     auto manager = make_manager(true);
@@ -260,16 +127,6 @@ TEST_F(FocusManagerTest, MissingOrInvalidRoomIsABadRequestAndCreatesNothing) {
     auto invalid = ask(*manager, domain_only);
     ASSERT_FALSE(invalid);
     EXPECT_EQ(invalid.error().code, RequestErrc::bad_request);
-    EXPECT_EQ(created_count(), 0U);
-}
-
-TEST_F(FocusManagerTest, AuthenticationRequiredRefusesNewRoomsAsNotAuthorized) {
-    ConferenceSettings settings;
-    settings.require_authenticated_creator = true;
-    auto manager = make_manager(true, settings);
-    auto result = ask(*manager, request_for("r@c.meet.test"));
-    ASSERT_FALSE(result);
-    EXPECT_EQ(result.error().code, RequestErrc::not_authorized);
     EXPECT_EQ(created_count(), 0U);
 }
 

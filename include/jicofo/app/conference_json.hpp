@@ -33,7 +33,7 @@ struct HttpError {
 
 [[nodiscard]] nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapshot& snapshot);
 // /stats keys: total_participants, total_conferences_created, conferences, largest_conference, participants,
-// conference_sizes {...}.
+// conference_sizes {...}; conferences not in statistics (the health check's) are left out.
 [[nodiscard]] nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnapshot& snapshot);
 
 }  // namespace jicofo::app

@@ -19,6 +19,8 @@ class XmppConnection;
 namespace jicofo::conference {
 class FocusManager;
 class ConferenceIqHandler;
+struct MediaSetup;
+class AuthenticationIqHandler;
 }  // namespace jicofo::conference
 
 namespace jicofo::app {
@@ -31,9 +33,11 @@ namespace jicofo::app {
 
 class ConferenceServices {
 public:
-    // `client` is the client connection (it must outlive this object); the IQ handler is registered at once.
+    // `client` is the client connection (it must outlive this object); the IQ handlers are registered at once.
+    // Throws std::runtime_error for an unusable jicofo.authentication (a start-up configuration error).
     ConferenceServices(const config::JicofoConfig& config, const boost::asio::any_io_executor& executor,
-                       const std::shared_ptr<xmpp::XmppConnection>& client, metrics::MetricsRegistry& metrics);
+                       const std::shared_ptr<xmpp::XmppConnection>& client, metrics::MetricsRegistry& metrics,
+                       std::shared_ptr<const conference::MediaSetup> media = nullptr);
     ConferenceServices(const ConferenceServices&) = delete;
     ConferenceServices& operator=(const ConferenceServices&) = delete;
     ~ConferenceServices();
@@ -45,16 +49,22 @@ public:
     // Stops taking requests and ends every conference (the focus leaves the rooms).
     void stop();
 
+    // The room map, e.g. for the health check's test conference.
+    [[nodiscard]] const std::shared_ptr<conference::FocusManager>& manager() const { return manager_; }
+
 private:
     std::shared_ptr<conference::FocusManager> manager_;
     std::unique_ptr<conference::ConferenceIqHandler> iq_handler_;
+    std::unique_ptr<conference::AuthenticationIqHandler> auth_iq_handler_;  // with authentication on
     std::string client_proxy_;
+    std::string auth_authority_;  // Jicofo's class name, for /debug; empty without authentication
     std::vector<std::shared_ptr<xmpp::XmppConnection>> debug_connections_;
 };
 
 // The REST handlers over a room map; public so that they are tested without XMPP.
 [[nodiscard]] rest::DomainRoutes conference_routes(
     const std::shared_ptr<conference::FocusManager>& manager, const std::string& client_proxy,
-    const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections = {});
+    const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections = {},
+    const std::string& auth_authority = {});
 
 }  // namespace jicofo::app

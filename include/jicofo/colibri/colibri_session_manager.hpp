@@ -10,6 +10,7 @@
 #include "jicofo/stanza/jid.hpp"
 
 #include <chrono>
+#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -153,14 +154,14 @@ private:
     struct BridgeSession;
     struct PendingEndpoint;
 
+    void select_next();
     void on_selected(const std::shared_ptr<PendingEndpoint>& pending, std::optional<BridgeInfo> bridge,
                      const std::string& reason);
     void send_allocation(BridgeSession& session, const std::shared_ptr<PendingEndpoint>& pending);
     void on_allocated(const std::string& bridge_id, const std::string& session_id,
                       const std::shared_ptr<PendingEndpoint>& pending, bool created_conference, ColibriReply reply);
     void fail_session(const std::string& bridge_id, const std::string& why, bool notify);
-    void send_update(const std::string& bridge_id, stanza::ConferenceModify request,
-                     const std::string& endpoint_id);
+    void send_update(const std::string& bridge_id, stanza::ConferenceModify request, const std::string& endpoint_id);
     [[nodiscard]] stanza::Colibri2Endpoint endpoint_element(const EndpointRequest& request) const;
     BridgeSession* session_for(const std::string& bridge_id);
     [[nodiscard]] const BridgeSession* session_of_endpoint(const std::string& endpoint_id) const;
@@ -170,10 +171,12 @@ private:
     ColibriSettings settings_;
     ColibriListener listener_;
     Clock clock_;
-    std::map<std::string, std::unique_ptr<BridgeSession>> sessions_;      // by bridge id
-    std::map<std::string, std::shared_ptr<PendingEndpoint>> pending_;     // by endpoint id, until answered
-    std::uint64_t next_order_ = 0;                                        // bridges in the order they were used
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);          // guards callbacks after destruction
+    std::map<std::string, std::unique_ptr<BridgeSession>> sessions_;   // by bridge id
+    std::map<std::string, std::shared_ptr<PendingEndpoint>> pending_;  // by endpoint id, until answered
+    std::deque<std::shared_ptr<PendingEndpoint>> to_select_;           // waiting for their turn to select a bridge
+    bool selecting_ = false;
+    std::uint64_t next_order_ = 0;                                // bridges in the order they were used
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards callbacks after destruction
 };
 
 }  // namespace jicofo::colibri

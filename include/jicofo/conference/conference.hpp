@@ -3,6 +3,7 @@
 // elects an owner, and ends on its timeouts, when the room empties, or when the room or our ownership is lost.
 #pragma once
 
+#include "jicofo/conference/conference_media.hpp"
 #include "jicofo/conference/conference_settings.hpp"
 #include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/xmpp/member.hpp"
@@ -43,7 +44,8 @@ public:
     static std::shared_ptr<Conference> create(xmpp::XmppConnection& connection,
                                               const boost::asio::any_io_executor& executor, ConferenceSettings settings,
                                               stanza::Jid room, ConferenceCallbacks callbacks,
-                                              ParticipantListener listener = {});
+                                              ParticipantListener listener = {},
+                                              std::shared_ptr<const MediaSetup> media = nullptr);
     ~Conference() override;
     Conference(const Conference&) = delete;
     Conference& operator=(const Conference&) = delete;
@@ -51,11 +53,15 @@ public:
     void start(std::function<void(std::error_code)> joined) override;
     void async_snapshot(std::function<void(ConferenceSnapshot)> done) override;
     void stop() override;
+    void handle_jingle(stanza::Iq request, stanza::Jingle jingle) override;
+    void bridge_changed(const std::string& bridge_id, bool up, const std::string& why) override;
+    void authenticated(const stanza::Jid& real_jid) override;
 
 private:
     Conference(xmpp::XmppConnection& connection, const boost::asio::any_io_executor& executor,
                ConferenceSettings settings, stanza::Jid room, ConferenceCallbacks callbacks,
-               ParticipantListener listener);
+               ParticipantListener listener, std::shared_ptr<const MediaSetup> media);
+    void start_media();
 
     void on_join(xmpp::JoinResult result);
     void on_event(const xmpp::MucEvent& event);
@@ -63,6 +69,9 @@ private:
     void member_updated(const xmpp::Member& member);
     void member_left(const xmpp::Member& member, const char* how);
     void elect_owner();
+    // With authentication on, every authenticated member is owner (conference_owner.cpp).
+    void grant_owner_if_authenticated(const xmpp::Member& member);
+    void grant_owner(const xmpp::Member& member, const char* why);
     void arm_single_participant_timer();
     void end(const std::string& reason);
     void finish_end();
@@ -77,6 +86,9 @@ private:
     ConferenceCallbacks callbacks_;
     ParticipantListener listener_;
     std::unique_ptr<xmpp::MucRoom> room_;
+    std::shared_ptr<const MediaSetup> media_setup_;
+    MediaPorts media_ports_;                  // before media_: the media uses them until it is destroyed
+    std::unique_ptr<ConferenceMedia> media_;  // once joined, when bridges are configured
     std::function<void(std::error_code)> joined_callback_;
     std::vector<xmpp::Member> participants_;  // in join order: auto-owner elects the longest present
     std::optional<std::string> owner_;

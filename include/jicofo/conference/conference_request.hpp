@@ -39,6 +39,7 @@ enum class RequestErrc {
     not_authorized,   // the room needs an authenticated creator
     session_invalid,  // not-acceptable with <session-invalid/>
     unavailable,      // shutting down
+    not_acceptable,   // machine-uid missing for a new session, or not the session's (no <session-invalid/>)
 };
 
 struct RequestError {
@@ -50,7 +51,7 @@ using ConferenceRequestResult = core::Result<ConferenceReply, RequestError>;
 
 // The reply payload: <conference xmlns=focus room ready focusjid ...><property name value/>...</conference>.
 [[nodiscard]] stanza::ConferenceIq to_conference_iq(const ConferenceReply& reply);
-// not-authorized, not-acceptable + <session-invalid/>, bad-request, service-unavailable.
+// not-authorized, not-acceptable (+ <session-invalid/>), bad-request, service-unavailable.
 [[nodiscard]] stanza::StanzaError to_stanza_error(const RequestError& error);
 [[nodiscard]] ConferenceRequest request_from_iq(const stanza::ConferenceIq& iq, std::optional<stanza::Jid> sender);
 

@@ -28,10 +28,6 @@ struct ConferenceSettings {
     bool enable_auto_owner = true;
     bool sip_gateway_enabled = false;  // a Jigasi brewery is configured
     bool visitors_supported = false;
-    // jicofo.authentication is configured but sessions are not implemented yet: refuse to create rooms
-    // (not-authorized) rather than silently letting anyone in.
-    bool require_authenticated_creator = false;
-    bool external_auth = false;  // JWT: reported as externalAuth
     std::vector<std::string> trusted_domains;
 };
 
@@ -66,8 +62,11 @@ struct FocusManagerSnapshot {
         stanza::Jid room;
         std::size_t participants = 0;
         bool joined = false;
+        // false for the health check's test conferences: listed (as Jicofo's /debug does) but left out of /stats
+        bool in_statistics = true;
     };
-    std::vector<Entry> conferences;
+    std::vector<Entry> conferences;  // all of them
+    // The counters and sizes below leave out the conferences not in statistics.
     std::uint64_t conferences_created = 0;
     std::uint64_t participants_total = 0;  // joined since start
     std::uint64_t requests_total = 0;

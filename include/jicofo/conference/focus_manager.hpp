@@ -2,10 +2,14 @@
 // and removed when it ends. Lives on its own strand; every request is answered exactly once, within a deadline.
 #pragma once
 
+#include "jicofo/auth/authentication_authority.hpp"
 #include "jicofo/conference/conference_request.hpp"
 #include "jicofo/conference/conference_settings.hpp"
+#include "jicofo/stanza/envelope.hpp"
+#include "jicofo/stanza/jingle.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <functional>
@@ -35,12 +39,29 @@ public:
     virtual void async_snapshot(std::function<void(ConferenceSnapshot)> done) = 0;
     // Leave the room (shutdown); `ended` follows.
     virtual void stop() = 0;
+    // With authentication on: the occupant with this real (full) JID has just authenticated and is to be owner.
+    virtual void authenticated(const stanza::Jid& real_jid) { (void)real_jid; }
+    // A Jingle IQ (set) from an occupant of the room; the conference answers it. Thread-safe.
+    virtual void handle_jingle(stanza::Iq request, stanza::Jingle jingle) {
+        (void)request;
+        (void)jingle;
+    }
+    // A bridge went away (failed, shutting down, left) or came (back); thread-safe.
+    virtual void bridge_changed(const std::string& bridge_id, bool up, const std::string& why) {
+        (void)bridge_id;
+        (void)up;
+        (void)why;
+    }
 };
 
 // How a conference tells the room map about itself; callable from any thread.
 struct ConferenceCallbacks {
     std::function<void()> ended;  // the conference is over and has left the room; called once
     std::function<void(std::size_t participants, bool joined)> size_changed;  // joined: a participant arrived
+    // Set only with authentication on (then authenticated occupants are owners instead of auto-owner's one):
+    // whether a real JID is authenticated. `answer` is called at most once (not when the room map is gone), on the
+    // room map's strand.
+    std::function<void(const stanza::Jid& real_jid, std::function<void(bool)> answer)> is_authenticated;
 };
 
 using ConferenceFactory =
@@ -51,10 +72,12 @@ public:
     using Strand = boost::asio::strand<boost::asio::any_io_executor>;
     using ReplyCallback = std::function<void(ConferenceRequestResult)>;
 
-    // `metrics` is optional and must outlive the manager.
+    // `metrics` is optional and must outlive the manager. With an `authority` (jicofo.authentication), only
+    // authenticated users create rooms, replies carry the session, and the authority lives on the manager's strand.
     static std::shared_ptr<FocusManager> create(const boost::asio::any_io_executor& executor,
                                                 ConferenceSettings settings, ConferenceFactory factory,
-                                                metrics::MetricsRegistry* metrics);
+                                                metrics::MetricsRegistry* metrics,
+                                                std::unique_ptr<auth::AuthenticationAuthority> authority = nullptr);
     FocusManager(const FocusManager&) = delete;
     FocusManager& operator=(const FocusManager&) = delete;
     ~FocusManager();
@@ -68,6 +91,22 @@ public:
     void async_conference_snapshot(stanza::Jid room, std::function<void(std::optional<ConferenceSnapshot>)> done);
     void async_all_snapshots(std::function<void(std::vector<ConferenceSnapshot>)> done);
 
+    // Thread-safe. `fn` runs on the manager's strand with the room's conference, or nullptr when there is none.
+    void with_conference(stanza::Jid room, std::function<void(ConferenceHandle*)> fn);
+    // Thread-safe. `fn` runs on the manager's strand for every conference.
+    void for_each_conference(std::function<void(ConferenceHandle&)> fn);
+
+    // <logout/>: ends the authentication session; `done` (on the manager's strand) gets false when there was no
+    // such session (or authentication is off).
+    void logout(std::optional<std::string> session_id, std::function<void(bool)> done);
+
+    // The health check's test conference (Jicofo's JicofoHealthChecker): a fresh room `<prefix>-<random>` in
+    // `muc_domain`, created and joined through the same path as any conference but without authentication, left out
+    // of /stats and the conference metrics, and ended as soon as the focus is in. `done` is called once, on the
+    // manager's strand, with the room and the join's error (empty: the focus joined).
+    void test_conference(std::string prefix, std::string muc_domain,
+                         std::function<void(const stanza::Jid& room, std::error_code)> done);
+
     // Stops taking requests (they get `unavailable`) and stops every conference.
     void stop();
 
@@ -79,17 +118,30 @@ private:
     struct Metrics;
 
     FocusManager(const boost::asio::any_io_executor& executor, ConferenceSettings settings, ConferenceFactory factory,
-                 metrics::MetricsRegistry* metrics);
+                 metrics::MetricsRegistry* metrics, std::unique_ptr<auth::AuthenticationAuthority> authority);
     void handle_request(ConferenceRequest request, const std::shared_ptr<Waiter>& waiter);
+    // Creates, registers and starts the conference of a room that has none.
+    std::shared_ptr<Entry> create_conference(const stanza::Jid& room, bool in_statistics);
     void on_joined(std::uint64_t generation, const stanza::Jid& room, std::error_code error);
     void on_ended(std::uint64_t generation, const stanza::Jid& room);
     void on_size_changed(std::uint64_t generation, const stanza::Jid& room, std::size_t size, bool joined);
-    [[nodiscard]] ConferenceReply make_reply(const stanza::Jid& room, bool ready) const;
+    [[nodiscard]] ConferenceReply make_reply(const stanza::Jid& room, bool ready, const Waiter& waiter) const;
     void update_size_metrics();
+    void update_conference_count_metric();
+
+    // Authentication (focus_manager_auth.cpp): the session the reply names, or why the request is refused.
+    [[nodiscard]] core::Result<auth::SessionGrant, RequestError> authenticate(const ConferenceRequest& request,
+                                                                              bool room_exists);
+    void schedule_session_expiry();
 
     Strand strand_;
     ConferenceSettings settings_;
     ConferenceFactory factory_;
+    std::unique_ptr<auth::AuthenticationAuthority> authority_;  // null: authentication off
+    boost::asio::steady_timer expiry_timer_;
+    [[nodiscard]] std::shared_ptr<ConferenceHandle> handle_of(const stanza::Jid& room) const;
+    static std::shared_ptr<ConferenceHandle> entry_handle(const Entry& entry);
+
     std::unordered_map<stanza::Jid, std::shared_ptr<Entry>> conferences_;
     std::uint64_t next_generation_ = 1;
     bool stopped_ = false;

@@ -1,0 +1,63 @@
+// The media layer wired to the process: the bridge registry on the service connection, the ports every conference
+// uses to reach participants (client connection), bridges (service connection) and the selector, Jingle IQs routed
+// to their room's conference, and bridge events fanned out to every conference.
+#pragma once
+
+#include "jicofo/config/jicofo_config.hpp"
+#include "jicofo/xmpp/xmpp_connection.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <memory>
+
+namespace jicofo::bridge {
+class BridgeRegistry;
+}  // namespace jicofo::bridge
+namespace jicofo::conference {
+class FocusManager;
+struct MediaSetup;
+}  // namespace jicofo::conference
+namespace jicofo::metrics {
+class MetricsRegistry;
+}  // namespace jicofo::metrics
+
+namespace jicofo::app {
+
+class JingleCounters;
+
+class MediaServices {
+public:
+    // Null when jicofo.bridge.brewery-jid is not set: without bridges there is no media to set up (conferences
+    // still track their rooms). The connections must outlive this object.
+    static std::unique_ptr<MediaServices> create(const config::JicofoConfig& config,
+                                                 const boost::asio::any_io_executor& executor,
+                                                 const std::shared_ptr<xmpp::XmppConnection>& client,
+                                                 const std::shared_ptr<xmpp::XmppConnection>& service,
+                                                 metrics::MetricsRegistry& metrics);
+    MediaServices(const MediaServices&) = delete;
+    MediaServices& operator=(const MediaServices&) = delete;
+    ~MediaServices();
+
+    // What conferences are created with.
+    [[nodiscard]] std::shared_ptr<const conference::MediaSetup> setup() const { return setup_; }
+    [[nodiscard]] const std::shared_ptr<bridge::BridgeRegistry>& registry() const { return registry_; }
+
+    // Routes Jingle IQs to the manager's conferences and bridge events to all of them; joins the brewery.
+    void start(const std::shared_ptr<conference::FocusManager>& manager);
+    // Stops routing and leaves the brewery.
+    void stop();
+
+private:
+    MediaServices() = default;
+
+    std::shared_ptr<xmpp::XmppConnection> client_;
+    std::shared_ptr<bridge::BridgeRegistry> registry_;
+    std::shared_ptr<const conference::MediaSetup> setup_;
+    boost::asio::any_io_executor executor_;
+    xmpp::Registration jingle_handler_;
+    struct Subscription;
+    std::unique_ptr<Subscription> subscription_;
+    std::shared_ptr<JingleCounters> jingle_counters_;
+};
+
+}  // namespace jicofo::app

@@ -1,0 +1,160 @@
+// The media side of one conference (Jicofo's participant invites and Jingle handling): every participant gets an
+// endpoint on a bridge and a Jingle session whose offer carries the bridge's transport and everybody else's
+// sources; what participants signal back is validated, sent to the bridge and propagated to the others; a bridge
+// that fails takes its participants to another one. Lives on the conference's strand; reaches the network only
+// through the ports below, so it is tested with fakes.
+#pragma once
+
+#include "jicofo/colibri/colibri_session_manager.hpp"
+#include "jicofo/config/sections.hpp"
+#include "jicofo/sources/conference_source_map.hpp"
+#include "jicofo/sources/validation.hpp"
+#include "jicofo/stanza/envelope.hpp"
+#include "jicofo/stanza/jingle.hpp"
+#include "jicofo/xmpp/member.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+
+#include <chrono>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jicofo::conference {
+
+// What a Jingle request we sent came back with.
+struct JingleReply {
+    bool timeout = false;
+    std::optional<stanza::StanzaError> error;  // the participant refused it
+};
+
+// Talking to participants; every callback runs on the conference's strand.
+class JingleSignaling {
+public:
+    virtual ~JingleSignaling() = default;
+    // An IQ set carrying `jingle` to the occupant JID.
+    virtual void send_jingle(const stanza::Jid& to, const stanza::Jingle& jingle,
+                             std::function<void(JingleReply)> done) = 0;
+    // The answer to a request a participant sent us.
+    virtual void reply(const stanza::Iq& reply) = 0;
+    // disco#info features of a participant (empty when it did not answer).
+    virtual void discover_features(const stanza::Jid& occupant, std::function<void(std::vector<std::string>)> done) = 0;
+    // Our full JID, the sessions' initiator.
+    [[nodiscard]] virtual stanza::Jid focus_jid() const = 0;
+};
+
+struct ConferenceMediaSettings {
+    config::CodecConfigs codecs;
+    config::ConferenceConfig conference;
+    bool sctp_enabled = true;
+    int max_allocation_attempts = 3;  // bridges tried for one invite before giving up
+};
+
+struct MediaSnapshot {
+    struct Participant {
+        std::string endpoint_id;
+        std::string state;  // waiting, allocating, offered, active, failed
+        std::optional<std::string> bridge;
+        std::optional<std::string> session_id;
+        std::size_t sources = 0;
+        int invites = 0;
+    };
+    std::vector<Participant> participants;
+    colibri::ColibriSnapshot colibri;
+    std::size_t conference_sources = 0;
+};
+
+// The network side of one conference's media, built per conference so that every callback completes on that
+// conference's strand.
+struct MediaPorts {
+    std::unique_ptr<JingleSignaling> signaling;
+    std::unique_ptr<colibri::ColibriTransport> colibri;
+    std::unique_ptr<colibri::BridgeAllocator> allocator;
+};
+using MediaPortsFactory = std::function<MediaPorts(const boost::asio::any_io_executor& strand)>;
+
+// What a conference needs to run media; without it (no bridges configured) conferences only track the room.
+struct MediaSetup {
+    ConferenceMediaSettings settings;
+    MediaPortsFactory ports;
+};
+
+class ConferenceMedia {
+public:
+    ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTransport& colibri_transport,
+                    colibri::BridgeAllocator& allocator, ConferenceMediaSettings settings, stanza::Jid room,
+                    std::string meeting_id);
+    ~ConferenceMedia();
+    ConferenceMedia(const ConferenceMedia&) = delete;
+    ConferenceMedia& operator=(const ConferenceMedia&) = delete;
+
+    // Occupants of the room.
+    void participant_joined(const xmpp::Member& member);
+    void participant_updated(const xmpp::Member& member);
+    void participant_left(const std::string& endpoint_id);
+    // single-participant-timeout: the lone participant's session ends (it is invited again when someone comes).
+    void participant_alone(const std::string& endpoint_id);
+
+    // A Jingle IQ (set) from an occupant of the room; always answered.
+    void handle_jingle(const stanza::Iq& request, const stanza::Jingle& jingle);
+
+    // Bridge events: participants on a bridge that failed, shuts down or left are moved; a new bridge lets
+    // participants who could not be placed try again.
+    void bridge_down(const std::string& bridge_id, const std::string& why);
+    void bridge_up(const std::string& bridge_id);
+
+    // Expires everything on the bridges and ends the sessions (the conference ends).
+    void stop();
+
+    [[nodiscard]] MediaSnapshot snapshot() const;
+
+private:
+    struct Participant;
+
+    Participant* find(const std::string& endpoint_id);
+    void maybe_start_invites();
+    void invite(Participant& participant);
+    void allocate(const std::string& endpoint_id, std::uint64_t invite);
+    void on_allocated(const std::string& endpoint_id, std::uint64_t invite, colibri::AllocationResult result);
+    void send_offer(Participant& participant, const colibri::Allocation& allocation);
+    void reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session);
+    void send_terminate(const Participant& participant, stanza::JingleReasonCondition reason, const std::string& text);
+    void end_session(Participant& participant, stanza::JingleReasonCondition reason, const std::string& text,
+                     bool send_terminate_to_participant);
+
+    // Jingle actions (conference_media_jingle.cpp).
+    void on_session_accept(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
+    void on_transport_info(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
+    void on_source_add(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
+    void on_source_remove(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
+    void on_session_info(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
+    void on_session_terminate(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
+    void reply_error(const stanza::Iq& request, stanza::ErrorCondition condition, const std::string& text);
+    void reply_result(const stanza::Iq& request);
+
+    // Source propagation: to active participants at once, queued for those whose session is not accepted yet.
+    void propagate(const std::string& owner, const sources::EndpointSourceSet& set, bool add);
+    void send_sources(Participant& receiver, const sources::ConferenceSourceMap& sources, bool add);
+    void flush_queued_sources(Participant& participant);
+    void update_bridge_sources(const Participant& participant);
+    [[nodiscard]] stanza::Jid occupant_jid(const std::string& endpoint_id) const;
+    [[nodiscard]] sources::ConferenceSourceMap remote_sources(const Participant& receiver) const;
+
+    JingleSignaling& signaling_;
+    ConferenceMediaSettings settings_;
+    stanza::Jid room_;
+    std::string meeting_id_;
+    sources::SourceValidator validator_;
+    std::unique_ptr<colibri::ColibriSessionManager> colibri_;
+    std::map<std::string, std::unique_ptr<Participant>> participants_;  // by endpoint id
+    sources::ConferenceSourceMap sources_;                              // participants' sources (accepted ones)
+    bool invites_started_ = false;
+    bool stopped_ = false;
+    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
+};
+
+}  // namespace jicofo::conference

@@ -1,0 +1,325 @@
+// The media ports over XMPP and the bridge registry, and the routing of Jingle IQs and bridge events.
+#include "jicofo/app/media_services.hpp"
+
+#include "jicofo/bridge/bridge_registry.hpp"
+#include "jicofo/bridge/bridge_transport.hpp"
+#include "jicofo/conference/conference_media.hpp"
+#include "jicofo/conference/focus_manager.hpp"
+#include "jicofo/core/logging.hpp"
+#include "jicofo/metrics/metrics_registry.hpp"
+#include "jicofo/stanza/disco.hpp"
+#include "jicofo/stanza/namespaces.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+
+namespace jicofo::app {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("media");
+    return log;
+}
+
+stanza::Iq request_iq(stanza::IqType type, const stanza::Jid& to, stanza::XmlElement payload) {
+    stanza::Iq iq;
+    iq.header.type = type;
+    iq.header.to = to;
+    iq.payload = std::move(payload);
+    return iq;
+}
+
+}  // namespace
+
+// Jicofo's jingle_<action>_sent_total / _received_total, with its enum names (source-add is "sourceadd").
+class JingleCounters {
+public:
+    explicit JingleCounters(metrics::MetricsRegistry& metrics) {
+        using stanza::JingleAction;
+        for (int i = 0; i < static_cast<int>(JingleAction::unknown); ++i) {
+            const auto action = static_cast<JingleAction>(i);
+            std::string name(stanza::to_string(action));
+            if (action == JingleAction::source_add || action == JingleAction::source_remove) {
+                name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
+            } else {
+                std::replace(name.begin(), name.end(), '-', '_');
+            }
+            sent_[i] = &metrics.counter("jingle_" + name + "_sent", "Jingle " + name + " IQs sent to participants");
+            received_[i] =
+                &metrics.counter("jingle_" + name + "_received", "Jingle " + name + " IQs received from participants");
+        }
+    }
+    void sent(stanza::JingleAction action) { count(sent_, action); }
+    void received(stanza::JingleAction action) { count(received_, action); }
+
+private:
+    static constexpr std::size_t kActions = static_cast<std::size_t>(stanza::JingleAction::unknown);
+    static void count(std::array<prometheus::Counter*, kActions>& counters, stanza::JingleAction action) {
+        const auto index = static_cast<std::size_t>(action);
+        if (index < kActions && counters[index]) {
+            counters[index]->Increment();
+        }
+    }
+    std::array<prometheus::Counter*, kActions> sent_{};
+    std::array<prometheus::Counter*, kActions> received_{};
+};
+
+namespace {
+
+// Jingle with participants over the client connection.
+class XmppJingleSignaling : public conference::JingleSignaling {
+public:
+    XmppJingleSignaling(std::shared_ptr<xmpp::XmppConnection> client, boost::asio::any_io_executor strand,
+                        std::shared_ptr<JingleCounters> counters)
+        : client_(std::move(client)), strand_(std::move(strand)), counters_(std::move(counters)) {}
+
+    void send_jingle(const stanza::Jid& to, const stanza::Jingle& jingle,
+                     std::function<void(conference::JingleReply)> done) override {
+        counters_->sent(jingle.action);
+        client_->async_send_iq(request_iq(stanza::IqType::set, to, jingle.to_xml()), strand_,
+                               [done = std::move(done)](const xmpp::IqResult& result) {
+                                   conference::JingleReply reply;
+                                   if (!result) {
+                                       reply.timeout = result.error().code == core::Errc::timeout;
+                                       reply.error = result.error().stanza_error;
+                                   }
+                                   done(reply);
+                               });
+    }
+
+    void reply(const stanza::Iq& reply) override { client_->send(reply); }
+
+    void discover_features(const stanza::Jid& occupant, std::function<void(std::vector<std::string>)> done) override {
+        client_->async_send_iq(
+            request_iq(stanza::IqType::get, occupant, stanza::DiscoInfo{}.to_xml()), strand_,
+            [done = std::move(done)](const xmpp::IqResult& result) {
+                if (!result || !result->payload) {
+                    done({});
+                    return;
+                }
+                auto info = stanza::DiscoInfo::parse(*result->payload);
+                done(info ? info->features : std::vector<std::string>{});
+            },
+            std::chrono::milliseconds(5000));
+    }
+
+    [[nodiscard]] stanza::Jid focus_jid() const override {
+        if (auto own = client_->own_jid()) {
+            return *own;
+        }
+        const auto& settings = client_->settings();
+        auto jid = stanza::Jid::from_parts(settings.username, settings.domain);
+        return jid ? jid.value() : stanza::Jid{};
+    }
+
+private:
+    std::shared_ptr<xmpp::XmppConnection> client_;
+    boost::asio::any_io_executor strand_;
+    std::shared_ptr<JingleCounters> counters_;
+};
+
+// Colibri2 with bridges over the service connection.
+class XmppColibriTransport : public colibri::ColibriTransport {
+public:
+    XmppColibriTransport(std::shared_ptr<xmpp::XmppConnection> service, boost::asio::any_io_executor strand)
+        : service_(std::move(service)), strand_(std::move(strand)) {}
+
+    void send(const stanza::Jid& bridge, const stanza::ConferenceModify& request,
+              std::function<void(colibri::ColibriReply)> done) override {
+        service_->async_send_iq(
+            request_iq(stanza::IqType::get, bridge, request.to_xml()), strand_,
+            [done = std::move(done)](const xmpp::IqResult& result) {
+                using Failure = colibri::ColibriFailure;
+                if (!result) {
+                    const auto& error = result.error();
+                    if (error.stanza_error) {
+                        done(core::unexpected(Failure{Failure::Kind::error, error.stanza_error}));
+                    } else if (error.code == core::Errc::timeout) {
+                        done(core::unexpected(Failure{Failure::Kind::timeout, std::nullopt}));
+                    } else {
+                        done(core::unexpected(Failure{Failure::Kind::disconnected, std::nullopt}));
+                    }
+                    return;
+                }
+                if (!result->payload) {
+                    done(stanza::ConferenceModified{});  // an expire is answered with an empty result
+                    return;
+                }
+                auto modified = stanza::ConferenceModified::parse(*result->payload);
+                if (!modified) {
+                    logger()->warn("malformed colibri2 response: {}", modified.error().message());
+                    done(core::unexpected(Failure{Failure::Kind::malformed, std::nullopt}));
+                    return;
+                }
+                done(std::move(modified).value());
+            });
+    }
+
+private:
+    std::shared_ptr<xmpp::XmppConnection> service_;
+    boost::asio::any_io_executor strand_;
+};
+
+// Bridge selection through the registry's strand, answered on the conference's.
+class RegistryAllocator : public colibri::BridgeAllocator {
+public:
+    RegistryAllocator(std::shared_ptr<bridge::BridgeRegistry> registry, boost::asio::any_io_executor strand)
+        : registry_(std::move(registry)), strand_(std::move(strand)) {}
+
+    void select(const selector::ConferenceBridges& conference, const selector::ParticipantProperties& participant,
+                std::function<void(std::optional<colibri::BridgeInfo>, std::string)> done) override {
+        bridge::SelectionRequest request;
+        request.conference = conference;
+        request.participant = participant;
+        registry_->async_select(
+            std::move(request), strand_, [done = std::move(done)](const bridge::BridgeSelection& selection) {
+                if (!selection.bridge) {
+                    done(std::nullopt, selection.reason);
+                    return;
+                }
+                const auto& chosen = *selection.bridge;
+                done(colibri::BridgeInfo{chosen.id, chosen.jid, chosen.region, chosen.relay_id}, selection.reason);
+            });
+    }
+
+    void report_failure(const std::string& bridge_id, bool /*graceful_shutdown*/) override {
+        registry_->report_failure(bridge_id);
+    }
+
+    void endpoints_removed(const std::string& bridge_id, int count) override {
+        registry_->report_endpoints_removed(bridge_id, count);
+    }
+
+private:
+    std::shared_ptr<bridge::BridgeRegistry> registry_;
+    boost::asio::any_io_executor strand_;
+};
+
+}  // namespace
+
+struct MediaServices::Subscription {
+    bridge::BridgeSubscription bridges;
+};
+
+std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig& config,
+                                                     const boost::asio::any_io_executor& executor,
+                                                     const std::shared_ptr<xmpp::XmppConnection>& client,
+                                                     const std::shared_ptr<xmpp::XmppConnection>& service,
+                                                     metrics::MetricsRegistry& metrics) {
+    if (!config.bridge.brewery_jid) {
+        logger()->warn("jicofo.bridge.brewery-jid is not set: no bridges, conferences get no media");
+        return nullptr;
+    }
+    auto brewery = stanza::Jid::parse(*config.bridge.brewery_jid);
+    if (!brewery) {
+        logger()->error("jicofo.bridge.brewery-jid '{}' is not a JID: no bridges", *config.bridge.brewery_jid);
+        return nullptr;
+    }
+    // jicofo.bridge.xmpp-connection-name: the brewery lives on the client or the service connection.
+    auto bridges_connection =
+        config.bridge.xmpp_connection_name == config::XmppConnectionName::Client ? client : service;
+    std::unique_ptr<MediaServices> services(new MediaServices());
+    services->client_ = client;
+    services->executor_ = executor;
+
+    bridge::BridgeRegistrySettings settings;
+    settings.bridge = config.bridge;
+    settings.octo = config.octo;
+    if (settings.octo.enabled) {
+        // Without relays a conference split over two bridges would be two conferences that cannot hear each other.
+        logger()->warn(
+            "jicofo.octo.enabled is set, but relays are not implemented yet: conferences stay on one bridge");
+        settings.octo.enabled = false;
+    }
+    settings.local_region = config.local_region;
+    bridge::XmppTransportSettings transport;
+    transport.brewery.room = std::move(brewery).value();
+    transport.brewery.nick = bridges_connection->settings().username;
+    services->registry_ = bridge::BridgeRegistry::create(
+        executor, settings, bridge::xmpp_transport(*bridges_connection, transport), &metrics);
+
+    auto setup = std::make_shared<conference::MediaSetup>();
+    setup->settings.codecs = config.codec;
+    setup->settings.conference = config.conference;
+    setup->settings.sctp_enabled = config.sctp.enabled;
+    auto counters = std::make_shared<JingleCounters>(metrics);
+    services->jingle_counters_ = counters;
+    setup->ports = [client, bridges_connection, registry = services->registry_,
+                    counters](const boost::asio::any_io_executor& strand) {
+        conference::MediaPorts ports;
+        ports.signaling = std::make_unique<XmppJingleSignaling>(client, strand, counters);
+        ports.colibri = std::make_unique<XmppColibriTransport>(bridges_connection, strand);
+        ports.allocator = std::make_unique<RegistryAllocator>(registry, strand);
+        return ports;
+    };
+    services->setup_ = std::move(setup);
+    return services;
+}
+
+MediaServices::~MediaServices() {
+    stop();
+}
+
+void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manager) {
+    std::weak_ptr<conference::FocusManager> weak = manager;
+    auto client = client_;
+    auto counters = jingle_counters_;
+    // Jingle from participants: the room is the sender's bare JID.
+    jingle_handler_ = client_->register_iq_handler(
+        "jingle", std::string(stanza::kNsJingle), stanza::IqType::set, executor_,
+        [weak, client, counters](const stanza::Iq& request) {
+            auto manager = weak.lock();
+            if (!manager || !request.payload || !request.header.from) {
+                client->send(stanza::Iq::error_for(
+                    request, stanza::StanzaError::make(stanza::ErrorCondition::service_unavailable)));
+                return;
+            }
+            auto jingle = stanza::Jingle::parse(*request.payload);
+            if (!jingle) {
+                client->send(stanza::Iq::error_for(request, jingle.error()));
+                return;
+            }
+            counters->received(jingle->action);
+            manager->with_conference(
+                request.header.from->bare(), [client, request, jingle = std::move(jingle).value()](
+                                                 conference::ConferenceHandle* conference) mutable {
+                    if (!conference) {
+                        client->send(stanza::Iq::error_for(
+                            request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found,
+                                                               "no conference in this room")));
+                        return;
+                    }
+                    conference->handle_jingle(request, std::move(jingle));
+                });
+        });
+
+    auto changed = [weak](const std::string& id, bool up, const std::string& why) {
+        if (auto manager = weak.lock()) {
+            manager->for_each_conference(
+                [id, up, why](conference::ConferenceHandle& conference) { conference.bridge_changed(id, up, why); });
+        }
+    };
+    bridge::BridgeEvents events;
+    events.bridge_added = [changed](const std::string& id) { changed(id, true, "added"); };
+    events.bridge_operational = [changed](const std::string& id) { changed(id, true, "operational again"); };
+    events.bridge_removed = [changed](const std::string& id, bool lost) {
+        changed(id, false, lost ? "was lost" : "left");
+    };
+    events.bridge_failed = [changed](const std::string& id) { changed(id, false, "failed its health check"); };
+    events.bridge_shutting_down = [changed](const std::string& id) { changed(id, false, "is shutting down"); };
+    subscription_ = std::make_unique<Subscription>();
+    subscription_->bridges = registry_->subscribe(std::move(events));
+    registry_->start();
+}
+
+void MediaServices::stop() {
+    jingle_handler_.reset();
+    subscription_.reset();
+    if (registry_) {
+        registry_->stop();
+    }
+}
+
+}  // namespace jicofo::app

@@ -1,0 +1,200 @@
+// Authentication sessions as Jicofo's XMPPDomainAuthAuthority / ExternalJWTAuthority keep them: created for users
+// of the authentication domain, keyed by session id, bound to one machine, renewed on use, expired when idle.
+#include "jicofo/auth/authentication_authority.hpp"
+
+#include "jicofo/core/logging.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <sys/random.h>
+
+#include <algorithm>
+#include <array>
+#include <random>
+
+namespace jicofo::auth {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("auth");
+    return log;
+}
+
+// Jicofo's StringUtils.isBlank: absent, empty or only whitespace.
+bool blank(const std::optional<std::string>& text) {
+    return !text || std::all_of(text->begin(), text->end(), [](char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+    });
+}
+
+// A session id is a bearer secret (whoever has it and the machine-uid is the user), so it comes from the kernel's
+// random source rather than a seeded engine.
+std::string random_session_id() {
+    std::array<unsigned char, 16> bytes{};
+    std::size_t filled = 0;
+    while (filled < bytes.size()) {
+        const auto got = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
+        if (got <= 0) {
+            break;  // not expected on Linux >= 3.17; fall back below
+        }
+        filled += static_cast<std::size_t>(got);
+    }
+    if (filled < bytes.size()) {
+        std::random_device device;
+        for (auto& byte : bytes) {
+            byte = static_cast<unsigned char>(device());
+        }
+    }
+    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // UUID version 4, as Jicofo's UUID.randomUUID
+    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);
+    constexpr std::string_view kHex = "0123456789abcdef";
+    std::string text;
+    text.reserve(36);
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        if (i == 4 || i == 6 || i == 8 || i == 10) {
+            text.push_back('-');
+        }
+        text.push_back(kHex[bytes[i] >> 4]);
+        text.push_back(kHex[bytes[i] & 0x0F]);
+    }
+    return text;
+}
+
+// Session ids are secrets: logs carry only enough of one to correlate lines.
+std::string short_id(const std::string& id) {
+    return id.substr(0, 8);
+}
+
+}  // namespace
+
+std::string_view authority_name(AuthenticationType type) {
+    switch (type) {
+        case AuthenticationType::xmpp: return "XMPPDomainAuthAuthority";
+        case AuthenticationType::jwt: return "ExternalJWTAuthority";
+    }
+    return "unknown";
+}
+
+std::optional<std::string> login_url(const AuthenticationSettings& settings, const stanza::Jid& room) {
+    if (settings.type == AuthenticationType::jwt) {
+        return std::nullopt;
+    }
+    return "./" + room.local() + "?login=true";
+}
+
+AuthenticationAuthority::AuthenticationAuthority(AuthenticationSettings settings, Clock clock)
+    : settings_(std::move(settings)), clock_(std::move(clock)) {
+    logger()->info("authentication {} on domain {}: session lifetime {} ms, auto-login {}",
+                   authority_name(settings_.type), settings_.domain, settings_.lifetime.count(),
+                   settings_.enable_auto_login ? "on" : "off");
+}
+
+std::chrono::steady_clock::time_point AuthenticationAuthority::now() const {
+    return clock_ ? clock_() : std::chrono::steady_clock::now();
+}
+
+AuthResult AuthenticationAuthority::authenticate(const AuthenticationRequest& request) {
+    AuthenticationSession* session = nullptr;
+    if (!blank(request.session_id)) {
+        auto found = sessions_.find(*request.session_id);
+        if (found == sessions_.end()) {
+            logger()->info("room={} from={} unknown session", request.room.to_string(),
+                           request.from ? request.from->to_string() : "(rest)");
+            return core::unexpected(AuthError{AuthErrc::session_invalid, "invalid session"});
+        }
+        if (request.machine_uid != found->second.machine_uid) {
+            logger()->info("room={} from={} session used with another machine-uid", request.room.to_string(),
+                           request.from ? request.from->to_string() : "(rest)");
+            return core::unexpected(AuthError{AuthErrc::not_acceptable, "machine UID mismatch or empty"});
+        }
+        session = &found->second;
+    }
+    if (session == nullptr && request.from && request.from->domain() == settings_.domain) {
+        if (blank(request.machine_uid)) {
+            return core::unexpected(AuthError{AuthErrc::not_acceptable, "Missing mandatory attribute 'machine-uid'"});
+        }
+        session = &create_session(*request.machine_uid, *request.from, request.room);
+    }
+    if (session == nullptr) {
+        return SessionGrant{};  // a guest: fine for an existing room, the caller refuses to create one
+    }
+    // Over REST there is no JID to bind; the binding of the session's last XMPP user stays.
+    if (request.from) {
+        session->user_jid = request.from;
+        logger()->info("jid={} authenticated as {} (session {})", request.from->to_string(), session->identity,
+                       short_id(session->id));
+    }
+    session->last_used = now();
+    return SessionGrant{session->id, session->identity};
+}
+
+AuthenticationSession& AuthenticationAuthority::create_session(const std::string& machine_uid, const stanza::Jid& user,
+                                                               const stanza::Jid& room) {
+    std::string id = random_session_id();
+    while (sessions_.contains(id)) {
+        id = random_session_id();
+    }
+    AuthenticationSession session;
+    session.id = id;
+    session.machine_uid = machine_uid;
+    session.identity = user.bare().to_string();
+    session.room = room;
+    session.last_used = now();
+    logger()->info("room={} session {} created for {}", room.to_string(), short_id(id), session.identity);
+    return sessions_.emplace(id, std::move(session)).first->second;
+}
+
+std::optional<std::string> AuthenticationAuthority::identity_of(const stanza::Jid& jid) const {
+    for (const auto& [id, session] : sessions_) {
+        if (session.user_jid == jid) {
+            return session.identity;
+        }
+    }
+    return std::nullopt;
+}
+
+bool AuthenticationAuthority::logout(const std::optional<std::string>& session_id) {
+    if (!session_id) {
+        return false;
+    }
+    auto found = sessions_.find(*session_id);
+    if (found == sessions_.end()) {
+        return false;
+    }
+    logger()->info("session {} of {} logged out", short_id(found->first), found->second.identity);
+    sessions_.erase(found);
+    return true;
+}
+
+void AuthenticationAuthority::conference_ended(const stanza::Jid& room) {
+    if (settings_.enable_auto_login) {
+        return;
+    }
+    const auto removed = std::erase_if(sessions_, [&room](const auto& entry) { return entry.second.room == room; });
+    if (removed > 0) {
+        logger()->info("room={} conference ended: {} session(s) removed", room.to_string(), removed);
+    }
+}
+
+std::size_t AuthenticationAuthority::expire() {
+    const auto cutoff = now() - settings_.lifetime;
+    return std::erase_if(sessions_, [cutoff](const auto& entry) {
+        if (entry.second.last_used >= cutoff) {
+            return false;
+        }
+        logger()->info("session {} of {} expired", short_id(entry.first), entry.second.identity);
+        return true;
+    });
+}
+
+std::vector<AuthenticationSession> AuthenticationAuthority::sessions() const {
+    std::vector<AuthenticationSession> copies;
+    copies.reserve(sessions_.size());
+    for (const auto& [id, session] : sessions_) {
+        copies.push_back(session);
+    }
+    std::sort(copies.begin(), copies.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+    return copies;
+}
+
+}  // namespace jicofo::auth

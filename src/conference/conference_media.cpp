@@ -1,0 +1,388 @@
+// Participant invites: from a participant joining (once min-participants are present) through feature discovery
+// and the bridge allocation to the session-initiate; re-invites when a bridge fails; source propagation.
+#include "jicofo/conference/conference_media.hpp"
+
+#include "conference_media_participant.hpp"
+
+#include "jicofo/core/logging.hpp"
+#include "jicofo/media/colibri_sources.hpp"
+#include "jicofo/media/jingle_sources.hpp"
+#include "jicofo/media/offer.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <random>
+
+namespace jicofo::conference {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("jingle");
+    return log;
+}
+
+// Jingle session ids only need to be unique per participant and unguessable by other occupants.
+std::string random_sid() {
+    thread_local std::mt19937_64 engine(std::random_device{}());
+    constexpr std::string_view kAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
+    std::string sid(12, '0');
+    for (auto& c : sid) {
+        c = kAlphabet[engine() % kAlphabet.size()];
+    }
+    return sid;
+}
+
+sources::SourceLimits source_limits(const config::ConferenceConfig& conference) {
+    sources::SourceLimits limits;
+    limits.max_ssrcs_per_user = static_cast<std::size_t>(std::max(0, conference.max_ssrcs_per_user));
+    limits.max_ssrc_groups_per_user = static_cast<std::size_t>(std::max(0, conference.max_ssrc_groups_per_user));
+    return limits;
+}
+
+}  // namespace
+
+std::string_view to_string(ParticipantState state) {
+    switch (state) {
+        case ParticipantState::waiting: return "waiting";
+        case ParticipantState::discovering: return "discovering";
+        case ParticipantState::allocating: return "allocating";
+        case ParticipantState::offered: return "offered";
+        case ParticipantState::active: return "active";
+        case ParticipantState::failed: return "failed";
+    }
+    return "unknown";
+}
+
+ConferenceMedia::ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTransport& colibri_transport,
+                                 colibri::BridgeAllocator& allocator, ConferenceMediaSettings settings,
+                                 stanza::Jid room, std::string meeting_id)
+    : signaling_(signaling),
+      settings_(std::move(settings)),
+      room_(std::move(room)),
+      meeting_id_(std::move(meeting_id)),
+      validator_(source_limits(settings_.conference)) {
+    colibri::ColibriSettings colibri_settings;
+    colibri_settings.meeting_id = meeting_id_;
+    colibri_settings.room_name = room_.to_string();
+    colibri::ColibriListener listener;
+    listener.session_failed = [this](const std::string& bridge_id, const std::vector<std::string>& endpoints) {
+        for (const auto& endpoint : endpoints) {
+            reinvite(endpoint, "the session on bridge " + bridge_id + " failed", true);
+        }
+    };
+    listener.endpoint_lost = [this](const std::string& endpoint) {
+        reinvite(endpoint, "the bridge lost the endpoint", true);
+    };
+    colibri_ = std::make_unique<colibri::ColibriSessionManager>(colibri_transport, allocator,
+                                                                std::move(colibri_settings), std::move(listener));
+}
+
+ConferenceMedia::~ConferenceMedia() {
+    *alive_ = false;
+}
+
+ConferenceMedia::Participant* ConferenceMedia::find(const std::string& endpoint_id) {
+    auto found = participants_.find(endpoint_id);
+    return found == participants_.end() ? nullptr : found->second.get();
+}
+
+stanza::Jid ConferenceMedia::occupant_jid(const std::string& endpoint_id) const {
+    // Endpoint ids are MUC nicks that the room accepted, so they are valid resources.
+    auto jid = room_.with_resource(endpoint_id);
+    return jid ? std::move(jid).value() : room_;
+}
+
+void ConferenceMedia::participant_joined(const xmpp::Member& member) {
+    if (stopped_ || participants_.count(member.nick) != 0) {
+        return;
+    }
+    auto participant = std::make_unique<Participant>();
+    participant->member = member;
+    participants_.emplace(member.nick, std::move(participant));
+    maybe_start_invites();
+}
+
+void ConferenceMedia::participant_updated(const xmpp::Member& member) {
+    if (auto* participant = find(member.nick)) {
+        participant->member = member;
+    }
+}
+
+void ConferenceMedia::maybe_start_invites() {
+    if (!invites_started_ && static_cast<int>(participants_.size()) < settings_.conference.min_participants) {
+        return;
+    }
+    invites_started_ = true;
+    for (auto& [id, participant] : participants_) {
+        if (participant->state == ParticipantState::waiting && !participant->no_bridge) {
+            invite(*participant);
+        }
+    }
+}
+
+void ConferenceMedia::invite(Participant& participant) {
+    const auto invite_number = ++participant.invite;
+    ++participant.invites;
+    participant.attempts = 0;
+    const std::string endpoint_id = participant.member.nick;
+    if (participant.capabilities) {
+        allocate(endpoint_id, invite_number);
+        return;
+    }
+    participant.state = ParticipantState::discovering;
+    std::weak_ptr<bool> alive = alive_;
+    signaling_.discover_features(occupant_jid(endpoint_id),
+                                 [this, alive, endpoint_id, invite_number](const std::vector<std::string>& features) {
+                                     if (!alive.lock()) {
+                                         return;
+                                     }
+                                     auto* p = find(endpoint_id);
+                                     if (!p || p->invite != invite_number || stopped_) {
+                                         return;
+                                     }
+                                     p->capabilities = media::capabilities_from_features(features);
+                                     allocate(endpoint_id, invite_number);
+                                 });
+}
+
+void ConferenceMedia::allocate(const std::string& endpoint_id, std::uint64_t invite_number) {
+    auto* participant = find(endpoint_id);
+    if (!participant) {
+        return;
+    }
+    participant->state = ParticipantState::allocating;
+    ++participant->attempts;
+    const auto& caps = *participant->capabilities;
+    const auto options = media::offer_options(caps, settings_.sctp_enabled);
+    colibri::EndpointRequest request;
+    request.endpoint_id = endpoint_id;
+    request.stats_id = participant->member.stats_id;
+    request.participant.region = participant->member.region;
+    request.participant.visitor = participant->member.is_visitor();
+    request.medias = media::colibri_medias(settings_.codecs, options);
+    request.sctp = options.sctp;
+    request.capabilities.emplace_back(stanza::kCapabilitySourceNames);
+    if (media::use_ssrc_rewriting(caps, settings_.conference)) {
+        request.capabilities.emplace_back(stanza::kCapabilitySsrcRewriting);
+    }
+    if (participant->member.is_jibri || participant->member.is_jigasi) {
+        request.capabilities.emplace_back(stanza::kCapabilityPrivateAddressConnectivity);
+    }
+    std::weak_ptr<bool> alive = alive_;
+    colibri_->allocate(std::move(request), [this, alive, endpoint_id, invite_number](colibri::AllocationResult result) {
+        if (alive.lock()) {
+            on_allocated(endpoint_id, invite_number, std::move(result));
+        }
+    });
+}
+
+void ConferenceMedia::on_allocated(const std::string& endpoint_id, std::uint64_t invite_number,
+                                   colibri::AllocationResult result) {
+    auto* participant = find(endpoint_id);
+    if (!participant || participant->invite != invite_number || stopped_) {
+        return;
+    }
+    if (!result) {
+        const auto& failure = result.error();
+        switch (failure.code) {
+            case colibri::AllocationErrc::cancelled: return;
+            case colibri::AllocationErrc::no_bridge:
+                logger()->warn("room={} endpoint={} waits for a bridge: {}", room_.to_string(), endpoint_id,
+                               failure.message);
+                participant->state = ParticipantState::waiting;
+                participant->no_bridge = true;
+                return;
+            case colibri::AllocationErrc::bridge_failed:
+                if (participant->attempts < settings_.max_allocation_attempts) {
+                    logger()->info("room={} endpoint={} bridge failed ({}), selecting another", room_.to_string(),
+                                   endpoint_id, failure.message);
+                    allocate(endpoint_id, invite_number);
+                    return;
+                }
+                break;
+            case colibri::AllocationErrc::rejected: break;
+        }
+        logger()->error("room={} endpoint={} cannot be placed on a bridge: {}", room_.to_string(), endpoint_id,
+                        failure.message);
+        participant->state = ParticipantState::failed;
+        return;
+    }
+    participant->no_bridge = false;
+    participant->allocation = *result;
+    participant->feedback =
+        result->feedback_sources ? media::feedback_sources(*result->feedback_sources) : sources::EndpointSourceSet{};
+    send_offer(*participant, *result);
+}
+
+sources::ConferenceSourceMap ConferenceMedia::remote_sources(const Participant& receiver) const {
+    auto all = sources_.all_except(receiver.member.nick);
+    if (!receiver.feedback.empty()) {
+        all.add(std::string(sources::kBridgeOwner), receiver.feedback);
+    }
+    const auto& caps = *receiver.capabilities;
+    auto remote = media::remote_sources_for(all, receiver.member.nick, settings_.conference.strip_simulcast,
+                                            media::use_ssrc_rewriting(caps, settings_.conference));
+    return media::only_media(remote, caps.audio, caps.video);
+}
+
+void ConferenceMedia::send_offer(Participant& participant, const colibri::Allocation& allocation) {
+    const auto& caps = *participant.capabilities;
+    const auto options = media::offer_options(caps, settings_.sctp_enabled);
+    stanza::Jingle jingle;
+    jingle.action = stanza::JingleAction::session_initiate;
+    jingle.initiator = signaling_.focus_jid();
+    jingle.sid = random_sid();
+    jingle.contents = media::build_offer(settings_.codecs, options);
+    std::optional<std::uint16_t> sctp_port;
+    if (allocation.sctp && allocation.sctp->port) {
+        sctp_port = *allocation.sctp->port;
+    }
+    media::attach_transport(jingle.contents, allocation.transport, options.sctp ? sctp_port : std::nullopt);
+    jingle.group = media::bundle_group(jingle.contents);
+    jingle.bridge_session = stanza::BridgeSession{allocation.session_id, allocation.bridge.region, {}, {}};
+    media::attach_sources(jingle, remote_sources(participant), media::use_json_sources(caps, settings_.conference),
+                          media::occupant_owner(room_.to_string()));
+
+    participant.sid = jingle.sid;
+    participant.state = ParticipantState::offered;
+    participant.queued_add = {};
+    participant.queued_remove = {};
+    const std::string endpoint_id = participant.member.nick;
+    const auto invite_number = participant.invite;
+    logger()->info("room={} endpoint={} bridge={} session-initiate sid={}", room_.to_string(), endpoint_id,
+                   allocation.bridge.id, jingle.sid);
+    std::weak_ptr<bool> alive = alive_;
+    signaling_.send_jingle(occupant_jid(endpoint_id), jingle,
+                           [this, alive, endpoint_id, invite_number](const JingleReply& reply) {
+                               if (!alive.lock()) {
+                                   return;
+                               }
+                               auto* p = find(endpoint_id);
+                               if (!p || p->invite != invite_number || !reply.error) {
+                                   return;  // a timeout counts as success: the session-accept may still come
+                               }
+                               logger()->warn("room={} endpoint={} refused the session: {}", room_.to_string(),
+                                              endpoint_id, reply.error->message());
+                               end_session(*p, stanza::JingleReasonCondition::general_error, "offer refused", false);
+                               p->state = ParticipantState::failed;
+                           });
+}
+
+void ConferenceMedia::send_terminate(const Participant& participant, stanza::JingleReasonCondition reason,
+                                     const std::string& text) {
+    if (participant.sid.empty() ||
+        (participant.state != ParticipantState::offered && participant.state != ParticipantState::active)) {
+        return;
+    }
+    stanza::Jingle terminate;
+    terminate.action = stanza::JingleAction::session_terminate;
+    terminate.sid = participant.sid;
+    terminate.reason = stanza::JingleReason{reason, text.empty() ? std::nullopt : std::optional(text)};
+    signaling_.send_jingle(occupant_jid(participant.member.nick), terminate, [](const JingleReply&) {});
+}
+
+void ConferenceMedia::end_session(Participant& participant, stanza::JingleReasonCondition reason,
+                                  const std::string& text, bool send_terminate_to_participant) {
+    const std::string endpoint_id = participant.member.nick;
+    if (send_terminate_to_participant) {
+        send_terminate(participant, reason, text);
+    }
+    ++participant.invite;  // whatever was in flight for the old session is stale now
+    participant.sid.clear();
+    participant.allocation.reset();
+    participant.feedback = {};
+    participant.state = ParticipantState::waiting;
+    colibri_->expire_endpoint(endpoint_id);
+    auto removed = sources_.remove_owner(endpoint_id);
+    if (!removed.empty()) {
+        propagate(endpoint_id, removed, false);
+    }
+}
+
+void ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session) {
+    auto* participant = find(endpoint_id);
+    if (!participant || stopped_) {
+        return;
+    }
+    logger()->info("room={} endpoint={} re-invited: {}", room_.to_string(), endpoint_id, why);
+    end_session(*participant, stanza::JingleReasonCondition::success, "moving", terminate_session);
+    invite(*participant);
+}
+
+void ConferenceMedia::participant_left(const std::string& endpoint_id) {
+    auto* participant = find(endpoint_id);
+    if (!participant) {
+        return;
+    }
+    // No source-remove for someone who left (jicofo-protocol.md §4(e)): clients drop its sources on the MUC leave,
+    // and a large conference saves a message per participant. Changes still queued about it are moot as well.
+    sources_.remove_owner(endpoint_id);
+    for (auto& [id, other] : participants_) {
+        other->queued_add.remove_owner(endpoint_id);
+        other->queued_remove.remove_owner(endpoint_id);
+    }
+    end_session(*participant, stanza::JingleReasonCondition::gone, "", false);
+    participants_.erase(endpoint_id);
+}
+
+void ConferenceMedia::participant_alone(const std::string& endpoint_id) {
+    if (auto* participant = find(endpoint_id)) {
+        end_session(*participant, stanza::JingleReasonCondition::expired, "", true);
+        invites_started_ = false;  // invited again once min-participants are back
+    }
+}
+
+void ConferenceMedia::bridge_down(const std::string& bridge_id, const std::string& why) {
+    for (const auto& endpoint : colibri_->remove_bridge(bridge_id)) {
+        reinvite(endpoint, "bridge " + bridge_id + " " + why, true);
+    }
+}
+
+void ConferenceMedia::bridge_up(const std::string& /*bridge_id*/) {
+    std::vector<std::string> waiting;
+    for (auto& [id, participant] : participants_) {
+        if (participant->no_bridge) {
+            participant->no_bridge = false;
+            waiting.push_back(id);
+        }
+    }
+    for (const auto& id : waiting) {
+        if (auto* participant = find(id); participant && invites_started_) {
+            invite(*participant);
+        }
+    }
+}
+
+void ConferenceMedia::stop() {
+    if (stopped_) {
+        return;
+    }
+    stopped_ = true;
+    for (auto& [id, participant] : participants_) {
+        send_terminate(*participant, stanza::JingleReasonCondition::success, "conference ended");
+        ++participant->invite;
+        participant->state = ParticipantState::waiting;
+    }
+    colibri_->expire_all();  // one request per bridge expires every endpoint at once
+}
+
+MediaSnapshot ConferenceMedia::snapshot() const {
+    MediaSnapshot snapshot;
+    for (const auto& [id, participant] : participants_) {
+        MediaSnapshot::Participant p;
+        p.endpoint_id = id;
+        p.state = std::string(to_string(participant->state));
+        if (participant->allocation) {
+            p.bridge = participant->allocation->bridge.id;
+            p.session_id = participant->allocation->session_id;
+        }
+        p.sources = sources_.get(id).sources.size();
+        p.invites = participant->invites;
+        snapshot.participants.push_back(std::move(p));
+    }
+    snapshot.colibri = colibri_->snapshot();
+    snapshot.conference_sources = sources_.source_count();
+    return snapshot;
+}
+
+}  // namespace jicofo::conference

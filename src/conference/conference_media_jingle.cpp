@@ -1,0 +1,300 @@
+// What participants send us over Jingle: session-accept, transport-info, source-add/remove, session-info and
+// session-terminate, each validated before anything is applied, answered exactly once, and propagated.
+#include "jicofo/conference/conference_media.hpp"
+
+#include "conference_media_participant.hpp"
+
+#include "jicofo/core/logging.hpp"
+#include "jicofo/media/colibri_sources.hpp"
+#include "jicofo/media/jingle_sources.hpp"
+#include "jicofo/media/offer.hpp"
+#include "jicofo/sources/source_error.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace jicofo::conference {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("jingle");
+    return log;
+}
+
+stanza::ErrorCondition condition_for(const sources::SourceError& error) {
+    return error.kind == sources::SourceErrorKind::limit ? stanza::ErrorCondition::resource_constraint
+                                                         : stanza::ErrorCondition::bad_request;
+}
+
+std::optional<stanza::InitialLastN> initial_last_n(const stanza::Jingle& jingle) {
+    for (const auto& content : jingle.contents) {
+        if (content.initial_last_n) {
+            return content.initial_last_n;
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
+void ConferenceMedia::reply_error(const stanza::Iq& request, stanza::ErrorCondition condition,
+                                  const std::string& text) {
+    signaling_.reply(stanza::Iq::error_for(request, stanza::StanzaError::make(condition, text)));
+}
+
+void ConferenceMedia::reply_result(const stanza::Iq& request) {
+    signaling_.reply(stanza::Iq::result_for(request));
+}
+
+void ConferenceMedia::handle_jingle(const stanza::Iq& request, const stanza::Jingle& jingle) {
+    const std::string endpoint_id = request.header.from ? request.header.from->resource() : std::string();
+    auto* participant = find(endpoint_id);
+    if (!participant || stopped_) {
+        reply_error(request, stanza::ErrorCondition::item_not_found, "not a participant of this conference");
+        return;
+    }
+    if (jingle.action == stanza::JingleAction::unknown) {
+        reply_error(request, stanza::ErrorCondition::feature_not_implemented,
+                    "unsupported action " + std::string(jingle.action_name()));
+        return;
+    }
+    if (participant->sid.empty()) {
+        reply_error(request, stanza::ErrorCondition::gone, "the session has ended");
+        return;
+    }
+    if (jingle.sid != participant->sid) {
+        reply_error(request, stanza::ErrorCondition::bad_request, "unknown session id " + jingle.sid);
+        return;
+    }
+    logger()->debug("room={} endpoint={} received {}", room_.to_string(), endpoint_id, jingle.action_name());
+    switch (jingle.action) {
+        case stanza::JingleAction::session_accept:
+        case stanza::JingleAction::transport_accept: on_session_accept(*participant, request, jingle); return;
+        case stanza::JingleAction::transport_info: on_transport_info(*participant, request, jingle); return;
+        case stanza::JingleAction::source_add:
+        case stanza::JingleAction::addsource: on_source_add(*participant, request, jingle); return;
+        case stanza::JingleAction::source_remove:
+        case stanza::JingleAction::removesource: on_source_remove(*participant, request, jingle); return;
+        case stanza::JingleAction::session_info: on_session_info(*participant, request, jingle); return;
+        case stanza::JingleAction::session_terminate: on_session_terminate(*participant, request, jingle); return;
+        default:
+            reply_error(request, stanza::ErrorCondition::feature_not_implemented,
+                        "unsupported action " + std::string(jingle.action_name()));
+            return;
+    }
+}
+
+void ConferenceMedia::on_session_accept(Participant& participant, const stanza::Iq& request,
+                                        const stanza::Jingle& jingle) {
+    if (participant.state != ParticipantState::offered) {
+        reply_error(request, stanza::ErrorCondition::unexpected_request, "the session was already accepted");
+        return;
+    }
+    auto signalled = media::sources_from_contents(jingle.contents);
+    if (!signalled) {
+        reply_error(request, condition_for(signalled.error()), signalled.error().reason);
+        return;
+    }
+    if (participant.member.is_visitor() && !signalled->empty()) {
+        reply_error(request, stanza::ErrorCondition::forbidden, "visitors cannot send sources");
+        return;
+    }
+    const std::string endpoint_id = participant.member.nick;
+    auto accepted = validator_.try_add(sources_, endpoint_id, *signalled);
+    if (!accepted) {
+        logger()->warn("room={} endpoint={} session-accept refused: {}", room_.to_string(), endpoint_id,
+                       accepted.error().reason);
+        reply_error(request, condition_for(accepted.error()), accepted.error().reason);
+        return;
+    }
+    reply_result(request);
+    participant.state = ParticipantState::active;
+    logger()->info("room={} endpoint={} session accepted with {} sources", room_.to_string(), endpoint_id,
+                   accepted->sources.size());
+    colibri_->update_endpoint(endpoint_id, media::transport_from_contents(jingle.contents),
+                              media::colibri_sources(sources_.get(endpoint_id), endpoint_id), initial_last_n(jingle));
+    if (!accepted->empty()) {
+        propagate(endpoint_id, *accepted, true);
+    }
+    flush_queued_sources(participant);
+}
+
+void ConferenceMedia::on_transport_info(Participant& participant, const stanza::Iq& request,
+                                        const stanza::Jingle& jingle) {
+    auto transport = media::transport_from_contents(jingle.contents);
+    if (!transport) {
+        reply_error(request, stanza::ErrorCondition::bad_request, "transport-info without a transport");
+        return;
+    }
+    reply_result(request);
+    colibri_->update_endpoint(participant.member.nick, std::move(transport), std::nullopt);
+}
+
+void ConferenceMedia::on_source_add(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle) {
+    if (participant.member.is_visitor()) {
+        reply_error(request, stanza::ErrorCondition::forbidden, "visitors cannot send sources");
+        return;
+    }
+    auto signalled = media::sources_from_contents(jingle.contents);
+    if (!signalled) {
+        reply_error(request, condition_for(signalled.error()), signalled.error().reason);
+        return;
+    }
+    const std::string endpoint_id = participant.member.nick;
+    auto accepted = validator_.try_add(sources_, endpoint_id, *signalled);
+    if (!accepted) {
+        logger()->warn("room={} endpoint={} source-add refused: {}", room_.to_string(), endpoint_id,
+                       accepted.error().reason);
+        reply_error(request, condition_for(accepted.error()), accepted.error().reason);
+        return;
+    }
+    reply_result(request);
+    if (accepted->empty()) {
+        return;
+    }
+    update_bridge_sources(participant);
+    propagate(endpoint_id, *accepted, true);
+}
+
+void ConferenceMedia::on_source_remove(Participant& participant, const stanza::Iq& request,
+                                       const stanza::Jingle& jingle) {
+    auto signalled = media::sources_from_contents(jingle.contents);
+    if (!signalled) {
+        reply_error(request, condition_for(signalled.error()), signalled.error().reason);
+        return;
+    }
+    const std::string endpoint_id = participant.member.nick;
+    auto removed = validator_.try_remove(sources_, endpoint_id, *signalled);
+    if (!removed) {
+        logger()->warn("room={} endpoint={} source-remove refused: {}", room_.to_string(), endpoint_id,
+                       removed.error().reason);
+        reply_error(request, condition_for(removed.error()), removed.error().reason);
+        return;
+    }
+    reply_result(request);
+    if (removed->empty()) {
+        return;
+    }
+    update_bridge_sources(participant);
+    propagate(endpoint_id, *removed, false);
+}
+
+void ConferenceMedia::on_session_info(Participant& participant, const stanza::Iq& request,
+                                      const stanza::Jingle& jingle) {
+    const auto current = participant.allocation ? participant.allocation->session_id : std::string();
+    if (jingle.bridge_session && jingle.bridge_session->ice_restart.value_or(false)) {
+        // In-place ICE restarts on the bridge are not implemented; the client falls back to a session restart.
+        reply_error(request, stanza::ErrorCondition::feature_not_implemented, "in-place ICE restart is not supported");
+        return;
+    }
+    if (jingle.ice_state && jingle.ice_state->state == "failed") {
+        if (!jingle.bridge_session || jingle.bridge_session->id != current) {
+            reply_result(request);  // about an older session: nothing to do
+            return;
+        }
+        reply_result(request);
+        reinvite(participant.member.nick, "ICE failed", true);
+        return;
+    }
+    reply_result(request);
+}
+
+void ConferenceMedia::on_session_terminate(Participant& participant, const stanza::Iq& request,
+                                           const stanza::Jingle& jingle) {
+    const std::string endpoint_id = participant.member.nick;
+    const bool restart = jingle.bridge_session && jingle.bridge_session->restart.value_or(false);
+    if (!restart) {
+        reply_result(request);
+        logger()->info("room={} endpoint={} ended its session", room_.to_string(), endpoint_id);
+        end_session(participant, stanza::JingleReasonCondition::success, "", false);
+        return;
+    }
+    const auto current = participant.allocation ? participant.allocation->session_id : std::string();
+    if (jingle.bridge_session->id != current) {
+        reply_error(request, stanza::ErrorCondition::item_not_found, "unknown bridge session");
+        return;
+    }
+    // restart-request-rate-limits: at least min-interval apart and at most max-requests per interval.
+    const auto& limits = settings_.conference.restart_request_rate_limits;
+    const auto now = std::chrono::steady_clock::now();
+    auto& history = participant.restart_requests;
+    while (!history.empty() && now - history.front() > limits.interval) {
+        history.pop_front();
+    }
+    const bool too_soon = !history.empty() && now - history.back() < limits.min_interval;
+    const bool too_many = static_cast<int>(history.size()) >= limits.max_requests;
+    if (too_soon || too_many) {
+        logger()->warn("room={} endpoint={} restart request rate-limited", room_.to_string(), endpoint_id);
+        reply_error(request, stanza::ErrorCondition::resource_constraint, "too many restart requests");
+        end_session(participant, stanza::JingleReasonCondition::success, "", false);
+        return;
+    }
+    history.push_back(now);
+    reply_result(request);
+    reinvite(endpoint_id, "the participant asked for a restart", false);
+}
+
+void ConferenceMedia::update_bridge_sources(const Participant& participant) {
+    const auto& endpoint_id = participant.member.nick;
+    colibri_->update_endpoint(endpoint_id, std::nullopt,
+                              media::colibri_sources(sources_.get(endpoint_id), endpoint_id));
+}
+
+void ConferenceMedia::propagate(const std::string& owner, const sources::EndpointSourceSet& set, bool add) {
+    const sources::ConferenceSourceMap change(owner, set);
+    for (auto& [id, receiver] : participants_) {
+        if (id == owner || !receiver->capabilities ||
+            media::use_ssrc_rewriting(*receiver->capabilities, settings_.conference)) {
+            continue;  // with SSRC rewriting the bridge tells the receiver about sources itself
+        }
+        if (receiver->state == ParticipantState::active) {
+            send_sources(*receiver, change, add);
+        } else if (receiver->state == ParticipantState::offered) {
+            // Its offer went out before this change: tell it once it has accepted.
+            if (add) {
+                receiver->queued_add.add(change);
+            } else {
+                auto not_yet_sent = receiver->queued_add.remove(owner, set);
+                sources::EndpointSourceSet rest = set;
+                rest.remove(not_yet_sent);
+                if (!rest.empty()) {
+                    receiver->queued_remove.add(owner, rest);
+                }
+            }
+        }
+    }
+}
+
+void ConferenceMedia::send_sources(Participant& receiver, const sources::ConferenceSourceMap& change, bool add) {
+    const auto& caps = *receiver.capabilities;
+    auto visible = settings_.conference.strip_simulcast ? change.strip_simulcast() : change;
+    visible = media::only_media(visible, caps.audio, caps.video);
+    if (visible.empty()) {
+        return;
+    }
+    stanza::Jingle jingle;
+    jingle.action = add ? stanza::JingleAction::source_add : stanza::JingleAction::source_remove;
+    jingle.sid = receiver.sid;
+    media::attach_sources(jingle, visible, media::use_json_sources(caps, settings_.conference),
+                          media::occupant_owner(room_.to_string()));
+    const std::string endpoint_id = receiver.member.nick;
+    signaling_.send_jingle(occupant_jid(endpoint_id), jingle,
+                           [room = room_.to_string(), endpoint_id, add](const JingleReply& reply) {
+                               if (reply.error) {
+                                   logger()->warn("room={} endpoint={} refused {}: {}", room, endpoint_id,
+                                                  add ? "source-add" : "source-remove", reply.error->message());
+                               }
+                           });
+}
+
+void ConferenceMedia::flush_queued_sources(Participant& participant) {
+    auto add = std::exchange(participant.queued_add, {});
+    auto remove = std::exchange(participant.queued_remove, {});
+    if (!add.empty()) {
+        send_sources(participant, add, true);
+    }
+    if (!remove.empty()) {
+        send_sources(participant, remove, false);
+    }
+}
+
+}  // namespace jicofo::conference

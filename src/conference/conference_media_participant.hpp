@@ -1,0 +1,47 @@
+// One participant's media state, private to ConferenceMedia (shared by its two source files).
+#pragma once
+
+#include "jicofo/colibri/colibri_session_manager.hpp"
+#include "jicofo/conference/conference_media.hpp"
+#include "jicofo/media/capabilities.hpp"
+#include "jicofo/sources/conference_source_map.hpp"
+#include "jicofo/xmpp/member.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jicofo::conference {
+
+enum class ParticipantState {
+    waiting,      // not invited (too few participants, no bridge, or its session ended)
+    discovering,  // asking the client for its features
+    allocating,   // waiting for the bridge
+    offered,      // session-initiate sent, no session-accept yet
+    active,       // session accepted
+    failed,       // gave up on it (refused the offer, no bridge would take it)
+};
+[[nodiscard]] std::string_view to_string(ParticipantState state);
+
+struct ConferenceMedia::Participant {
+    xmpp::Member member;
+    ParticipantState state = ParticipantState::waiting;
+    // Incremented for every invite and every ended session: callbacks for an older one are ignored.
+    std::uint64_t invite = 0;
+    int invites = 0;   // for /debug
+    int attempts = 0;  // bridges tried for the current invite
+    bool no_bridge = false;
+    std::optional<media::ParticipantCapabilities> capabilities;
+    std::string sid;
+    std::optional<colibri::Allocation> allocation;
+    sources::EndpointSourceSet feedback;  // the bridge's feedback sources, shown to this participant as "jvb"
+    // Source changes of others while this participant's offer is not accepted yet; sent after its session-accept.
+    sources::ConferenceSourceMap queued_add;
+    sources::ConferenceSourceMap queued_remove;
+    std::deque<std::chrono::steady_clock::time_point> restart_requests;
+};
+
+}  // namespace jicofo::conference

@@ -1,0 +1,348 @@
+// The jicofo binary with a real Prosody, emulated bridges (tests/peers/jvb_peer.py) and emulated lib-jitsi-meet
+// participants (tests/peers/participant_peer.py): participants get sessions on a bridge with each other's sources,
+// hostile sources are refused without disturbing anyone, and a bridge that dies takes nobody down with it.
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <fstream>
+#include <functional>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "support/harness_test_util.hpp"
+#include "support/http_client.hpp"
+#include "support/subprocess.hpp"
+
+namespace jicofo::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kFocusPassword = "focus-secret";
+constexpr const char* kBridgePassword = "jvb-secret";
+constexpr auto kSessionTimeout = 15s;
+
+class MediaSessionTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ProsodyOptions options;
+        options.users.emplace_back("focus", "auth.meet.test", kFocusPassword);
+        options.users.emplace_back("jvb1", "auth.meet.test", kBridgePassword);
+        options.users.emplace_back("jvb2", "auth.meet.test", kBridgePassword);
+        prosody_ = start_prosody(options);
+        ASSERT_TRUE(prosody_);
+        brewery_ = "jvbbrewery@" + prosody_->internal_muc_domain();
+        room_ = "media1@" + prosody_->muc_domain();
+        port_ = free_loopback_port();
+        const auto directory = prosody_->directory();
+        log_file_ = directory / "jicofo.log";
+        std::ofstream config(directory / "jicofo.conf");
+        config << "jicofo {\n"
+               << "  xmpp.client {\n"
+               << "    hostname = \"127.0.0.1\"\n"
+               << "    port = " << prosody_->c2s_port() << "\n"
+               << "    domain = \"" << prosody_->auth_domain() << "\"\n"
+               << "    xmpp-domain = \"" << prosody_->domain() << "\"\n"
+               << "    password = \"" << kFocusPassword << "\"\n"
+               << "    use-tls = false\n"
+               << "    reply-timeout = 5 seconds\n"
+               << "  }\n"
+               << "  bridge {\n"
+               << "    brewery-jid = \"" << brewery_ << "\"\n"
+               << "    xmpp-connection-name = Client\n"
+               << "    health-checks.interval = 500 ms\n"
+               << "    health-checks.retry-delay = 250 ms\n"
+               << "  }\n"
+               << "  conference { initial-timeout = 10 seconds }\n"
+               << "  health.enabled = false\n"
+               << "  rest { host = \"127.0.0.1\", port = " << port_ << " }\n"
+               << "}\n";
+        config.close();
+        auto child = spawn_child({JICOFO_BINARY, "--config", (directory / "jicofo.conf").string()},
+                                 ChildIo{-1, -1, -1, log_file_});
+        ASSERT_TRUE(child) << child.error();
+        jicofo_ = *child;
+        participants_ = start_peer("participants", "participant_peer.py");
+        ASSERT_TRUE(participants_);
+    }
+
+    void TearDown() override {
+        if (jicofo_ > 0) {
+            terminate_child(jicofo_, std::chrono::seconds(5));
+        }
+        // Every emulator is strict: whatever the test checked, a malformed stanza from us fails it.
+        for (auto* peer : {participants_.get(), jvb1_.get(), jvb2_.get()}) {
+            if (!peer) {
+                continue;
+            }
+            for (const auto& line : peer->take_all()) {
+                EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << line;
+            }
+        }
+    }
+
+    // A bridge in the brewery; returns once jicofo has health-checked it (so it knows the bridge).
+    std::unique_ptr<PeerProcess> start_bridge(const std::string& nick, const std::string& region) {
+        auto bridge = start_peer(nick, "jvb_peer.py");
+        EXPECT_TRUE(bridge);
+        if (!bridge) {
+            return nullptr;
+        }
+        const auto jid = nick + "@" + prosody_->auth_domain();
+        EXPECT_FALSE(connect_peer(*bridge, *prosody_, connect_command(*prosody_, jid, kBridgePassword)).empty());
+        const nlohmann::json join = {{"cmd", "join_brewery"},
+                                     {"room", brewery_},
+                                     {"nick", nick},
+                                     {"stats", {{"region", region}, {"relay_id", nick}}}};
+        EXPECT_TRUE(bridge->request(join.dump(), "joined", kEventTimeout)) << bridge->transcript();
+        EXPECT_TRUE(bridge->wait_for("healthcheck", kSessionTimeout)) << bridge->transcript() << diagnostics();
+        return bridge;
+    }
+
+    void add_participant(const std::string& name, const std::string& nick) {
+        nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
+        connect["name"] = name;
+        ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s)) << participants_->transcript();
+        const nlohmann::json request = {{"cmd", "conference"},
+                                        {"name", name},
+                                        {"room", room_},
+                                        {"to", prosody_->focus_jid() + "/focus"},
+                                        {"machine_uid", "uid-" + name}};
+        const auto line = participants_->request(request.dump(), "conference_reply", kSessionTimeout);
+        ASSERT_TRUE(line) << participants_->transcript() << diagnostics();
+        auto reply = event_json(line);
+        ASSERT_EQ(reply.value("ready", ""), "true") << reply.dump() << diagnostics();
+        const nlohmann::json join = {{"cmd", "join"},
+                                     {"name", name},
+                                     {"room", room_},
+                                     {"nick", nick},
+                                     {"stats_id", "Stats-" + name},
+                                     {"focus_jid", prosody_->focus_jid()},
+                                     {"accept_delay_ms", 0}};
+        ASSERT_TRUE(participants_->request(join.dump(), "joined", kEventTimeout)) << participants_->transcript();
+    }
+
+    // The next event of this kind for this participant.
+    nlohmann::json next(const std::string& event, const std::string& name,
+                        std::chrono::milliseconds timeout = kSessionTimeout) {
+        const auto line = participants_->wait_for(
+            [&](const std::string& l) {
+                return PeerProcess::is_event(l, event) && PeerProcess::has_field(l, "name", name);
+            },
+            timeout);
+        EXPECT_TRUE(line) << event << " for " << name << "\n" << participants_->transcript() << diagnostics();
+        return event_json(line);
+    }
+
+    nlohmann::json dump(const std::string& name) {
+        const nlohmann::json command = {{"cmd", "dump"}, {"name", name}};
+        return event_json(participants_->request(command.dump(), "dump", kEventTimeout));
+    }
+
+    nlohmann::json bridge_state(PeerProcess& bridge) {
+        const auto line = bridge.request(R"({"cmd":"dump"})", "state", kEventTimeout);
+        EXPECT_TRUE(line) << bridge.transcript();
+        return line ? event_json(line) : nlohmann::json::object();
+    }
+
+    // Endpoint ids allocated on a bridge, over all its conferences.
+    static std::set<std::string> endpoints_of(const nlohmann::json& state) {
+        std::set<std::string> endpoints;
+        // Named locals: a range-for over a temporary's items() would iterate a destroyed object.
+        const auto conferences = state.value("conferences", nlohmann::json::object());
+        for (const auto& [meeting, conference] : conferences.items()) {
+            const auto allocated = conference.value("endpoints", nlohmann::json::object());
+            for (const auto& [id, endpoint] : allocated.items()) {
+                endpoints.insert(id);
+            }
+        }
+        return endpoints;
+    }
+
+    static bool poll(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
+        const auto until = std::chrono::steady_clock::now() + deadline;
+        while (std::chrono::steady_clock::now() < until) {
+            if (done()) {
+                return true;
+            }
+            std::this_thread::sleep_for(100ms);
+        }
+        return done();
+    }
+
+    std::string diagnostics() const {
+        return "\njicofo log:\n" + read_file_text(log_file_) + "\nprosody log:\n" + prosody_->log_text();
+    }
+
+    std::unique_ptr<ProsodyFixture> prosody_;
+    std::unique_ptr<PeerProcess> participants_;
+    std::unique_ptr<PeerProcess> jvb1_;
+    std::unique_ptr<PeerProcess> jvb2_;
+    std::string brewery_;
+    std::string room_;
+    uint16_t port_ = 0;
+    pid_t jicofo_ = -1;
+    std::filesystem::path log_file_;
+};
+
+TEST_F(MediaSessionTest, TwoParticipantsGetSessionsOnTheBridgeWithEachOthersSources) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+
+    const auto alice_offer = next("session_initiate", "alice");
+    const auto bob_offer = next("session_initiate", "bob");
+    EXPECT_EQ(alice_offer["initiator"].get<std::string>().rfind(prosody_->focus_jid() + "/", 0), 0U)
+        << alice_offer.dump();
+    EXPECT_EQ(alice_offer["reply"], "result");
+    // The bridge's feedback sources are in every offer; the bridge-session names the colibri session.
+    EXPECT_TRUE(alice_offer["sources"].contains("jvb")) << alice_offer.dump();
+    EXPECT_FALSE(alice_offer["bridge_session"]["id"].get<std::string>().empty());
+    EXPECT_EQ(alice_offer["bridge_session"]["id"], bob_offer["bridge_session"]["id"]) << "one bridge, one session";
+
+    // Both accepted (automatically): each ends up seeing the other's audio and video, whichever came first.
+    ASSERT_TRUE(poll(
+        [&] {
+            auto alice = dump("alice");
+            auto bob = dump("bob");
+            return alice["remote_sources"].contains("bob1") && bob["remote_sources"].contains("alice1") &&
+                   !alice["remote_sources"]["bob1"]["video"].empty() &&
+                   !bob["remote_sources"]["alice1"]["audio"].empty();
+        },
+        kSessionTimeout))
+        << participants_->transcript() << diagnostics();
+
+    // The bridge has both endpoints with their sources and transports.
+    ASSERT_TRUE(poll(
+        [&] {
+            auto state = bridge_state(*jvb1_);
+            if (endpoints_of(state) != std::set<std::string>{"alice1", "bob1"}) {
+                return false;
+            }
+            for (const auto& [meeting, conference] : state["conferences"].items()) {
+                for (const auto& [id, endpoint] : conference["endpoints"].items()) {
+                    if (endpoint.value("sources", nlohmann::json::object()).empty() ||
+                        endpoint.value("client_transport", nlohmann::json()).is_null()) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        },
+        kSessionTimeout))
+        << bridge_state(*jvb1_).dump() << diagnostics();
+}
+
+TEST_F(MediaSessionTest, HostileSourcesAreRefusedWithoutDisturbingOthers) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    next("session_initiate", "alice");
+    next("session_initiate", "bob");
+    // Both session-accepts answered, so the next jingle_reply of each is the answer to what the test sends.
+    EXPECT_EQ(next("jingle_reply", "alice")["type"], "result");
+    EXPECT_EQ(next("jingle_reply", "bob")["type"], "result");
+    ASSERT_TRUE(poll([&] { return dump("bob")["remote_sources"].contains("alice1"); }, kSessionTimeout))
+        << participants_->transcript() << diagnostics();
+    // local_sources is keyed by owner like remote_sources; Alice has one owner entry, her own.
+    const auto alice_local = dump("alice")["local_sources"];
+    ASSERT_EQ(alice_local.size(), 1U) << alice_local.dump();
+    const auto alice_audio = alice_local.begin().value()["audio"][0].get<std::uint32_t>();
+
+    // Bob claims Alice's audio SSRC.
+    nlohmann::json steal = {{"cmd", "source_add"},
+                            {"name", "bob"},
+                            {"sources", {{{"ssrc", alice_audio}, {"media", "audio"}, {"name", "bob1-a1"}}}}};
+    auto reply = event_json(participants_->request(steal.dump(), "jingle_reply", kEventTimeout));
+    EXPECT_EQ(reply["type"], "error") << reply.dump();
+    EXPECT_EQ(reply["condition"], "bad-request") << reply.dump();
+
+    // More SSRCs than max-ssrcs-per-user (20).
+    nlohmann::json many = {{"cmd", "source_add"}, {"name", "bob"}, {"sources", nlohmann::json::array()}};
+    for (std::uint32_t i = 0; i < 25; ++i) {
+        many["sources"].push_back({{"ssrc", 900000 + i},
+                                   {"media", "video"},
+                                   {"name", "bob1-v" + std::to_string(i + 1)},
+                                   {"msid", "stream" + std::to_string(i) + " track"}});
+    }
+    reply = event_json(participants_->request(many.dump(), "jingle_reply", kEventTimeout));
+    EXPECT_EQ(reply["type"], "error") << reply.dump();
+    EXPECT_EQ(reply["condition"], "resource-constraint") << reply.dump();
+
+    // A valid one still goes through, to Alice.
+    nlohmann::json valid = {{"cmd", "source_add"},
+                            {"name", "bob"},
+                            {"sources",
+                             {{{"ssrc", 777777},
+                               {"media", "video"},
+                               {"name", "bob1-v9"},
+                               {"msid", "screen track"},
+                               {"video_type", "desktop"}}}}};
+    reply = event_json(participants_->request(valid.dump(), "jingle_reply", kEventTimeout));
+    EXPECT_EQ(reply["type"], "result") << reply.dump() << diagnostics();
+    // (Alice may first hear about Bob's session-accept sources; this is the one carrying the new SSRC.)
+    const auto added = event_json(participants_->wait_for(
+        [](const std::string& l) {
+            return PeerProcess::is_event(l, "source_add") && PeerProcess::has_field(l, "name", "alice") &&
+                   l.find("777777") != std::string::npos;
+        },
+        kSessionTimeout));
+    EXPECT_EQ(added["sources"]["bob1"]["video"], nlohmann::json::array({777777}))
+        << added.dump() << participants_->transcript();
+    // Nothing of the refused requests reached Alice.
+    const auto alice = dump("alice");
+    const auto& bob_audio = alice["remote_sources"]["bob1"]["audio"];
+    EXPECT_EQ(std::count(bob_audio.begin(), bob_audio.end(), alice_audio), 0) << alice.dump();
+    EXPECT_LT(alice["remote_sources"]["bob1"]["video"].size(), 10U) << alice.dump();
+}
+
+TEST_F(MediaSessionTest, ABridgeThatDiesTakesNobodyWithIt) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    jvb2_ = start_bridge("jvb2", "eu-west");
+    ASSERT_TRUE(jvb2_);
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    const auto first = next("session_initiate", "alice");
+    next("session_initiate", "bob");
+
+    // Whichever bridge got the conference dies.
+    std::unique_ptr<PeerProcess>* used = nullptr;
+    ASSERT_TRUE(poll(
+        [&] {
+            if (endpoints_of(bridge_state(*jvb1_)).size() == 2) {
+                used = &jvb1_;
+            } else if (endpoints_of(bridge_state(*jvb2_)).size() == 2) {
+                used = &jvb2_;
+            }
+            return used != nullptr;
+        },
+        kSessionTimeout))
+        << diagnostics();
+    auto& survivor = used == &jvb1_ ? jvb2_ : jvb1_;
+    ASSERT_TRUE((*used)->request(R"({"cmd":"die"})", "died", kEventTimeout));
+    used->reset();
+
+    // Both are re-invited on the other bridge, with a new colibri session.
+    const auto again = next("session_initiate", "alice", 30s);
+    next("session_initiate", "bob", 30s);
+    EXPECT_NE(again["bridge_session"]["id"], first["bridge_session"]["id"]);
+    ASSERT_TRUE(poll(
+        [&] {
+            return endpoints_of(bridge_state(*survivor)) == std::set<std::string>{"alice1", "bob1"};
+        },
+        kSessionTimeout))
+        << bridge_state(*survivor).dump() << diagnostics();
+    ASSERT_TRUE(poll(
+        [&] {
+            return dump("alice")["remote_sources"].contains("bob1") && dump("bob")["remote_sources"].contains("alice1");
+        },
+        kSessionTimeout))
+        << participants_->transcript() << diagnostics();
+}
+
+}  // namespace
+}  // namespace jicofo::testing
