@@ -38,4 +38,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:ha
   ctest --test-dir "$sanitize_dir" -L unit --output-on-failure -j"$jobs"
 
 step "all tests (release build)"
-ctest --test-dir "$build_dir" --output-on-failure -j"$jobs"
+# A test that fails is run once more before it counts as failed: the integration tests start Prosody, peers and the
+# binary on a 2-core machine that is also running other tests, and a rare overload is not a product failure. The
+# output still shows every failed attempt; a test that fails twice fails the run.
+ctest --test-dir "$build_dir" --output-on-failure -j"$jobs" --repeat until-pass:2
