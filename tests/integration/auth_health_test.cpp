@@ -6,15 +6,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <functional>
 #include <regex>
 #include <string>
 #include <thread>
 
 #include "support/harness_test_util.hpp"
 #include "support/http_client.hpp"
-#include "support/subprocess.hpp"
+#include "support/jicofo_binary.hpp"
 
 namespace jicofo::testing {
 namespace {
@@ -35,74 +33,33 @@ protected:
         port_ = free_loopback_port();
     }
 
-    void TearDown() override {
-        if (jicofo_ > 0) {
-            terminate_child(jicofo_, std::chrono::seconds(5));
-        }
-    }
-
     // Starts the binary with `extra` inside jicofo { } and waits until it serves REST.
     void start_jicofo(const std::string& extra, const std::vector<std::string>& arguments = {}) {
-        const auto directory = prosody_->directory();
-        log_file_ = directory / "jicofo.log";
-        std::ofstream config(directory / "jicofo.conf");
-        config << "jicofo {\n"
-               << "  xmpp.client {\n"
-               << "    hostname = \"127.0.0.1\"\n"
-               << "    port = " << prosody_->c2s_port() << "\n"
-               << "    domain = \"" << prosody_->auth_domain() << "\"\n"
-               << "    xmpp-domain = \"" << prosody_->domain() << "\"\n"
-               << "    password = \"" << kFocusPassword << "\"\n"
-               << "    use-tls = false\n"
-               << "    reply-timeout = 3 seconds\n"
-               << "  }\n"
-               << "  conference { initial-timeout = 2 seconds }\n"
-               << "  health.interval = 200 ms\n"
-               << "  rest { host = \"127.0.0.1\", port = " << port_ << " }\n"
-               << extra << "\n"
-               << "}\n";
-        config.close();
-        std::vector<std::string> command{JICOFO_BINARY, "--config", (directory / "jicofo.conf").string()};
-        command.insert(command.end(), arguments.begin(), arguments.end());
-        auto child = spawn_child(command, ChildIo{-1, -1, -1, log_file_});
-        ASSERT_TRUE(child) << child.error();
-        jicofo_ = *child;
+        const std::string config = jicofo_config(*prosody_, kFocusPassword,
+                                                 "    use-tls = false\n"
+                                                 "    reply-timeout = 3 seconds\n",
+                                                 "  conference { initial-timeout = 2 seconds }\n"
+                                                 "  health.interval = 200 ms\n"
+                                                 "  rest { host = \"127.0.0.1\", port = " +
+                                                     std::to_string(port_) + " }\n" + extra + "\n");
+        jicofo_ = start_jicofo_process(JICOFO_BINARY, config, prosody_->directory(), arguments);
+        ASSERT_TRUE(jicofo_);
         ASSERT_TRUE(poll([&] { return http_request(port_, "GET", "/about/version").status == 200; }, 10s))
             << diagnostics();
     }
 
-    static bool poll(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
-        const auto until = std::chrono::steady_clock::now() + deadline;
-        while (std::chrono::steady_clock::now() < until) {
-            if (done()) {
-                return true;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        return done();
-    }
-
-    nlohmann::json get_json(const std::string& path) {
-        auto reply = http_request(port_, "GET", path);
-        EXPECT_EQ(reply.status, 200) << path << " " << reply.body;
-        auto json = nlohmann::json::parse(reply.body, nullptr, false);
-        EXPECT_FALSE(json.is_discarded()) << path << " " << reply.body;
-        return json;
-    }
+    nlohmann::json get_json(const std::string& path) { return get_rest_json(port_, path); }
 
     HttpReply post(const nlohmann::json& body) {
         return http_request(port_, "POST", "/conference-request/v1", body.dump(),
                             {{"Content-Type", "application/json"}});
     }
 
-    std::string diagnostics() const {
-        return "jicofo log:\n" + read_file_text(log_file_) + "\nprosody log:\n" + prosody_->log_text();
-    }
+    std::string diagnostics() const { return diagnostics_text(jicofo_.get(), *prosody_); }
 
     std::unique_ptr<ProsodyFixture> prosody_;
     uint16_t port_ = 0;
-    pid_t jicofo_ = -1;
-    std::filesystem::path log_file_;
+    std::unique_ptr<JicofoProcess> jicofo_;
 };
 
 TEST_F(AuthHealthTest, ConferenceRequestsOverRestCarryTheSessionAndNeedAnAuthenticatedCreator) {
@@ -173,7 +130,7 @@ TEST_F(AuthHealthTest, HealthRunsTheTestConferenceAndKeepsItOutOfTheStatistics) 
     // Several runs (every 200 ms), each through a test conference that the focus joined and left.
     ASSERT_TRUE(poll(
         [&] {
-            const auto log = read_file_text(log_file_);
+            const auto log = jicofo_->log_text();
             std::size_t runs = 0;
             for (auto at = log.find("test conference ended"); at != std::string::npos;
                  at = log.find("test conference ended", at + 1)) {

@@ -6,14 +6,11 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <functional>
 #include <string>
-#include <thread>
 
 #include "support/harness_test_util.hpp"
 #include "support/http_client.hpp"
-#include "support/subprocess.hpp"
+#include "support/jicofo_binary.hpp"
 
 namespace jicofo::testing {
 namespace {
@@ -28,56 +25,20 @@ protected:
         prosody_ = start_prosody(options);
         ASSERT_TRUE(prosody_);
         port_ = free_loopback_port();
-        const auto directory = prosody_->directory();
-        log_file_ = directory / "jicofo.log";
-        std::ofstream config(directory / "jicofo.conf");
-        config << "jicofo {\n"
-               << "  xmpp.client {\n"
-               << "    hostname = \"127.0.0.1\"\n"
-               << "    port = " << prosody_->c2s_port() << "\n"
-               << "    domain = \"" << prosody_->auth_domain() << "\"\n"
-               << "    xmpp-domain = \"" << prosody_->domain() << "\"\n"
-               << "    password = \"" << kFocusPassword << "\"\n"
-               << "    use-tls = false\n"
-               << "  }\n"
-               << "  conference { initial-timeout = 1 second, single-participant-timeout = 1 second }\n"
-               << "  health.interval = 200 ms\n"
-               << "  rest { host = \"127.0.0.1\", port = " << port_ << ", max-body-bytes = 4096 }\n"
-               << "}\n";
-        config.close();
-        auto child = spawn_child({JICOFO_BINARY, "--config", (directory / "jicofo.conf").string()},
-                                 ChildIo{-1, -1, -1, log_file_});
-        ASSERT_TRUE(child) << child.error();
-        jicofo_ = *child;
+        const std::string config =
+            jicofo_config(*prosody_, kFocusPassword, "    use-tls = false\n",
+                          "  conference { initial-timeout = 1 second, single-participant-timeout = 1 second }\n"
+                          "  health.interval = 200 ms\n"
+                          "  rest { host = \"127.0.0.1\", port = " +
+                              std::to_string(port_) + ", max-body-bytes = 4096 }\n");
+        jicofo_ = start_jicofo_process(JICOFO_BINARY, config, prosody_->directory());
+        ASSERT_TRUE(jicofo_);
         // Healthy (on by default) once the focus is logged in.
         ASSERT_TRUE(poll([&] { return http_request(port_, "GET", "/about/health").status == 200; }, 10s))
             << diagnostics();
     }
 
-    void TearDown() override {
-        if (jicofo_ > 0) {
-            terminate_child(jicofo_, std::chrono::seconds(5));
-        }
-    }
-
-    static bool poll(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
-        const auto until = std::chrono::steady_clock::now() + deadline;
-        while (std::chrono::steady_clock::now() < until) {
-            if (done()) {
-                return true;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-        return done();
-    }
-
-    nlohmann::json get_json(const std::string& path) {
-        auto reply = http_request(port_, "GET", path);
-        EXPECT_EQ(reply.status, 200) << path << " " << reply.body;
-        auto json = nlohmann::json::parse(reply.body, nullptr, false);
-        EXPECT_FALSE(json.is_discarded()) << path << " " << reply.body;
-        return json;
-    }
+    nlohmann::json get_json(const std::string& path) { return get_rest_json(port_, path); }
 
     // /debug/conferences without the health check's test conferences, which come and go every `health.interval`.
     nlohmann::json rooms() {
@@ -95,14 +56,11 @@ protected:
         return http_request(port_, "POST", "/conference-request/v1", body, headers);
     }
 
-    std::string diagnostics() const {
-        return "jicofo log:\n" + read_file_text(log_file_) + "\nprosody log:\n" + prosody_->log_text();
-    }
+    std::string diagnostics() const { return diagnostics_text(jicofo_.get(), *prosody_); }
 
     std::unique_ptr<ProsodyFixture> prosody_;
     uint16_t port_ = 0;
-    pid_t jicofo_ = -1;
-    std::filesystem::path log_file_;
+    std::unique_ptr<JicofoProcess> jicofo_;
 };
 
 TEST_F(ConferenceRestTest, PostCreatesTheConferenceAndParticipantsShowInDebug) {

@@ -4,15 +4,13 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
-#include <functional>
 #include <set>
+#include <sstream>
 #include <string>
-#include <thread>
 
 #include "support/harness_test_util.hpp"
 #include "support/http_client.hpp"
-#include "support/subprocess.hpp"
+#include "support/jicofo_binary.hpp"
 
 namespace jicofo::testing {
 namespace {
@@ -35,41 +33,29 @@ protected:
         brewery_ = "jvbbrewery@" + prosody_->internal_muc_domain();
         room_ = "media1@" + prosody_->muc_domain();
         port_ = free_loopback_port();
-        const auto directory = prosody_->directory();
-        log_file_ = directory / "jicofo.log";
-        std::ofstream config(directory / "jicofo.conf");
-        config << "jicofo {\n"
-               << "  xmpp.client {\n"
-               << "    hostname = \"127.0.0.1\"\n"
-               << "    port = " << prosody_->c2s_port() << "\n"
-               << "    domain = \"" << prosody_->auth_domain() << "\"\n"
-               << "    xmpp-domain = \"" << prosody_->domain() << "\"\n"
-               << "    password = \"" << kFocusPassword << "\"\n"
-               << "    use-tls = false\n"
-               << "    reply-timeout = 5 seconds\n"
-               << "  }\n"
-               << "  bridge {\n"
-               << "    brewery-jid = \"" << brewery_ << "\"\n"
-               << "    xmpp-connection-name = Client\n"
-               << "    health-checks.interval = 500 ms\n"
-               << "    health-checks.retry-delay = 250 ms\n"
-               << "  }\n"
-               << "  conference { initial-timeout = 10 seconds }\n"
-               << "  health.enabled = false\n"
-               << "  rest { host = \"127.0.0.1\", port = " << port_ << " }\n"
-               << "}\n";
-        config.close();
-        auto child = spawn_child({JICOFO_BINARY, "--config", (directory / "jicofo.conf").string()},
-                                 ChildIo{-1, -1, -1, log_file_});
-        ASSERT_TRUE(child) << child.error();
-        jicofo_ = *child;
+        std::ostringstream settings;
+        settings << "  bridge {\n"
+                 << "    brewery-jid = \"" << brewery_ << "\"\n"
+                 << "    xmpp-connection-name = Client\n"
+                 << "    health-checks.interval = 500 ms\n"
+                 << "    health-checks.retry-delay = 250 ms\n"
+                 << "  }\n"
+                 << "  conference { initial-timeout = 10 seconds }\n"
+                 << "  health.enabled = false\n"
+                 << "  rest { host = \"127.0.0.1\", port = " << port_ << " }\n";
+        const std::string config = jicofo_config(*prosody_, kFocusPassword,
+                                                 "    use-tls = false\n"
+                                                 "    reply-timeout = 5 seconds\n",
+                                                 settings.str());
+        jicofo_ = start_jicofo_process(JICOFO_BINARY, config, prosody_->directory());
+        ASSERT_TRUE(jicofo_);
         participants_ = start_peer("participants", "participant_peer.py");
         ASSERT_TRUE(participants_);
     }
 
     void TearDown() override {
-        if (jicofo_ > 0) {
-            terminate_child(jicofo_, std::chrono::seconds(5));
+        if (jicofo_) {
+            jicofo_->stop();
         }
         // Every emulator is strict: whatever the test checked, a malformed stanza from us fails it.
         for (auto* peer : {participants_.get(), jvb1_.get(), jvb2_.get()}) {
@@ -160,20 +146,7 @@ protected:
         return endpoints;
     }
 
-    static bool poll(const std::function<bool()>& done, std::chrono::milliseconds deadline) {
-        const auto until = std::chrono::steady_clock::now() + deadline;
-        while (std::chrono::steady_clock::now() < until) {
-            if (done()) {
-                return true;
-            }
-            std::this_thread::sleep_for(100ms);
-        }
-        return done();
-    }
-
-    std::string diagnostics() const {
-        return "\njicofo log:\n" + read_file_text(log_file_) + "\nprosody log:\n" + prosody_->log_text();
-    }
+    std::string diagnostics() const { return diagnostics_text(jicofo_.get(), *prosody_); }
 
     std::unique_ptr<ProsodyFixture> prosody_;
     std::unique_ptr<PeerProcess> participants_;
@@ -182,8 +155,7 @@ protected:
     std::string brewery_;
     std::string room_;
     uint16_t port_ = 0;
-    pid_t jicofo_ = -1;
-    std::filesystem::path log_file_;
+    std::unique_ptr<JicofoProcess> jicofo_;
 };
 
 TEST_F(MediaSessionTest, TwoParticipantsGetSessionsOnTheBridgeWithEachOthersSources) {

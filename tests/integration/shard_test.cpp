@@ -7,13 +7,12 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
-#include <fstream>
 #include <functional>
 #include <string>
-#include <thread>
 
 #include "support/harness_test_util.hpp"
 #include "support/http_client.hpp"
+#include "support/jicofo_binary.hpp"
 #include "support/subprocess.hpp"
 
 namespace jicofo::testing {
@@ -30,15 +29,13 @@ HttpAnswer http_get(uint16_t port, const std::string& path) {
 // Polls until `accept` likes the answer or the deadline passes; returns the last answer.
 HttpAnswer poll_health(uint16_t port, std::chrono::milliseconds deadline,
                        const std::function<bool(const HttpAnswer&)>& accept) {
-    const auto until = std::chrono::steady_clock::now() + deadline;
     HttpAnswer last;
-    while (std::chrono::steady_clock::now() < until) {
-        last = http_get(port, "/about/health");
-        if (accept(last)) {
-            return last;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
+    poll(
+        [&] {
+            last = http_get(port, "/about/health");
+            return accept(last);
+        },
+        deadline, std::chrono::milliseconds(100));
     return last;
 }
 
@@ -53,45 +50,20 @@ protected:
         rest_port_ = free_loopback_port();
     }
 
-    void TearDown() override {
-        if (jicofo_ > 0) {
-            terminate_child(jicofo_, std::chrono::seconds(5));
-        }
-    }
-
     void start_jicofo(const std::string& password, const std::string& extra_config = "") {
-        const auto directory = prosody_->directory();
-        config_file_ = directory / "jicofo.conf";
-        log_file_ = directory / "jicofo.log";
-        std::ofstream config(config_file_);
-        config << "jicofo {\n"
-               << "  xmpp.client {\n"
-               << "    hostname = \"127.0.0.1\"\n"
-               << "    port = " << prosody_->c2s_port() << "\n"
-               << "    domain = \"" << prosody_->auth_domain() << "\"\n"
-               << "    xmpp-domain = \"" << prosody_->domain() << "\"\n"
-               << "    password = \"" << password << "\"\n"
-               << "    disable-certificate-verification = true\n"
-               << "  }\n"
-               << "  health { enabled = true, interval = 200 ms }\n"
-               << "  rest { host = \"127.0.0.1\", port = " << rest_port_ << " }\n"
-               << extra_config << "\n"
-               << "}\n";
-        config.close();
-        auto child = spawn_child({JICOFO_BINARY, "--config", config_file_.string()}, ChildIo{-1, -1, -1, log_file_});
-        ASSERT_TRUE(child) << child.error();
-        jicofo_ = *child;
+        const std::string config = jicofo_config(*prosody_, password, "    disable-certificate-verification = true\n",
+                                                 "  health { enabled = true, interval = 200 ms }\n"
+                                                 "  rest { host = \"127.0.0.1\", port = " +
+                                                     std::to_string(rest_port_) + " }\n" + extra_config + "\n");
+        jicofo_ = start_jicofo_process(JICOFO_BINARY, config, prosody_->directory());
+        ASSERT_TRUE(jicofo_);
     }
 
-    std::string diagnostics() const {
-        return "jicofo log:\n" + read_file_text(log_file_) + "\nprosody log:\n" + prosody_->log_text();
-    }
+    std::string diagnostics() const { return diagnostics_text(jicofo_.get(), *prosody_); }
 
     std::unique_ptr<ProsodyFixture> prosody_;
     uint16_t rest_port_ = 0;
-    pid_t jicofo_ = -1;
-    std::filesystem::path config_file_;
-    std::filesystem::path log_file_;
+    std::unique_ptr<JicofoProcess> jicofo_;
 };
 
 TEST_F(ShardTest, HealthyOnceTheFocusHasLoggedIn) {
@@ -153,7 +125,7 @@ TEST_F(ShardTest, PacketLogReceivesEveryStanzaInItsOwnFile) {
     const auto packets = read_file_text(packet_log);
     EXPECT_NE(packets.find("<presence"), std::string::npos) << packets;
     // The main log does not carry the packets.
-    EXPECT_EQ(read_file_text(log_file_).find("<presence"), std::string::npos);
+    EXPECT_EQ(jicofo_->log_text().find("<presence"), std::string::npos);
 }
 
 TEST_F(ShardTest, SigtermClosesTheXmppSessionAndExitsZero) {
@@ -162,10 +134,9 @@ TEST_F(ShardTest, SigtermClosesTheXmppSessionAndExitsZero) {
         poll_health(rest_port_, std::chrono::seconds(10), [](const HttpAnswer& a) { return a.status == 200; }).status,
         200)
         << diagnostics();
-    ::kill(jicofo_, SIGTERM);
-    auto status = wait_child(jicofo_, std::chrono::seconds(15));
+    ::kill(jicofo_->pid(), SIGTERM);
+    auto status = jicofo_->wait(std::chrono::seconds(15));
     ASSERT_TRUE(status) << "jicofo did not exit after SIGTERM\n" << diagnostics();
-    jicofo_ = -1;
     EXPECT_TRUE(WIFEXITED(*status));
     EXPECT_EQ(WEXITSTATUS(*status), 0) << diagnostics();
     EXPECT_EQ(http_get(rest_port_, "/about/health").status, 0);
