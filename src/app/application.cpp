@@ -16,6 +16,7 @@
 #include "jicofo/app/conference_services.hpp"
 #include "jicofo/app/health_checks.hpp"
 #include "jicofo/app/log_setup.hpp"
+#include "jicofo/app/media_routes.hpp"
 #include "jicofo/app/media_services.hpp"
 #include "jicofo/app/systemd_notifier.hpp"
 #include "jicofo/app/version.hpp"
@@ -265,6 +266,10 @@ int Application::run() {
         if (running.media) {
             running.media->start(running.conferences->manager());
         }
+        if (running.health && running.media) {
+            // Before the test conference, as in Jicofo: without a bridge no conference can have media.
+            running.health->add_check("bridges", make_bridges_check(running.media->registry()));
+        }
         if (running.health) {
             add_conference_health_checks(*running.health, config, *running.conferences, running.xmpp->client(),
                                          running.io.get_executor());
@@ -286,6 +291,10 @@ int Application::run() {
             connections.insert(connections.end(), running.xmpp->visitors().begin(), running.xmpp->visitors().end());
             running.conferences->set_debug_connections(std::move(connections));
             running.rest_context->domain = running.conferences->routes();
+            if (running.media) {
+                add_media_routes(running.rest_context->domain, running.media->registry(),
+                                 running.conferences->manager(), running.media->brewery());
+            }
         }
         auto handler = rest::build_router(settings, *running.rest_context).into_handler();
         running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler));

@@ -21,6 +21,32 @@ std::optional<std::string> optional_string(const nlohmann::json& object, const c
     return value.empty() ? std::nullopt : std::optional<std::string>(std::move(value));
 }
 
+nlohmann::ordered_json optional_json(const std::optional<std::string>& value) {
+    return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+
+// The media state of a conference: each participant's session and the colibri2 session on each bridge.
+nlohmann::ordered_json media_debug_json(const conference::MediaSnapshot& media) {
+    nlohmann::ordered_json participants = nlohmann::ordered_json::object();
+    for (const auto& p : media.participants) {
+        participants[p.endpoint_id] = {{"state", p.state},
+                                       {"bridge", optional_json(p.bridge)},
+                                       {"session_id", optional_json(p.session_id)},
+                                       {"sources", p.sources},
+                                       {"invites", p.invites}};
+    }
+    nlohmann::ordered_json sessions = nlohmann::ordered_json::array();
+    for (const auto& session : media.colibri.sessions) {
+        sessions.push_back({{"bridge", session.bridge_id},
+                            {"session_id", session.session_id},
+                            {"created", session.created},
+                            {"endpoints", session.endpoints}});
+    }
+    return {{"participants", std::move(participants)},
+            {"colibri_sessions", std::move(sessions)},
+            {"sources", media.conference_sources}};
+}
+
 }  // namespace
 
 core::Result<conference::ConferenceRequest, std::string> conference_request_from_json(
@@ -126,6 +152,9 @@ nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapsho
         participants[p.endpoint_id] = std::move(entry);
     }
     json["participants"] = std::move(participants);
+    if (snapshot.media) {
+        json["media"] = media_debug_json(*snapshot.media);
+    }
     return json;
 }
 

@@ -1,6 +1,7 @@
-// Jicofo's test-conference and XMPP-ping health checks over our room map and client connection.
+// Jicofo's bridge, test-conference and XMPP-ping health checks over our registry, room map and client connection.
 #include "jicofo/app/health_checks.hpp"
 
+#include "jicofo/bridge/bridge_registry.hpp"
 #include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/core/error.hpp"
 #include "jicofo/stanza/disco.hpp"
@@ -8,6 +9,20 @@
 #include "jicofo/xmpp/xmpp_connection.hpp"
 
 namespace jicofo::app {
+
+health::HealthResult bridges_result(const bridge::BridgeSelectorStats& stats) {
+    if (stats.available_bridge_count > 0) {
+        return health::HealthResult::ok();
+    }
+    return health::HealthResult::hard_failure_of("No operational bridges available");
+}
+
+health::HealthCheck make_bridges_check(std::shared_ptr<bridge::BridgeRegistry> registry) {
+    return [registry = std::move(registry)](const health::CheckCompletion& complete) {
+        registry->async_stats(
+            [complete](const bridge::BridgeSelectorStats& stats) { complete(bridges_result(stats)); });
+    };
+}
 
 health::HealthResult test_conference_result(const stanza::Jid& room, std::error_code error) {
     if (!error) {

@@ -165,14 +165,16 @@ private:
 // Bridge selection through the registry's strand, answered on the conference's.
 class RegistryAllocator : public colibri::BridgeAllocator {
 public:
-    RegistryAllocator(std::shared_ptr<bridge::BridgeRegistry> registry, boost::asio::any_io_executor strand)
-        : registry_(std::move(registry)), strand_(std::move(strand)) {}
+    RegistryAllocator(std::shared_ptr<bridge::BridgeRegistry> registry, boost::asio::any_io_executor strand,
+                      std::string room)
+        : registry_(std::move(registry)), strand_(std::move(strand)), room_(std::move(room)) {}
 
     void select(const selector::ConferenceBridges& conference, const selector::ParticipantProperties& participant,
                 std::function<void(std::optional<colibri::BridgeInfo>, std::string)> done) override {
         bridge::SelectionRequest request;
         request.conference = conference;
         request.participant = participant;
+        request.conference_id = room_;  // the room's version pin, if any
         registry_->async_select(
             std::move(request), strand_, [done = std::move(done)](const bridge::BridgeSelection& selection) {
                 if (!selection.bridge) {
@@ -195,6 +197,7 @@ public:
 private:
     std::shared_ptr<bridge::BridgeRegistry> registry_;
     boost::asio::any_io_executor strand_;
+    std::string room_;
 };
 
 }  // namespace
@@ -223,6 +226,7 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     std::unique_ptr<MediaServices> services(new MediaServices());
     services->client_ = client;
     services->executor_ = executor;
+    services->brewery_ = brewery.value();
 
     bridge::BridgeRegistrySettings settings;
     settings.bridge = config.bridge;
@@ -244,14 +248,20 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     setup->settings.codecs = config.codec;
     setup->settings.conference = config.conference;
     setup->settings.sctp_enabled = config.sctp.enabled;
+    // Prometheus counters are thread-safe: every conference counts from its own strand.
+    setup->settings.participants_moved =
+        [moved = &metrics.counter("participants_moved",
+                                  "Participants moved to another bridge (bridge failure or request)")](int count) {
+            moved->Increment(count);
+        };
     auto counters = std::make_shared<JingleCounters>(metrics);
     services->jingle_counters_ = counters;
-    setup->ports = [client, bridges_connection, registry = services->registry_,
-                    counters](const boost::asio::any_io_executor& strand) {
+    setup->ports = [client, bridges_connection, registry = services->registry_, counters](
+                       const boost::asio::any_io_executor& strand, const stanza::Jid& room) {
         conference::MediaPorts ports;
         ports.signaling = std::make_unique<XmppJingleSignaling>(client, strand, counters);
         ports.colibri = std::make_unique<XmppColibriTransport>(bridges_connection, strand);
-        ports.allocator = std::make_unique<RegistryAllocator>(registry, strand);
+        ports.allocator = std::make_unique<RegistryAllocator>(registry, strand, room.to_string());
         return ports;
     };
     services->setup_ = std::move(setup);

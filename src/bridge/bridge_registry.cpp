@@ -247,7 +247,11 @@ BridgeSelection BridgeRegistry::select_now(const SelectionRequest& request) {
         bridges.push_back(&entry->bridge);
     }
     const auto t = now();
-    auto result = selector_.select(bridges, request.conference, request.participant, request.pinned_version, t);
+    auto pinned = request.pinned_version;
+    if (!pinned && request.conference_id) {
+        pinned = pins_.get(*request.conference_id, t);
+    }
+    auto result = selector_.select(bridges, request.conference, request.participant, pinned, t);
     Entry* entry = result.bridge_id ? find(*result.bridge_id) : nullptr;
     if (entry == nullptr) {
         logger()->warn("no bridge selected for region={} visitor={}: {}", request.participant.region.value_or("-"),
@@ -294,6 +298,49 @@ void BridgeRegistry::record_bridge_removed_from_conference() {
     if (metrics_) {
         metrics_->bridges_removed.Increment();
     }
+}
+
+// ----- pins -------------------------------------------------------------------------------------------------------
+
+void BridgeRegistry::pin(std::string conference_id, std::string version, std::chrono::minutes duration,
+                         std::function<void()> done) {
+    boost::asio::post(strand_, [self = shared_from_this(), conference_id = std::move(conference_id),
+                                version = std::move(version), duration, done = std::move(done)]() mutable {
+        const auto t = now();
+        self->pins_.prune(t);
+        logger()->info("room={} pinned to bridge version {} for {} min", conference_id, version, duration.count());
+        self->pins_.pin(conference_id, std::move(version), duration, t);
+        if (done) {
+            done();
+        }
+    });
+}
+
+void BridgeRegistry::unpin(std::string conference_id, std::function<void(bool)> done) {
+    boost::asio::post(strand_,
+                      [self = shared_from_this(), conference_id = std::move(conference_id), done = std::move(done)] {
+                          const bool removed = self->pins_.unpin(conference_id);
+                          if (removed) {
+                              logger()->info("room={} unpinned", conference_id);
+                          }
+                          if (done) {
+                              done(removed);
+                          }
+                      });
+}
+
+void BridgeRegistry::async_pins(std::function<void(std::vector<BridgePin>)> done) {
+    boost::asio::post(strand_, [self = shared_from_this(), done = std::move(done)] {
+        // Pins expire on the steady clock; the wall-clock instant is derived from the time left.
+        const auto t = now();
+        const auto wall = std::chrono::system_clock::now();
+        std::vector<BridgePin> pins;
+        for (auto& pin : self->pins_.list(t)) {
+            const auto left = std::chrono::duration_cast<std::chrono::system_clock::duration>(pin.expires_at - t);
+            pins.push_back(BridgePin{std::move(pin.conference_id), std::move(pin.version), wall + left});
+        }
+        done(std::move(pins));
+    });
 }
 
 // ----- snapshots and metrics --------------------------------------------------------------------------------------

@@ -379,7 +379,7 @@ void Conference::start_media() {
     if (!media_setup_ || !media_setup_->ports) {
         return;
     }
-    media_ports_ = media_setup_->ports(strand_);
+    media_ports_ = media_setup_->ports(strand_, room_jid_);
     if (!media_ports_.signaling || !media_ports_.colibri || !media_ports_.allocator) {
         return;
     }
@@ -411,6 +411,15 @@ void Conference::bridge_changed(const std::string& bridge_id, bool up, const std
     });
 }
 
+void Conference::move_endpoints(std::optional<std::string> bridge_id, std::optional<std::string> endpoint_id,
+                                int max_count, std::function<void(int moved)> done) {
+    boost::asio::post(strand_, [self = shared_from_this(), bridge_id = std::move(bridge_id),
+                                endpoint_id = std::move(endpoint_id), max_count, done = std::move(done)] {
+        const bool running = self->media_ && !self->ended_;
+        done(running ? self->media_->move_endpoints(bridge_id, endpoint_id, max_count) : 0);
+    });
+}
+
 void Conference::stop() {
     boost::asio::post(strand_, [self = shared_from_this()] { self->end("stopped"); });
 }
@@ -431,6 +440,9 @@ ConferenceSnapshot Conference::snapshot() const {
     s.participants.reserve(participants_.size());
     for (const auto& member : participants_) {
         s.participants.push_back(participant_snapshot(member));
+    }
+    if (media_) {
+        s.media = media_->snapshot();
     }
     return s;
 }

@@ -66,9 +66,11 @@ ConferenceMedia::ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTra
     colibri_settings.room_name = room_.to_string();
     colibri::ColibriListener listener;
     listener.session_failed = [this](const std::string& bridge_id, const std::vector<std::string>& endpoints) {
+        int moved = 0;
         for (const auto& endpoint : endpoints) {
-            reinvite(endpoint, "the session on bridge " + bridge_id + " failed", true);
+            moved += reinvite(endpoint, "the session on bridge " + bridge_id + " failed", true) ? 1 : 0;
         }
+        count_moved(moved);
     };
     listener.endpoint_lost = [this](const std::string& endpoint) {
         reinvite(endpoint, "the bridge lost the endpoint", true);
@@ -299,14 +301,21 @@ void ConferenceMedia::end_session(Participant& participant, stanza::JingleReason
     }
 }
 
-void ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session) {
+bool ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session) {
     auto* participant = find(endpoint_id);
     if (!participant || stopped_) {
-        return;
+        return false;
     }
     logger()->info("room={} endpoint={} re-invited: {}", room_.to_string(), endpoint_id, why);
     end_session(*participant, stanza::JingleReasonCondition::success, "moving", terminate_session);
     invite(*participant);
+    return true;
+}
+
+void ConferenceMedia::count_moved(int count) const {
+    if (count > 0 && settings_.participants_moved) {
+        settings_.participants_moved(count);
+    }
 }
 
 void ConferenceMedia::participant_left(const std::string& endpoint_id) {
@@ -333,9 +342,38 @@ void ConferenceMedia::participant_alone(const std::string& endpoint_id) {
 }
 
 void ConferenceMedia::bridge_down(const std::string& bridge_id, const std::string& why) {
+    int moved = 0;
     for (const auto& endpoint : colibri_->remove_bridge(bridge_id)) {
-        reinvite(endpoint, "bridge " + bridge_id + " " + why, true);
+        moved += reinvite(endpoint, "bridge " + bridge_id + " " + why, true) ? 1 : 0;
     }
+    count_moved(moved);
+}
+
+int ConferenceMedia::move_endpoints(const std::optional<std::string>& bridge_id,
+                                    const std::optional<std::string>& endpoint_id, int max_count) {
+    if (stopped_ || max_count <= 0) {
+        return 0;
+    }
+    // Chosen first, moved after: a re-invite changes the participant's state under the loop.
+    std::vector<std::string> chosen;
+    for (const auto& [id, participant] : participants_) {
+        if (static_cast<int>(chosen.size()) >= max_count) {
+            break;
+        }
+        const bool on_a_bridge = participant->allocation && (participant->state == ParticipantState::offered ||
+                                                             participant->state == ParticipantState::active);
+        if (!on_a_bridge || (endpoint_id && *endpoint_id != id) ||
+            (bridge_id && participant->allocation->bridge.id != *bridge_id)) {
+            continue;
+        }
+        chosen.push_back(id);
+    }
+    int moved = 0;
+    for (const auto& id : chosen) {
+        moved += reinvite(id, "moved off bridge " + bridge_id.value_or("(any)") + " on request", true) ? 1 : 0;
+    }
+    count_moved(moved);
+    return moved;
 }
 
 void ConferenceMedia::bridge_up(const std::string& /*bridge_id*/) {

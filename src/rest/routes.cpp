@@ -112,13 +112,29 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
         router.get("/stats", domain.stats);
     }
 
-    // Registration points for the groups still to come; each registers only when its group is enabled, so a
-    // disabled (or not yet implemented) group answers 404:
-    //   groups.debug:              GET /debug/xmpp-caps
-    //   groups.move_endpoints:     GET /move-endpoints/move-endpoint, /move-endpoints/move-endpoints,
-    //                              /move-endpoints/move-fraction
-    //   groups.pin:                GET /pin, POST /pin, POST /pin/remove
-    //   always:                    GET /rtcstats
+    if (groups.pin) {
+        if (domain.pin_list) {
+            router.get("/pin", domain.pin_list);
+        }
+        if (domain.pin_add) {
+            router.post("/pin", domain.pin_add);
+        }
+        if (domain.pin_remove) {
+            router.post("/pin/remove", domain.pin_remove);
+        }
+    }
+    if (groups.move_endpoints) {
+        if (domain.move_endpoint) {
+            router.get("/move-endpoints/move-endpoint", domain.move_endpoint);
+        }
+        if (domain.move_endpoints) {
+            router.get("/move-endpoints/move-endpoints", domain.move_endpoints);
+        }
+        if (domain.move_fraction) {
+            router.get("/move-endpoints/move-fraction", domain.move_fraction);
+        }
+    }
+    // Still to come: GET /rtcstats (always).
     return router;
 }
 

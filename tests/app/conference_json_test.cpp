@@ -86,6 +86,38 @@ TEST(ConferenceJsonTest, StatsLeaveOutTheHealthChecksTestConferences) {
     EXPECT_EQ(json["conference_sizes"]["buckets"]["0_to_1"], 0);
 }
 
+TEST(ConferenceJsonTest, DebugShowsTheMediaStateWhenThereIsOne) {
+    conference::ConferenceSnapshot snapshot;
+    snapshot.room = jid("room1@conference.meet.test");
+    EXPECT_FALSE(conference_debug_json(snapshot).contains("media")) << "no bridges configured";
+
+    conference::MediaSnapshot media;
+    conference::MediaSnapshot::Participant alice;
+    alice.endpoint_id = "alice";
+    alice.state = "active";
+    alice.bridge = "jvbbrewery@internal.auth.meet.test/jvb1";
+    alice.session_id = "s1";
+    alice.sources = 3;
+    alice.invites = 2;
+    conference::MediaSnapshot::Participant bob;
+    bob.endpoint_id = "bob";
+    bob.state = "waiting";
+    media.participants = {alice, bob};
+    media.colibri.sessions.push_back({"jvbbrewery@internal.auth.meet.test/jvb1", "s1", true, {"alice"}});
+    media.conference_sources = 3;
+    snapshot.media = media;
+
+    auto json = conference_debug_json(snapshot)["media"];
+    EXPECT_EQ(json["participants"]["alice"].dump(),
+              R"({"state":"active","bridge":"jvbbrewery@internal.auth.meet.test/jvb1","session_id":"s1","sources":3,)"
+              R"("invites":2})");
+    EXPECT_TRUE(json["participants"]["bob"]["bridge"].is_null());
+    EXPECT_EQ(json["colibri_sessions"].dump(),
+              R"([{"bridge":"jvbbrewery@internal.auth.meet.test/jvb1","session_id":"s1","created":true,)"
+              R"("endpoints":["alice"]}])");
+    EXPECT_EQ(json["sources"], 3);
+}
+
 TEST(ConferenceJsonTest, StatsKeysAndSizeBuckets) {
     conference::FocusManagerSnapshot snapshot;
     snapshot.conferences = {{jid("a@c"), 1, true}, {jid("b@c"), 4, true}, {jid("c@c"), 0, true}};

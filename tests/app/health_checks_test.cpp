@@ -1,6 +1,6 @@
-// How the test-conference and XMPP-ping checks turn outcomes into /about/health answers: a joined test conference
-// and any ping answer are healthy, timeouts are soft (503), a refused test conference is hard (500), and every
-// failure says what failed where.
+// How the bridge, test-conference and XMPP-ping checks turn outcomes into /about/health answers: a joined test
+// conference and any ping answer are healthy, no available bridge is hard (500), timeouts are soft (503), a refused
+// test conference is hard (500), and every failure says what failed where.
 #include "jicofo/app/health_checks.hpp"
 
 #include "jicofo/conference/focus_manager.hpp"
@@ -22,6 +22,22 @@ namespace {
 using namespace std::chrono_literals;
 
 const stanza::Jid kRoom = stanza::Jid::parse("__jicofo-health-check-42@conference.meet.test").value();
+
+TEST(BridgesResult, AtLeastOneAvailableBridgeIsHealthyNoneIsAHardFailure) {
+    bridge::BridgeSelectorStats stats;
+    stats.bridge_count = 2;
+    stats.operational_bridge_count = 1;
+    stats.available_bridge_count = 1;
+    EXPECT_TRUE(bridges_result(stats).success);
+
+    stats.available_bridge_count = 0;  // e.g. the operational one is in graceful shutdown
+    auto none = bridges_result(stats);
+    EXPECT_FALSE(none.success);
+    EXPECT_TRUE(none.hard_failure);
+    EXPECT_EQ(none.http_status(), 500);
+    EXPECT_EQ(none.message, "No operational bridges available");
+    EXPECT_FALSE(bridges_result(bridge::BridgeSelectorStats{}).success) << "no bridge at all";
+}
 
 TEST(TestConferenceResult, JoinedIsHealthy) {
     const auto result = test_conference_result(kRoom, {});

@@ -304,6 +304,63 @@ TEST_F(BridgeRegistryTest, NoBridgeHasAReason) {
     EXPECT_EQ(none.reason, "no operational bridges");
 }
 
+std::vector<BridgePin> pins(BridgeRegistry& registry) {
+    std::promise<std::vector<BridgePin>> result;
+    registry.async_pins([&](std::vector<BridgePin> p) { result.set_value(std::move(p)); });
+    auto future = result.get_future();
+    if (future.wait_for(10s) != std::future_status::ready) {
+        throw std::runtime_error("no pins");
+    }
+    return future.get();
+}
+
+TEST_F(BridgeRegistryTest, APinnedRoomGetsBridgesOfItsVersionOthersDoNot) {
+    start();
+    brewery.join("jvb1", colibri_stats(0.1, "us-east", "2.3.1"));  // the least loaded
+    brewery.join("jvb2", colibri_stats(0.5, "us-east", "2.4"));
+    ASSERT_TRUE(log.wait_for("added jvb2"));
+    const std::string room = "room1@conference.meet.test";
+    std::promise<void> pinned;
+    registry->pin(room, "2.4", std::chrono::minutes(30), [&] { pinned.set_value(); });
+    ASSERT_EQ(pinned.get_future().wait_for(10s), std::future_status::ready);
+
+    SelectionRequest in_room;
+    in_room.conference_id = room;
+    EXPECT_EQ(select(in_room).bridge.value().jid, occupant("jvb2"));
+    SelectionRequest elsewhere;
+    elsewhere.conference_id = "room2@conference.meet.test";
+    EXPECT_EQ(select(elsewhere).bridge.value().jid, occupant("jvb1"));
+    EXPECT_EQ(select().bridge.value().jid, occupant("jvb1")) << "no room, no pin";
+    auto explicit_version = in_room;
+    explicit_version.pinned_version = "2.3.1";
+    EXPECT_EQ(select(explicit_version).bridge.value().jid, occupant("jvb1")) << "a version given wins over the pin";
+
+    std::promise<bool> removed;
+    registry->unpin(room, [&](bool was) { removed.set_value(was); });
+    EXPECT_TRUE(removed.get_future().get());
+    EXPECT_EQ(select(in_room).bridge.value().jid, occupant("jvb1"));
+    EXPECT_TRUE(pins(*registry).empty());
+}
+
+TEST_F(BridgeRegistryTest, PinsAreListedWithAWallClockExpiry) {
+    start();
+    const auto before = std::chrono::system_clock::now();
+    registry->pin("room1@conference.meet.test", "2.4", std::chrono::minutes(30));
+    registry->pin("room2@conference.meet.test", "2.5", std::chrono::minutes(5));
+    registry->pin("room2@conference.meet.test", "2.5", std::chrono::minutes(0));  // removes it again
+    const auto listed = pins(*registry);
+    const auto after = std::chrono::system_clock::now();
+    ASSERT_EQ(listed.size(), 1U);
+    EXPECT_EQ(listed[0].conference_id, "room1@conference.meet.test");
+    EXPECT_EQ(listed[0].version, "2.4");
+    EXPECT_GE(listed[0].expires_at, before + std::chrono::minutes(30) - 1s);
+    EXPECT_LE(listed[0].expires_at, after + std::chrono::minutes(30) + 1s);
+
+    std::promise<bool> removed;
+    registry->unpin("room3@conference.meet.test", [&](bool was) { removed.set_value(was); });
+    EXPECT_FALSE(removed.get_future().get()) << "there was no pin";
+}
+
 TEST_F(BridgeRegistryTest, DebugSnapshot) {
     auto settings = fast_settings();
     settings.bridge.selection_strategy = config::SelectionStrategy::RegionBased;

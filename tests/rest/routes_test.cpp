@@ -118,7 +118,7 @@ TEST(BuildRouterTest, DisabledGroupsAnswer404) {
     EXPECT_EQ(call(router, get("/about/health"))->status, 404);
 }
 
-TEST(BuildRouterTest, LaterGroupsAreNotRegisteredYet) {
+TEST(BuildRouterTest, DomainGroupsWithoutHandlersAreAbsent) {
     metrics::MetricsRegistry registry("v1");
     RestSettings settings;
     ServiceContext context{"v1", registry, nullptr};
@@ -225,6 +225,49 @@ TEST(DomainRoutesTest, ConferenceRequestAndDebugRoutesAreRegisteredWithCors) {
     EXPECT_EQ(call(gated, post)->status, 404);
     EXPECT_EQ(call(gated, get("/debug/conferences"))->status, 404);
     EXPECT_EQ(call(gated, get("/stats"))->status, 200);
+}
+
+TEST(DomainRoutesTest, PinAndMoveEndpointsRoutesAreGatedByTheirGroups) {
+    metrics::MetricsRegistry registry("v1");
+    ServiceContext context{"v1", registry, nullptr};
+    auto echo = [](std::string name) {
+        return [name](const HttpRequest&, const PathParams&, const Responder& respond) {
+            respond(HttpResponse::text(200, name));
+        };
+    };
+    context.domain.pin_list = echo("pins");
+    context.domain.pin_add = echo("pin");
+    context.domain.pin_remove = echo("unpin");
+    context.domain.move_endpoint = echo("one");
+    context.domain.move_endpoints = echo("some");
+    context.domain.move_fraction = echo("fraction");
+    HttpRequest pin;
+    pin.method = "POST";
+    ASSERT_TRUE(pin.set_target("/pin"));
+    HttpRequest unpin;
+    unpin.method = "POST";
+    ASSERT_TRUE(unpin.set_target("/pin/remove"));
+
+    auto router = build_router(RestSettings{}, context);
+    EXPECT_EQ(call(router, get("/pin"))->body, "pins");
+    EXPECT_EQ(call(router, pin)->body, "pin");
+    EXPECT_EQ(call(router, unpin)->body, "unpin");
+    EXPECT_EQ(call(router, get("/pin/remove"))->status, 405) << "remove is a POST";
+    EXPECT_EQ(call(router, get("/move-endpoints/move-endpoint?conference=a"))->body, "one");
+    EXPECT_EQ(call(router, get("/move-endpoints/move-endpoints"))->body, "some");
+    EXPECT_EQ(call(router, get("/move-endpoints/move-fraction"))->body, "fraction");
+
+    RestSettings off;
+    off.groups.pin = false;
+    off.groups.move_endpoints = false;
+    auto gated = build_router(off, context);
+    EXPECT_EQ(call(gated, get("/pin"))->status, 404);
+    EXPECT_EQ(call(gated, pin)->status, 404);
+    EXPECT_EQ(call(gated, unpin)->status, 404);
+    for (const char* target :
+         {"/move-endpoints/move-endpoint", "/move-endpoints/move-endpoints", "/move-endpoints/move-fraction"}) {
+        EXPECT_EQ(call(gated, get(target))->status, 404) << target;
+    }
 }
 
 }  // namespace

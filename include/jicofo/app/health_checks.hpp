@@ -1,8 +1,10 @@
-// The checks of Jicofo's JicofoHealthChecker (§5.5) that run on the health checker, apart from the bridge check:
-// a test conference joined through the room map, and an XMPP ping of the client connection's domain. The result
+// The checks of Jicofo's JicofoHealthChecker (§5.5) that run on the health checker: operational bridges (when a
+// brewery is configured), a test conference joined through the room map, and an XMPP ping of the client
+// connection's domain. The result
 // mappings are separate functions so that they are tested without XMPP.
 #pragma once
 
+#include "jicofo/bridge/snapshots.hpp"
 #include "jicofo/health/health_checker.hpp"
 #include "jicofo/stanza/jid.hpp"
 #include "jicofo/xmpp/iq_result.hpp"
@@ -14,6 +16,9 @@
 #include <string>
 #include <system_error>
 
+namespace jicofo::bridge {
+class BridgeRegistry;
+}  // namespace jicofo::bridge
 namespace jicofo::conference {
 class FocusManager;
 }  // namespace jicofo::conference
@@ -25,6 +30,12 @@ namespace jicofo::app {
 
 // Jicofo waits 5 s for the ping's answer.
 inline constexpr std::chrono::milliseconds kHealthPingTimeout{5000};
+
+// At least one bridge must be operational and not in graceful shutdown; otherwise a hard failure (500) "No
+// operational bridges available".
+[[nodiscard]] health::HealthResult bridges_result(const bridge::BridgeSelectorStats& stats);
+// Reads the registry's counts on its strand per run.
+[[nodiscard]] health::HealthCheck make_bridges_check(std::shared_ptr<bridge::BridgeRegistry> registry);
 
 // The test conference's outcome: healthy once the focus is in the room; a join that timed out is a soft failure
 // (it may only be load), any other failure a hard one.

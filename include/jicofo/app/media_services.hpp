@@ -41,6 +41,8 @@ public:
     // What conferences are created with.
     [[nodiscard]] std::shared_ptr<const conference::MediaSetup> setup() const { return setup_; }
     [[nodiscard]] const std::shared_ptr<bridge::BridgeRegistry>& registry() const { return registry_; }
+    // The bridges' brewery room (a bridge's id is its occupant JID there).
+    [[nodiscard]] const stanza::Jid& brewery() const { return brewery_; }
 
     // Routes Jingle IQs to the manager's conferences and bridge events to all of them; joins the brewery.
     void start(const std::shared_ptr<conference::FocusManager>& manager);
@@ -54,6 +56,7 @@ private:
     std::shared_ptr<bridge::BridgeRegistry> registry_;
     std::shared_ptr<const conference::MediaSetup> setup_;
     boost::asio::any_io_executor executor_;
+    stanza::Jid brewery_;
     xmpp::Registration jingle_handler_;
     struct Subscription;
     std::unique_ptr<Subscription> subscription_;

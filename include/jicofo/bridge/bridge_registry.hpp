@@ -7,6 +7,7 @@
 #include "jicofo/bridge/snapshots.hpp"
 #include "jicofo/config/sections.hpp"
 #include "jicofo/selector/bridge_selector.hpp"
+#include "jicofo/selector/pin_registry.hpp"
 #include "jicofo/stanza/jid.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -20,6 +21,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace jicofo::metrics {
 class MetricsRegistry;
@@ -52,7 +54,10 @@ struct BridgeEvents {
 struct SelectionRequest {
     selector::ConferenceBridges conference;
     selector::ParticipantProperties participant;
+    // Restricts a new conference to bridges of this full version; when not given, the pin of `conference_id`
+    // (REST /pin), if any, is used.
     std::optional<std::string> pinned_version;
+    std::optional<std::string> conference_id;  // the room JID
 };
 
 struct SelectedBridge {
@@ -122,6 +127,13 @@ public:
     void report_restart_request(const std::string& bridge_id);  // ICE failure detection
     void record_bridge_removed_from_conference();               // bridges_removed_total
 
+    // Version pins (REST /pin); thread-safe, `done` runs on the registry's strand. A duration of zero or less
+    // removes the pin. unpin tells whether there was a pin.
+    void pin(std::string conference_id, std::string version, std::chrono::minutes duration,
+             std::function<void()> done = {});
+    void unpin(std::string conference_id, std::function<void(bool)> done = {});
+    void async_pins(std::function<void(std::vector<BridgePin>)> done);
+
     // Thread-safe; `done` runs on the registry's strand.
     void async_debug_snapshot(std::function<void(BridgeSelectorDebug)> done);
     void async_stats(std::function<void(BridgeSelectorStats)> done);
@@ -173,6 +185,7 @@ private:
     std::unique_ptr<BridgeTransport> transport_;
     std::map<std::string, std::unique_ptr<Entry>> bridges_;
     std::map<std::uint64_t, BridgeEvents> subscribers_;
+    selector::PinRegistry pins_;
     std::atomic<std::uint64_t> next_subscriber_{1};
     std::uint64_t next_generation_ = 1;
     std::uint64_t lost_bridges_ = 0;

@@ -2,6 +2,7 @@
 // them at the edge (app), not here.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -51,6 +52,13 @@ struct BridgeSelectorStats {
     std::uint64_t bridges_removed = 0;  // removed from conferences after failures (/stats bridge_failures)
 
     friend bool operator==(const BridgeSelectorStats&, const BridgeSelectorStats&) = default;
+};
+
+// A version pin (REST /pin), with its expiry as a wall-clock instant.
+struct BridgePin {
+    std::string conference_id;  // the room JID
+    std::string version;        // the bridges' full version
+    std::chrono::system_clock::time_point expires_at;
 };
 
 }  // namespace jicofo::bridge

@@ -55,6 +55,8 @@ public:
     void stop() override;
     void handle_jingle(stanza::Iq request, stanza::Jingle jingle) override;
     void bridge_changed(const std::string& bridge_id, bool up, const std::string& why) override;
+    void move_endpoints(std::optional<std::string> bridge_id, std::optional<std::string> endpoint_id, int max_count,
+                        std::function<void(int moved)> done) override;
     void authenticated(const stanza::Jid& real_jid) override;
 
 private:

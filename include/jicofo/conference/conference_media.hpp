@@ -6,6 +6,7 @@
 #pragma once
 
 #include "jicofo/colibri/colibri_session_manager.hpp"
+#include "jicofo/conference/media_snapshot.hpp"
 #include "jicofo/config/sections.hpp"
 #include "jicofo/sources/conference_source_map.hpp"
 #include "jicofo/sources/validation.hpp"
@@ -52,20 +53,10 @@ struct ConferenceMediaSettings {
     config::ConferenceConfig conference;
     bool sctp_enabled = true;
     int max_allocation_attempts = 3;  // bridges tried for one invite before giving up
-};
-
-struct MediaSnapshot {
-    struct Participant {
-        std::string endpoint_id;
-        std::string state;  // waiting, allocating, offered, active, failed
-        std::optional<std::string> bridge;
-        std::optional<std::string> session_id;
-        std::size_t sources = 0;
-        int invites = 0;
-    };
-    std::vector<Participant> participants;
-    colibri::ColibriSnapshot colibri;
-    std::size_t conference_sources = 0;
+    // Called (on the conference's strand) with the number of participants moved to another bridge because theirs
+    // failed, or on request (REST move-endpoints); for participants_moved_total. Shared by every conference, so it
+    // must be thread-safe. May be empty.
+    std::function<void(int count)> participants_moved;
 };
 
 // The network side of one conference's media, built per conference so that every callback completes on that
@@ -75,7 +66,9 @@ struct MediaPorts {
     std::unique_ptr<colibri::ColibriTransport> colibri;
     std::unique_ptr<colibri::BridgeAllocator> allocator;
 };
-using MediaPortsFactory = std::function<MediaPorts(const boost::asio::any_io_executor& strand)>;
+// `room` is the conference's room JID (bridge selection looks up its version pin).
+using MediaPortsFactory =
+    std::function<MediaPorts(const boost::asio::any_io_executor& strand, const stanza::Jid& room)>;
 
 // What a conference needs to run media; without it (no bridges configured) conferences only track the room.
 struct MediaSetup {
@@ -107,6 +100,12 @@ public:
     void bridge_down(const std::string& bridge_id, const std::string& why);
     void bridge_up(const std::string& bridge_id);
 
+    // Moves participants off a bridge by re-inviting them (REST move-endpoints); returns how many were moved.
+    // `bridge_id` unset: any bridge. `endpoint_id` set: only that participant. At most `max_count` are moved;
+    // only participants with an endpoint on a bridge (offered or active) count.
+    int move_endpoints(const std::optional<std::string>& bridge_id, const std::optional<std::string>& endpoint_id,
+                       int max_count);
+
     // Expires everything on the bridges and ends the sessions (the conference ends).
     void stop();
 
@@ -121,7 +120,9 @@ private:
     void allocate(const std::string& endpoint_id, std::uint64_t invite);
     void on_allocated(const std::string& endpoint_id, std::uint64_t invite, colibri::AllocationResult result);
     void send_offer(Participant& participant, const colibri::Allocation& allocation);
-    void reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session);
+    // Returns true when the participant was re-invited.
+    bool reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session);
+    void count_moved(int count) const;
     void send_terminate(const Participant& participant, stanza::JingleReasonCondition reason, const std::string& text);
     void end_session(Participant& participant, stanza::JingleReasonCondition reason, const std::string& text,
                      bool send_terminate_to_participant);

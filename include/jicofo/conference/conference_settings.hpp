@@ -2,6 +2,7 @@
 // jicofo.conference.*, jicofo.xmpp.* and the component settings onto it), plus the snapshots /debug is built from.
 #pragma once
 
+#include "jicofo/conference/media_snapshot.hpp"
 #include "jicofo/stanza/jid.hpp"
 #include "jicofo/xmpp/member.hpp"
 
@@ -54,6 +55,7 @@ struct ConferenceSnapshot {
     std::int64_t created_ms = 0;       // unix epoch milliseconds
     std::optional<std::string> owner;  // the nick auto-owner made owner
     std::vector<ParticipantSnapshot> participants;
+    std::optional<MediaSnapshot> media;  // once the conference runs media (bridges configured and the room joined)
 };
 
 // The room map's view: every conference with its size, and the counters /stats reports.

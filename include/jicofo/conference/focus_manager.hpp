@@ -52,6 +52,15 @@ public:
         (void)up;
         (void)why;
     }
+    // Moves participants off a bridge (REST move-endpoints), see ConferenceMedia::move_endpoints. Thread-safe;
+    // `done` gets the number moved, once, on the conference's strand (0 when the conference has no media).
+    virtual void move_endpoints(std::optional<std::string> bridge_id, std::optional<std::string> endpoint_id,
+                                int max_count, std::function<void(int moved)> done) {
+        (void)bridge_id;
+        (void)endpoint_id;
+        (void)max_count;
+        done(0);
+    }
 };
 
 // How a conference tells the room map about itself; callable from any thread.

@@ -21,9 +21,9 @@ namespace jicofo::rest {
 struct RestGroups {
     bool prometheus = true;          // jicofo.rest.prometheus.enabled: GET /metrics
     bool conference_request = true;  // jicofo.rest.conference-request.enabled: POST/OPTIONS /conference-request/v1
-    bool move_endpoints = true;      // jicofo.rest.move-endpoints.enabled (not implemented yet)
+    bool move_endpoints = true;      // jicofo.rest.move-endpoints.enabled: GET /move-endpoints/*
     bool debug = true;               // jicofo.rest.debug.enabled: /debug, /debug/conference(s)...
-    bool pin = true;                 // jicofo.rest.pin.enabled (not implemented yet)
+    bool pin = true;                 // jicofo.rest.pin.enabled: GET /pin, POST /pin, POST /pin/remove
     bool health = false;             // jicofo.health.enabled: GET /about/health
 };
 
@@ -48,6 +48,13 @@ struct DomainRoutes {
     RouteHandler debug_conference;        // GET /debug/conference/{jid}
     RouteHandler debug_xmpp_caps;         // GET /debug/xmpp-caps
     RouteHandler stats;                   // GET /stats
+    // Over the bridges (only when a brewery is configured).
+    RouteHandler pin_list;        // GET /pin
+    RouteHandler pin_add;         // POST /pin
+    RouteHandler pin_remove;      // POST /pin/remove
+    RouteHandler move_endpoint;   // GET /move-endpoints/move-endpoint
+    RouteHandler move_endpoints;  // GET /move-endpoints/move-endpoints
+    RouteHandler move_fraction;   // GET /move-endpoints/move-fraction
 };
 
 // The state handlers read. References outlive the router (the application owns them).
