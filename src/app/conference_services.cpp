@@ -56,7 +56,7 @@ conference::ConferenceSettings conference_settings(const config::JicofoConfig& c
 ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const boost::asio::any_io_executor& executor,
                                        const std::shared_ptr<xmpp::XmppConnection>& client,
                                        metrics::MetricsRegistry& metrics,
-                                       std::shared_ptr<const conference::MediaSetup> media) {
+                                       const std::shared_ptr<const conference::MediaSetup>& media) {
     const auto& connection = client->settings();
     auto settings = conference_settings(config, connection.username, connection.domain, connection.reply_timeout);
     auto auth_settings = auth::authentication_settings(config.authentication);

@@ -320,8 +320,8 @@ nlohmann::ordered_json move_result_json(int moved_endpoints, int conferences) {
     return {{"movedEndpoints", moved_endpoints}, {"conferences", conferences}};
 }
 
-void add_media_routes(rest::DomainRoutes& routes, std::shared_ptr<bridge::BridgeRegistry> registry,
-                      std::shared_ptr<conference::FocusManager> manager, stanza::Jid brewery) {
+void add_media_routes(rest::DomainRoutes& routes, const std::shared_ptr<bridge::BridgeRegistry>& registry,
+                      const std::shared_ptr<conference::FocusManager>& manager, const stanza::Jid& brewery) {
     routes.pin_list = [registry](const HttpRequest&, const PathParams&, const Responder& respond) {
         registry->async_pins([respond](const std::vector<bridge::BridgePin>& pins) {
             respond(HttpResponse::json(200, pins_json(pins).dump()));

@@ -264,7 +264,7 @@ void ColibriSessionManager::on_allocated(const std::string& bridge_id, const std
             gone.id = endpoint_id;
             gone.expire = true;
             expire.endpoints.push_back(std::move(gone));
-            send_update(bridge_id, std::move(expire), endpoint_id);
+            send_update(bridge_id, expire, endpoint_id);
         }
         return;
     }
@@ -309,7 +309,7 @@ void ColibriSessionManager::fail_session(const std::string& bridge_id, const std
     }
 }
 
-void ColibriSessionManager::send_update(const std::string& bridge_id, stanza::ConferenceModify request,
+void ColibriSessionManager::send_update(const std::string& bridge_id, const stanza::ConferenceModify& request,
                                         const std::string& endpoint_id) {
     auto* session = session_for(bridge_id);
     if (!session) {
@@ -318,7 +318,7 @@ void ColibriSessionManager::send_update(const std::string& bridge_id, stanza::Co
     std::weak_ptr<bool> alive = alive_;
     transport_.send(
         session->bridge.jid, request,
-        [this, alive, bridge_id, session_id = session->session_id, endpoint_id](ColibriReply reply) {
+        [this, alive, bridge_id, session_id = session->session_id, endpoint_id](const ColibriReply& reply) {
             if (!alive.lock() || reply) {
                 return;
             }
@@ -372,7 +372,7 @@ void ColibriSessionManager::update_endpoint(const std::string& endpoint_id,
     stanza::ConferenceModify request;
     request.meeting_id = settings_.meeting_id;
     request.endpoints.push_back(std::move(endpoint));
-    send_update(*bridge, std::move(request), endpoint_id);
+    send_update(*bridge, request, endpoint_id);
 }
 
 void ColibriSessionManager::force_mute(const std::string& endpoint_id, stanza::ForceMute mute) {
@@ -386,7 +386,7 @@ void ColibriSessionManager::force_mute(const std::string& endpoint_id, stanza::F
     stanza::ConferenceModify request;
     request.meeting_id = settings_.meeting_id;
     request.endpoints.push_back(std::move(endpoint));
-    send_update(*bridge, std::move(request), endpoint_id);
+    send_update(*bridge, request, endpoint_id);
 }
 
 void ColibriSessionManager::expire_endpoint(const std::string& endpoint_id) {
@@ -422,7 +422,7 @@ void ColibriSessionManager::expire_endpoint(const std::string& endpoint_id) {
             request.endpoints.push_back(std::move(endpoint));
         }
         const std::string bridge_id = session.bridge.id;
-        send_update(bridge_id, std::move(request), {});
+        send_update(bridge_id, request, {});
         if (last) {
             sessions_.erase(it);
         }

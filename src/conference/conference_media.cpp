@@ -343,8 +343,9 @@ void ConferenceMedia::participant_alone(const std::string& endpoint_id) {
 
 void ConferenceMedia::bridge_down(const std::string& bridge_id, const std::string& why) {
     int moved = 0;
+    const std::string reason = "bridge " + bridge_id + " " + why;
     for (const auto& endpoint : colibri_->remove_bridge(bridge_id)) {
-        moved += reinvite(endpoint, "bridge " + bridge_id + " " + why, true) ? 1 : 0;
+        moved += reinvite(endpoint, reason, true) ? 1 : 0;
     }
     count_moved(moved);
 }

@@ -37,7 +37,7 @@ public:
     // Throws std::runtime_error for an unusable jicofo.authentication (a start-up configuration error).
     ConferenceServices(const config::JicofoConfig& config, const boost::asio::any_io_executor& executor,
                        const std::shared_ptr<xmpp::XmppConnection>& client, metrics::MetricsRegistry& metrics,
-                       std::shared_ptr<const conference::MediaSetup> media = nullptr);
+                       const std::shared_ptr<const conference::MediaSetup>& media = nullptr);
     ConferenceServices(const ConferenceServices&) = delete;
     ConferenceServices& operator=(const ConferenceServices&) = delete;
     ~ConferenceServices();

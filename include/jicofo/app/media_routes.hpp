@@ -68,7 +68,7 @@ struct ConferenceLoad {
 
 // Adds the pin and move-endpoints handlers to `routes`, and decorates its /debug and /stats handlers (when set)
 // with "bridge_selector". Not-found bridges and conferences answer 404 (Jicofo answers 500).
-void add_media_routes(rest::DomainRoutes& routes, std::shared_ptr<bridge::BridgeRegistry> registry,
-                      std::shared_ptr<conference::FocusManager> manager, stanza::Jid brewery);
+void add_media_routes(rest::DomainRoutes& routes, const std::shared_ptr<bridge::BridgeRegistry>& registry,
+                      const std::shared_ptr<conference::FocusManager>& manager, const stanza::Jid& brewery);
 
 }  // namespace jicofo::app

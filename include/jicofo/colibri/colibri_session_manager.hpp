@@ -161,7 +161,8 @@ private:
     void on_allocated(const std::string& bridge_id, const std::string& session_id,
                       const std::shared_ptr<PendingEndpoint>& pending, bool created_conference, ColibriReply reply);
     void fail_session(const std::string& bridge_id, const std::string& why, bool notify);
-    void send_update(const std::string& bridge_id, stanza::ConferenceModify request, const std::string& endpoint_id);
+    void send_update(const std::string& bridge_id, const stanza::ConferenceModify& request,
+                     const std::string& endpoint_id);
     [[nodiscard]] stanza::Colibri2Endpoint endpoint_element(const EndpointRequest& request) const;
     BridgeSession* session_for(const std::string& bridge_id);
     [[nodiscard]] const BridgeSession* session_of_endpoint(const std::string& endpoint_id) const;

@@ -41,6 +41,8 @@ public:
     virtual void stop() = 0;
     // With authentication on: the occupant with this real (full) JID has just authenticated and is to be owner.
     virtual void authenticated(const stanza::Jid& real_jid) { (void)real_jid; }
+    // The defaults below ignore their arguments; overrides take them by value because they move them to a strand.
+    // NOLINTBEGIN(performance-unnecessary-value-param)
     // A Jingle IQ (set) from an occupant of the room; the conference answers it. Thread-safe.
     virtual void handle_jingle(stanza::Iq request, stanza::Jingle jingle) {
         (void)request;
@@ -61,6 +63,7 @@ public:
         (void)max_count;
         done(0);
     }
+    // NOLINTEND(performance-unnecessary-value-param)
 };
 
 // How a conference tells the room map about itself; callable from any thread.
