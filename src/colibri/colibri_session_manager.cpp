@@ -4,12 +4,11 @@
 #include "jicofo/colibri/colibri_session_manager.hpp"
 
 #include "jicofo/core/logging.hpp"
+#include "jicofo/core/random.hpp"
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <array>
-#include <random>
 
 namespace jicofo::colibri {
 namespace {
@@ -17,17 +16,6 @@ namespace {
 std::shared_ptr<spdlog::logger> logger() {
     static auto log = core::module_logger("colibri");
     return log;
-}
-
-// The colibri session id clients see as the Jingle bridge-session id; random so that a stale one never matches.
-std::string random_session_id() {
-    thread_local std::mt19937_64 engine(std::random_device{}());
-    constexpr std::string_view kAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-    std::string id(16, '0');
-    for (auto& c : id) {
-        c = kAlphabet[engine() % kAlphabet.size()];
-    }
-    return id;
 }
 
 }  // namespace
@@ -65,7 +53,8 @@ struct ColibriSessionManager::PendingEndpoint {
 struct ColibriSessionManager::BridgeSession {
     enum class State { idle, creating, created };
     BridgeInfo bridge;
-    std::string session_id = random_session_id();
+    // The Jingle bridge-session id clients see; random so that a stale one never matches.
+    std::string session_id = core::random_token(16);
     State state = State::idle;
     std::vector<std::string> endpoints;
     std::vector<std::chrono::steady_clock::time_point> added_at;

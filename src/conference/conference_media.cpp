@@ -5,13 +5,12 @@
 #include "conference_media_participant.hpp"
 
 #include "jicofo/core/logging.hpp"
+#include "jicofo/core/random.hpp"
 #include "jicofo/media/colibri_sources.hpp"
 #include "jicofo/media/jingle_sources.hpp"
 #include "jicofo/media/offer.hpp"
 
 #include <spdlog/spdlog.h>
-
-#include <random>
 
 namespace jicofo::conference {
 namespace {
@@ -19,17 +18,6 @@ namespace {
 std::shared_ptr<spdlog::logger> logger() {
     static auto log = core::module_logger("jingle");
     return log;
-}
-
-// Jingle session ids only need to be unique per participant and unguessable by other occupants.
-std::string random_sid() {
-    thread_local std::mt19937_64 engine(std::random_device{}());
-    constexpr std::string_view kAlphabet = "0123456789abcdefghijklmnopqrstuvwxyz";
-    std::string sid(12, '0');
-    for (auto& c : sid) {
-        c = kAlphabet[engine() % kAlphabet.size()];
-    }
-    return sid;
 }
 
 sources::SourceLimits source_limits(const config::ConferenceConfig& conference) {
@@ -233,7 +221,7 @@ void ConferenceMedia::send_offer(Participant& participant, const colibri::Alloca
     stanza::Jingle jingle;
     jingle.action = stanza::JingleAction::session_initiate;
     jingle.initiator = signaling_.focus_jid();
-    jingle.sid = random_sid();
+    jingle.sid = core::random_token(12);  // unique per participant, unguessable by others
     jingle.contents = media::build_offer(settings_.codecs, options);
     std::optional<std::uint16_t> sctp_port;
     if (allocation.sctp && allocation.sctp->port) {

@@ -20,9 +20,10 @@ std::shared_ptr<spdlog::logger> logger() {
     return log;
 }
 
+// The condition is the source model's decision (sources::stanza_condition); here it only becomes a value.
 stanza::ErrorCondition condition_for(const sources::SourceError& error) {
-    return error.kind == sources::SourceErrorKind::limit ? stanza::ErrorCondition::resource_constraint
-                                                         : stanza::ErrorCondition::bad_request;
+    return stanza::error_condition_from_string(sources::stanza_condition(error.kind))
+        .value_or(stanza::ErrorCondition::bad_request);
 }
 
 std::optional<stanza::InitialLastN> initial_last_n(const stanza::Jingle& jingle) {

@@ -1,0 +1,13 @@
+// Random identifiers that only need to be unique and unguessable by other participants (Jingle sids, colibri
+// session ids); secrets such as authentication session ids take the kernel's random source instead.
+#pragma once
+
+#include <cstddef>
+#include <string>
+
+namespace jicofo::core {
+
+// `length` characters of [0-9a-z] from a per-thread engine seeded by std::random_device.
+[[nodiscard]] std::string random_token(std::size_t length);
+
+}  // namespace jicofo::core
