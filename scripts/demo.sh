@@ -118,9 +118,8 @@ jicofo {
     }
     trusted-domains = [ "recorder.$domain" ]
   }
-  bridge {
-    brewery-jid = "jvbbrewery@internal-muc.$domain"
-  }
+  # No bridge runs in the demo, so no brewery either: with jicofo.bridge.brewery-jid set, /about/health would
+  # rightly fail ("No operational bridges available") until a videobridge joined it.
   health {
     enabled = true
   }
