@@ -231,12 +231,6 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     bridge::BridgeRegistrySettings settings;
     settings.bridge = config.bridge;
     settings.octo = config.octo;
-    if (settings.octo.enabled) {
-        // Without relays a conference split over two bridges would be two conferences that cannot hear each other.
-        logger()->warn(
-            "jicofo.octo.enabled is set, but relays are not implemented yet: conferences stay on one bridge");
-        settings.octo.enabled = false;
-    }
     settings.local_region = config.local_region;
     bridge::XmppTransportSettings transport;
     transport.brewery.room = std::move(brewery).value();
@@ -248,6 +242,11 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     setup->settings.codecs = config.codec;
     setup->settings.conference = config.conference;
     setup->settings.sctp_enabled = config.sctp.enabled;
+    // SplitBridge puts participants on different bridges on purpose, so it needs relays whatever octo says.
+    setup->settings.relays.enabled =
+        config.octo.enabled || config.bridge.selection_strategy == config::SelectionStrategy::SplitBridge;
+    setup->settings.relays.sctp = config.octo.sctp_datachannels;
+    setup->settings.relays.topology = config.bridge.topology_strategy;
     // Prometheus counters are thread-safe: every conference counts from its own strand.
     setup->settings.participants_moved =
         [moved = &metrics.counter("participants_moved",

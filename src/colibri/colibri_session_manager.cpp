@@ -3,8 +3,9 @@
 // error that jicofo-protocol.md §4(d) lists.
 #include "jicofo/colibri/colibri_session_manager.hpp"
 
+#include "session_state.hpp"
+
 #include "jicofo/core/logging.hpp"
-#include "jicofo/core/random.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -14,11 +15,15 @@ namespace jicofo::colibri {
 namespace {
 
 std::shared_ptr<spdlog::logger> logger() {
-    static auto log = core::module_logger("colibri");
-    return log;
+    return colibri_logger();
 }
 
 }  // namespace
+
+std::shared_ptr<spdlog::logger> colibri_logger() {
+    static auto log = core::module_logger("colibri");
+    return log;
+}
 
 std::optional<stanza::Colibri2Error> ColibriFailure::reason() const {
     if (!error) {
@@ -37,40 +42,17 @@ std::string ColibriFailure::message() const {
     return error ? error->message() : "error";
 }
 
-struct ColibriSessionManager::PendingEndpoint {
-    EndpointRequest request;
-    std::function<void(AllocationResult)> done;
-    std::string bridge_id;  // set once selected
-    bool cancelled = false;
-
-    void finish(AllocationResult result) {
-        if (auto callback = std::exchange(done, nullptr)) {
-            callback(std::move(result));
-        }
-    }
-};
-
-struct ColibriSessionManager::BridgeSession {
-    enum class State { idle, creating, created };
-    BridgeInfo bridge;
-    // The Jingle bridge-session id clients see; random so that a stale one never matches.
-    std::string session_id = core::random_token(16);
-    State state = State::idle;
-    std::vector<std::string> endpoints;
-    std::vector<std::chrono::steady_clock::time_point> added_at;
-    std::vector<std::shared_ptr<PendingEndpoint>> waiting;  // until the bridge's conference exists
-    int in_flight = 0;                                      // allocations sent, not answered
-    std::uint64_t order = 0;
-    std::optional<stanza::Colibri2Sources> feedback_sources;
-};
-
 ColibriSessionManager::ColibriSessionManager(ColibriTransport& transport, BridgeAllocator& allocator,
                                              ColibriSettings settings, ColibriListener listener, Clock clock)
     : transport_(transport),
       allocator_(allocator),
       settings_(std::move(settings)),
       listener_(std::move(listener)),
-      clock_(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); })) {}
+      clock_(clock ? std::move(clock) : Clock([] { return std::chrono::steady_clock::now(); })) {
+    if (settings_.relays.enabled) {
+        cascade_.emplace(settings_.relays.topology);
+    }
+}
 
 ColibriSessionManager::~ColibriSessionManager() {
     *alive_ = false;
@@ -267,6 +249,13 @@ void ColibriSessionManager::on_allocated(const std::string& bridge_id, const std
     }
     session->endpoints.push_back(endpoint_id);
     session->added_at.push_back(clock_());
+    relayed_[endpoint_id] =
+        RelayedEndpoint{pending->request.stats_id, pending->request.participant.visitor, std::nullopt};
+    if (created_conference) {
+        join_cascade(*session);  // the relay creates carry this endpoint
+    } else if (in_cascade(bridge_id)) {
+        relay_endpoint(bridge_id, endpoint_id, RelayChange::create);
+    }
     Allocation allocation;
     allocation.session_id = session->session_id;
     allocation.bridge = session->bridge;
@@ -286,6 +275,10 @@ void ColibriSessionManager::fail_session(const std::string& bridge_id, const std
     sessions_.erase(found);
     logger()->warn("room={} bridge={} session removed ({}), {} endpoints affected", settings_.room_name, bridge_id, why,
                    session->endpoints.size());
+    leave_cascade(*session);
+    for (const auto& endpoint : session->endpoints) {
+        relayed_.erase(endpoint);
+    }
     if (!session->endpoints.empty()) {
         allocator_.endpoints_removed(bridge_id, static_cast<int>(session->endpoints.size()));
     }
@@ -324,13 +317,10 @@ void ColibriSessionManager::send_update(const std::string& bridge_id, const stan
             auto reason = failure.reason();
             if (reason && reason->reason == stanza::Colibri2ErrorReason::unknown_endpoint && !endpoint_id.empty()) {
                 auto& endpoints = current->endpoints;
-                auto it = std::find(endpoints.begin(), endpoints.end(), endpoint_id);
-                if (it == endpoints.end()) {
+                if (std::find(endpoints.begin(), endpoints.end(), endpoint_id) == endpoints.end()) {
                     return;  // expired meanwhile: nothing to repair
                 }
-                current->added_at.erase(current->added_at.begin() + (it - endpoints.begin()));
-                endpoints.erase(it);
-                allocator_.endpoints_removed(bridge_id, 1);
+                forget_endpoint(*current, endpoint_id);
                 logger()->warn("room={} bridge={} forgot endpoint={}", settings_.room_name, bridge_id, endpoint_id);
                 if (listener_.endpoint_lost) {
                     listener_.endpoint_lost(endpoint_id);
@@ -356,12 +346,19 @@ void ColibriSessionManager::update_endpoint(const std::string& endpoint_id,
         wrapper.ice_udp = std::move(transport);
         endpoint.transport = std::move(wrapper);
     }
+    if (sources) {
+        relayed_[endpoint_id].sources = sources;
+    }
+    const bool relay_sources = sources && in_cascade(*bridge);
     endpoint.sources = std::move(sources);
     endpoint.initial_last_n = initial_last_n;
     stanza::ConferenceModify request;
     request.meeting_id = settings_.meeting_id;
     request.endpoints.push_back(std::move(endpoint));
     send_update(*bridge, request, endpoint_id);
+    if (relay_sources) {
+        relay_endpoint(*bridge, endpoint_id, RelayChange::update);
+    }
 }
 
 void ColibriSessionManager::force_mute(const std::string& endpoint_id, stanza::ForceMute mute) {
@@ -395,9 +392,7 @@ void ColibriSessionManager::expire_endpoint(const std::string& endpoint_id) {
         if (found == session.endpoints.end()) {
             continue;
         }
-        session.added_at.erase(session.added_at.begin() + (found - session.endpoints.begin()));
-        session.endpoints.erase(found);
-        allocator_.endpoints_removed(session.bridge.id, 1);
+        forget_endpoint(session, endpoint_id);
         stanza::ConferenceModify request;
         request.meeting_id = settings_.meeting_id;
         const bool last = session.endpoints.empty() && session.waiting.empty() && session.in_flight == 0;
@@ -413,6 +408,7 @@ void ColibriSessionManager::expire_endpoint(const std::string& endpoint_id) {
         const std::string bridge_id = session.bridge.id;
         send_update(bridge_id, request, {});
         if (last) {
+            leave_cascade(session);
             sessions_.erase(it);
         }
         return;
@@ -427,6 +423,10 @@ std::vector<std::string> ColibriSessionManager::remove_bridge(const std::string&
 
 void ColibriSessionManager::expire_all() {
     to_select_.clear();
+    relayed_.clear();
+    if (cascade_) {
+        cascade_.emplace(settings_.relays.topology);  // expiring each conference takes its relays with it
+    }
     for (auto& [id, pending] : std::exchange(pending_, {})) {
         pending->cancelled = true;
         pending->finish(core::unexpected(AllocationFailure{AllocationErrc::cancelled, "the conference ended"}));
@@ -443,6 +443,21 @@ void ColibriSessionManager::expire_all() {
         request.expire = true;
         transport_.send(session->bridge.jid, request, [](const ColibriReply&) {});
     }
+}
+
+// Takes an endpoint off its bridge's books and off the relays of every other bridge.
+void ColibriSessionManager::forget_endpoint(BridgeSession& session, const std::string& endpoint_id) {
+    auto found = std::find(session.endpoints.begin(), session.endpoints.end(), endpoint_id);
+    if (found == session.endpoints.end()) {
+        return;
+    }
+    if (in_cascade(session.bridge.id)) {
+        relay_endpoint(session.bridge.id, endpoint_id, RelayChange::expire);
+    }
+    relayed_.erase(endpoint_id);
+    session.added_at.erase(session.added_at.begin() + (found - session.endpoints.begin()));
+    session.endpoints.erase(found);
+    allocator_.endpoints_removed(session.bridge.id, 1);
 }
 
 ColibriSessionManager::BridgeSession* ColibriSessionManager::session_for(const std::string& bridge_id) {
@@ -499,8 +514,9 @@ selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
 ColibriSnapshot ColibriSessionManager::snapshot() const {
     ColibriSnapshot snapshot;
     for (const auto& [id, session] : sessions_) {
-        snapshot.sessions.push_back(
-            {id, session->session_id, session->state == BridgeSession::State::created, session->endpoints});
+        snapshot.sessions.push_back({id, session->session_id, session->state == BridgeSession::State::created,
+                                     session->endpoints,
+                                     std::vector<std::string>(session->relays.begin(), session->relays.end())});
     }
     return snapshot;
 }

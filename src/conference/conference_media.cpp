@@ -52,6 +52,10 @@ ConferenceMedia::ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTra
     colibri::ColibriSettings colibri_settings;
     colibri_settings.meeting_id = meeting_id_;
     colibri_settings.room_name = room_.to_string();
+    colibri_settings.relays = settings_.relays;
+    if (colibri_settings.relays.enabled && colibri_settings.relays.medias.empty()) {
+        colibri_settings.relays.medias = media::colibri_medias(settings_.codecs, media::OfferOptions{});
+    }
     colibri::ColibriListener listener;
     listener.session_failed = [this](const std::string& bridge_id, const std::vector<std::string>& endpoints) {
         int moved = 0;

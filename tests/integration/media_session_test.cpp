@@ -42,7 +42,8 @@ protected:
                  << "  }\n"
                  << "  conference { initial-timeout = 10 seconds }\n"
                  << "  health.enabled = false\n"
-                 << "  rest { host = \"127.0.0.1\", port = " << port_ << " }\n";
+                 << "  rest { host = \"127.0.0.1\", port = " << port_ << " }\n"
+                 << extra_settings();
         const std::string config = jicofo_config(*prosody_, kFocusPassword,
                                                  "    use-tls = false\n"
                                                  "    reply-timeout = 5 seconds\n",
@@ -52,6 +53,9 @@ protected:
         participants_ = start_peer("participants", "participant_peer.py");
         ASSERT_TRUE(participants_);
     }
+
+    // More jicofo.* settings for a fixture that needs them.
+    [[nodiscard]] virtual std::string extra_settings() const { return {}; }
 
     void TearDown() override {
         if (jicofo_) {
@@ -314,6 +318,87 @@ TEST_F(MediaSessionTest, ABridgeThatDiesTakesNobodyWithIt) {
         },
         kSessionTimeout))
         << participants_->transcript() << diagnostics();
+}
+
+// Split puts each participant on a bridge of its own, so the conference only works through relays.
+class RelayedMediaSessionTest : public MediaSessionTest {
+protected:
+    [[nodiscard]] std::string extra_settings() const override {
+        return "  bridge.selection-strategy = SplitBridgeSelectionStrategy\n"
+               "  octo.enabled = true\n";
+    }
+
+    // The relays a bridge holds for the conference: relay id -> its state in the emulator.
+    nlohmann::json relays_on(PeerProcess& bridge) {
+        const auto state = bridge_state(bridge);
+        const auto conferences = state.value("conferences", nlohmann::json::object());
+        for (const auto& [meeting, conference] : conferences.items()) {
+            return conference.value("relays", nlohmann::json::object());
+        }
+        return nlohmann::json::object();
+    }
+};
+
+TEST_F(RelayedMediaSessionTest, ParticipantsOnTwoBridgesAreConnectedThroughRelays) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    jvb2_ = start_bridge("jvb2", "eu-west");
+    ASSERT_TRUE(jvb2_);
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    next("session_initiate", "alice");
+    next("session_initiate", "bob");
+
+    std::set<std::string> placed;
+    ASSERT_TRUE(poll(
+        [&] {
+            placed = endpoints_of(bridge_state(*jvb1_));
+            return placed.size() == 1 && endpoints_of(bridge_state(*jvb2_)).size() == 1;
+        },
+        kSessionTimeout))
+        << bridge_state(*jvb1_).dump() << bridge_state(*jvb2_).dump() << diagnostics();
+    const std::string on_jvb1 = *placed.begin();
+    const std::string on_jvb2 = on_jvb1 == "alice1" ? "bob1" : "alice1";
+
+    // Each bridge has a relay named by the other's relay id, with the other's participant and its sources behind
+    // it, and the other side's transport handed over; exactly one of the two controls ICE.
+    auto linked = [&](PeerProcess& bridge, const std::string& remote, const std::string& remote_endpoint) {
+        const auto relays = relays_on(bridge);
+        if (!relays.contains(remote)) {
+            return false;
+        }
+        const auto relay = relays[remote];
+        const auto endpoints = relay.value("endpoints", nlohmann::json::object());
+        return !relay["client_transport"].is_null() && endpoints.contains(remote_endpoint) &&
+               !endpoints[remote_endpoint]["sources"].empty();
+    };
+    ASSERT_TRUE(
+        poll([&] { return linked(*jvb1_, "jvb2", on_jvb2) && linked(*jvb2_, "jvb1", on_jvb1); }, kSessionTimeout))
+        << relays_on(*jvb1_).dump() << "\n"
+        << relays_on(*jvb2_).dump() << diagnostics();
+    EXPECT_NE(relays_on(*jvb1_)["jvb2"]["ice_controlling"], relays_on(*jvb2_)["jvb1"]["ice_controlling"]);
+
+    // Everyone still hears everyone: the offers carry the other participant's sources, whatever the bridge.
+    ASSERT_TRUE(poll(
+        [&] {
+            return dump("alice")["remote_sources"].contains("bob1") && dump("bob")["remote_sources"].contains("alice1");
+        },
+        kSessionTimeout))
+        << participants_->transcript() << diagnostics();
+
+    // A bridge that dies: the survivor drops its relay, and the participant who was there is re-invited onto it.
+    auto& doomed = on_jvb1 == "alice1" ? jvb2_ : jvb1_;
+    auto& survivor = on_jvb1 == "alice1" ? jvb1_ : jvb2_;
+    const std::string doomed_relay = &doomed == &jvb1_ ? "jvb1" : "jvb2";
+    ASSERT_TRUE(doomed->request(R"({"cmd":"die"})", "died", kEventTimeout));
+    doomed.reset();
+    ASSERT_TRUE(poll(
+        [&] {
+            return endpoints_of(bridge_state(*survivor)) == std::set<std::string>{"alice1", "bob1"} &&
+                   !relays_on(*survivor).contains(doomed_relay);
+        },
+        30s))
+        << bridge_state(*survivor).dump() << diagnostics();
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 
 #include "jicofo/core/result.hpp"
 #include "jicofo/selector/bridge_selector.hpp"
+#include "jicofo/selector/topology.hpp"
 #include "jicofo/stanza/colibri2.hpp"
 #include "jicofo/stanza/jid.hpp"
 
@@ -15,6 +16,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -93,11 +95,21 @@ struct AllocationFailure {
 };
 using AllocationResult = core::Result<Allocation, AllocationFailure>;
 
+// Relays between the conference's bridges (Octo, jicofo.octo.*). Without them a conference stays on one bridge, so
+// the selector never offers a second one; with them every bridge that has a relay id joins the cascade.
+struct RelaySettings {
+    bool enabled = false;
+    bool sctp = false;  // jicofo.octo.sctp-datachannels: the relays' bridge channel over SCTP instead of a web socket
+    config::TopologyStrategy topology = config::TopologyStrategy::SingleMesh;
+    std::vector<stanza::Colibri2Media> medias;  // every configured payload type and header extension
+};
+
 struct ColibriSettings {
     std::string meeting_id;
     std::string room_name;  // the room JID, sent when a bridge's conference is created
     std::optional<bool> rtcstats_enabled;
     std::chrono::milliseconds recent_interval{std::chrono::minutes(1)};  // max-bridge-participants-interval
+    RelaySettings relays;
 };
 
 struct ColibriListener {
@@ -114,6 +126,7 @@ struct ColibriSnapshot {
         std::string session_id;
         bool created = false;
         std::vector<std::string> endpoints;
+        std::vector<std::string> relays;  // the remote relay ids this bridge has a relay to
     };
     std::vector<Session> sessions;
 };
@@ -153,6 +166,13 @@ public:
 private:
     struct BridgeSession;
     struct PendingEndpoint;
+    // What the other bridges need to know of an endpoint to create it behind their relay.
+    struct RelayedEndpoint {
+        std::optional<std::string> stats_id;
+        bool visitor = false;  // visitors are never relayed
+        std::optional<stanza::Colibri2Sources> sources;
+    };
+    enum class RelayChange { create, update, expire };
 
     void select_next();
     void on_selected(const std::shared_ptr<PendingEndpoint>& pending, std::optional<BridgeInfo> bridge,
@@ -165,6 +185,24 @@ private:
                      const std::string& endpoint_id);
     [[nodiscard]] stanza::Colibri2Endpoint endpoint_element(const EndpointRequest& request) const;
     BridgeSession* session_for(const std::string& bridge_id);
+    void forget_endpoint(BridgeSession& session, const std::string& endpoint_id);
+
+    // Relays (colibri_relays.cpp). A bridge joins the cascade once its conference exists and leaves it with its
+    // session; endpoints are mirrored on every other bridge behind the relay that leads to theirs.
+    void join_cascade(const BridgeSession& session);
+    void leave_cascade(const BridgeSession& gone);
+    void create_relay(const selector::RelayLink& link);
+    void send_relay_create(BridgeSession& local, const BridgeSession& remote, const std::string& mesh_id,
+                           bool initiator);
+    void on_relay_created(const std::string& bridge_id, const std::string& session_id,
+                          const std::string& remote_bridge_id, bool initiator, ColibriReply reply);
+    void relay_endpoint(const std::string& bridge_id, const std::string& endpoint_id, RelayChange change);
+    void send_relay_update(const BridgeSession& session, stanza::Colibri2Relay relay);
+    [[nodiscard]] stanza::Colibri2Endpoint relayed_endpoint_element(const std::string& endpoint_id,
+                                                                    RelayChange change) const;
+    [[nodiscard]] bool in_cascade(const std::string& bridge_id) const;
+    // The neighbour of `from` on the way to `to` through the cascade's links; nullopt when `to` is unreachable.
+    [[nodiscard]] std::optional<std::string> next_hop(const std::string& from, const std::string& to) const;
     [[nodiscard]] const BridgeSession* session_of_endpoint(const std::string& endpoint_id) const;
 
     ColibriTransport& transport_;
@@ -175,6 +213,8 @@ private:
     std::map<std::string, std::unique_ptr<BridgeSession>> sessions_;   // by bridge id
     std::map<std::string, std::shared_ptr<PendingEndpoint>> pending_;  // by endpoint id, until answered
     std::deque<std::shared_ptr<PendingEndpoint>> to_select_;           // waiting for their turn to select a bridge
+    std::map<std::string, RelayedEndpoint> relayed_;                   // by endpoint id, while allocated
+    std::optional<selector::Cascade> cascade_;                         // only with relays enabled
     bool selecting_ = false;
     std::uint64_t next_order_ = 0;                                // bridges in the order they were used
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards callbacks after destruction

@@ -53,6 +53,8 @@ struct ConferenceMediaSettings {
     config::ConferenceConfig conference;
     bool sctp_enabled = true;
     int max_allocation_attempts = 3;  // bridges tried for one invite before giving up
+    // Relays between bridges (jicofo.octo.*); their media is filled from `codecs` when empty.
+    colibri::RelaySettings relays;
     // Called (on the conference's strand) with the number of participants moved to another bridge because theirs
     // failed, or on request (REST move-endpoints); for participants_moved_total. Shared by every conference, so it
     // must be thread-safe. May be empty.
