@@ -19,8 +19,10 @@ mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tes
   'bench/*.hpp')
 clang-format --dry-run -Werror "${sources[@]}"
 
+# Release without debug info: the same optimiser (and its warnings) as the package, a third faster to compile than
+# RelWithDebInfo on two cores.
 step "configuring and building (release, warnings as errors)"
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DJICOFO_WERROR=ON >/dev/null
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DJICOFO_WERROR=ON >/dev/null
 ninja -C "$build_dir" -j"$jobs"
 
 step "static analysis (clang-tidy)"
@@ -30,10 +32,12 @@ if grep -qE '(warning|error):' "$build_dir/clang-tidy.log"; then
   exit 1
 fi
 
+# Only the unit tests' targets, with line tables (-g1) instead of full debug info: sanitizer reports still name
+# file and line.
 step "unit tests under ASan + UBSan"
-cmake -S . -B "$sanitize_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DJICOFO_SANITIZE=ON -DJICOFO_WERROR=ON \
-  -DJICOFO_BUILD_BENCH=OFF >/dev/null
-ninja -C "$sanitize_dir" -j"$jobs"
+cmake -S . -B "$sanitize_dir" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS_DEBUG=-g1 -DJICOFO_SANITIZE=ON \
+  -DJICOFO_WERROR=ON -DJICOFO_BUILD_BENCH=OFF >/dev/null
+ninja -C "$sanitize_dir" -j"$jobs" unit_tests
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   ctest --test-dir "$sanitize_dir" -L unit --output-on-failure -j"$jobs"
 
