@@ -11,7 +11,7 @@ build_packages=(
   libgtest-dev libgmock-dev
 )
 run_packages=(prosody lua-unbound curl ca-certificates openssl)
-test_packages=(python3 python3-slixmpp clang-format clang-tidy)
+test_packages=(python3 python3-slixmpp clang-format clang-tidy chromium nodejs)
 
 wanted=("${build_packages[@]}" "${run_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then
@@ -25,15 +25,29 @@ for package in "${wanted[@]}"; do
   fi
 done
 
-if ((${#missing[@]} == 0)); then
-  echo "install-deps: all ${#wanted[@]} packages present"
-  exit 0
-fi
-
 if [[ $(id -u) -ne 0 ]]; then
   sudo_cmd=(sudo)
 else
   sudo_cmd=()
+fi
+
+# The browser test's node modules (playwright-core, jquery, the lib-jitsi-meet bundle); its own script is
+# idempotent. Debian's nodejs comes without npm (NodeSource's includes it).
+browser_setup() {
+  if [[ "${1:-}" != "--with-tests" ]]; then
+    return
+  fi
+  if ! command -v npm >/dev/null; then
+    "${sudo_cmd[@]}" apt-get update -q
+    DEBIAN_FRONTEND=noninteractive "${sudo_cmd[@]}" apt-get install -y -q --no-install-recommends npm
+  fi
+  "$(dirname "${BASH_SOURCE[0]}")/../tests/browser/setup.sh"
+}
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#wanted[@]} packages present"
+  browser_setup "${1:-}"
+  exit 0
 fi
 
 echo "install-deps: installing ${missing[*]}"
@@ -46,3 +60,4 @@ if systemctl is-active --quiet prosody 2>/dev/null; then
   "${sudo_cmd[@]}" systemctl stop prosody || true
   "${sudo_cmd[@]}" systemctl disable prosody || true
 fi
+browser_setup "${1:-}"
