@@ -68,6 +68,43 @@ private:
 
 namespace {
 
+// A request from a room occupant, parsed; answered with an error (and nullopt returned) when it cannot be handled.
+template <typename Payload>
+std::optional<Payload> parse_occupant_request(xmpp::XmppConnection& client, const stanza::Iq& request) {
+    if (!request.payload || !request.header.from) {
+        client.send(stanza::Iq::error_for(request, stanza::StanzaError::make(stanza::ErrorCondition::bad_request)));
+        return std::nullopt;
+    }
+    auto parsed = Payload::parse(*request.payload);
+    if (!parsed) {
+        client.send(stanza::Iq::error_for(request, parsed.error()));
+        return std::nullopt;
+    }
+    return std::move(parsed).value();
+}
+
+// Hands the request to the conference of the sender's room (its bare JID), or answers item-not-found.
+void route_to_conference(const std::weak_ptr<conference::FocusManager>& weak,
+                         const std::shared_ptr<xmpp::XmppConnection>& client, const stanza::Iq& request,
+                         std::function<void(conference::ConferenceHandle&, stanza::Iq)> deliver) {
+    auto manager = weak.lock();
+    if (!manager) {
+        client->send(
+            stanza::Iq::error_for(request, stanza::StanzaError::make(stanza::ErrorCondition::service_unavailable)));
+        return;
+    }
+    manager->with_conference(request.header.from->bare(),
+                             [client, request, deliver = std::move(deliver)](conference::ConferenceHandle* conference) {
+                                 if (!conference) {
+                                     client->send(stanza::Iq::error_for(
+                                         request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found,
+                                                                            "no conference in this room")));
+                                     return;
+                                 }
+                                 deliver(*conference, request);
+                             });
+}
+
 // Jingle with participants over the client connection.
 class XmppJingleSignaling : public conference::JingleSignaling {
 public:
@@ -112,6 +149,12 @@ public:
         const auto& settings = client_->settings();
         auto jid = stanza::Jid::from_parts(settings.username, settings.domain);
         return jid ? jid.value() : stanza::Jid{};
+    }
+
+    void send_mute_notice(const stanza::Jid& to, const stanza::MuteIq& notice) override {
+        client_->async_send_iq(
+            request_iq(stanza::IqType::set, to, notice.to_xml()), strand_, [](const xmpp::IqResult&) {},
+            std::chrono::milliseconds(5000));
     }
 
 private:
@@ -279,30 +322,33 @@ void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manag
     jingle_handler_ = client_->register_iq_handler(
         "jingle", std::string(stanza::kNsJingle), stanza::IqType::set, executor_,
         [weak, client, counters](const stanza::Iq& request) {
-            auto manager = weak.lock();
-            if (!manager || !request.payload || !request.header.from) {
-                client->send(stanza::Iq::error_for(
-                    request, stanza::StanzaError::make(stanza::ErrorCondition::service_unavailable)));
-                return;
-            }
-            auto jingle = stanza::Jingle::parse(*request.payload);
+            auto jingle = parse_occupant_request<stanza::Jingle>(*client, request);
             if (!jingle) {
-                client->send(stanza::Iq::error_for(request, jingle.error()));
                 return;
             }
             counters->received(jingle->action);
-            manager->with_conference(
-                request.header.from->bare(), [client, request, jingle = std::move(jingle).value()](
-                                                 conference::ConferenceHandle* conference) mutable {
-                    if (!conference) {
-                        client->send(stanza::Iq::error_for(
-                            request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found,
-                                                               "no conference in this room")));
-                        return;
-                    }
-                    conference->handle_jingle(request, std::move(jingle));
+            route_to_conference(
+                weak, client, request,
+                [jingle = std::move(*jingle)](conference::ConferenceHandle& conference, stanza::Iq iq) mutable {
+                    conference.handle_jingle(std::move(iq), std::move(jingle));
                 });
         });
+    // Mute requests from participants, one namespace per media type.
+    for (const auto media : {stanza::MuteMedia::audio, stanza::MuteMedia::video, stanza::MuteMedia::desktop}) {
+        mute_handlers_.push_back(client_->register_iq_handler(
+            "mute", std::string(stanza::mute_namespace(media)), stanza::IqType::set, executor_,
+            [weak, client](const stanza::Iq& request) {
+                auto mute = parse_occupant_request<stanza::MuteIq>(*client, request);
+                if (!mute) {
+                    return;
+                }
+                route_to_conference(
+                    weak, client, request,
+                    [mute = std::move(*mute)](conference::ConferenceHandle& conference, stanza::Iq iq) mutable {
+                        conference.handle_mute(std::move(iq), std::move(mute));
+                    });
+            }));
+    }
 
     auto changed = [weak](const std::string& id, bool up, const std::string& why) {
         if (auto manager = weak.lock()) {
@@ -325,6 +371,7 @@ void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manag
 
 void MediaServices::stop() {
     jingle_handler_.reset();
+    mute_handlers_.clear();
     subscription_.reset();
     if (registry_) {
         registry_->stop();

@@ -398,6 +398,17 @@ void Conference::handle_jingle(stanza::Iq request, stanza::Jingle jingle) {
     });
 }
 
+void Conference::handle_mute(stanza::Iq request, stanza::MuteIq mute) {
+    boost::asio::post(strand_, [self = shared_from_this(), request = std::move(request), mute = std::move(mute)] {
+        if (self->media_ && !self->ended_) {
+            self->media_->handle_mute(request, mute);
+            return;
+        }
+        self->connection_.send(stanza::Iq::error_for(
+            request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found, "no media session here")));
+    });
+}
+
 void Conference::bridge_changed(const std::string& bridge_id, bool up, const std::string& why) {
     boost::asio::post(strand_, [self = shared_from_this(), bridge_id, up, why] {
         if (!self->media_ || self->ended_) {

@@ -162,6 +162,9 @@ void ConferenceMedia::allocate(const std::string& endpoint_id, std::uint64_t inv
     if (participant->member.is_jibri || participant->member.is_jigasi) {
         request.capabilities.emplace_back(stanza::kCapabilityPrivateAddressConnectivity);
     }
+    if (participant->force_mute.audio || participant->force_mute.video) {
+        request.force_mute = participant->force_mute;
+    }
     std::weak_ptr<bool> alive = alive_;
     colibri_->allocate(std::move(request), [this, alive, endpoint_id, invite_number](colibri::AllocationResult result) {
         if (alive.lock()) {

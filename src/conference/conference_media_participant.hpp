@@ -42,6 +42,8 @@ struct ConferenceMedia::Participant {
     sources::ConferenceSourceMap queued_add;
     sources::ConferenceSourceMap queued_remove;
     std::deque<std::chrono::steady_clock::time_point> restart_requests;
+    // Muted by the focus on the bridge (mute requests); sent with every allocation so a move keeps it.
+    stanza::ForceMute force_mute;
 };
 
 }  // namespace jicofo::conference

@@ -71,6 +71,9 @@ public:
         done(custom != features_of.end() ? custom->second : features);
     }
     [[nodiscard]] stanza::Jid focus_jid() const override { return jid("focus@auth.meet.test/focus"); }
+    void send_mute_notice(const stanza::Jid& to, const stanza::MuteIq& notice) override {
+        mute_notices.emplace_back(to, notice);
+    }
 
     // What went to one participant, in order; `action` filters.
     std::vector<SentJingle*> to(const std::string& nick) {
@@ -97,6 +100,7 @@ public:
     std::vector<stanza::Jid> discovered;
     std::deque<SentJingle> sent;  // a deque: pointers handed out stay valid
     std::vector<stanza::Iq> replies;
+    std::vector<std::pair<stanza::Jid, stanza::MuteIq>> mute_notices;
 };
 
 struct SentColibri {

@@ -320,6 +320,46 @@ TEST_F(MediaSessionTest, ABridgeThatDiesTakesNobodyWithIt) {
         << participants_->transcript() << diagnostics();
 }
 
+TEST_F(MediaSessionTest, AModeratorMutesAParticipantOnTheBridgeAndTheParticipantIsTold) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    next("session_initiate", "alice");
+    next("session_initiate", "bob");
+
+    auto mute = [&](const std::string& from, const std::string& target) {
+        const nlohmann::json command = {
+            {"cmd", "mute"}, {"name", from}, {"target", target}, {"media", "audio"}, {"value", true}};
+        return event_json(participants_->request(command.dump(), "mute_reply", kEventTimeout));
+    };
+    // Bob is no moderator; Alice, the first in the room, becomes one (auto-owner) and may mute him.
+    const auto refused = mute("bob", "alice1");
+    EXPECT_EQ(refused["type"], "error") << refused.dump();
+    EXPECT_EQ(refused["condition"], "not-allowed") << refused.dump();
+    ASSERT_TRUE(poll([&] { return mute("alice", "bob1")["type"] == "result"; }, kSessionTimeout))
+        << participants_->transcript() << diagnostics();
+
+    const auto notice = next("mute_notice", "bob");
+    EXPECT_EQ(notice["media"], "audio");
+    EXPECT_EQ(notice["actor"], room_ + "/alice1");
+    auto forced = [&](const std::string& endpoint) {
+        const auto state = bridge_state(*jvb1_);
+        const auto conferences = state.value("conferences", nlohmann::json::object());
+        for (const auto& [meeting, conference] : conferences.items()) {
+            const auto endpoints = conference.value("endpoints", nlohmann::json::object());
+            if (endpoints.contains(endpoint)) {
+                return endpoints[endpoint].value("force_mute", nlohmann::json());
+            }
+        }
+        return nlohmann::json();
+    };
+    ASSERT_TRUE(poll([&] { return forced("bob1").value("audio", false); }, kSessionTimeout))
+        << bridge_state(*jvb1_).dump() << diagnostics();
+    EXPECT_FALSE(forced("bob1").value("video", true));
+    EXPECT_TRUE(forced("alice1").is_null()) << "nobody muted alice";
+}
+
 // Split puts each participant on a bridge of its own, so the conference only works through relays.
 class RelayedMediaSessionTest : public MediaSessionTest {
 protected:

@@ -43,6 +43,8 @@ Commands (one JSON object a line; every command answers with one event, "error" 
    "bridge_session_id":".."}            (defaults: the current bridge-session, restart) -> jingle_reply
   {"cmd":"session_info","name":..,"bridge_session_id":".."}   ice-state failed -> jingle_reply
   {"cmd":"leave","name":..}             -> {"event":"left"}
+  {"cmd":"mute","name":..,"target":nick,"media":"audio"|"video"|"desktop","value":true}
+                                        mute IQ to the focus occupant -> {"event":"mute_reply","type","condition"}
   {"cmd":"dump","name":..}              -> {"event":"dump","name","session":{"sid","state","initiator","contents",
                                             "bridge_session"},"remote_sources":{owner:{"audio","video","groups",
                                             "sources"}},"local_sources":{...},"occupants":{nick:real_jid}}
@@ -59,8 +61,10 @@ Events (all with "name"):
   {"event":"transport_info","sid","transports":[...]}, {"event":"session_info","sid","ice_state"},
   {"event":"participant_left","nick","sources_removed":n}   (its sources leave the view, as in lib-jitsi-meet)
   {"event":"jingle","action","sid","reply":"error:feature-not-implemented"}   an action a client does not handle
+  {"event":"mute_notice","media","actor","value"}   the focus says who muted us (answered result)
   {"event":"error","cmd":"session-accept"|"transport-accept","message"}   an automatic answer that could not be sent
-  {"event":"protocol_violation","reason","xml"}: a Jingle IQ not from the focus, a malformed offer or source
+  {"event":"protocol_violation","reason","xml"}: a Jingle or mute IQ not from the focus, a mute notice that is not
+  "true" or names no actor, a malformed offer or source
   signalling (answered bad-request), an unknown sid (answered item-not-found), an SSRC signalled twice, the removal
   of a source never signalled, our own source signalled back to us.
 """
@@ -77,6 +81,9 @@ from jingle_session import (SourceView, build_answer, build_ice_failed, build_so
 from peer_xml import (CAPS_NS, DISCO_INFO_NS, FOCUS_NS, JINGLE_NS, PING_NS, Malformed, element, error_condition,
                       iq_error, iq_result, parse_mode, random_fingerprint, random_ssrc, random_token, sub, to_text)
 from xmpp_peer import MUC_USER_NS, Driver, Peer, bare, check_fragment, emit, local_name, namespace, run
+
+MUTE_NAMESPACES = {"audio": "http://jitsi.org/jitmeet/audio", "video": "http://jitsi.org/jitmeet/video",
+                   "desktop": "http://jitsi.org/jitmeet/desktop"}
 
 CAPS_NODE = "https://jitsi.org/jitsi-meet"
 IDENTITY = ("client", "web", "Jitsi Meet")
@@ -196,6 +203,10 @@ class ParticipantPeer(Peer):
         if namespace(payload.tag) == PING_NS and kind == "get":
             self.send_raw(iq_result(xml))
             return True
+        if namespace(payload.tag) in MUTE_NAMESPACES.values() and local_name(payload.tag) == "mute":
+            media = next(m for m, ns in MUTE_NAMESPACES.items() if ns == namespace(payload.tag))
+            self.on_mute_notice(iq, media)
+            return True
         if namespace(payload.tag) == JINGLE_NS and local_name(payload.tag) == "jingle":
             if kind != "set":
                 self.reject(iq, "jingle in an IQ of type %s, not set" % kind)
@@ -203,6 +214,20 @@ class ParticipantPeer(Peer):
                 self.on_jingle(iq)
             return True
         return False
+
+    def on_mute_notice(self, iq, media):
+        xml = iq.xml
+        payload = xml[0]
+        sender = xml.get("from", "")
+        if xml.get("type") != "set" or self.room is None or sender != self.focus_occupant():
+            self.reject(iq, "mute IQ of type %s from %r, not a set from the focus occupant" % (xml.get("type"), sender))
+            return
+        value = (payload.text or "").strip()
+        if value != "true" or not payload.get("actor"):
+            self.reject(iq, "mute notice with value %r and actor %r" % (value, payload.get("actor")))
+            return
+        self.send_raw(iq_result(xml))
+        self.emit("mute_notice", media=media, actor=payload.get("actor"), value=True)
 
     def reject(self, iq, reason):
         self.violation(reason, iq)
@@ -474,6 +499,17 @@ class ParticipantDriver(Driver):
             peer.room = None
             raise
         peer.emit("joined", room=room, nick=peer.nick)
+
+    async def cmd_mute(self, command):
+        peer = self.select(command)
+        if peer.room is None:
+            raise ValueError("not in a room")
+        media = command.get("media", "audio")
+        payload = element("mute", {"jid": "%s/%s" % (peer.room, command["target"])}, MUTE_NAMESPACES[media])
+        payload.text = "true" if command.get("value", True) else "false"
+        kind, condition, _reply = await peer.request(peer.focus_occupant(), payload,
+                                                     float(command.get("timeout", 10)))
+        peer.emit("mute_reply", type=kind, condition=condition)
 
     async def cmd_presence(self, command):
         peer = self.select(command)

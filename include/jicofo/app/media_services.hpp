@@ -9,6 +9,7 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <memory>
+#include <vector>
 
 namespace jicofo::bridge {
 class BridgeRegistry;
@@ -58,6 +59,7 @@ private:
     boost::asio::any_io_executor executor_;
     stanza::Jid brewery_;
     xmpp::Registration jingle_handler_;
+    std::vector<xmpp::Registration> mute_handlers_;
     struct Subscription;
     std::unique_ptr<Subscription> subscription_;
     std::shared_ptr<JingleCounters> jingle_counters_;

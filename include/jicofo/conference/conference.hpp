@@ -54,6 +54,7 @@ public:
     void async_snapshot(std::function<void(ConferenceSnapshot)> done) override;
     void stop() override;
     void handle_jingle(stanza::Iq request, stanza::Jingle jingle) override;
+    void handle_mute(stanza::Iq request, stanza::MuteIq mute) override;
     void bridge_changed(const std::string& bridge_id, bool up, const std::string& why) override;
     void move_endpoints(std::optional<std::string> bridge_id, std::optional<std::string> endpoint_id, int max_count,
                         std::function<void(int moved)> done) override;

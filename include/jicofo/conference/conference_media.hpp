@@ -12,6 +12,7 @@
 #include "jicofo/sources/validation.hpp"
 #include "jicofo/stanza/envelope.hpp"
 #include "jicofo/stanza/jingle.hpp"
+#include "jicofo/stanza/mute.hpp"
 #include "jicofo/xmpp/member.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -46,6 +47,8 @@ public:
     virtual void discover_features(const stanza::Jid& occupant, std::function<void(std::vector<std::string>)> done) = 0;
     // Our full JID, the sessions' initiator.
     [[nodiscard]] virtual stanza::Jid focus_jid() const = 0;
+    // Tells an occupant who muted it (an IQ set; its answer does not matter).
+    virtual void send_mute_notice(const stanza::Jid& to, const stanza::MuteIq& notice) = 0;
 };
 
 struct ConferenceMediaSettings {
@@ -96,6 +99,8 @@ public:
 
     // A Jingle IQ (set) from an occupant of the room; always answered.
     void handle_jingle(const stanza::Iq& request, const stanza::Jingle& jingle);
+    // A mute request (jicofo-protocol.md §4f) from an occupant; always answered. Applied as colibri2 force-mute.
+    void handle_mute(const stanza::Iq& request, const stanza::MuteIq& mute);
 
     // Bridge events: participants on a bridge that failed, shuts down or left are moved; a new bridge lets
     // participants who could not be placed try again.

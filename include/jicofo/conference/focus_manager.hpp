@@ -7,6 +7,7 @@
 #include "jicofo/conference/conference_settings.hpp"
 #include "jicofo/stanza/envelope.hpp"
 #include "jicofo/stanza/jingle.hpp"
+#include "jicofo/stanza/mute.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -47,6 +48,11 @@ public:
     virtual void handle_jingle(stanza::Iq request, stanza::Jingle jingle) {
         (void)request;
         (void)jingle;
+    }
+    // A mute request (set) from an occupant of the room; the conference answers it. Thread-safe.
+    virtual void handle_mute(stanza::Iq request, stanza::MuteIq mute) {
+        (void)request;
+        (void)mute;
     }
     // A bridge went away (failed, shutting down, left) or came (back); thread-safe.
     virtual void bridge_changed(const std::string& bridge_id, bool up, const std::string& why) {

@@ -1,0 +1,80 @@
+// Mute requests (jicofo-protocol.md §4f): who may mute whom, the bridge's force-mute that enforces it, and the
+// notice to a participant muted by someone else.
+#include "jicofo/conference/conference_media.hpp"
+
+#include "conference_media_participant.hpp"
+#include "jicofo/core/logging.hpp"
+
+#include <spdlog/spdlog.h>
+
+namespace jicofo::conference {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("conference");
+    return log;
+}
+
+std::string_view media_name(stanza::MuteMedia media) {
+    switch (media) {
+        case stanza::MuteMedia::audio: return "audio";
+        case stanza::MuteMedia::video: return "video";
+        case stanza::MuteMedia::desktop: return "desktop";
+    }
+    return "audio";
+}
+
+}  // namespace
+
+void ConferenceMedia::handle_mute(const stanza::Iq& request, const stanza::MuteIq& mute) {
+    if (!mute.jid || !mute.mute) {
+        reply_error(request, stanza::ErrorCondition::bad_request, "a mute request needs a jid and true or false");
+        return;
+    }
+    const std::string actor_id = request.header.from ? request.header.from->resource() : std::string();
+    auto* actor = find(actor_id);
+    if (!actor || stopped_) {
+        reply_error(request, stanza::ErrorCondition::not_allowed, "not a participant of this conference");
+        return;
+    }
+    auto* target = mute.jid->bare() == room_ ? find(mute.jid->resource()) : nullptr;
+    if (!target) {
+        reply_error(request, stanza::ErrorCondition::item_not_found,
+                    mute.jid->to_string() + " is not a participant of this conference");
+        return;
+    }
+    const bool remote = target != actor;
+    if (remote && !*mute.mute) {
+        reply_error(request, stanza::ErrorCondition::not_allowed, "nobody may unmute someone else");
+        return;
+    }
+    if (remote && !xmpp::has_moderator_rights(actor->member.role)) {
+        reply_error(request, stanza::ErrorCondition::not_allowed, "only moderators may mute others");
+        return;
+    }
+    const auto& member = target->member;
+    const bool jigasi_cannot = member.is_jigasi && !(target->capabilities && target->capabilities->audio_mute);
+    if (member.is_jibri || member.is_visitor() || jigasi_cannot) {
+        reply_error(request, stanza::ErrorCondition::not_allowed, member.nick + " cannot be muted");
+        return;
+    }
+
+    // Desktop sharing is video on the bridge.
+    auto& forced = mute.media == stanza::MuteMedia::audio ? target->force_mute.audio : target->force_mute.video;
+    forced = *mute.mute;
+    if (colibri_->bridge_of(member.nick)) {
+        colibri_->force_mute(member.nick, target->force_mute);
+    }
+    logger()->info("room={} endpoint={} {} {} by {}", room_.to_string(), member.nick, media_name(mute.media),
+                   *mute.mute ? "muted" : "unmuted", actor_id);
+    reply_result(request);
+    if (remote) {
+        stanza::MuteIq notice;
+        notice.media = mute.media;
+        notice.actor = actor->member.occupant_jid;
+        notice.mute = true;
+        signaling_.send_mute_notice(member.occupant_jid, notice);
+    }
+}
+
+}  // namespace jicofo::conference

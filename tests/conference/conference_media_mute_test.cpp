@@ -1,0 +1,143 @@
+// Mute requests (jicofo-protocol.md §4f) against ConferenceMedia: who may mute whom, the colibri2 force-mute that
+// enforces it, the notice to the muted, and that a later move to another bridge keeps the participant muted.
+#include "conference_media_fixture.hpp"
+
+#include <gtest/gtest.h>
+
+namespace jicofo::conference::testing {
+namespace {
+
+class ConferenceMediaMuteTest : public ConferenceMediaTest {
+protected:
+    // Alice (a moderator), Bob and Carol are offered sessions on jvb1.
+    void three_offered() {
+        start();
+        auto alice = member("alice");
+        alice.role = xmpp::MemberRole::moderator;
+        media->participant_joined(alice);
+        join("bob");
+        join("carol");
+        answer_allocations();
+    }
+
+    // A mute request from `from`, handled; the one reply it must get.
+    stanza::Iq mute(const std::string& from, std::optional<std::string> target, std::optional<bool> value,
+                    stanza::MuteMedia media_type = stanza::MuteMedia::audio) {
+        stanza::MuteIq payload;
+        payload.media = media_type;
+        if (target) {
+            payload.jid = jid(room.to_string() + "/" + *target);
+        }
+        payload.mute = value;
+        stanza::Iq request;
+        request.header.type = stanza::IqType::set;
+        request.header.id = "mute-" + std::to_string(++next_mute_);
+        request.header.from = jid(room.to_string() + "/" + from);
+        request.header.to = jid(room.to_string() + "/focus");
+        request.payload = payload.to_xml();
+        const auto before = signaling.replies.size();
+        media->handle_mute(request, payload);
+        EXPECT_EQ(signaling.replies.size(), before + 1) << "every mute request gets exactly one reply";
+        if (signaling.replies.size() != before + 1) {
+            return stanza::Iq{};
+        }
+        EXPECT_EQ(signaling.replies.back().header.id, request.header.id);
+        return signaling.replies.back();
+    }
+
+    static std::optional<stanza::ErrorCondition> condition(const stanza::Iq& reply) {
+        if (reply.header.type != stanza::IqType::error || !reply.error) {
+            return std::nullopt;
+        }
+        return reply.error->condition;
+    }
+
+    // The force-mute requests sent to the bridge for an endpoint.
+    std::vector<stanza::ForceMute> force_mutes(const std::string& endpoint) {
+        std::vector<stanza::ForceMute> found;
+        for (auto* sent : colibri.about(endpoint)) {
+            for (const auto& e : sent->request.endpoints) {
+                if (e.id == endpoint && e.force_mute && !e.create) {
+                    found.push_back(*e.force_mute);
+                }
+            }
+        }
+        return found;
+    }
+
+    int next_mute_ = 0;
+};
+
+TEST_F(ConferenceMediaMuteTest, AModeratorMutesBobOnTheBridgeAndBobIsToldWho) {
+    three_offered();
+    EXPECT_TRUE(is_result(mute("alice", "bob", true)));
+    EXPECT_EQ(force_mutes("bob"), (std::vector<stanza::ForceMute>{{true, false}}));
+    ASSERT_EQ(signaling.mute_notices.size(), 1U);
+    const auto& [to, notice] = signaling.mute_notices[0];
+    EXPECT_EQ(to.resource(), "bob");
+    EXPECT_EQ(notice.media, stanza::MuteMedia::audio);
+    ASSERT_TRUE(notice.actor);
+    EXPECT_EQ(notice.actor->resource(), "alice");
+    EXPECT_EQ(notice.mute, true);
+    EXPECT_FALSE(notice.jid);
+
+    // Video next: the audio mute stays.
+    EXPECT_TRUE(is_result(mute("alice", "bob", true, stanza::MuteMedia::video)));
+    EXPECT_EQ(force_mutes("bob").back(), (stanza::ForceMute{true, true}));
+}
+
+TEST_F(ConferenceMediaMuteTest, AParticipantMutesAndUnmutesItselfWithoutANotice) {
+    three_offered();
+    EXPECT_TRUE(is_result(mute("bob", "bob", true, stanza::MuteMedia::desktop)));
+    EXPECT_TRUE(is_result(mute("bob", "bob", false, stanza::MuteMedia::desktop)));
+    EXPECT_EQ(force_mutes("bob"), (std::vector<stanza::ForceMute>{{false, true}, {false, false}}));
+    EXPECT_TRUE(signaling.mute_notices.empty());
+}
+
+TEST_F(ConferenceMediaMuteTest, WhatIsRefused) {
+    three_offered();
+    EXPECT_EQ(condition(mute("bob", "carol", true)), stanza::ErrorCondition::not_allowed) << "not a moderator";
+    EXPECT_EQ(condition(mute("alice", "bob", false)), stanza::ErrorCondition::not_allowed) << "unmuting another";
+    EXPECT_EQ(condition(mute("alice", "nobody", true)), stanza::ErrorCondition::item_not_found);
+    EXPECT_EQ(condition(mute("alice", std::nullopt, true)), stanza::ErrorCondition::bad_request);
+    EXPECT_EQ(condition(mute("alice", "bob", std::nullopt)), stanza::ErrorCondition::bad_request);
+    EXPECT_EQ(condition(mute("stranger", "bob", true)), stanza::ErrorCondition::not_allowed);
+    EXPECT_TRUE(force_mutes("bob").empty());
+    EXPECT_TRUE(force_mutes("carol").empty());
+    EXPECT_TRUE(signaling.mute_notices.empty());
+}
+
+TEST_F(ConferenceMediaMuteTest, JibriAndVisitorsCannotBeMuted) {
+    start();
+    auto alice = member("alice");
+    alice.role = xmpp::MemberRole::moderator;
+    media->participant_joined(alice);
+    auto jibri = member("jibri");
+    jibri.is_jibri = true;
+    media->participant_joined(jibri);
+    auto visitor = member("visitor");
+    visitor.role = xmpp::MemberRole::visitor;
+    media->participant_joined(visitor);
+    EXPECT_EQ(condition(mute("alice", "jibri", true)), stanza::ErrorCondition::not_allowed);
+    EXPECT_EQ(condition(mute("alice", "visitor", true)), stanza::ErrorCondition::not_allowed);
+}
+
+TEST_F(ConferenceMediaMuteTest, AMutedParticipantMovedToAnotherBridgeStaysMuted) {
+    three_offered();
+    ASSERT_TRUE(is_result(mute("alice", "bob", true)));
+    const auto before = colibri.sent.size();
+    ASSERT_EQ(media->move_endpoints(std::nullopt, std::string("bob"), 1), 1);
+    answer_allocations();
+    bool reallocated_muted = false;
+    for (auto i = before; i < colibri.sent.size(); ++i) {
+        for (const auto& e : colibri.sent[i].request.endpoints) {
+            if (e.id == "bob" && e.create) {
+                reallocated_muted = e.force_mute == stanza::ForceMute{true, false};
+            }
+        }
+    }
+    EXPECT_TRUE(reallocated_muted);
+}
+
+}  // namespace
+}  // namespace jicofo::conference::testing
