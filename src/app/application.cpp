@@ -18,6 +18,7 @@
 #include "jicofo/app/log_setup.hpp"
 #include "jicofo/app/media_routes.hpp"
 #include "jicofo/app/media_services.hpp"
+#include "jicofo/app/media_stats.hpp"
 #include "jicofo/app/systemd_notifier.hpp"
 #include "jicofo/app/version.hpp"
 #include "jicofo/app/xmpp_services.hpp"
@@ -295,6 +296,8 @@ int Application::run() {
                 add_media_routes(running.rest_context->domain, running.media->registry(),
                                  running.conferences->manager(), running.media->brewery());
             }
+            // Jicofo's /stats always has these keys (zeros without bridges); they read the media layer's counters.
+            add_media_stats(running.rest_context->domain, std::make_shared<MediaStatistics>(running.metrics));
         }
         auto handler = rest::build_router(settings, *running.rest_context).into_handler();
         running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler));

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <set>
 #include <utility>
 
 namespace jicofo::app {
@@ -26,14 +27,16 @@ nlohmann::ordered_json optional_json(const std::optional<std::string>& value) {
 }
 
 // The media state of a conference: each participant's session and the colibri2 session on each bridge.
-nlohmann::ordered_json media_debug_json(const conference::MediaSnapshot& media) {
+nlohmann::ordered_json media_debug_json(const conference::MediaSnapshot& media, bool full) {
     nlohmann::ordered_json participants = nlohmann::ordered_json::object();
     for (const auto& p : media.participants) {
-        participants[p.endpoint_id] = {{"state", p.state},
-                                       {"bridge", optional_json(p.bridge)},
-                                       {"session_id", optional_json(p.session_id)},
-                                       {"sources", p.sources},
-                                       {"invites", p.invites}};
+        nlohmann::ordered_json entry = {
+            {"state", p.state}, {"bridge", optional_json(p.bridge)}, {"session_id", optional_json(p.session_id)}};
+        if (full) {
+            entry["sources"] = p.sources;
+        }
+        entry["invites"] = p.invites;
+        participants[p.endpoint_id] = std::move(entry);
     }
     nlohmann::ordered_json sessions = nlohmann::ordered_json::array();
     for (const auto& session : media.colibri.sessions) {
@@ -42,9 +45,12 @@ nlohmann::ordered_json media_debug_json(const conference::MediaSnapshot& media) 
                             {"created", session.created},
                             {"endpoints", session.endpoints}});
     }
-    return {{"participants", std::move(participants)},
-            {"colibri_sessions", std::move(sessions)},
-            {"sources", media.conference_sources}};
+    nlohmann::ordered_json json = {{"participants", std::move(participants)},
+                                   {"colibri_sessions", std::move(sessions)}};
+    if (full) {
+        json["sources"] = media.conference_sources;
+    }
+    return json;
 }
 
 }  // namespace
@@ -127,7 +133,7 @@ HttpError conference_error_http(const conference::RequestError& error) {
     return {400, "Bad request: " + (error.text.empty() ? std::string(conference::to_string(error.code)) : error.text)};
 }
 
-nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapshot& snapshot) {
+nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapshot& snapshot, bool full) {
     nlohmann::ordered_json json;
     json["room"] = snapshot.room.to_string();
     json["meeting_id"] = snapshot.meeting_id;
@@ -147,13 +153,32 @@ nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapsho
         entry["video_muted"] = p.video_muted;
         entry["is_jibri"] = p.is_jibri;
         entry["is_jigasi"] = p.is_jigasi;
-        entry["features"] = p.features;
+        if (full) {
+            entry["features"] = p.features;
+        }
         entry["video_codecs"] = p.video_codecs;
         participants[p.endpoint_id] = std::move(entry);
     }
     json["participants"] = std::move(participants);
     if (snapshot.media) {
-        json["media"] = media_debug_json(*snapshot.media);
+        json["media"] = media_debug_json(*snapshot.media, full);
+    }
+    return json;
+}
+
+nlohmann::ordered_json rtcstats_json(const conference::FocusManagerSnapshot& rooms,
+                                     const std::vector<conference::ConferenceSnapshot>& snapshots) {
+    std::set<stanza::Jid> listed;
+    for (const auto& entry : rooms.conferences) {
+        if (entry.in_statistics && entry.rtcstats_enabled) {
+            listed.insert(entry.room);
+        }
+    }
+    nlohmann::ordered_json json = nlohmann::ordered_json::object();
+    for (const auto& snapshot : snapshots) {
+        if (!snapshot.meeting_id.empty() && listed.contains(snapshot.room)) {
+            json[snapshot.meeting_id] = conference_debug_json(snapshot, false);
+        }
     }
     return json;
 }

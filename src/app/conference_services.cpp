@@ -223,6 +223,16 @@ rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusMana
             });
     };
 
+    // Jicofo's RtcStats: the rooms' flags from the room map, then each listed conference's state from its strand.
+    routes.rtcstats = [manager](const HttpRequest&, const PathParams&, const Responder& respond) {
+        manager->async_snapshot([manager, respond](conference::FocusManagerSnapshot rooms) {
+            manager->async_all_snapshots(
+                [respond, rooms = std::move(rooms)](const std::vector<conference::ConferenceSnapshot>& snapshots) {
+                    respond(HttpResponse::json(200, rtcstats_json(rooms, snapshots).dump()));
+                });
+        });
+    };
+
     routes.stats = [manager](const HttpRequest&, const PathParams&, const Responder& respond) {
         manager->async_snapshot([respond](const conference::FocusManagerSnapshot& snapshot) {
             respond(HttpResponse::json(200, conference_stats_json(snapshot).dump()));

@@ -1,6 +1,7 @@
 // The media ports over XMPP and the bridge registry, and the routing of Jingle IQs and bridge events.
 #include "jicofo/app/media_services.hpp"
 
+#include "jicofo/app/media_stats.hpp"
 #include "jicofo/bridge/bridge_registry.hpp"
 #include "jicofo/bridge/bridge_transport.hpp"
 #include "jicofo/conference/conference_media.hpp"
@@ -11,9 +12,9 @@
 #include "jicofo/stanza/namespaces.hpp"
 
 #include <spdlog/spdlog.h>
+#include <boost/asio/steady_timer.hpp>
 
-#include <algorithm>
-#include <array>
+#include <chrono>
 
 namespace jicofo::app {
 namespace {
@@ -32,39 +33,6 @@ stanza::Iq request_iq(stanza::IqType type, const stanza::Jid& to, stanza::XmlEle
 }
 
 }  // namespace
-
-// Jicofo's jingle_<action>_sent_total / _received_total, with its enum names (source-add is "sourceadd").
-class JingleCounters {
-public:
-    explicit JingleCounters(metrics::MetricsRegistry& metrics) {
-        using stanza::JingleAction;
-        for (int i = 0; i < static_cast<int>(JingleAction::unknown); ++i) {
-            const auto action = static_cast<JingleAction>(i);
-            std::string name(stanza::to_string(action));
-            if (action == JingleAction::source_add || action == JingleAction::source_remove) {
-                name.erase(std::remove(name.begin(), name.end(), '-'), name.end());
-            } else {
-                std::replace(name.begin(), name.end(), '-', '_');
-            }
-            sent_[i] = &metrics.counter("jingle_" + name + "_sent", "Jingle " + name + " IQs sent to participants");
-            received_[i] =
-                &metrics.counter("jingle_" + name + "_received", "Jingle " + name + " IQs received from participants");
-        }
-    }
-    void sent(stanza::JingleAction action) { count(sent_, action); }
-    void received(stanza::JingleAction action) { count(received_, action); }
-
-private:
-    static constexpr std::size_t kActions = static_cast<std::size_t>(stanza::JingleAction::unknown);
-    static void count(std::array<prometheus::Counter*, kActions>& counters, stanza::JingleAction action) {
-        const auto index = static_cast<std::size_t>(action);
-        if (index < kActions && counters[index]) {
-            counters[index]->Increment();
-        }
-    }
-    std::array<prometheus::Counter*, kActions> sent_{};
-    std::array<prometheus::Counter*, kActions> received_{};
-};
 
 namespace {
 
@@ -109,12 +77,12 @@ void route_to_conference(const std::weak_ptr<conference::FocusManager>& weak,
 class XmppJingleSignaling : public conference::JingleSignaling {
 public:
     XmppJingleSignaling(std::shared_ptr<xmpp::XmppConnection> client, boost::asio::any_io_executor strand,
-                        std::shared_ptr<JingleCounters> counters)
+                        std::shared_ptr<MediaStatistics> counters)
         : client_(std::move(client)), strand_(std::move(strand)), counters_(std::move(counters)) {}
 
     void send_jingle(const stanza::Jid& to, const stanza::Jingle& jingle,
                      std::function<void(conference::JingleReply)> done) override {
-        counters_->sent(jingle.action);
+        counters_->jingle_sent(jingle.action);
         client_->async_send_iq(request_iq(stanza::IqType::set, to, jingle.to_xml()), strand_,
                                [done = std::move(done)](const xmpp::IqResult& result) {
                                    conference::JingleReply reply;
@@ -160,21 +128,47 @@ public:
 private:
     std::shared_ptr<xmpp::XmppConnection> client_;
     boost::asio::any_io_executor strand_;
-    std::shared_ptr<JingleCounters> counters_;
+    std::shared_ptr<MediaStatistics> counters_;
+};
+
+// Timers on the conference's strand; a pending one keeps its timer alive and runs its work when it expires.
+class StrandTimers : public conference::MediaTimers {
+public:
+    explicit StrandTimers(boost::asio::any_io_executor strand) : strand_(std::move(strand)) {}
+
+    void after(std::chrono::milliseconds delay, std::function<void()> fn) override {
+        auto timer = std::make_shared<boost::asio::steady_timer>(strand_, delay);
+        timer->async_wait([timer, fn = std::move(fn)](const boost::system::error_code& error) {
+            if (!error) {
+                fn();
+            }
+        });
+    }
+
+private:
+    boost::asio::any_io_executor strand_;
 };
 
 // Colibri2 with bridges over the service connection.
 class XmppColibriTransport : public colibri::ColibriTransport {
 public:
-    XmppColibriTransport(std::shared_ptr<xmpp::XmppConnection> service, boost::asio::any_io_executor strand)
-        : service_(std::move(service)), strand_(std::move(strand)) {}
+    XmppColibriTransport(std::shared_ptr<xmpp::XmppConnection> service, boost::asio::any_io_executor strand,
+                         std::shared_ptr<MediaStatistics> stats)
+        : service_(std::move(service)), strand_(std::move(strand)), stats_(std::move(stats)) {}
 
     void send(const stanza::Jid& bridge, const stanza::ConferenceModify& request,
               std::function<void(colibri::ColibriReply)> done) override {
         service_->async_send_iq(
             request_iq(stanza::IqType::get, bridge, request.to_xml()), strand_,
-            [done = std::move(done)](const xmpp::IqResult& result) {
+            [done = std::move(done), stats = stats_,
+             sent = std::chrono::steady_clock::now()](const xmpp::IqResult& result) {
                 using Failure = colibri::ColibriFailure;
+                // Every request is timed, failures too: a slow bridge shows before it times out.
+                const bool timeout =
+                    !result && !result.error().stanza_error && result.error().code == core::Errc::timeout;
+                stats->colibri_request(
+                    std::chrono::steady_clock::now() - sent,
+                    result ? ColibriOutcome::ok : (timeout ? ColibriOutcome::timeout : ColibriOutcome::error));
                 if (!result) {
                     const auto& error = result.error();
                     if (error.stanza_error) {
@@ -203,6 +197,7 @@ public:
 private:
     std::shared_ptr<xmpp::XmppConnection> service_;
     boost::asio::any_io_executor strand_;
+    std::shared_ptr<MediaStatistics> stats_;
 };
 
 // Bridge selection through the registry's strand, answered on the conference's.
@@ -291,19 +286,21 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     setup->settings.relays.sctp = config.octo.sctp_datachannels;
     setup->settings.relays.topology = config.bridge.topology_strategy;
     // Prometheus counters are thread-safe: every conference counts from its own strand.
-    setup->settings.participants_moved =
-        [moved = &metrics.counter("participants_moved",
-                                  "Participants moved to another bridge (bridge failure or request)")](int count) {
-            moved->Increment(count);
-        };
-    auto counters = std::make_shared<JingleCounters>(metrics);
+    auto counters = std::make_shared<MediaStatistics>(metrics);
+    count_media_events(setup->settings, counters);
+    setup->settings.bridge_removed = [weak = std::weak_ptr<bridge::BridgeRegistry>(services->registry_)] {
+        if (auto registry = weak.lock()) {
+            registry->record_bridge_removed_from_conference();  // thread-safe: an atomic and a counter
+        }
+    };
     services->jingle_counters_ = counters;
     setup->ports = [client, bridges_connection, registry = services->registry_, counters](
                        const boost::asio::any_io_executor& strand, const stanza::Jid& room) {
         conference::MediaPorts ports;
         ports.signaling = std::make_unique<XmppJingleSignaling>(client, strand, counters);
-        ports.colibri = std::make_unique<XmppColibriTransport>(bridges_connection, strand);
+        ports.colibri = std::make_unique<XmppColibriTransport>(bridges_connection, strand, counters);
         ports.allocator = std::make_unique<RegistryAllocator>(registry, strand, room.to_string());
+        ports.timers = std::make_unique<StrandTimers>(strand);
         return ports;
     };
     services->setup_ = std::move(setup);
@@ -326,7 +323,7 @@ void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manag
             if (!jingle) {
                 return;
             }
-            counters->received(jingle->action);
+            counters->jingle_received(jingle->action);
             route_to_conference(
                 weak, client, request,
                 [jingle = std::move(*jingle)](conference::ConferenceHandle& conference, stanza::Iq iq) mutable {

@@ -375,6 +375,42 @@ void ColibriSessionManager::force_mute(const std::string& endpoint_id, stanza::F
     send_update(*bridge, request, endpoint_id);
 }
 
+void ColibriSessionManager::restart_ice(const std::string& endpoint_id, std::function<void(IceRestartOutcome)> done) {
+    const auto* session = session_of_endpoint(endpoint_id);
+    if (!session) {
+        done({IceRestartOutcome::Kind::failed, std::nullopt, "the endpoint is not on a bridge"});
+        return;
+    }
+    stanza::Colibri2Endpoint endpoint;
+    endpoint.id = endpoint_id;
+    endpoint.transport = stanza::Colibri2Transport{};
+    endpoint.transport->ice_restart = true;
+    stanza::ConferenceModify request;
+    request.meeting_id = settings_.meeting_id;
+    request.endpoints.push_back(std::move(endpoint));
+    std::weak_ptr<bool> alive = alive_;
+    transport_.send(session->bridge.jid, request,
+                    [alive, endpoint_id, done = std::move(done)](const ColibriReply& reply) {
+                        if (!alive.lock()) {
+                            return;
+                        }
+                        if (!reply) {
+                            done({IceRestartOutcome::Kind::failed, std::nullopt, reply.error().message()});
+                            return;
+                        }
+                        const auto* answer = reply->endpoint(endpoint_id);
+                        if (!answer || !answer->transport || !answer->transport->ice_udp) {
+                            done({IceRestartOutcome::Kind::declined, std::nullopt, "the bridge declined"});
+                            return;
+                        }
+                        if (!answer->transport->ice_udp->ice_generation) {
+                            done({IceRestartOutcome::Kind::not_needed, std::nullopt, "no restart was needed"});
+                            return;
+                        }
+                        done({IceRestartOutcome::Kind::restarted, *answer->transport->ice_udp, {}});
+                    });
+}
+
 void ColibriSessionManager::expire_endpoint(const std::string& endpoint_id) {
     if (auto it = pending_.find(endpoint_id); it != pending_.end()) {
         auto pending = it->second;

@@ -383,8 +383,9 @@ void Conference::start_media() {
     if (!media_ports_.signaling || !media_ports_.colibri || !media_ports_.allocator) {
         return;
     }
-    media_ = std::make_unique<ConferenceMedia>(*media_ports_.signaling, *media_ports_.colibri, *media_ports_.allocator,
-                                               media_setup_->settings, room_jid_, meeting_id_);
+    media_ =
+        std::make_unique<ConferenceMedia>(*media_ports_.signaling, *media_ports_.colibri, *media_ports_.allocator,
+                                          media_setup_->settings, room_jid_, meeting_id_, media_ports_.timers.get());
 }
 
 void Conference::handle_jingle(stanza::Iq request, stanza::Jingle jingle) {

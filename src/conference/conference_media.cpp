@@ -43,8 +43,9 @@ std::string_view to_string(ParticipantState state) {
 
 ConferenceMedia::ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTransport& colibri_transport,
                                  colibri::BridgeAllocator& allocator, ConferenceMediaSettings settings,
-                                 stanza::Jid room, std::string meeting_id)
+                                 stanza::Jid room, std::string meeting_id, MediaTimers* timers)
     : signaling_(signaling),
+      timers_(timers),
       settings_(std::move(settings)),
       room_(std::move(room)),
       meeting_id_(std::move(meeting_id)),
@@ -63,6 +64,9 @@ ConferenceMedia::ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTra
             moved += reinvite(endpoint, "the session on bridge " + bridge_id + " failed", true) ? 1 : 0;
         }
         count_moved(moved);
+        if (settings_.bridge_removed) {
+            settings_.bridge_removed();
+        }
     };
     listener.endpoint_lost = [this](const std::string& endpoint) {
         reinvite(endpoint, "the bridge lost the endpoint", true);
@@ -92,6 +96,7 @@ void ConferenceMedia::participant_joined(const xmpp::Member& member) {
     }
     auto participant = std::make_unique<Participant>();
     participant->member = member;
+    participant->joined_at = std::chrono::steady_clock::now();
     participants_.emplace(member.nick, std::move(participant));
     maybe_start_invites();
 }
@@ -226,9 +231,12 @@ void ConferenceMedia::send_offer(Participant& participant, const colibri::Alloca
     const auto& caps = *participant.capabilities;
     const auto options = media::offer_options(caps, settings_.sctp_enabled);
     stanza::Jingle jingle;
-    jingle.action = stanza::JingleAction::session_initiate;
+    const bool replace = participant.replacing_transport && !participant.sid.empty();
+    jingle.action = replace ? stanza::JingleAction::transport_replace : stanza::JingleAction::session_initiate;
     jingle.initiator = signaling_.focus_jid();
-    jingle.sid = core::random_token(12);  // unique per participant, unguessable by others
+    // The sid is unique per participant and unguessable by others; a transport-replace keeps the session's.
+    jingle.sid = replace ? participant.sid : core::random_token(12);
+    participant.replacing_transport = false;
     jingle.contents = media::build_offer(settings_.codecs, options);
     std::optional<std::uint16_t> sctp_port;
     if (allocation.sctp && allocation.sctp->port) {
@@ -246,8 +254,8 @@ void ConferenceMedia::send_offer(Participant& participant, const colibri::Alloca
     participant.queued_remove = {};
     const std::string endpoint_id = participant.member.nick;
     const auto invite_number = participant.invite;
-    logger()->info("room={} endpoint={} bridge={} session-initiate sid={}", room_.to_string(), endpoint_id,
-                   allocation.bridge.id, jingle.sid);
+    logger()->info("room={} endpoint={} bridge={} {} sid={}", room_.to_string(), endpoint_id, allocation.bridge.id,
+                   jingle.action_name(), jingle.sid);
     std::weak_ptr<bool> alive = alive_;
     signaling_.send_jingle(occupant_jid(endpoint_id), jingle,
                            [this, alive, endpoint_id, invite_number](const JingleReply& reply) {
@@ -302,7 +310,20 @@ bool ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string
         return false;
     }
     logger()->info("room={} endpoint={} re-invited: {}", room_.to_string(), endpoint_id, why);
-    end_session(*participant, stanza::JingleReasonCondition::success, "moving", terminate_session);
+    // ReplaceTransport moves an accepted session to its new bridge in place: the participant keeps its session and
+    // its sources (nobody hears of it leaving and coming back). A session it ended itself is started anew.
+    const bool replace = settings_.conference.reinvite_method == config::ReinviteMethod::ReplaceTransport &&
+                         terminate_session && participant->state == ParticipantState::active;
+    if (replace) {
+        participant->replacing_transport = true;
+        participant->allocation.reset();
+        participant->feedback = {};
+        participant->queued_add = {};
+        participant->queued_remove = {};
+        colibri_->expire_endpoint(endpoint_id);
+    } else {
+        end_session(*participant, stanza::JingleReasonCondition::success, "moving", terminate_session);
+    }
     invite(*participant);
     return true;
 }
@@ -339,7 +360,11 @@ void ConferenceMedia::participant_alone(const std::string& endpoint_id) {
 void ConferenceMedia::bridge_down(const std::string& bridge_id, const std::string& why) {
     int moved = 0;
     const std::string reason = "bridge " + bridge_id + " " + why;
-    for (const auto& endpoint : colibri_->remove_bridge(bridge_id)) {
+    const auto endpoints = colibri_->remove_bridge(bridge_id);
+    if (!endpoints.empty() && settings_.bridge_removed) {
+        settings_.bridge_removed();  // only a bridge this conference was using
+    }
+    for (const auto& endpoint : endpoints) {
         moved += reinvite(endpoint, reason, true) ? 1 : 0;
     }
     count_moved(moved);

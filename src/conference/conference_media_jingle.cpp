@@ -100,6 +100,10 @@ void ConferenceMedia::on_session_accept(Participant& participant, const stanza::
         return;
     }
     const std::string endpoint_id = participant.member.nick;
+    if (jingle.action == stanza::JingleAction::transport_accept) {
+        // After a transport-replace the session kept its sources: only what is new in the answer is added.
+        signalled->remove(sources_.get(endpoint_id));
+    }
     auto accepted = validator_.try_add(sources_, endpoint_id, *signalled);
     if (!accepted) {
         logger()->warn("room={} endpoint={} session-accept refused: {}", room_.to_string(), endpoint_id,
@@ -109,6 +113,10 @@ void ConferenceMedia::on_session_accept(Participant& participant, const stanza::
     }
     reply_result(request);
     participant.state = ParticipantState::active;
+    if (participant.joined_at && settings_.join_to_session_accept) {
+        settings_.join_to_session_accept(std::chrono::steady_clock::now() - *participant.joined_at);
+    }
+    participant.joined_at.reset();  // later accepts follow re-invites, not the join
     logger()->info("room={} endpoint={} session accepted with {} sources", room_.to_string(), endpoint_id,
                    accepted->sources.size());
     colibri_->update_endpoint(endpoint_id, media::transport_from_contents(jingle.contents),
@@ -183,11 +191,13 @@ void ConferenceMedia::on_session_info(Participant& participant, const stanza::Iq
                                       const stanza::Jingle& jingle) {
     const auto current = participant.allocation ? participant.allocation->session_id : std::string();
     if (jingle.bridge_session && jingle.bridge_session->ice_restart.value_or(false)) {
-        // In-place ICE restarts on the bridge are not implemented; the client falls back to a session restart.
-        reply_error(request, stanza::ErrorCondition::feature_not_implemented, "in-place ICE restart is not supported");
+        on_ice_restart(participant, request, jingle);
         return;
     }
     if (jingle.ice_state && jingle.ice_state->state == "failed") {
+        if (settings_.participant_ice_failed) {
+            settings_.participant_ice_failed();  // counted for any session, as Jicofo does
+        }
         if (!jingle.bridge_session || jingle.bridge_session->id != current) {
             reply_result(request);  // about an older session: nothing to do
             return;
@@ -209,29 +219,38 @@ void ConferenceMedia::on_session_terminate(Participant& participant, const stanz
         end_session(participant, stanza::JingleReasonCondition::success, "", false);
         return;
     }
+    if (settings_.participant_restart_requested) {
+        settings_.participant_restart_requested();  // counted before the session and rate checks, as Jicofo does
+    }
     const auto current = participant.allocation ? participant.allocation->session_id : std::string();
     if (jingle.bridge_session->id != current) {
         reply_error(request, stanza::ErrorCondition::item_not_found, "unknown bridge session");
         return;
     }
-    // restart-request-rate-limits: at least min-interval apart and at most max-requests per interval.
+    if (!allow_restart(participant.restart_requests)) {
+        logger()->warn("room={} endpoint={} restart request rate-limited", room_.to_string(), endpoint_id);
+        reply_error(request, stanza::ErrorCondition::resource_constraint, "too many restart requests");
+        end_session(participant, stanza::JingleReasonCondition::success, "", false);
+        return;
+    }
+    reply_result(request);
+    reinvite(endpoint_id, "the participant asked for a restart", false);
+}
+
+// restart-request-rate-limits: at least min-interval apart and at most max-requests per interval.
+bool ConferenceMedia::allow_restart(std::deque<std::chrono::steady_clock::time_point>& history) const {
     const auto& limits = settings_.conference.restart_request_rate_limits;
     const auto now = std::chrono::steady_clock::now();
-    auto& history = participant.restart_requests;
     while (!history.empty() && now - history.front() > limits.interval) {
         history.pop_front();
     }
     const bool too_soon = !history.empty() && now - history.back() < limits.min_interval;
     const bool too_many = static_cast<int>(history.size()) >= limits.max_requests;
     if (too_soon || too_many) {
-        logger()->warn("room={} endpoint={} restart request rate-limited", room_.to_string(), endpoint_id);
-        reply_error(request, stanza::ErrorCondition::resource_constraint, "too many restart requests");
-        end_session(participant, stanza::JingleReasonCondition::success, "", false);
-        return;
+        return false;
     }
     history.push_back(now);
-    reply_result(request);
-    reinvite(endpoint_id, "the participant asked for a restart", false);
+    return true;
 }
 
 void ConferenceMedia::update_bridge_sources(const Participant& participant) {
@@ -242,27 +261,61 @@ void ConferenceMedia::update_bridge_sources(const Participant& participant) {
 
 void ConferenceMedia::propagate(const std::string& owner, const sources::EndpointSourceSet& set, bool add) {
     const sources::ConferenceSourceMap change(owner, set);
+    // source-signaling-delays: in a large conference, changes to an active receiver are batched for a while.
+    const auto delay = timers_ ? settings_.conference.source_signaling_delay(static_cast<int>(participants_.size()))
+                               : std::chrono::milliseconds::zero();
     for (auto& [id, receiver] : participants_) {
         if (id == owner || !receiver->capabilities ||
             media::use_ssrc_rewriting(*receiver->capabilities, settings_.conference)) {
             continue;  // with SSRC rewriting the bridge tells the receiver about sources itself
         }
-        if (receiver->state == ParticipantState::active) {
+        if (receiver->state == ParticipantState::active && delay <= std::chrono::milliseconds::zero()) {
             send_sources(*receiver, change, add);
+        } else if (receiver->state == ParticipantState::active) {
+            queue_sources(*receiver, owner, set, add);
+            schedule_flush(*receiver, delay);
         } else if (receiver->state == ParticipantState::offered) {
             // Its offer went out before this change: tell it once it has accepted.
-            if (add) {
-                receiver->queued_add.add(change);
-            } else {
-                auto not_yet_sent = receiver->queued_add.remove(owner, set);
-                sources::EndpointSourceSet rest = set;
-                rest.remove(not_yet_sent);
-                if (!rest.empty()) {
-                    receiver->queued_remove.add(owner, rest);
-                }
-            }
+            queue_sources(*receiver, owner, set, add);
         }
     }
+}
+
+// An add and a later remove of the same sources cancel out before they are ever signalled.
+void ConferenceMedia::queue_sources(Participant& receiver, const std::string& owner,
+                                    const sources::EndpointSourceSet& set, bool add) {
+    if (add) {
+        receiver.queued_add.add(sources::ConferenceSourceMap(owner, set));
+        return;
+    }
+    auto not_yet_sent = receiver.queued_add.remove(owner, set);
+    sources::EndpointSourceSet rest = set;
+    rest.remove(not_yet_sent);
+    if (!rest.empty()) {
+        receiver.queued_remove.add(owner, rest);
+    }
+}
+
+void ConferenceMedia::schedule_flush(Participant& receiver, std::chrono::milliseconds delay) {
+    if (receiver.flush_scheduled) {
+        return;  // the batch already waiting takes this change too
+    }
+    receiver.flush_scheduled = true;
+    std::weak_ptr<bool> alive = alive_;
+    timers_->after(delay, [this, alive, endpoint_id = receiver.member.nick] {
+        if (!alive.lock()) {
+            return;
+        }
+        auto* participant = find(endpoint_id);
+        if (!participant) {
+            return;
+        }
+        participant->flush_scheduled = false;
+        // A participant whose session is being renegotiated gets the batch after its session-accept instead.
+        if (participant->state == ParticipantState::active && !stopped_) {
+            flush_queued_sources(*participant);
+        }
+    });
 }
 
 void ConferenceMedia::send_sources(Participant& receiver, const sources::ConferenceSourceMap& change, bool add) {

@@ -36,14 +36,20 @@ struct ConferenceMedia::Participant {
     bool no_bridge = false;
     std::optional<media::ParticipantCapabilities> capabilities;
     std::string sid;
+    // reinvite-method ReplaceTransport: the session and its sources stay; the next offer is a transport-replace.
+    bool replacing_transport = false;
     std::optional<colibri::Allocation> allocation;
     sources::EndpointSourceSet feedback;  // the bridge's feedback sources, shown to this participant as "jvb"
     // Source changes of others while this participant's offer is not accepted yet; sent after its session-accept.
     sources::ConferenceSourceMap queued_add;
     sources::ConferenceSourceMap queued_remove;
+    bool flush_scheduled = false;  // a batch of source changes waits for its source-signaling delay
     std::deque<std::chrono::steady_clock::time_point> restart_requests;
+    std::deque<std::chrono::steady_clock::time_point> ice_restart_requests;
     // Muted by the focus on the bridge (mute requests); sent with every allocation so a move keeps it.
     stanza::ForceMute force_mute;
+    // When the MUC join was seen; cleared at the first session-accept, which is measured against it.
+    std::optional<std::chrono::steady_clock::time_point> joined_at;
 };
 
 }  // namespace jicofo::conference

@@ -1,6 +1,9 @@
 // Conversions between conference requests/replies and the focus IQ payloads, and the client-proxy sender rule.
 #include "jicofo/conference/conference_request.hpp"
 
+#include <algorithm>
+#include <cctype>
+
 namespace jicofo::conference {
 
 stanza::ConferenceIq to_conference_iq(const ConferenceReply& reply) {
@@ -64,6 +67,17 @@ std::string_view to_string(RequestErrc code) {
         case RequestErrc::not_acceptable: return "not-acceptable";
     }
     return "unknown";
+}
+
+bool rtcstats_enabled(const std::vector<stanza::ConferenceProperty>& properties) {
+    auto it = std::find_if(properties.begin(), properties.end(),
+                           [](const stanza::ConferenceProperty& p) { return p.name == "rtcstatsEnabled"; });
+    if (it == properties.end()) {
+        return true;
+    }
+    constexpr std::string_view kTrue = "true";
+    return std::equal(it->value.begin(), it->value.end(), kTrue.begin(), kTrue.end(),
+                      [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
 }
 
 }  // namespace jicofo::conference

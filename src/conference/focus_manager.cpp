@@ -44,7 +44,8 @@ struct FocusManager::Entry {
     std::uint64_t generation = 0;
     std::shared_ptr<ConferenceHandle> handle;
     bool joined = false;
-    bool in_statistics = true;  // false: the health check's test conference
+    bool in_statistics = true;     // false: the health check's test conference
+    bool rtcstats_enabled = true;  // the creating request's rtcstatsEnabled property
     std::size_t participants = 0;
     std::vector<std::shared_ptr<Waiter>> waiters;  // requests waiting for the join
     // The health check waiting for a test conference's join.
@@ -156,7 +157,9 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         if (metrics_) {
             metrics_->requests_new.Increment();
         }
-        create_conference(room, true)->waiters.push_back(waiter);
+        auto entry = create_conference(room, true);
+        entry->rtcstats_enabled = rtcstats_enabled(request.properties);
+        entry->waiters.push_back(waiter);
     }
 
     // The deadline: a client waits forever for an answer, so a slow join is answered ready=false (it retries).
@@ -364,7 +367,8 @@ void FocusManager::async_snapshot(std::function<void(FocusManagerSnapshot)> done
         snapshot.participants_total = self->participants_total_;
         snapshot.requests_total = self->requests_total_;
         for (const auto& [room, entry] : self->conferences_) {
-            snapshot.conferences.push_back({room, entry->participants, entry->joined, entry->in_statistics});
+            snapshot.conferences.push_back(
+                {room, entry->participants, entry->joined, entry->in_statistics, entry->rtcstats_enabled});
             if (entry->in_statistics) {
                 snapshot.participants_current += entry->participants;
                 snapshot.largest_conference = std::max(snapshot.largest_conference, entry->participants);

@@ -234,6 +234,21 @@ std::string to_openmetrics(const std::vector<prometheus::MetricFamily>& families
     return out.str();
 }
 
+namespace {
+
+// jicoco's histogram shape: cumulative bucket_le_<bound> counts, count and sum.
+nlohmann::json histogram_json(const prometheus::ClientMetric& metric) {
+    nlohmann::json histogram = nlohmann::json::object();
+    for (const auto& bucket : metric.histogram.bucket) {
+        histogram["bucket_le_" + format_bound(bucket.upper_bound)] = bucket.cumulative_count;
+    }
+    histogram["count"] = metric.histogram.sample_count;
+    histogram["sum"] = metric.histogram.sample_sum;
+    return histogram;
+}
+
+}  // namespace
+
 std::string to_json(const std::vector<prometheus::MetricFamily>& families, const KindLookup& kind_of) {
     nlohmann::json root = nlohmann::json::object();
     for (const auto& family : families) {
@@ -243,6 +258,20 @@ std::string to_json(const std::vector<prometheus::MetricFamily>& families, const
             if (family.metric.size() == 1 && family.metric[0].label.size() == 1) {
                 root[std::string(strip_suffix(json_key(family.name), "_info"))] = family.metric[0].label[0].value;
             }
+            continue;
+        }
+        // A labelled histogram (ours; Jicofo has none) is an object keyed by its label set, "result=ok".
+        if (family.type == prometheus::MetricType::Histogram && !family.metric.empty() &&
+            !family.metric[0].label.empty()) {
+            nlohmann::json by_labels = nlohmann::json::object();
+            for (const auto& metric : family.metric) {
+                std::string labels;
+                for (const auto& label : metric.label) {
+                    labels += (labels.empty() ? "" : ",") + label.name + "=" + label.value;
+                }
+                by_labels[labels] = histogram_json(metric);
+            }
+            root[std::string(json_key(family.name))] = std::move(by_labels);
             continue;
         }
         // jicoco leaves labelled metrics out of the JSON (they have no single value).
@@ -256,16 +285,7 @@ std::string to_json(const std::vector<prometheus::MetricFamily>& families, const
             case prometheus::MetricType::Counter: value = metric.counter.value; break;
             case prometheus::MetricType::Gauge: value = metric.gauge.value; break;
             case prometheus::MetricType::Untyped: value = metric.untyped.value; break;
-            case prometheus::MetricType::Histogram: {
-                nlohmann::json histogram = nlohmann::json::object();
-                for (const auto& bucket : metric.histogram.bucket) {
-                    histogram["bucket_le_" + format_bound(bucket.upper_bound)] = bucket.cumulative_count;
-                }
-                histogram["count"] = metric.histogram.sample_count;
-                histogram["sum"] = metric.histogram.sample_sum;
-                root[key] = std::move(histogram);
-                continue;
-            }
+            case prometheus::MetricType::Histogram: root[key] = histogram_json(metric); continue;
             case prometheus::MetricType::Summary: continue;
         }
         switch (kind) {

@@ -111,6 +111,9 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
     if (domain.stats) {
         router.get("/stats", domain.stats);
     }
+    if (domain.rtcstats) {
+        router.get("/rtcstats", domain.rtcstats);
+    }
 
     if (groups.pin) {
         if (domain.pin_list) {
@@ -134,7 +137,6 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
             router.get("/move-endpoints/move-fraction", domain.move_fraction);
         }
     }
-    // Still to come: GET /rtcstats (always).
     return router;
 }
 

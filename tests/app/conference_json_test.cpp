@@ -103,7 +103,12 @@ TEST(ConferenceJsonTest, DebugShowsTheMediaStateWhenThereIsOne) {
     bob.endpoint_id = "bob";
     bob.state = "waiting";
     media.participants = {alice, bob};
-    media.colibri.sessions.push_back({"jvbbrewery@internal.auth.meet.test/jvb1", "s1", true, {"alice"}});
+    decltype(media.colibri.sessions)::value_type session;  // by member: the session gains fields over time
+    session.bridge_id = "jvbbrewery@internal.auth.meet.test/jvb1";
+    session.session_id = "s1";
+    session.created = true;
+    session.endpoints = {"alice"};
+    media.colibri.sessions.push_back(session);
     media.conference_sources = 3;
     snapshot.media = media;
 
@@ -116,6 +121,66 @@ TEST(ConferenceJsonTest, DebugShowsTheMediaStateWhenThereIsOne) {
               R"([{"bridge":"jvbbrewery@internal.auth.meet.test/jvb1","session_id":"s1","created":true,)"
               R"("endpoints":["alice"]}])");
     EXPECT_EQ(json["sources"], 3);
+}
+
+conference::ConferenceSnapshot snapshot_with_media(const std::string& room, const std::string& meeting_id) {
+    conference::ConferenceSnapshot snapshot;
+    snapshot.room = jid(room);
+    snapshot.meeting_id = meeting_id;
+    conference::ParticipantSnapshot alice;
+    alice.endpoint_id = "alice";
+    alice.features = {"urn:xmpp:jingle:1", "http://jitsi.org/json-encoded-sources"};
+    snapshot.participants = {alice};
+    conference::MediaSnapshot media;
+    conference::MediaSnapshot::Participant on_bridge;
+    on_bridge.endpoint_id = "alice";
+    on_bridge.state = "active";
+    on_bridge.sources = 3;
+    media.participants = {on_bridge};
+    media.conference_sources = 3;
+    snapshot.media = media;
+    return snapshot;
+}
+
+TEST(ConferenceJsonTest, TheRtcstatsStateLeavesOutTheHighVolumeFields) {
+    const auto snapshot = snapshot_with_media("room1@conference.meet.test", "m-1");
+    const auto full = conference_debug_json(snapshot);
+    EXPECT_TRUE(full["participants"]["alice"].contains("features"));
+    EXPECT_TRUE(full["media"]["participants"]["alice"].contains("sources"));
+    EXPECT_TRUE(full["media"].contains("sources"));
+
+    const auto light = conference_debug_json(snapshot, false);
+    EXPECT_FALSE(light["participants"]["alice"].contains("features"));
+    EXPECT_FALSE(light["media"]["participants"]["alice"].contains("sources"));
+    EXPECT_FALSE(light["media"].contains("sources"));
+    EXPECT_EQ(light["meeting_id"], "m-1");
+    EXPECT_EQ(light["participants"]["alice"]["id"], "alice");
+    EXPECT_EQ(light["media"]["participants"]["alice"]["state"], "active");
+    EXPECT_EQ(light["media"]["participants"]["alice"]["invites"], 0);
+}
+
+TEST(ConferenceJsonTest, RtcstatsListsByMeetingIdOnlyConferencesInStatisticsWithRtcstatsOn) {
+    conference::FocusManagerSnapshot rooms;
+    rooms.conferences = {{jid("on@c"), 1, true},
+                         {jid("off@c"), 1, true, true, false},
+                         {jid("__jicofo-health-check-1@c"), 0, true, false},
+                         {jid("nomeeting@c"), 1, true},
+                         {jid("second@c"), 2, true, true, true}};
+    const std::vector<conference::ConferenceSnapshot> snapshots{
+        snapshot_with_media("on@c", "m-on"),
+        snapshot_with_media("off@c", "m-off"),
+        snapshot_with_media("__jicofo-health-check-1@c", "m-health"),
+        snapshot_with_media("nomeeting@c", ""),
+        snapshot_with_media("second@c", "m-second"),
+        snapshot_with_media("gone-from-the-map@c", "m-gone"),
+    };
+    const auto json = rtcstats_json(rooms, snapshots);
+    ASSERT_EQ(json.size(), 2U) << json.dump();
+    EXPECT_EQ(json["m-on"]["room"], "on@c");
+    EXPECT_EQ(json["m-second"]["room"], "second@c");
+    EXPECT_FALSE(json["m-on"]["participants"]["alice"].contains("features"));
+
+    EXPECT_EQ(rtcstats_json({}, {}).dump(), "{}");
 }
 
 TEST(ConferenceJsonTest, StatsKeysAndSizeBuckets) {

@@ -298,6 +298,22 @@ inline std::map<std::string, std::set<std::uint32_t>> signalled_ssrcs(const stan
     return found;
 }
 
+// Timers that fire only when the test says so.
+class FakeTimers : public MediaTimers {
+public:
+    void after(std::chrono::milliseconds delay, std::function<void()> fn) override {
+        pending.emplace_back(delay, std::move(fn));
+    }
+    // Fires everything pending now (work scheduled while firing waits for the next call).
+    void fire_all() {
+        auto due = std::exchange(pending, {});
+        for (auto& [delay, fn] : due) {
+            fn();
+        }
+    }
+    std::vector<std::pair<std::chrono::milliseconds, std::function<void()>>> pending;
+};
+
 class ConferenceMediaTest : public ::testing::Test {
 protected:
     ConferenceMediaTest() {
@@ -306,7 +322,7 @@ protected:
     }
 
     void start() {
-        media = std::make_unique<ConferenceMedia>(signaling, colibri, allocator, settings, room, "meeting-1");
+        media = std::make_unique<ConferenceMedia>(signaling, colibri, allocator, settings, room, "meeting-1", &timers);
     }
 
     [[nodiscard]] xmpp::Member member(const std::string& nick) const {
@@ -402,6 +418,7 @@ protected:
     }
 
     FakeSignaling signaling;
+    FakeTimers timers;
     FakeColibri colibri;
     FakeAllocator allocator;
     ConferenceMediaSettings settings;

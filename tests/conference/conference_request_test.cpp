@@ -49,6 +49,25 @@ TEST(ConferenceReplyTest, ErrorsAreJicofosConditions) {
     EXPECT_EQ(invalid.app_specific->name(), "session-invalid");
 }
 
+TEST(RtcstatsPropertyTest, AbsentIsEnabledAndOnlyTrueInAnyCaseEnables) {
+    auto with = [](std::string value) {
+        return std::vector<stanza::ConferenceProperty>{{"startAudioMuted", "10"},
+                                                       {"rtcstatsEnabled", std::move(value)}};
+    };
+    EXPECT_TRUE(rtcstats_enabled({}));
+    EXPECT_TRUE(rtcstats_enabled({{"startAudioMuted", "10"}}));
+    EXPECT_TRUE(rtcstats_enabled(with("true")));
+    EXPECT_TRUE(rtcstats_enabled(with("TRUE")));
+    EXPECT_TRUE(rtcstats_enabled(with("True")));
+    // Java's parseBoolean: anything else is false, garbage included.
+    EXPECT_FALSE(rtcstats_enabled(with("false")));
+    EXPECT_FALSE(rtcstats_enabled(with("")));
+    EXPECT_FALSE(rtcstats_enabled(with("yes")));
+    EXPECT_FALSE(rtcstats_enabled(with("1")));
+    EXPECT_FALSE(rtcstats_enabled(with("true ")));
+    EXPECT_FALSE(rtcstats_enabled(with("truex")));
+}
+
 TEST(ClientProxyTest, TheProxyResourceIsTheRealSender) {
     const auto proxy = std::optional<stanza::Jid>(jid("focus.meet.test"));
     EXPECT_EQ(real_sender(jid("focus.meet.test/abc@meet.test/res1"), proxy), jid("abc@meet.test/res1"));

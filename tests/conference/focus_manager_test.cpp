@@ -151,6 +151,25 @@ TEST_F(FocusManagerTest, AnEndedConferenceIsForgottenAndSizesAreCounted) {
     EXPECT_EQ(created_count(), 3U);
 }
 
+TEST_F(FocusManagerTest, TheCreatingRequestDecidesWhetherRtcstatsIsEnabled) {
+    auto manager = make_manager(true);
+    auto off = request_for("off@c.meet.test");
+    off.properties = {{"rtcstatsEnabled", "false"}};
+    ASSERT_TRUE(ask(*manager, off));
+    ASSERT_TRUE(ask(*manager, request_for("on@c.meet.test")));
+    // A later request does not change the conference's setting (Jicofo reads the creating request's properties).
+    auto later = request_for("on@c.meet.test");
+    later.properties = {{"rtcstatsEnabled", "false"}};
+    ASSERT_TRUE(ask(*manager, later));
+
+    const auto s = snapshot(*manager);
+    ASSERT_EQ(s.conferences.size(), 2U);
+    EXPECT_EQ(s.conferences[0].room, jid("off@c.meet.test"));
+    EXPECT_FALSE(s.conferences[0].rtcstats_enabled);
+    EXPECT_EQ(s.conferences[1].room, jid("on@c.meet.test"));
+    EXPECT_TRUE(s.conferences[1].rtcstats_enabled);
+}
+
 TEST_F(FocusManagerTest, StoppedManagerAnswersUnavailable) {
     auto manager = make_manager(true);
     manager->stop();

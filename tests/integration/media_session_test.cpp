@@ -7,6 +7,8 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "support/harness_test_util.hpp"
 #include "support/http_client.hpp"
@@ -152,6 +154,18 @@ protected:
 
     std::string diagnostics() const { return diagnostics_text(jicofo_.get(), *prosody_); }
 
+    // A JSON answer of the binary's REST API (null when it did not answer 200 with JSON).
+    nlohmann::json rest_json(const std::string& path, const std::string& accept = "") {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!accept.empty()) {
+            headers.emplace_back("Accept", accept);
+        }
+        const auto reply = http_request(port_, "GET", path, "", headers);
+        EXPECT_EQ(reply.status, 200) << path << ": " << reply.body;
+        auto json = nlohmann::json::parse(reply.body, nullptr, false);
+        return reply.status == 200 && !json.is_discarded() ? json : nlohmann::json();
+    }
+
     std::unique_ptr<ProsodyFixture> prosody_;
     std::unique_ptr<PeerProcess> participants_;
     std::unique_ptr<PeerProcess> jvb1_;
@@ -209,6 +223,30 @@ TEST_F(MediaSessionTest, TwoParticipantsGetSessionsOnTheBridgeWithEachOthersSour
         },
         kSessionTimeout))
         << bridge_state(*jvb1_).dump() << diagnostics();
+
+    // What /stats, /metrics and /rtcstats tell of it.
+    ASSERT_TRUE(poll(
+        [&] {
+            const auto stats = rest_json("/stats");
+            return stats.is_object() && stats["jingle"]["received"].value("SESSION_ACCEPT", 0) >= 2;
+        },
+        kSessionTimeout))
+        << rest_json("/stats").dump() << diagnostics();
+    const auto stats = rest_json("/stats");
+    EXPECT_GE(stats["jingle"]["sent"].value("SESSION_INITIATE", 0), 2) << stats.dump();
+    EXPECT_EQ(stats["participant_notifications"]["ice_failed"], 0) << stats.dump();
+    EXPECT_EQ(stats["participant_notifications"]["request_restart"], 0) << stats.dump();
+    EXPECT_EQ(stats["bridge_failures"]["participants_moved"], 0) << stats.dump();
+    const auto metrics = rest_json("/metrics", "application/json");
+    EXPECT_GE(metrics["colibri_request_seconds"]["result=ok"].value("count", 0), 1) << metrics.dump();
+    EXPECT_GE(metrics["participant_join_to_session_accept_seconds"].value("count", 0), 2) << metrics.dump();
+    // The peers' conference requests carry no rtcstatsEnabled: enabled, as in Jicofo.
+    const auto rtcstats = rest_json("/rtcstats");
+    ASSERT_EQ(rtcstats.size(), 1U) << rtcstats.dump();
+    const auto& conference = rtcstats.begin().value();
+    EXPECT_EQ(conference["room"], room_);
+    EXPECT_EQ(conference["meeting_id"], rtcstats.begin().key());
+    EXPECT_EQ(conference["participant_count"], 2);
 }
 
 TEST_F(MediaSessionTest, HostileSourcesAreRefusedWithoutDisturbingOthers) {
@@ -318,6 +356,9 @@ TEST_F(MediaSessionTest, ABridgeThatDiesTakesNobodyWithIt) {
         },
         kSessionTimeout))
         << participants_->transcript() << diagnostics();
+    const auto failures = rest_json("/stats")["bridge_failures"];
+    EXPECT_GE(failures.value("participants_moved", 0), 2) << failures.dump();
+    EXPECT_GE(failures.value("bridges_removed", 0), 1) << failures.dump();
 }
 
 TEST_F(MediaSessionTest, AModeratorMutesAParticipantOnTheBridgeAndTheParticipantIsTold) {
@@ -358,6 +399,74 @@ TEST_F(MediaSessionTest, AModeratorMutesAParticipantOnTheBridgeAndTheParticipant
         << bridge_state(*jvb1_).dump() << diagnostics();
     EXPECT_FALSE(forced("bob1").value("video", true));
     EXPECT_TRUE(forced("alice1").is_null()) << "nobody muted alice";
+}
+
+// reinvite-method ReplaceTransport: a bridge failure moves each session in place.
+class ReplaceTransportSessionTest : public MediaSessionTest {
+protected:
+    [[nodiscard]] std::string extra_settings() const override {
+        return "  conference.reinvite-method = ReplaceTransport\n";
+    }
+};
+
+TEST_F(ReplaceTransportSessionTest, ABridgeThatDiesMovesEachSessionInPlace) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    jvb2_ = start_bridge("jvb2", "eu-west");
+    ASSERT_TRUE(jvb2_);
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    const auto alice_offer = next("session_initiate", "alice");
+    const auto bob_offer = next("session_initiate", "bob");
+    // Only an accepted session is moved in place.
+    ASSERT_TRUE(poll(
+        [&] {
+            return dump("alice")["session"].value("state", "") == "active" &&
+                   dump("bob")["session"].value("state", "") == "active";
+        },
+        kSessionTimeout))
+        << participants_->transcript();
+    std::unique_ptr<PeerProcess>* used = nullptr;
+    ASSERT_TRUE(poll(
+        [&] {
+            if (endpoints_of(bridge_state(*jvb1_)).size() == 2) {
+                used = &jvb1_;
+            } else if (endpoints_of(bridge_state(*jvb2_)).size() == 2) {
+                used = &jvb2_;
+            }
+            return used != nullptr;
+        },
+        kSessionTimeout))
+        << diagnostics();
+    auto& survivor = used == &jvb1_ ? jvb2_ : jvb1_;
+    ASSERT_TRUE((*used)->request(R"({"cmd":"die"})", "died", kEventTimeout));
+    used->reset();
+
+    // Same sessions, a new bridge session, and everyone's sources on the survivor once the answers came.
+    const auto alice_replace = next("transport_replace", "alice", 30s);
+    const auto bob_replace = next("transport_replace", "bob", 30s);
+    EXPECT_EQ(alice_replace["sid"], alice_offer["sid"]);
+    EXPECT_EQ(bob_replace["sid"], bob_offer["sid"]);
+    EXPECT_NE(alice_replace["bridge_session"]["id"], alice_offer["bridge_session"]["id"]);
+    EXPECT_TRUE(alice_replace["sources"].contains("bob1")) << alice_replace.dump();
+    ASSERT_TRUE(poll(
+        [&] {
+            const auto state = bridge_state(*survivor);
+            const auto conferences = state.value("conferences", nlohmann::json::object());
+            for (const auto& [meeting, conference] : conferences.items()) {
+                const auto endpoints = conference.value("endpoints", nlohmann::json::object());
+                auto has_sources = [&](const char* id) {
+                    return endpoints.contains(id) && !endpoints[id].value("sources", nlohmann::json()).empty();
+                };
+                return endpoints.size() == 2 && has_sources("alice1") && has_sources("bob1");
+            }
+            return false;
+        },
+        kSessionTimeout))
+        << bridge_state(*survivor).dump() << diagnostics();
+    const auto line =
+        participants_->wait_for([](const std::string& l) { return PeerProcess::is_event(l, "session_initiate"); }, 1s);
+    EXPECT_FALSE(line) << "no new session: " << line.value_or("");
 }
 
 // Split puts each participant on a bridge of its own, so the conference only works through relays.

@@ -116,6 +116,30 @@ TEST_F(ExpositionTest, JsonIsAFlatObjectLikeJicoco) {
     EXPECT_DOUBLE_EQ(histogram.at("sum").get<double>(), 0.55);
 }
 
+TEST(JsonTest, ALabelledHistogramIsKeyedByItsLabelSet) {
+    MetricsRegistry registry("v1");
+    registry.histogram("round_trip_seconds", "Round trip", {0.1, 1}, {{"result", "ok"}}).Observe(0.05);
+    registry.histogram("round_trip_seconds", "Round trip", {0.1, 1}, {{"result", "timeout"}}).Observe(15);
+    registry.histogram("two_labels_seconds", "Two labels", {1}, {{"a", "x"}, {"b", "y"}}).Observe(0.5);
+    registry.counter("labelled", "A labelled counter", {{"jvb", "jvb1"}}).Increment();
+
+    const auto json = nlohmann::json::parse(render(registry, MetricsFormat::json).body);
+    const auto& histogram = json.at("round_trip_seconds");
+    ASSERT_EQ(histogram.size(), 2U) << histogram.dump();
+    EXPECT_EQ(histogram.at("result=ok").at("bucket_le_0.1"), 1);
+    EXPECT_EQ(histogram.at("result=ok").at("count"), 1);
+    EXPECT_EQ(histogram.at("result=timeout").at("bucket_le_1.0"), 0);
+    EXPECT_EQ(histogram.at("result=timeout").at("bucket_le_+Inf"), 1);
+    EXPECT_DOUBLE_EQ(histogram.at("result=timeout").at("sum").get<double>(), 15);
+    EXPECT_EQ(json.at("two_labels_seconds").at("a=x,b=y").at("count"), 1);
+    EXPECT_FALSE(json.contains("labelled_total")) << "other labelled metrics stay out, as in jicoco";
+
+    const auto text = render(registry, MetricsFormat::prometheus_text).body;
+    EXPECT_NE(text.find("jitsi_jicofo_round_trip_seconds_bucket{result=\"timeout\",le=\"1\"} 0"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("jitsi_jicofo_round_trip_seconds_count{result=\"ok\"} 1"), std::string::npos);
+}
+
 TEST(OpenMetricsTest, EscapesLabelValuesAndHelp) {
     MetricsRegistry registry("v");
     registry.gauge("odd", "Help with \\ and\nnewline", {{"name", "a\"b\\c\nd"}}).Set(1);

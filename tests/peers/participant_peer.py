@@ -400,6 +400,9 @@ class ParticipantPeer(Peer):
             "bundle_lists_data": self.settings["bundle_lists_data"]})
         if await self.jingle(action, answer, session["sid"]) != "result" or session is not self.session:
             return
+        if session["state"] != "pending":
+            # A session-terminate that followed the acknowledgement can be handled before this coroutine resumes.
+            return
         session["state"] = "active"
         if self.settings["source_info_after_accept"] and self.room in self.rooms:
             self.send_room_presence()

@@ -123,7 +123,8 @@ TEST(BuildRouterTest, DomainGroupsWithoutHandlersAreAbsent) {
     RestSettings settings;
     ServiceContext context{"v1", registry, nullptr};
     const Router router = build_router(settings, context);
-    for (const char* target : {"/debug", "/pin", "/stats", "/move-endpoints/move-endpoint", "/conference-request/v1"}) {
+    for (const char* target :
+         {"/debug", "/pin", "/stats", "/rtcstats", "/move-endpoints/move-endpoint", "/conference-request/v1"}) {
         EXPECT_EQ(call(router, get(target))->status, 404) << target;
     }
 }
@@ -194,6 +195,7 @@ TEST(DomainRoutesTest, ConferenceRequestAndDebugRoutesAreRegisteredWithCors) {
     context.domain.debug_conferences_full = echo("full");
     context.domain.debug_conference = echo("one");
     context.domain.stats = echo("stats");
+    context.domain.rtcstats = echo("rtcstats");
     auto router = build_router(RestSettings{}, context);
 
     HttpRequest post;
@@ -216,6 +218,7 @@ TEST(DomainRoutesTest, ConferenceRequestAndDebugRoutesAreRegisteredWithCors) {
     EXPECT_EQ(call(router, get("/debug/conferences-full"))->body, "full:");
     EXPECT_EQ(call(router, get("/debug/conference/r%40c.example.com"))->body, "one:r@c.example.com");
     EXPECT_EQ(call(router, get("/stats"))->body, "stats:");
+    EXPECT_EQ(call(router, get("/rtcstats"))->body, "rtcstats:");
 
     // Disabled groups answer 404, as Jicofo.
     RestSettings off;
@@ -225,6 +228,7 @@ TEST(DomainRoutesTest, ConferenceRequestAndDebugRoutesAreRegisteredWithCors) {
     EXPECT_EQ(call(gated, post)->status, 404);
     EXPECT_EQ(call(gated, get("/debug/conferences"))->status, 404);
     EXPECT_EQ(call(gated, get("/stats"))->status, 200);
+    EXPECT_EQ(call(gated, get("/rtcstats"))->status, 200);  // not gated by debug, as in Jicofo
 }
 
 TEST(DomainRoutesTest, PinAndMoveEndpointsRoutesAreGatedByTheirGroups) {

@@ -31,7 +31,14 @@ struct HttpError {
 };
 [[nodiscard]] HttpError conference_error_http(const conference::RequestError& error);
 
-[[nodiscard]] nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapshot& snapshot);
+// `full = false` leaves out the high-volume fields (each participant's disco features and sources, the conference's
+// sources), as Jicofo's rtcstats state does.
+[[nodiscard]] nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapshot& snapshot,
+                                                           bool full = true);
+// GET /rtcstats: {"<meeting id>": <conference_debug_json(s, false)>, ...} for the conferences that `rooms` lists as
+// in statistics and with rtcstats enabled (those without a meeting id yet are left out).
+[[nodiscard]] nlohmann::ordered_json rtcstats_json(const conference::FocusManagerSnapshot& rooms,
+                                                   const std::vector<conference::ConferenceSnapshot>& snapshots);
 // /stats keys: total_participants, total_conferences_created, conferences, largest_conference, participants,
 // conference_sizes {...}; conferences not in statistics (the health check's) are left out.
 [[nodiscard]] nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnapshot& snapshot);

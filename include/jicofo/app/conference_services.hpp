@@ -1,5 +1,5 @@
 // The conference module wired to the configuration: the room map, the conference IQ handler on the client
-// connection, and the REST handlers (conference request, /debug, /stats) that the router registers.
+// connection, and the REST handlers (conference request, /debug, /stats, /rtcstats) that the router registers.
 #pragma once
 
 #include "jicofo/conference/conference_settings.hpp"

@@ -24,7 +24,7 @@ class MetricsRegistry;
 
 namespace jicofo::app {
 
-class JingleCounters;
+class MediaStatistics;
 
 class MediaServices {
 public:
@@ -62,7 +62,7 @@ private:
     std::vector<xmpp::Registration> mute_handlers_;
     struct Subscription;
     std::unique_ptr<Subscription> subscription_;
-    std::shared_ptr<JingleCounters> jingle_counters_;
+    std::shared_ptr<MediaStatistics> jingle_counters_;
 };
 
 }  // namespace jicofo::app

@@ -112,6 +112,19 @@ struct ColibriSettings {
     RelaySettings relays;
 };
 
+// What an in-place ICE restart of an endpoint came to (jicofo-protocol.md §4d).
+struct IceRestartOutcome {
+    enum class Kind {
+        restarted,   // the bridge has new ICE credentials for the endpoint: `transport`
+        not_needed,  // the bridge answered without a new ICE generation
+        declined,    // the bridge answered without a transport
+        failed,      // no usable answer, or the endpoint is not on a bridge
+    };
+    Kind kind = Kind::failed;
+    std::optional<stanza::IceUdpTransport> transport;
+    std::string message;
+};
+
 struct ColibriListener {
     // A bridge's session failed (not a timeout of an update): it was removed from the conference and these
     // endpoints need a new session elsewhere.
@@ -150,6 +163,8 @@ public:
                          std::optional<stanza::Colibri2Sources> sources,
                          std::optional<stanza::InitialLastN> initial_last_n = std::nullopt);
     void force_mute(const std::string& endpoint_id, stanza::ForceMute mute);
+    // Asks the endpoint's bridge for an in-place ICE restart; `done` runs once.
+    void restart_ice(const std::string& endpoint_id, std::function<void(IceRestartOutcome)> done);
     // Expires the endpoint (a participant left or is being moved); a pending allocation is cancelled.
     void expire_endpoint(const std::string& endpoint_id);
     // Forgets a bridge without talking to it (it left or failed); returns the endpoints that were on it.

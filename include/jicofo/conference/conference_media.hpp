@@ -62,6 +62,25 @@ struct ConferenceMediaSettings {
     // failed, or on request (REST move-endpoints); for participants_moved_total. Shared by every conference, so it
     // must be thread-safe. May be empty.
     std::function<void(int count)> participants_moved;
+    // Also for metrics and /stats, with the same rules (conference's strand, thread-safe, may be empty):
+    // a bridge taken out of this conference after a failure (bridges_removed_total);
+    std::function<void()> bridge_removed;
+    // a session-info reporting ICE failed (participants_ice_failed_total);
+    std::function<void()> participant_ice_failed;
+    // a session-terminate asking for a restart, rate-limited or not (participants_restart_requested_total);
+    std::function<void()> participant_restart_requested;
+    // the time from a participant's MUC join to its first session-accept (a latency histogram).
+    std::function<void(std::chrono::steady_clock::duration)> join_to_session_accept;
+    // an in-place ICE restart: "requested", then "relayed", "not_needed" or "failed" (ice_restarts_<what>_total).
+    std::function<void(std::string_view what)> ice_restart;
+};
+
+// Delayed work on the conference's strand (source-signaling-delays); tests fire it by hand.
+class MediaTimers {
+public:
+    virtual ~MediaTimers() = default;
+    // Runs `fn` once, on the conference's strand, after `delay`.
+    virtual void after(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
 };
 
 // The network side of one conference's media, built per conference so that every callback completes on that
@@ -70,6 +89,7 @@ struct MediaPorts {
     std::unique_ptr<JingleSignaling> signaling;
     std::unique_ptr<colibri::ColibriTransport> colibri;
     std::unique_ptr<colibri::BridgeAllocator> allocator;
+    std::unique_ptr<MediaTimers> timers;  // without it, source changes are signalled at once
 };
 // `room` is the conference's room JID (bridge selection looks up its version pin).
 using MediaPortsFactory =
@@ -85,7 +105,7 @@ class ConferenceMedia {
 public:
     ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTransport& colibri_transport,
                     colibri::BridgeAllocator& allocator, ConferenceMediaSettings settings, stanza::Jid room,
-                    std::string meeting_id);
+                    std::string meeting_id, MediaTimers* timers = nullptr);
     ~ConferenceMedia();
     ConferenceMedia(const ConferenceMedia&) = delete;
     ConferenceMedia& operator=(const ConferenceMedia&) = delete;
@@ -141,11 +161,20 @@ private:
     void on_source_remove(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
     void on_session_info(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
     void on_session_terminate(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
+    void on_ice_restart(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle);
+    void on_ice_restarted(const std::string& endpoint_id, std::uint64_t invite, colibri::IceRestartOutcome outcome);
+    void count_ice_restart(std::string_view what) const;
+    // restart-request-rate-limits over one participant's history of requests; records the request when allowed.
+    [[nodiscard]] bool allow_restart(std::deque<std::chrono::steady_clock::time_point>& history) const;
     void reply_error(const stanza::Iq& request, stanza::ErrorCondition condition, const std::string& text);
     void reply_result(const stanza::Iq& request);
 
-    // Source propagation: to active participants at once, queued for those whose session is not accepted yet.
+    // Source propagation: to active participants at once (or batched per source-signaling-delays), queued for those
+    // whose session is not accepted yet.
     void propagate(const std::string& owner, const sources::EndpointSourceSet& set, bool add);
+    static void queue_sources(Participant& receiver, const std::string& owner, const sources::EndpointSourceSet& set,
+                              bool add);
+    void schedule_flush(Participant& receiver, std::chrono::milliseconds delay);
     void send_sources(Participant& receiver, const sources::ConferenceSourceMap& sources, bool add);
     void flush_queued_sources(Participant& participant);
     void update_bridge_sources(const Participant& participant);
@@ -153,6 +182,7 @@ private:
     [[nodiscard]] sources::ConferenceSourceMap remote_sources(const Participant& receiver) const;
 
     JingleSignaling& signaling_;
+    MediaTimers* timers_;
     ConferenceMediaSettings settings_;
     stanza::Jid room_;
     std::string meeting_id_;

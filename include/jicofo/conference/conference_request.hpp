@@ -63,4 +63,8 @@ using ConferenceRequestResult = core::Result<ConferenceReply, RequestError>;
 
 [[nodiscard]] std::string_view to_string(RequestErrc code);
 
+// The request's rtcstatsEnabled property as Jicofo's JitsiMeetConfig reads it: absent → true, otherwise true only for
+// "true" in any case (Java's parseBoolean). A conference with it false is left out of GET /rtcstats.
+[[nodiscard]] bool rtcstats_enabled(const std::vector<stanza::ConferenceProperty>& properties);
+
 }  // namespace jicofo::conference

@@ -66,6 +66,8 @@ struct FocusManagerSnapshot {
         bool joined = false;
         // false for the health check's test conferences: listed (as Jicofo's /debug does) but left out of /stats
         bool in_statistics = true;
+        // The creating request's rtcstatsEnabled property (conference_request.hpp): listed in GET /rtcstats or not.
+        bool rtcstats_enabled = true;
     };
     std::vector<Entry> conferences;  // all of them
     // The counters and sizes below leave out the conferences not in statistics.

@@ -48,6 +48,7 @@ struct DomainRoutes {
     RouteHandler debug_conference;        // GET /debug/conference/{jid}
     RouteHandler debug_xmpp_caps;         // GET /debug/xmpp-caps
     RouteHandler stats;                   // GET /stats
+    RouteHandler rtcstats;                // GET /rtcstats (always, like /stats)
     // Over the bridges (only when a brewery is configured).
     RouteHandler pin_list;        // GET /pin
     RouteHandler pin_add;         // POST /pin
