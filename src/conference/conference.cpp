@@ -383,9 +383,12 @@ void Conference::start_media() {
     if (!media_ports_.signaling || !media_ports_.colibri || !media_ports_.allocator) {
         return;
     }
-    media_ =
-        std::make_unique<ConferenceMedia>(*media_ports_.signaling, *media_ports_.colibri, *media_ports_.allocator,
-                                          media_setup_->settings, room_jid_, meeting_id_, media_ports_.timers.get());
+    auto settings = media_setup_->settings;
+    settings.rtcstats_enabled = callbacks_.options.rtcstats_enabled;
+    settings.start_audio_muted = callbacks_.options.start_audio_muted;
+    settings.start_video_muted = callbacks_.options.start_video_muted;
+    media_ = std::make_unique<ConferenceMedia>(*media_ports_.signaling, *media_ports_.colibri, *media_ports_.allocator,
+                                               std::move(settings), room_jid_, meeting_id_, media_ports_.timers.get());
 }
 
 void Conference::handle_jingle(stanza::Iq request, stanza::Jingle jingle) {

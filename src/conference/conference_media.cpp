@@ -54,6 +54,7 @@ ConferenceMedia::ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTra
     colibri_settings.meeting_id = meeting_id_;
     colibri_settings.room_name = room_.to_string();
     colibri_settings.relays = settings_.relays;
+    colibri_settings.rtcstats_enabled = settings_.rtcstats_enabled;
     if (colibri_settings.relays.enabled && colibri_settings.relays.medias.empty()) {
         colibri_settings.relays.medias = media::colibri_medias(settings_.codecs, media::OfferOptions{});
     }
@@ -97,6 +98,7 @@ void ConferenceMedia::participant_joined(const xmpp::Member& member) {
     auto participant = std::make_unique<Participant>();
     participant->member = member;
     participant->joined_at = std::chrono::steady_clock::now();
+    participant->join_order = ++joined_count_;
     participants_.emplace(member.nick, std::move(participant));
     maybe_start_invites();
 }
@@ -244,6 +246,11 @@ void ConferenceMedia::send_offer(Participant& participant, const colibri::Alloca
     }
     media::attach_transport(jingle.contents, allocation.transport, options.sctp ? sctp_port : std::nullopt);
     jingle.group = media::bundle_group(jingle.contents);
+    const bool audio_muted = settings_.start_audio_muted && participant.join_order > *settings_.start_audio_muted;
+    const bool video_muted = settings_.start_video_muted && participant.join_order > *settings_.start_video_muted;
+    if (!replace && (audio_muted || video_muted)) {
+        jingle.start_muted = stanza::StartMuted{audio_muted, video_muted};
+    }
     jingle.bridge_session = stanza::BridgeSession{allocation.session_id, allocation.bridge.region, {}, {}};
     media::attach_sources(jingle, remote_sources(participant), media::use_json_sources(caps, settings_.conference),
                           media::occupant_owner(room_.to_string()));

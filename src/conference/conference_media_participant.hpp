@@ -28,6 +28,7 @@ enum class ParticipantState {
 
 struct ConferenceMedia::Participant {
     xmpp::Member member;
+    int join_order = 0;  // 1 for the first participant of the conference (start-muted counts them)
     ParticipantState state = ParticipantState::waiting;
     // Incremented for every invite and every ended session: callbacks for an older one are ignored.
     std::uint64_t invite = 0;

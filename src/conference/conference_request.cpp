@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <system_error>
 
 namespace jicofo::conference {
 
@@ -78,6 +80,29 @@ bool rtcstats_enabled(const std::vector<stanza::ConferenceProperty>& properties)
     constexpr std::string_view kTrue = "true";
     return std::equal(it->value.begin(), it->value.end(), kTrue.begin(), kTrue.end(),
                       [](char a, char b) { return std::tolower(static_cast<unsigned char>(a)) == b; });
+}
+
+std::optional<int> start_muted_after(const std::vector<stanza::ConferenceProperty>& properties, std::string_view name) {
+    auto it = std::find_if(properties.begin(), properties.end(),
+                           [name](const stanza::ConferenceProperty& p) { return p.name == name; });
+    if (it == properties.end()) {
+        return std::nullopt;
+    }
+    int count = 0;
+    const auto* end = it->value.data() + it->value.size();
+    auto [ptr, ec] = std::from_chars(it->value.data(), end, count);
+    if (ec != std::errc() || ptr != end || count < 0) {
+        return std::nullopt;
+    }
+    return count;
+}
+
+ConferenceOptions conference_options(const std::vector<stanza::ConferenceProperty>& properties) {
+    ConferenceOptions options;
+    options.rtcstats_enabled = rtcstats_enabled(properties);
+    options.start_audio_muted = start_muted_after(properties, "startAudioMuted");
+    options.start_video_muted = start_muted_after(properties, "startVideoMuted");
+    return options;
 }
 
 }  // namespace jicofo::conference

@@ -157,8 +157,7 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         if (metrics_) {
             metrics_->requests_new.Increment();
         }
-        auto entry = create_conference(room, true);
-        entry->rtcstats_enabled = rtcstats_enabled(request.properties);
+        auto entry = create_conference(room, true, conference_options(request.properties));
         entry->waiters.push_back(waiter);
     }
 
@@ -182,14 +181,17 @@ std::shared_ptr<ConferenceHandle> FocusManager::entry_handle(const Entry& entry)
     return entry.handle;
 }
 
-std::shared_ptr<FocusManager::Entry> FocusManager::create_conference(const stanza::Jid& room, bool in_statistics) {
+std::shared_ptr<FocusManager::Entry> FocusManager::create_conference(const stanza::Jid& room, bool in_statistics,
+                                                                     ConferenceOptions options) {
     assert(strand_.running_in_this_thread());
     auto entry = std::make_shared<Entry>();
     entry->generation = next_generation_++;
     entry->in_statistics = in_statistics;
+    entry->rtcstats_enabled = options.rtcstats_enabled;
     const auto generation = entry->generation;
     std::weak_ptr<FocusManager> weak = weak_from_this();
     ConferenceCallbacks callbacks;
+    callbacks.options = options;
     callbacks.ended = [weak, generation, room] {
         if (auto self = weak.lock()) {
             boost::asio::post(self->strand_, [self, generation, room] { self->on_ended(generation, room); });

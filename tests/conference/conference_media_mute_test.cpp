@@ -139,5 +139,27 @@ TEST_F(ConferenceMediaMuteTest, AMutedParticipantMovedToAnotherBridgeStaysMuted)
     EXPECT_TRUE(reallocated_muted);
 }
 
+// startAudioMuted=1 / startVideoMuted=2 from the creating request: the first participant starts with everything on,
+// the second with audio muted, the third with both; and the bridges learn the conference's rtcstats setting.
+TEST_F(ConferenceMediaMuteTest, StartMutedFollowsTheJoinOrder) {
+    settings.start_audio_muted = 1;
+    settings.start_video_muted = 2;
+    settings.rtcstats_enabled = false;
+    three_offered();
+    EXPECT_FALSE(offer_to("alice").start_muted);
+    EXPECT_EQ(offer_to("bob").start_muted, (stanza::StartMuted{true, false}));
+    EXPECT_EQ(offer_to("carol").start_muted, (stanza::StartMuted{true, true}));
+    ASSERT_FALSE(colibri.sent.empty());
+    EXPECT_TRUE(colibri.sent.front().request.create);
+    EXPECT_EQ(colibri.sent.front().request.rtcstats_enabled, std::optional<bool>(false));
+}
+
+TEST_F(ConferenceMediaMuteTest, NoStartMutedWithoutTheRequestAskingForIt) {
+    three_offered();
+    for (const auto* nick : {"alice", "bob", "carol"}) {
+        EXPECT_FALSE(offer_to(nick).start_muted) << nick;
+    }
+}
+
 }  // namespace
 }  // namespace jicofo::conference::testing

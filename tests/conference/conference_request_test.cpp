@@ -68,6 +68,23 @@ TEST(RtcstatsPropertyTest, AbsentIsEnabledAndOnlyTrueInAnyCaseEnables) {
     EXPECT_FALSE(rtcstats_enabled(with("truex")));
 }
 
+TEST(StartMutedPropertyTest, ACountOfParticipantsOrNothing) {
+    auto with = [](std::string value) {
+        return std::vector<stanza::ConferenceProperty>{{"startVideoMuted", std::move(value)}};
+    };
+    EXPECT_EQ(start_muted_after(with("10"), "startVideoMuted"), std::optional<int>(10));
+    EXPECT_EQ(start_muted_after(with("0"), "startVideoMuted"), std::optional<int>(0));
+    EXPECT_FALSE(start_muted_after({}, "startVideoMuted"));
+    EXPECT_FALSE(start_muted_after(with("10"), "startAudioMuted"));
+    for (const auto* garbage : {"", "-1", "ten", "10 ", "1e3", "99999999999999999999"}) {
+        EXPECT_FALSE(start_muted_after(with(garbage), "startVideoMuted")) << garbage;
+    }
+    const auto options = conference_options({{"startAudioMuted", "2"}, {"rtcstatsEnabled", "false"}});
+    EXPECT_EQ(options.start_audio_muted, std::optional<int>(2));
+    EXPECT_FALSE(options.start_video_muted);
+    EXPECT_FALSE(options.rtcstats_enabled);
+}
+
 TEST(ClientProxyTest, TheProxyResourceIsTheRealSender) {
     const auto proxy = std::optional<stanza::Jid>(jid("focus.meet.test"));
     EXPECT_EQ(real_sender(jid("focus.meet.test/abc@meet.test/res1"), proxy), jid("abc@meet.test/res1"));

@@ -58,6 +58,11 @@ struct ConferenceMediaSettings {
     int max_allocation_attempts = 3;  // bridges tried for one invite before giving up
     // Relays between bridges (jicofo.octo.*); their media is filled from `codecs` when empty.
     colibri::RelaySettings relays;
+    // From the request that created the conference: rtcstats for the bridges (unset: not sent), and start-muted
+    // thresholds (participants who join after the Nth get <startmuted/> in their offer).
+    std::optional<bool> rtcstats_enabled;
+    std::optional<int> start_audio_muted;
+    std::optional<int> start_video_muted;
     // Called (on the conference's strand) with the number of participants moved to another bridge because theirs
     // failed, or on request (REST move-endpoints); for participants_moved_total. Shared by every conference, so it
     // must be thread-safe. May be empty.
@@ -191,6 +196,7 @@ private:
     std::map<std::string, std::unique_ptr<Participant>> participants_;  // by endpoint id
     sources::ConferenceSourceMap sources_;                              // participants' sources (accepted ones)
     bool invites_started_ = false;
+    int joined_count_ = 0;  // participants who ever joined, for start-muted
     bool stopped_ = false;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };

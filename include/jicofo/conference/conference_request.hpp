@@ -66,5 +66,17 @@ using ConferenceRequestResult = core::Result<ConferenceReply, RequestError>;
 // The request's rtcstatsEnabled property as Jicofo's JitsiMeetConfig reads it: absent → true, otherwise true only for
 // "true" in any case (Java's parseBoolean). A conference with it false is left out of GET /rtcstats.
 [[nodiscard]] bool rtcstats_enabled(const std::vector<stanza::ConferenceProperty>& properties);
+// startAudioMuted / startVideoMuted as a count of participants (a non-negative integer; anything else is ignored).
+[[nodiscard]] std::optional<int> start_muted_after(const std::vector<stanza::ConferenceProperty>& properties,
+                                                   std::string_view name);
+
+// What the request that created a conference asked of it, from its properties.
+struct ConferenceOptions {
+    bool rtcstats_enabled = true;          // rtcstatsEnabled (absent: on), also sent to the bridges
+    std::optional<int> start_audio_muted;  // startAudioMuted=N: participants after the Nth start muted
+    std::optional<int> start_video_muted;  // startVideoMuted=N
+};
+
+[[nodiscard]] ConferenceOptions conference_options(const std::vector<stanza::ConferenceProperty>& properties);
 
 }  // namespace jicofo::conference

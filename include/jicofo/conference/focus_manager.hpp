@@ -74,6 +74,7 @@ public:
 
 // How a conference tells the room map about itself; callable from any thread.
 struct ConferenceCallbacks {
+    ConferenceOptions options;    // not a callback: the creating request's options, handed over with them
     std::function<void()> ended;  // the conference is over and has left the room; called once
     std::function<void(std::size_t participants, bool joined)> size_changed;  // joined: a participant arrived
     // Set only with authentication on (then authenticated occupants are owners instead of auto-owner's one):
@@ -139,7 +140,8 @@ private:
                  metrics::MetricsRegistry* metrics, std::unique_ptr<auth::AuthenticationAuthority> authority);
     void handle_request(ConferenceRequest request, const std::shared_ptr<Waiter>& waiter);
     // Creates, registers and starts the conference of a room that has none.
-    std::shared_ptr<Entry> create_conference(const stanza::Jid& room, bool in_statistics);
+    std::shared_ptr<Entry> create_conference(const stanza::Jid& room, bool in_statistics,
+                                             ConferenceOptions options = {});
     void on_joined(std::uint64_t generation, const stanza::Jid& room, std::error_code error);
     void on_ended(std::uint64_t generation, const stanza::Jid& room);
     void on_size_changed(std::uint64_t generation, const stanza::Jid& room, std::size_t size, bool joined);
