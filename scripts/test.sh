@@ -19,10 +19,11 @@ mapfile -t sources < <(git ls-files 'src/*.cpp' 'src/*.hpp' 'include/*.hpp' 'tes
   'bench/*.hpp')
 clang-format --dry-run -Werror "${sources[@]}"
 
-# Release without debug info: the same optimiser (and its warnings) as the package, a third faster to compile than
-# RelWithDebInfo on two cores.
+# The package's optimisation level (-O2, as RelWithDebInfo) without debug info: the same optimiser warnings, a third
+# faster to compile on two cores. Not -O3: GCC 12 reports false -Wrestrict warnings in std::string there.
 step "configuring and building (release, warnings as errors)"
-cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release -DJICOFO_WERROR=ON >/dev/null
+cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O2 -DNDEBUG" \
+  -DJICOFO_WERROR=ON >/dev/null
 ninja -C "$build_dir" -j"$jobs"
 
 step "static analysis (clang-tidy)"
