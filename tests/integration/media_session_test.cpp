@@ -75,7 +75,8 @@ protected:
     }
 
     // A bridge in the brewery; returns once jicofo has health-checked it (so it knows the bridge).
-    std::unique_ptr<PeerProcess> start_bridge(const std::string& nick, const std::string& region) {
+    std::unique_ptr<PeerProcess> start_bridge(const std::string& nick, const std::string& region,
+                                              const std::string& version = "2.3.0") {
         auto bridge = start_peer(nick, "jvb_peer.py");
         EXPECT_TRUE(bridge);
         if (!bridge) {
@@ -86,7 +87,7 @@ protected:
         const nlohmann::json join = {{"cmd", "join_brewery"},
                                      {"room", brewery_},
                                      {"nick", nick},
-                                     {"stats", {{"region", region}, {"relay_id", nick}}}};
+                                     {"stats", {{"region", region}, {"relay_id", nick}, {"version", version}}}};
         EXPECT_TRUE(bridge->request(join.dump(), "joined", kEventTimeout)) << bridge->transcript();
         EXPECT_TRUE(bridge->wait_for("healthcheck", kSessionTimeout)) << bridge->transcript() << diagnostics();
         return bridge;
@@ -153,6 +154,26 @@ protected:
     }
 
     std::string diagnostics() const { return diagnostics_text(jicofo_.get(), *prosody_); }
+
+    // A bridge's entry in /debug's bridge_selector, by nick.
+    nlohmann::json selector_view(const std::string& nick) {
+        const auto debug = get_rest_json(port_, "/debug");
+        const auto bridges =
+            debug.value("bridge_selector", nlohmann::json::object()).value("bridge", nlohmann::json::object());
+        for (const auto& [jid, bridge] : bridges.items()) {
+            if (bridge.value("nick", "") == nick) {
+                return bridge;
+            }
+        }
+        return nlohmann::json::object();
+    }
+
+    // Makes jvb2 busier than jvb1, so that without a reason to avoid jvb1 the selector puts everyone there.
+    void prefer_jvb1() {
+        ASSERT_TRUE(jvb2_->request(R"({"cmd":"set_stats","stats":{"stress_level":0.5}})", "stats", kEventTimeout));
+        ASSERT_TRUE(poll([&] { return selector_view("jvb2").value("stress", 0.0) > 0.4; }, kSessionTimeout))
+            << get_rest_json(port_, "/debug").dump();
+    }
 
     // A JSON answer of the binary's REST API (null when it did not answer 200 with JSON).
     nlohmann::json rest_json(const std::string& path, const std::string& accept = "") {
@@ -399,6 +420,74 @@ TEST_F(MediaSessionTest, AModeratorMutesAParticipantOnTheBridgeAndTheParticipant
         << bridge_state(*jvb1_).dump() << diagnostics();
     EXPECT_FALSE(forced("bob1").value("video", true));
     EXPECT_TRUE(forced("alice1").is_null()) << "nobody muted alice";
+}
+
+TEST_F(MediaSessionTest, FiveParticipantsOnOneBridgeEachHoldEveryoneElsesSources) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    const std::vector<std::string> names{"alice", "bob", "carol", "dave", "erin"};
+    for (const auto& name : names) {
+        add_participant(name, name + "1");
+    }
+    for (const auto& name : names) {
+        next("session_initiate", name);
+    }
+    // Whether the others' sources came with the offer or by source-add afterwards, each ends up with all four.
+    ASSERT_TRUE(poll(
+        [&] {
+            for (const auto& name : names) {
+                const auto remote = dump(name)["remote_sources"];
+                for (const auto& other : names) {
+                    if (other != name && !remote.contains(other + "1")) {
+                        return false;
+                    }
+                }
+            }
+            return true;
+        },
+        kSessionTimeout))
+        << participants_->transcript() << diagnostics();
+    std::set<std::string> expected;
+    for (const auto& name : names) {
+        expected.insert(name + "1");
+    }
+    EXPECT_EQ(endpoints_of(bridge_state(*jvb1_)), expected);
+}
+
+TEST_F(MediaSessionTest, ADrainingBridgeGetsNoNewParticipants) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    jvb2_ = start_bridge("jvb2", "eu-west");
+    ASSERT_TRUE(jvb2_);
+    prefer_jvb1();
+    ASSERT_TRUE(jvb1_->request(R"({"cmd":"set_stats","stats":{"drain":true}})", "stats", kEventTimeout));
+    // Jicofo sees the drain in the next presence; a REST snapshot shows it before anyone joins.
+    ASSERT_TRUE(poll([&] { return selector_view("jvb1").value("drain", false); }, kSessionTimeout))
+        << get_rest_json(port_, "/debug").dump();
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    next("session_initiate", "alice");
+    next("session_initiate", "bob");
+    ASSERT_TRUE(poll([&] { return endpoints_of(bridge_state(*jvb2_)).size() == 2; }, kSessionTimeout)) << diagnostics();
+    EXPECT_TRUE(endpoints_of(bridge_state(*jvb1_)).empty());
+}
+
+TEST_F(MediaSessionTest, APinnedVersionDecidesTheBridge) {
+    jvb1_ = start_bridge("jvb1", "eu-west", "2.3.0");
+    ASSERT_TRUE(jvb1_);
+    jvb2_ = start_bridge("jvb2", "eu-west", "2.4.0");
+    ASSERT_TRUE(jvb2_);
+    prefer_jvb1();
+    const nlohmann::json pin = {{"conferenceId", room_}, {"jvbVersion", "2.4.0-1"}, {"durationMinutes", 10}};
+    const auto reply = http_request(port_, "POST", "/pin", pin.dump(), {{"Content-Type", "application/json"}});
+    ASSERT_EQ(reply.status, 200) << reply.body;
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    next("session_initiate", "alice");
+    next("session_initiate", "bob");
+    ASSERT_TRUE(poll([&] { return endpoints_of(bridge_state(*jvb2_)).size() == 2; }, kSessionTimeout))
+        << get_rest_json(port_, "/pin").dump() << diagnostics();
+    EXPECT_TRUE(endpoints_of(bridge_state(*jvb1_)).empty());
 }
 
 // reinvite-method ReplaceTransport: a bridge failure moves each session in place.
