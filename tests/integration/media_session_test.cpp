@@ -93,7 +93,8 @@ protected:
         return bridge;
     }
 
-    void add_participant(const std::string& name, const std::string& nick) {
+    void add_participant(const std::string& name, const std::string& nick,
+                         const std::optional<std::string>& region = std::nullopt) {
         nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
         connect["name"] = name;
         ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s)) << participants_->transcript();
@@ -106,13 +107,16 @@ protected:
         ASSERT_TRUE(line) << participants_->transcript() << diagnostics();
         auto reply = event_json(line);
         ASSERT_EQ(reply.value("ready", ""), "true") << reply.dump() << diagnostics();
-        const nlohmann::json join = {{"cmd", "join"},
-                                     {"name", name},
-                                     {"room", room_},
-                                     {"nick", nick},
-                                     {"stats_id", "Stats-" + name},
-                                     {"focus_jid", prosody_->focus_jid()},
-                                     {"accept_delay_ms", 0}};
+        nlohmann::json join = {{"cmd", "join"},
+                               {"name", name},
+                               {"room", room_},
+                               {"nick", nick},
+                               {"stats_id", "Stats-" + name},
+                               {"focus_jid", prosody_->focus_jid()},
+                               {"accept_delay_ms", 0}};
+        if (region) {
+            join["region"] = *region;
+        }
         ASSERT_TRUE(participants_->request(join.dump(), "joined", kEventTimeout)) << participants_->transcript();
     }
 
@@ -637,6 +641,45 @@ TEST_F(RelayedMediaSessionTest, ParticipantsOnTwoBridgesAreConnectedThroughRelay
         },
         30s))
         << bridge_state(*survivor).dump() << diagnostics();
+}
+
+// RegionBased with relays: each participant on the bridge of its own region, the two bridges linked.
+class RegionRelayedMediaSessionTest : public RelayedMediaSessionTest {
+protected:
+    [[nodiscard]] std::string extra_settings() const override {
+        return "  bridge.selection-strategy = RegionBasedBridgeSelectionStrategy\n"
+               "  octo.enabled = true\n";
+    }
+};
+
+TEST_F(RegionRelayedMediaSessionTest, EachParticipantIsOnItsRegionsBridgeAndTheBridgesAreLinked) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    jvb2_ = start_bridge("jvb2", "us-east");
+    ASSERT_TRUE(jvb2_);
+    add_participant("alice", "alice1", "eu-west");
+    add_participant("bob", "bob1", "us-east");
+    next("session_initiate", "alice");
+    next("session_initiate", "bob");
+    ASSERT_TRUE(poll(
+        [&] {
+            return endpoints_of(bridge_state(*jvb1_)) == std::set<std::string>{"alice1"} &&
+                   endpoints_of(bridge_state(*jvb2_)) == std::set<std::string>{"bob1"};
+        },
+        kSessionTimeout))
+        << bridge_state(*jvb1_).dump() << "\n"
+        << bridge_state(*jvb2_).dump() << diagnostics();
+    ASSERT_TRUE(poll(
+        [&] {
+            const auto on_jvb1 = relays_on(*jvb1_);
+            const auto on_jvb2 = relays_on(*jvb2_);
+            return on_jvb1.contains("jvb2") && on_jvb2.contains("jvb1") &&
+                   on_jvb1["jvb2"].value("endpoints", nlohmann::json::object()).contains("bob1") &&
+                   on_jvb2["jvb1"].value("endpoints", nlohmann::json::object()).contains("alice1");
+        },
+        kSessionTimeout))
+        << relays_on(*jvb1_).dump() << "\n"
+        << relays_on(*jvb2_).dump() << diagnostics();
 }
 
 }  // namespace
