@@ -1,0 +1,293 @@
+// The join-storm load benchmark: starts a Prosody, the jicofo binary and emulated bridges, lets N conferences x M
+// emulated participants join at R per second (forked worker processes on one libstrophe context each), has them
+// leave, and reports latencies, throughput, the CPU and memory of jicofo and Prosody, and every error.
+#include "bench_util.hpp"
+#include "join_storm_actors.hpp"
+#include "join_storm_report.hpp"
+
+#include "support/http_client.hpp"
+#include "support/prosody_fixture.hpp"
+#include "support/subprocess.hpp"
+
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#ifndef JICOFO_BINARY
+#define JICOFO_BINARY "jicofo"
+#endif
+
+namespace {
+
+using namespace std::chrono_literals;
+using jicofo::bench::now_ns;
+using jicofo::bench::StormPlan;
+
+constexpr const char* kFocusPassword = "focus-storm-secret";
+constexpr const char* kBridgePassword = "jvb-storm-secret";
+// libstrophe waits in select(): a worker must stay below FD_SETSIZE (1024) descriptors.
+constexpr int kMaxParticipantsPerWorker = 900;
+
+volatile std::sig_atomic_t g_stop_bridges = 0;
+
+void on_sigterm(int /*signal*/) {
+    g_stop_bridges = 1;
+}
+
+std::string string_option(int argc, char** argv, const std::string& name, const std::string& fallback) {
+    for (int i = 1; i + 1 < argc; ++i) {
+        if (argv[i] == "--" + name) {
+            return argv[i + 1];
+        }
+    }
+    return fallback;
+}
+
+double double_option(int argc, char** argv, const std::string& name, double fallback) {
+    const auto text = string_option(argc, argv, name, "");
+    return text.empty() ? fallback : std::stod(text);
+}
+
+// 10,000 participants need 10,000 sockets in Prosody, which inherits our limit.
+void raise_open_file_limit() {
+    rlimit limit{};
+    if (::getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+        limit.rlim_cur = limit.rlim_max;
+        ::setrlimit(RLIMIT_NOFILE, &limit);
+    }
+}
+
+std::optional<pid_t> prosody_pid(const jicofo::testing::ProsodyFixture& prosody) {
+    std::ifstream in(prosody.directory() / "prosody.pid");
+    long pid = 0;
+    if (in >> pid && pid > 0) {
+        return static_cast<pid_t>(pid);
+    }
+    return std::nullopt;
+}
+
+std::string jicofo_config(const jicofo::testing::ProsodyFixture& prosody, const std::string& brewery,
+                          std::uint16_t rest_port, const std::string& log_level) {
+    std::ostringstream config;
+    config << "jicofo {\n"
+           << "  xmpp.client {\n"
+           << "    hostname = \"127.0.0.1\"\n"
+           << "    port = " << prosody.c2s_port() << "\n"
+           << "    domain = \"" << prosody.auth_domain() << "\"\n"
+           << "    xmpp-domain = \"" << prosody.domain() << "\"\n"
+           << "    password = \"" << kFocusPassword << "\"\n"
+           << "    use-tls = false\n"
+           << "  }\n"
+           << "  bridge {\n"
+           << "    brewery-jid = \"" << brewery << "\"\n"
+           << "    xmpp-connection-name = Client\n"
+           << "  }\n"
+           << "  rest { host = \"127.0.0.1\", port = " << rest_port << " }\n"
+           << "  logging.level = " << log_level << "\n"
+           << "}\n";
+    return config.str();
+}
+
+// Forks a worker that runs `body` and exits with its code, never returning into main's stack (whose destructors
+// would stop the Prosody and jicofo the parent still owns).
+template <typename Body>
+pid_t fork_worker(Body body) {
+    std::fflush(nullptr);
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::_exit(body());
+    }
+    return pid;
+}
+
+bool wait_readable(int fd, std::chrono::milliseconds timeout) {
+    pollfd entry{fd, POLLIN, 0};
+    return ::poll(&entry, 1, static_cast<int>(timeout.count())) == 1;
+}
+
+void sleep_until_ns(std::int64_t when) {
+    const auto now = now_ns();
+    if (when > now) {
+        std::this_thread::sleep_for(std::chrono::nanoseconds(when - now));
+    }
+}
+
+jicofo::bench::ProcessSample sample(pid_t pid) {
+    jicofo::bench::ProcessSample s;
+    s.at_ns = now_ns();
+    s.cpu_seconds = jicofo::bench::process_cpu_seconds(pid).value_or(-1);
+    s.rss_mib = jicofo::bench::process_memory_mib(pid, "VmRSS:");
+    s.hwm_mib = jicofo::bench::process_memory_mib(pid, "VmHWM:");
+    return s;
+}
+
+int usage(const char* self) {
+    std::fprintf(stderr,
+                 "usage: %s [--conferences 250] [--size 4] [--rate 200] [--bridges 4] [--workers auto]\n"
+                 "          [--hold 10] [--settle 5] [--jicofo PATH] [--json FILE] [--rest-port 0]\n"
+                 "          [--prosody-nagle 0|1] [--jicofo-log-level INFO] [--jicofo-log FILE]\n"
+                 "          [--prosody-log FILE] [--prosody-read-size BYTES]\n",
+                 self);
+    return 2;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    StormPlan plan;
+    plan.conferences = static_cast<int>(jicofo::bench::int_option(argc, argv, "conferences", 250));
+    plan.conference_size = static_cast<int>(jicofo::bench::int_option(argc, argv, "size", 4));
+    plan.rate = double_option(argc, argv, "rate", 200);
+    plan.bridges = static_cast<int>(jicofo::bench::int_option(argc, argv, "bridges", 4));
+    plan.hold_seconds = double_option(argc, argv, "hold", 10);
+    const double settle_seconds = double_option(argc, argv, "settle", 5);
+    const auto auto_workers = (plan.participants() + kMaxParticipantsPerWorker - 1) / kMaxParticipantsPerWorker;
+    plan.workers = static_cast<int>(jicofo::bench::int_option(argc, argv, "workers", auto_workers));
+    const std::string binary = string_option(argc, argv, "jicofo", JICOFO_BINARY);
+    const std::string json_file = string_option(argc, argv, "json", "");
+    const std::string log_level = string_option(argc, argv, "jicofo-log-level", "INFO");
+    const std::string log_copy = string_option(argc, argv, "jicofo-log", "");
+    const std::string prosody_log_copy = string_option(argc, argv, "prosody-log", "");
+    const bool prosody_nagle = jicofo::bench::int_option(argc, argv, "prosody-nagle", 0) != 0;
+    // Prosody reads at most this many bytes from a socket per pass of its event loop (8192 when 0, its default).
+    const auto prosody_read_size = jicofo::bench::int_option(argc, argv, "prosody-read-size", 0);
+    auto rest_port = static_cast<std::uint16_t>(jicofo::bench::int_option(argc, argv, "rest-port", 0));
+    if (plan.conferences < 1 || plan.conference_size < 1 || plan.rate <= 0 || plan.bridges < 1 ||
+        plan.workers < auto_workers) {
+        return usage(argv[0]);
+    }
+    raise_open_file_limit();
+
+    jicofo::testing::ProsodyOptions options;
+    options.users.emplace_back("focus", "auth.meet.test", kFocusPassword);
+    for (int i = 1; i <= plan.bridges; ++i) {
+        options.users.emplace_back("jvb" + std::to_string(i), "auth.meet.test", kBridgePassword);
+    }
+    options.extra_global_lua = "network_settings = { nagle = " + std::string(prosody_nagle ? "true" : "false") +
+                               (prosody_read_size > 0 ? "; read_size = " + std::to_string(prosody_read_size) : "") +
+                               " }\n";
+    auto prosody = jicofo::testing::ProsodyFixture::start(options);
+    if (!prosody) {
+        std::fprintf(stderr, "Prosody did not start: %s\n", prosody.error().c_str());
+        return 1;
+    }
+    const auto prosody_process = prosody_pid(**prosody);
+    plan.c2s_port = (*prosody)->c2s_port();
+    plan.domain = (*prosody)->domain();
+    plan.auth_domain = (*prosody)->auth_domain();
+    plan.muc_domain = (*prosody)->muc_domain();
+    plan.brewery = "jvbbrewery@" + (*prosody)->internal_muc_domain();
+    plan.focus_jid = (*prosody)->focus_jid() + "/focus";
+    plan.bridge_password = kBridgePassword;
+    plan.dir = (*prosody)->directory();
+
+    if (rest_port == 0) {
+        rest_port = jicofo::testing::free_loopback_port();
+    }
+    const auto config_file = plan.dir / "jicofo.conf";
+    std::ofstream(config_file) << jicofo_config(**prosody, plan.brewery, rest_port, log_level);
+    const auto jicofo_log = plan.dir / "jicofo.log";
+    auto jicofo = jicofo::testing::spawn_child({binary, "--config", config_file.string()},
+                                               jicofo::testing::ChildIo{-1, -1, -1, jicofo_log});
+    if (!jicofo) {
+        std::fprintf(stderr, "jicofo did not start: %s\n", jicofo.error().c_str());
+        return 1;
+    }
+    std::printf("join_storm: %d conferences x %d participants at %.0f joins/s, %d bridges, %d workers\n",
+                plan.conferences, plan.conference_size, plan.rate, plan.bridges, plan.workers);
+    std::printf("machine: %s\nProsody on 127.0.0.1:%u (%s), jicofo pid %d, REST on 127.0.0.1:%u, files in %s\n",
+                jicofo::bench::machine_line().c_str(), static_cast<unsigned>(plan.c2s_port),
+                options.extra_global_lua.substr(0, options.extra_global_lua.size() - 1).c_str(),
+                static_cast<int>(*jicofo), static_cast<unsigned>(rest_port), plan.dir.c_str());
+    std::fflush(stdout);
+
+    int ready_pipe[2];
+    if (::pipe(ready_pipe) != 0) {
+        std::perror("pipe");
+        return 1;
+    }
+    const pid_t bridge_worker = fork_worker([&] {
+        std::signal(SIGTERM, on_sigterm);
+        ::close(ready_pipe[0]);
+        return jicofo::bench::run_bridges(plan, ready_pipe[1], &g_stop_bridges);
+    });
+    ::close(ready_pipe[1]);
+    char ready_byte = 0;
+    // The worker's exit also makes the pipe readable (end of file): only the byte means ready.
+    if (!wait_readable(ready_pipe[0], 90s) || ::read(ready_pipe[0], &ready_byte, 1) != 1) {
+        std::fprintf(stderr, "the bridges were not health-checked by jicofo; jicofo log:\n%s\n",
+                     jicofo::testing::read_file_text(jicofo_log, 8192).c_str());
+        ::kill(bridge_worker, SIGKILL);
+        jicofo::testing::terminate_child(*jicofo, 5s);
+        return 1;
+    }
+    std::this_thread::sleep_for(2s);  // jicofo idle, with its bridges known
+
+    jicofo::bench::RunSamples samples;
+    samples.jicofo_idle = sample(*jicofo);
+    if (prosody_process) {
+        samples.prosody_idle = sample(*prosody_process);
+    }
+    samples.generator_cpu_before = jicofo::bench::process_cpu_seconds().value_or(0);
+    plan.start_ns = now_ns() + 1'000'000'000;
+    std::vector<pid_t> workers;
+    for (int w = 0; w < plan.workers; ++w) {
+        workers.push_back(fork_worker([&plan, w] { return jicofo::bench::run_participants(plan, w); }));
+    }
+    // Peak RSS during the storm comes from VmHWM; the samples here are the phase boundaries.
+    sleep_until_ns(plan.start_ns);
+    samples.jicofo_start = sample(*jicofo);
+    if (prosody_process) {
+        samples.prosody_start = sample(*prosody_process);
+    }
+    sleep_until_ns(plan.leave_start());
+    samples.jicofo_storm_end = sample(*jicofo);
+    if (prosody_process) {
+        samples.prosody_storm_end = sample(*prosody_process);
+    }
+    samples.bridge_worker_cpu = jicofo::bench::process_cpu_seconds(bridge_worker).value_or(0);
+    for (const pid_t worker : workers) {
+        int status = 0;
+        ::waitpid(worker, &status, 0);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+            std::fprintf(stderr, "participant worker %d ended with status %d\n", static_cast<int>(worker), status);
+        }
+    }
+    samples.jicofo_left = sample(*jicofo);
+    if (prosody_process) {
+        samples.prosody_left = sample(*prosody_process);
+    }
+    std::this_thread::sleep_for(std::chrono::duration<double>(settle_seconds));
+    samples.jicofo_settled = sample(*jicofo);
+    samples.bridge_worker_cpu = jicofo::bench::process_cpu_seconds(bridge_worker).value_or(0);
+    ::kill(bridge_worker, SIGTERM);
+    ::waitpid(bridge_worker, nullptr, 0);
+    samples.generator_cpu_main = jicofo::bench::process_cpu_seconds().value_or(0) - samples.generator_cpu_before;
+    jicofo::testing::terminate_child(*jicofo, 10s);
+    if (!log_copy.empty()) {
+        std::error_code error;
+        std::filesystem::copy_file(jicofo_log, log_copy, std::filesystem::copy_options::overwrite_existing, error);
+    }
+    if (!prosody_log_copy.empty()) {
+        std::ofstream(prosody_log_copy) << (*prosody)->log_text();
+    }
+
+    const auto report = jicofo::bench::build_report(plan, samples, jicofo_log);
+    jicofo::bench::print_report(report);
+    if (!json_file.empty()) {
+        jicofo::bench::write_json(report, json_file);
+    }
+    return report.errors_total == 0 ? 0 : 1;
+}
