@@ -502,12 +502,22 @@ void ConnectionCore::send_ping() {
     }
     ping.payload = stanza::Ping{}.to_xml();
     ping_id_ = ping.header.id;
-    send_request(std::move(ping), settings_.ping_timeout, [this, id = ping_id_](const IqResult& result) {
+    const auto sent_at = Clock::now();
+    send_request(std::move(ping), settings_.ping_timeout, [this, id = ping_id_, sent_at](const IqResult& result) {
         if (ping_id_ != id) {
             return;
         }
         ping_id_.reset();
-        if (!result && result.error().code == make_error_code(core::Errc::timeout)) {
+        const bool timed_out = !result && result.error().code == make_error_code(core::Errc::timeout);
+        if (timed_out && last_stanza_at_ > sent_at) {
+            // The server is behind on what we sent (a join storm), not gone: it is still delivering stanzas. Tearing
+            // the link down here would fail every request in flight and make the backlog worse.
+            log_->info("connection={} no ping reply within {}ms, but the server is still sending: the link is alive",
+                       settings_.name, settings_.ping_timeout.count());
+            next_ping_at_ = Clock::now() + settings_.ping_interval;
+            return;
+        }
+        if (timed_out) {
             log_->warn("connection={} no ping reply within {}ms, the link is dead", settings_.name,
                        settings_.ping_timeout.count());
             classifier_.set_local_reason({DisconnectKind::ping_timeout, {}});

@@ -127,6 +127,7 @@ void ConnectionCore::on_stanza(xmpp_stanza_t* raw) {
         return;  // stream management and other stream-level elements are libstrophe's
     }
     ++stanzas_in_;
+    last_stanza_at_ = Clock::now();
     if (packets_) {
         char* text = nullptr;
         std::size_t length = 0;

@@ -1,5 +1,6 @@
 // A loopback TCP proxy between the focus and Prosody that a test can cut (both sides reset, as when a network path
-// dies) or freeze (bytes silently dropped, as on a black-holed link). Test-only; one thread, poll().
+// dies), freeze (bytes silently dropped, as on a black-holed link) or hold upstream (what the focus sends waits,
+// as with a server that is behind on reading). Test-only; one thread, poll().
 #pragma once
 
 #include <arpa/inet.h>
@@ -49,6 +50,8 @@ public:
     void cut() { cut_ = true; }
     // While frozen, bytes in both directions are read and dropped.
     void freeze(bool frozen) { frozen_ = frozen; }
+    // While held, what the client sends stays unread (queued, then delivered in order); the server's bytes flow.
+    void hold_upstream(bool held) { upstream_held_ = held; }
 
 private:
     static void reset(int fd) {
@@ -82,7 +85,7 @@ private:
             }
             std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
             for (auto [a, b] : pairs_) {
-                fds.push_back({a, POLLIN, 0});
+                fds.push_back({a, static_cast<short>(upstream_held_ ? 0 : POLLIN), 0});
                 fds.push_back({b, POLLIN, 0});
             }
             if (::poll(fds.data(), fds.size(), 20) <= 0) {
@@ -131,6 +134,7 @@ private:
     std::atomic<bool> stop_{false};
     std::atomic<bool> cut_{false};
     std::atomic<bool> frozen_{false};
+    std::atomic<bool> upstream_held_{false};
     std::thread thread_;
 };
 

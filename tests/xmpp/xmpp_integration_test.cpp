@@ -22,6 +22,7 @@ using jicofo::core::Errc;
 using jicofo::stanza::Iq;
 using jicofo::stanza::IqType;
 using jicofo::stanza::Jid;
+using jicofo::stanza::Message;
 using jicofo::stanza::XmlElement;
 using jicofo::testing::ProsodyFixture;
 using jicofo::testing::ProsodyOptions;
@@ -526,6 +527,50 @@ TEST(XmppIntegration, SilentLinkIsDetectedByPing) {
     proxy.freeze(false);
     ASSERT_TRUE(eventually([&] { return connected(focus); }, 10s)) << to_string(focus.status().last_reason);
     EXPECT_EQ(focus.status().session, SessionKind::resumed) << prosody->log_text();
+}
+
+// A server that is behind on what we send (a join storm) but still delivers stanzas: pings go unanswered for longer
+// than their timeout, yet the link is not torn down (that would fail every request in flight), and everything
+// queued is answered once the server catches up.
+TEST(XmppIntegration, ABusyServerThatStillDeliversIsNotDeclaredDead) {
+    auto prosody = jicofo::testing::start_prosody(options_with_focus());
+    ASSERT_TRUE(prosody);
+    jicofo::testing::TcpProxy proxy(prosody->c2s_port());
+    auto settings = focus_settings(*prosody);
+    settings.port = proxy.port();
+    settings.ping_interval = 500ms;
+    settings.ping_timeout = 300ms;
+    IoThread io;
+    XmppConnection focus(settings);
+    focus.start();
+    ASSERT_TRUE(eventually([&] { return connected(focus); }));
+    ASSERT_TRUE(request(focus, io.executor(), server_ping(*prosody)).has_value());
+    const auto focus_jid = focus.own_jid();
+    ASSERT_TRUE(focus_jid);
+
+    // Another user keeps sending the focus messages, straight to Prosody, while the focus's own bytes wait.
+    auto sender_settings = focus_settings(*prosody);
+    sender_settings.name = "sender";
+    sender_settings.username = "alice";
+    sender_settings.password = "alice-secret";
+    XmppConnection sender(sender_settings);
+    sender.start();
+    ASSERT_TRUE(eventually([&] { return connected(sender); }));
+    proxy.hold_upstream(true);
+    const auto until = std::chrono::steady_clock::now() + 2500ms;  // several ping intervals and timeouts
+    while (std::chrono::steady_clock::now() < until) {
+        Message message;
+        message.type = "chat";
+        message.to = *focus_jid;
+        message.body = "still here";
+        sender.send(message);
+        std::this_thread::sleep_for(100ms);
+        ASSERT_TRUE(connected(focus)) << to_string(focus.status().last_reason);
+    }
+    proxy.hold_upstream(false);
+    EXPECT_TRUE(connected(focus));
+    EXPECT_EQ(focus.status().last_reason.kind, DisconnectKind::none) << to_string(focus.status().last_reason);
+    EXPECT_TRUE(request(focus, io.executor(), server_ping(*prosody)).has_value());
 }
 
 // A second login with the same full JID: Prosody replaces the first session with <stream:error><conflict/>.
