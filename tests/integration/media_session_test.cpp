@@ -159,6 +159,28 @@ protected:
 
     std::string diagnostics() const { return diagnostics_text(jicofo_.get(), *prosody_); }
 
+    // Of jvb1 and jvb2, the one that holds both participants dies; returns the other (nullptr when neither held
+    // both in time, which the caller asserts).
+    std::unique_ptr<PeerProcess>* kill_the_bridge_with_both() {
+        std::unique_ptr<PeerProcess>* used = nullptr;
+        const bool found = poll(
+            [&] {
+                if (endpoints_of(bridge_state(*jvb1_)).size() == 2) {
+                    used = &jvb1_;
+                } else if (endpoints_of(bridge_state(*jvb2_)).size() == 2) {
+                    used = &jvb2_;
+                }
+                return used != nullptr;
+            },
+            kSessionTimeout);
+        EXPECT_TRUE(found) << diagnostics();
+        if (!found || !(*used)->request(R"({"cmd":"die"})", "died", kEventTimeout)) {
+            return nullptr;
+        }
+        used->reset();
+        return used == &jvb1_ ? &jvb2_ : &jvb1_;
+    }
+
     // A bridge's entry in /debug's bridge_selector, by nick.
     nlohmann::json selector_view(const std::string& nick) {
         const auto debug = get_rest_json(port_, "/debug");
@@ -349,21 +371,9 @@ TEST_F(MediaSessionTest, ABridgeThatDiesTakesNobodyWithIt) {
     next("session_initiate", "bob");
 
     // Whichever bridge got the conference dies.
-    std::unique_ptr<PeerProcess>* used = nullptr;
-    ASSERT_TRUE(poll(
-        [&] {
-            if (endpoints_of(bridge_state(*jvb1_)).size() == 2) {
-                used = &jvb1_;
-            } else if (endpoints_of(bridge_state(*jvb2_)).size() == 2) {
-                used = &jvb2_;
-            }
-            return used != nullptr;
-        },
-        kSessionTimeout))
-        << diagnostics();
-    auto& survivor = used == &jvb1_ ? jvb2_ : jvb1_;
-    ASSERT_TRUE((*used)->request(R"({"cmd":"die"})", "died", kEventTimeout));
-    used->reset();
+    auto* survivor_slot = kill_the_bridge_with_both();
+    ASSERT_TRUE(survivor_slot);
+    auto& survivor = *survivor_slot;
 
     // Both are re-invited on the other bridge, with a new colibri session.
     const auto again = next("session_initiate", "alice", 30s);
@@ -519,21 +529,9 @@ TEST_F(ReplaceTransportSessionTest, ABridgeThatDiesMovesEachSessionInPlace) {
         },
         kSessionTimeout))
         << participants_->transcript();
-    std::unique_ptr<PeerProcess>* used = nullptr;
-    ASSERT_TRUE(poll(
-        [&] {
-            if (endpoints_of(bridge_state(*jvb1_)).size() == 2) {
-                used = &jvb1_;
-            } else if (endpoints_of(bridge_state(*jvb2_)).size() == 2) {
-                used = &jvb2_;
-            }
-            return used != nullptr;
-        },
-        kSessionTimeout))
-        << diagnostics();
-    auto& survivor = used == &jvb1_ ? jvb2_ : jvb1_;
-    ASSERT_TRUE((*used)->request(R"({"cmd":"die"})", "died", kEventTimeout));
-    used->reset();
+    auto* survivor_slot = kill_the_bridge_with_both();
+    ASSERT_TRUE(survivor_slot);
+    auto& survivor = *survivor_slot;
 
     // Same sessions, a new bridge session, and everyone's sources on the survivor once the answers came.
     const auto alice_replace = next("transport_replace", "alice", 30s);
