@@ -336,6 +336,16 @@ protected:
     }
     void join(const std::string& nick) { media->participant_joined(member(nick)); }
 
+    // Alice and Bob on the first bridge with accepted sessions and no sources of their own.
+    void alice_and_bob_accepted_without_sources() {
+        start();
+        join("alice");
+        join("bob");
+        answer_allocations();
+        ASSERT_TRUE(is_result(send("alice", accept("alice", client_contents({})))));
+        ASSERT_TRUE(is_result(send("bob", accept("bob", client_contents({})))));
+    }
+
     // Answers every open allocation as the bridge would, until none is left (an answer can release others).
     void answer_allocations() {
         for (auto pending = colibri.unanswered(); !pending.empty(); pending = colibri.unanswered()) {

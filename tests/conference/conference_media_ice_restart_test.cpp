@@ -17,15 +17,6 @@ protected:
         settings.ice_restart = [this](std::string_view what) { counted.emplace_back(what); };
     }
 
-    void alice_and_bob_active() {
-        start();
-        join("alice");
-        join("bob");
-        answer_allocations();
-        ASSERT_TRUE(is_result(send("alice", accept("alice", client_contents({})))));
-        ASSERT_TRUE(is_result(send("bob", accept("bob", client_contents({})))));
-    }
-
     stanza::Jingle ice_restart_request(const std::string& session_id) {
         auto info = jingle("alice", JingleAction::session_info);
         info.bridge_session = stanza::BridgeSession{session_id, std::nullopt, std::nullopt, true};
@@ -62,7 +53,7 @@ protected:
 };
 
 TEST_F(IceRestartTest, TheNewCredentialsReachTheParticipantOnTheSameSession) {
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     const auto sid = offer_to("alice").sid;
     EXPECT_TRUE(is_result(send("alice", ice_restart_request(*bridge_session_of("jvb1")))));
     restart_request().answer(restarted(1));
@@ -81,7 +72,7 @@ TEST_F(IceRestartTest, TheNewCredentialsReachTheParticipantOnTheSameSession) {
 }
 
 TEST_F(IceRestartTest, NotNeededChangesNothing) {
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     EXPECT_TRUE(is_result(send("alice", ice_restart_request(*bridge_session_of("jvb1")))));
     restart_request().answer(restarted(std::nullopt));
     EXPECT_TRUE(signaling.to("alice", JingleAction::transport_info).empty());
@@ -90,7 +81,7 @@ TEST_F(IceRestartTest, NotNeededChangesNothing) {
 }
 
 TEST_F(IceRestartTest, ABridgeThatDeclinesGetsTheParticipantANewSession) {
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     EXPECT_TRUE(is_result(send("alice", ice_restart_request(*bridge_session_of("jvb1")))));
     restart_request().answer(restarted(std::nullopt, false));
     EXPECT_EQ(signaling.to("alice", JingleAction::session_terminate).size(), 1U);
@@ -101,7 +92,7 @@ TEST_F(IceRestartTest, ABridgeThatDeclinesGetsTheParticipantANewSession) {
 
 TEST_F(IceRestartTest, WhatIsRefused) {
     settings.conference.restart_request_rate_limits.min_interval = std::chrono::hours(1);
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     EXPECT_EQ(condition(send("alice", ice_restart_request("not-the-session"))), ErrorCondition::item_not_found);
     EXPECT_TRUE(is_result(send("alice", ice_restart_request(*bridge_session_of("jvb1")))));
     EXPECT_EQ(condition(send("alice", ice_restart_request(*bridge_session_of("jvb1")))),
@@ -111,7 +102,7 @@ TEST_F(IceRestartTest, WhatIsRefused) {
 
 TEST_F(IceRestartTest, DisabledByConfiguration) {
     settings.conference.enable_ice_restart = false;
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     const auto before = colibri.sent.size();
     EXPECT_EQ(condition(send("alice", ice_restart_request(*bridge_session_of("jvb1")))),
               ErrorCondition::feature_not_implemented);

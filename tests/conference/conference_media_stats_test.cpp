@@ -24,14 +24,6 @@ protected:
         };
     }
 
-    void alice_and_bob_active() {
-        start();
-        join("alice");
-        join("bob");
-        answer_allocations();
-        ASSERT_TRUE(is_result(send("alice", accept("alice", client_contents({})))));
-        ASSERT_TRUE(is_result(send("bob", accept("bob", client_contents({})))));
-    }
     stanza::Jingle ice_failed_info(const std::string& nick, const std::string& bridge_session_id) {
         auto info = jingle(nick, JingleAction::session_info);
         info.ice_state = stanza::IceState{"failed"};
@@ -51,7 +43,7 @@ protected:
 };
 
 TEST_F(ConferenceMediaStats, EveryIceFailureIsCountedAsJicofoDoesEvenForAnOlderSession) {
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     const auto session = offer_to("alice").bridge_session->id;
 
     EXPECT_TRUE(is_result(send("alice", ice_failed_info("alice", "an-older-session"))));
@@ -70,7 +62,7 @@ TEST_F(ConferenceMediaStats, EveryIceFailureIsCountedAsJicofoDoesEvenForAnOlderS
 
 TEST_F(ConferenceMediaStats, RestartRequestsAreCountedBeforeTheSessionAndRateChecks) {
     settings.conference.restart_request_rate_limits.min_interval = std::chrono::hours(1);
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     const auto session = offer_to("alice").bridge_session->id;
 
     EXPECT_EQ(condition(send("alice", restart_request("alice", "an-older-session"))), ErrorCondition::item_not_found);
@@ -87,7 +79,7 @@ TEST_F(ConferenceMediaStats, RestartRequestsAreCountedBeforeTheSessionAndRateChe
 }
 
 TEST_F(ConferenceMediaStats, JoinToSessionAcceptIsMeasuredOncePerJoinNotPerReinvite) {
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     ASSERT_EQ(accepted_after.size(), 2U);
     for (const auto& elapsed : accepted_after) {
         EXPECT_GE(elapsed.count(), 0);
@@ -109,7 +101,7 @@ TEST_F(ConferenceMediaStats, JoinToSessionAcceptIsMeasuredOncePerJoinNotPerReinv
 }
 
 TEST_F(ConferenceMediaStats, AFailedBridgeCountsAsRemovedOnlyInAConferenceThatUsedIt) {
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     media->bridge_down(allocator.bridges[1].id, "failed its health check");
     EXPECT_EQ(bridges_removed, 0) << "nobody was on jvb2";
 
@@ -125,7 +117,7 @@ TEST_F(ConferenceMediaStats, AFailedBridgeCountsAsRemovedOnlyInAConferenceThatUs
 TEST_F(ConferenceMediaStats, WithoutCallbacksNothingBreaks) {
     settings = ConferenceMediaSettings{};
     settings.conference.min_participants = 2;
-    alice_and_bob_active();
+    alice_and_bob_accepted_without_sources();
     const auto session = offer_to("alice").bridge_session->id;
     EXPECT_TRUE(is_result(send("alice", ice_failed_info("alice", session))));
     answer_allocations();
