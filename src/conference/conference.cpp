@@ -119,6 +119,7 @@ void Conference::start(std::function<void(std::error_code)> joined) {
         xmpp::MucRoomSettings room_settings;
         room_settings.room = self->room_jid_;
         room_settings.member_options.trusted_domains = self->settings_.trusted_domains;
+        room_settings.member_options.keep_presence = false;
         room_settings.configure = true;
         room_settings.timeout = self->settings_.join_timeout;
         std::weak_ptr<Conference> weak = self;
@@ -216,45 +217,45 @@ void Conference::on_event(const xmpp::MucEvent& event) {
     }
 }
 
-std::vector<xmpp::Member>::iterator Conference::find_participant(const std::string& nick) {
+std::vector<xmpp::SharedMember>::iterator Conference::find_participant(const std::string& nick) {
     return std::find_if(participants_.begin(), participants_.end(),
-                        [&nick](const xmpp::Member& m) { return m.nick == nick; });
+                        [&nick](const xmpp::SharedMember& m) { return m->nick == nick; });
 }
 
-void Conference::notify(ParticipantEvent::Kind kind, const xmpp::Member& member) {
+void Conference::notify(ParticipantEvent::Kind kind, const xmpp::SharedMember& member) {
     if (media_) {
         switch (kind) {
             case ParticipantEvent::Kind::joined: media_->participant_joined(member); break;
             case ParticipantEvent::Kind::updated: media_->participant_updated(member); break;
-            case ParticipantEvent::Kind::left: media_->participant_left(member.nick); break;
-            case ParticipantEvent::Kind::alone_timeout: media_->participant_alone(member.nick); break;
+            case ParticipantEvent::Kind::left: media_->participant_left(member->nick); break;
+            case ParticipantEvent::Kind::alone_timeout: media_->participant_alone(member->nick); break;
         }
     }
     if (listener_) {
-        listener_(ParticipantEvent{kind, member});
+        listener_(ParticipantEvent{kind, *member});
     }
 }
 
-void Conference::member_joined(const xmpp::Member& member) {
-    if (find_participant(member.nick) != participants_.end()) {
+void Conference::member_joined(const xmpp::SharedMember& member) {
+    if (find_participant(member->nick) != participants_.end()) {
         member_updated(member);
         return;
     }
     participants_.push_back(member);
     initial_timer_.cancel();
-    logger()->info("room={} endpoint={} joined ({} participants)", room_jid_.to_string(), member.nick,
+    logger()->info("room={} endpoint={} joined ({} participants)", room_jid_.to_string(), member->nick,
                    participants_.size());
     notify(ParticipantEvent::Kind::joined, member);
     if (callbacks_.size_changed) {
         callbacks_.size_changed(participants_.size(), true);
     }
     elect_owner();
-    grant_owner_if_authenticated(member);
+    grant_owner_if_authenticated(*member);
     arm_single_participant_timer();
 }
 
-void Conference::member_updated(const xmpp::Member& member) {
-    auto it = find_participant(member.nick);
+void Conference::member_updated(const xmpp::SharedMember& member) {
+    auto it = find_participant(member->nick);
     if (it == participants_.end()) {
         member_joined(member);
         return;
@@ -263,15 +264,16 @@ void Conference::member_updated(const xmpp::Member& member) {
     notify(ParticipantEvent::Kind::updated, member);
 }
 
-void Conference::member_left(const xmpp::Member& member, const char* how) {
-    auto it = find_participant(member.nick);
+void Conference::member_left(const xmpp::SharedMember& member, const char* how) {
+    auto it = find_participant(member->nick);
     if (it == participants_.end()) {
         return;
     }
+    const auto left = *it;  // the value it had here (the room's last one may differ)
     participants_.erase(it);
-    logger()->info("room={} endpoint={} {} ({} participants)", room_jid_.to_string(), member.nick, how,
+    logger()->info("room={} endpoint={} {} ({} participants)", room_jid_.to_string(), member->nick, how,
                    participants_.size());
-    notify(ParticipantEvent::Kind::left, member);
+    notify(ParticipantEvent::Kind::left, left);
     if (callbacks_.size_changed) {
         callbacks_.size_changed(participants_.size(), false);
     }
@@ -279,7 +281,7 @@ void Conference::member_left(const xmpp::Member& member, const char* how) {
         end("the last participant left");
         return;
     }
-    if (owner_ && *owner_ == member.nick) {
+    if (owner_ && *owner_ == member->nick) {
         owner_.reset();
         elect_owner();
     }
@@ -294,15 +296,16 @@ void Conference::elect_owner() {
         return;
     }
     for (const auto& member : participants_) {
-        if (member.affiliation == stanza::MucAffiliation::owner) {
-            owner_ = member.nick;
+        if (member->affiliation == stanza::MucAffiliation::owner) {
+            owner_ = member->nick;
             return;
         }
     }
     if (owner_ && find_participant(*owner_) != participants_.end()) {
         return;  // granted, the room has not confirmed yet
     }
-    for (const auto& member : participants_) {
+    for (const auto& shared : participants_) {
+        const auto& member = *shared;
         if (member.is_jibri || member.is_jigasi || member.is_visitor() || !member.real_jid) {
             continue;
         }
@@ -330,7 +333,7 @@ void Conference::arm_single_participant_timer() {
             return;
         }
         logger()->info("room={} endpoint={} alone for {} ms", self->room_jid_.to_string(),
-                       self->participants_.front().nick, self->settings_.single_participant_timeout.count());
+                       self->participants_.front()->nick, self->settings_.single_participant_timeout.count());
         self->notify(ParticipantEvent::Kind::alone_timeout, self->participants_.front());
     });
 }
@@ -454,7 +457,7 @@ ConferenceSnapshot Conference::snapshot() const {
     s.owner = owner_;
     s.participants.reserve(participants_.size());
     for (const auto& member : participants_) {
-        s.participants.push_back(participant_snapshot(member));
+        s.participants.push_back(participant_snapshot(*member));
     }
     if (media_) {
         s.media = media_->snapshot();

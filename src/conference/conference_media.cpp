@@ -91,21 +91,22 @@ stanza::Jid ConferenceMedia::occupant_jid(const std::string& endpoint_id) const 
     return jid ? std::move(jid).value() : room_;
 }
 
-void ConferenceMedia::participant_joined(const xmpp::Member& member) {
-    if (stopped_ || participants_.count(member.nick) != 0) {
+void ConferenceMedia::participant_joined(xmpp::SharedMember member) {
+    if (stopped_ || participants_.count(member->nick) != 0) {
         return;
     }
     auto participant = std::make_unique<Participant>();
-    participant->member = member;
+    const std::string nick = member->nick;
+    participant->member = std::move(member);
     participant->joined_at = std::chrono::steady_clock::now();
     participant->join_order = ++joined_count_;
-    participants_.emplace(member.nick, std::move(participant));
+    participants_.emplace(nick, std::move(participant));
     maybe_start_invites();
 }
 
-void ConferenceMedia::participant_updated(const xmpp::Member& member) {
-    if (auto* participant = find(member.nick)) {
-        participant->member = member;
+void ConferenceMedia::participant_updated(xmpp::SharedMember member) {
+    if (auto* participant = find(member->nick)) {
+        participant->member = std::move(member);
     }
 }
 
@@ -125,7 +126,7 @@ void ConferenceMedia::invite(Participant& participant) {
     const auto invite_number = ++participant.invite;
     ++participant.invites;
     participant.attempts = 0;
-    const std::string endpoint_id = participant.member.nick;
+    const std::string endpoint_id = participant.member->nick;
     if (participant.capabilities) {
         allocate(endpoint_id, invite_number);
         return;
@@ -157,16 +158,16 @@ void ConferenceMedia::allocate(const std::string& endpoint_id, std::uint64_t inv
     const auto options = media::offer_options(caps, settings_.sctp_enabled);
     colibri::EndpointRequest request;
     request.endpoint_id = endpoint_id;
-    request.stats_id = participant->member.stats_id;
-    request.participant.region = participant->member.region;
-    request.participant.visitor = participant->member.is_visitor();
+    request.stats_id = participant->member->stats_id;
+    request.participant.region = participant->member->region;
+    request.participant.visitor = participant->member->is_visitor();
     request.medias = media::colibri_medias(settings_.codecs, options);
     request.sctp = options.sctp;
     request.capabilities.emplace_back(stanza::kCapabilitySourceNames);
     if (media::use_ssrc_rewriting(caps, settings_.conference)) {
         request.capabilities.emplace_back(stanza::kCapabilitySsrcRewriting);
     }
-    if (participant->member.is_jibri || participant->member.is_jigasi) {
+    if (participant->member->is_jibri || participant->member->is_jigasi) {
         request.capabilities.emplace_back(stanza::kCapabilityPrivateAddressConnectivity);
     }
     if (participant->force_mute.audio || participant->force_mute.video) {
@@ -219,12 +220,12 @@ void ConferenceMedia::on_allocated(const std::string& endpoint_id, std::uint64_t
 }
 
 sources::ConferenceSourceMap ConferenceMedia::remote_sources(const Participant& receiver) const {
-    auto all = sources_.all_except(receiver.member.nick);
+    auto all = sources_.all_except(receiver.member->nick);
     if (!receiver.feedback.empty()) {
         all.add(std::string(sources::kBridgeOwner), receiver.feedback);
     }
     const auto& caps = *receiver.capabilities;
-    auto remote = media::remote_sources_for(all, receiver.member.nick, settings_.conference.strip_simulcast,
+    auto remote = media::remote_sources_for(all, receiver.member->nick, settings_.conference.strip_simulcast,
                                             media::use_ssrc_rewriting(caps, settings_.conference));
     return media::only_media(remote, caps.audio, caps.video);
 }
@@ -259,7 +260,7 @@ void ConferenceMedia::send_offer(Participant& participant, const colibri::Alloca
     participant.state = ParticipantState::offered;
     participant.queued_add = {};
     participant.queued_remove = {};
-    const std::string endpoint_id = participant.member.nick;
+    const std::string endpoint_id = participant.member->nick;
     const auto invite_number = participant.invite;
     logger()->info("room={} endpoint={} bridge={} {} sid={}", room_.to_string(), endpoint_id, allocation.bridge.id,
                    jingle.action_name(), jingle.sid);
@@ -290,12 +291,12 @@ void ConferenceMedia::send_terminate(const Participant& participant, stanza::Jin
     terminate.action = stanza::JingleAction::session_terminate;
     terminate.sid = participant.sid;
     terminate.reason = stanza::JingleReason{reason, text.empty() ? std::nullopt : std::optional(text)};
-    signaling_.send_jingle(occupant_jid(participant.member.nick), terminate, [](const JingleReply&) {});
+    signaling_.send_jingle(occupant_jid(participant.member->nick), terminate, [](const JingleReply&) {});
 }
 
 void ConferenceMedia::end_session(Participant& participant, stanza::JingleReasonCondition reason,
                                   const std::string& text, bool send_terminate_to_participant) {
-    const std::string endpoint_id = participant.member.nick;
+    const std::string endpoint_id = participant.member->nick;
     if (send_terminate_to_participant) {
         send_terminate(participant, reason, text);
     }

@@ -95,11 +95,11 @@ void ConferenceMedia::on_session_accept(Participant& participant, const stanza::
         reply_error(request, condition_for(signalled.error()), signalled.error().reason);
         return;
     }
-    if (participant.member.is_visitor() && !signalled->empty()) {
+    if (participant.member->is_visitor() && !signalled->empty()) {
         reply_error(request, stanza::ErrorCondition::forbidden, "visitors cannot send sources");
         return;
     }
-    const std::string endpoint_id = participant.member.nick;
+    const std::string endpoint_id = participant.member->nick;
     if (jingle.action == stanza::JingleAction::transport_accept) {
         // After a transport-replace the session kept its sources: only what is new in the answer is added.
         signalled->remove(sources_.get(endpoint_id));
@@ -135,11 +135,11 @@ void ConferenceMedia::on_transport_info(Participant& participant, const stanza::
         return;
     }
     reply_result(request);
-    colibri_->update_endpoint(participant.member.nick, std::move(transport), std::nullopt);
+    colibri_->update_endpoint(participant.member->nick, std::move(transport), std::nullopt);
 }
 
 void ConferenceMedia::on_source_add(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle) {
-    if (participant.member.is_visitor()) {
+    if (participant.member->is_visitor()) {
         reply_error(request, stanza::ErrorCondition::forbidden, "visitors cannot send sources");
         return;
     }
@@ -148,7 +148,7 @@ void ConferenceMedia::on_source_add(Participant& participant, const stanza::Iq& 
         reply_error(request, condition_for(signalled.error()), signalled.error().reason);
         return;
     }
-    const std::string endpoint_id = participant.member.nick;
+    const std::string endpoint_id = participant.member->nick;
     auto accepted = validator_.try_add(sources_, endpoint_id, *signalled);
     if (!accepted) {
         logger()->warn("room={} endpoint={} source-add refused: {}", room_.to_string(), endpoint_id,
@@ -171,7 +171,7 @@ void ConferenceMedia::on_source_remove(Participant& participant, const stanza::I
         reply_error(request, condition_for(signalled.error()), signalled.error().reason);
         return;
     }
-    const std::string endpoint_id = participant.member.nick;
+    const std::string endpoint_id = participant.member->nick;
     auto removed = validator_.try_remove(sources_, endpoint_id, *signalled);
     if (!removed) {
         logger()->warn("room={} endpoint={} source-remove refused: {}", room_.to_string(), endpoint_id,
@@ -203,7 +203,7 @@ void ConferenceMedia::on_session_info(Participant& participant, const stanza::Iq
             return;
         }
         reply_result(request);
-        reinvite(participant.member.nick, "ICE failed", true);
+        reinvite(participant.member->nick, "ICE failed", true);
         return;
     }
     reply_result(request);
@@ -211,7 +211,7 @@ void ConferenceMedia::on_session_info(Participant& participant, const stanza::Iq
 
 void ConferenceMedia::on_session_terminate(Participant& participant, const stanza::Iq& request,
                                            const stanza::Jingle& jingle) {
-    const std::string endpoint_id = participant.member.nick;
+    const std::string endpoint_id = participant.member->nick;
     const bool restart = jingle.bridge_session && jingle.bridge_session->restart.value_or(false);
     if (!restart) {
         reply_result(request);
@@ -238,12 +238,10 @@ void ConferenceMedia::on_session_terminate(Participant& participant, const stanz
 }
 
 // restart-request-rate-limits: at least min-interval apart and at most max-requests per interval.
-bool ConferenceMedia::allow_restart(std::deque<std::chrono::steady_clock::time_point>& history) const {
+bool ConferenceMedia::allow_restart(std::vector<std::chrono::steady_clock::time_point>& history) const {
     const auto& limits = settings_.conference.restart_request_rate_limits;
     const auto now = std::chrono::steady_clock::now();
-    while (!history.empty() && now - history.front() > limits.interval) {
-        history.pop_front();
-    }
+    std::erase_if(history, [&](auto at) { return now - at > limits.interval; });
     const bool too_soon = !history.empty() && now - history.back() < limits.min_interval;
     const bool too_many = static_cast<int>(history.size()) >= limits.max_requests;
     if (too_soon || too_many) {
@@ -254,7 +252,7 @@ bool ConferenceMedia::allow_restart(std::deque<std::chrono::steady_clock::time_p
 }
 
 void ConferenceMedia::update_bridge_sources(const Participant& participant) {
-    const auto& endpoint_id = participant.member.nick;
+    const auto& endpoint_id = participant.member->nick;
     colibri_->update_endpoint(endpoint_id, std::nullopt,
                               media::colibri_sources(sources_.get(endpoint_id), endpoint_id));
 }
@@ -302,7 +300,7 @@ void ConferenceMedia::schedule_flush(Participant& receiver, std::chrono::millise
     }
     receiver.flush_scheduled = true;
     std::weak_ptr<bool> alive = alive_;
-    timers_->after(delay, [this, alive, endpoint_id = receiver.member.nick] {
+    timers_->after(delay, [this, alive, endpoint_id = receiver.member->nick] {
         if (!alive.lock()) {
             return;
         }
@@ -330,7 +328,7 @@ void ConferenceMedia::send_sources(Participant& receiver, const sources::Confere
     jingle.sid = receiver.sid;
     media::attach_sources(jingle, visible, media::use_json_sources(caps, settings_.conference),
                           media::occupant_owner(room_.to_string()));
-    const std::string endpoint_id = receiver.member.nick;
+    const std::string endpoint_id = receiver.member->nick;
     signaling_.send_jingle(occupant_jid(endpoint_id), jingle,
                            [room = room_.to_string(), endpoint_id, add](const JingleReply& reply) {
                                if (reply.error) {

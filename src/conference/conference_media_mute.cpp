@@ -48,11 +48,11 @@ void ConferenceMedia::handle_mute(const stanza::Iq& request, const stanza::MuteI
         reply_error(request, stanza::ErrorCondition::not_allowed, "nobody may unmute someone else");
         return;
     }
-    if (remote && !xmpp::has_moderator_rights(actor->member.role)) {
+    if (remote && !xmpp::has_moderator_rights(actor->member->role)) {
         reply_error(request, stanza::ErrorCondition::not_allowed, "only moderators may mute others");
         return;
     }
-    const auto& member = target->member;
+    const auto& member = *target->member;
     const bool jigasi_cannot = member.is_jigasi && !(target->capabilities && target->capabilities->audio_mute);
     if (member.is_jibri || member.is_visitor() || jigasi_cannot) {
         reply_error(request, stanza::ErrorCondition::not_allowed, member.nick + " cannot be muted");
@@ -71,7 +71,7 @@ void ConferenceMedia::handle_mute(const stanza::Iq& request, const stanza::MuteI
     if (remote) {
         stanza::MuteIq notice;
         notice.media = mute.media;
-        notice.actor = actor->member.occupant_jid;
+        notice.actor = actor->member->occupant_jid;
         notice.mute = true;
         signaling_.send_mute_notice(member.occupant_jid, notice);
     }

@@ -9,10 +9,10 @@
 
 #include <chrono>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace jicofo::conference {
 
@@ -27,8 +27,8 @@ enum class ParticipantState {
 [[nodiscard]] std::string_view to_string(ParticipantState state);
 
 struct ConferenceMedia::Participant {
-    xmpp::Member member;
-    int join_order = 0;  // 1 for the first participant of the conference (start-muted counts them)
+    xmpp::SharedMember member;  // never null
+    int join_order = 0;         // 1 for the first participant of the conference (start-muted counts them)
     ParticipantState state = ParticipantState::waiting;
     // Incremented for every invite and every ended session: callbacks for an older one are ignored.
     std::uint64_t invite = 0;
@@ -45,8 +45,9 @@ struct ConferenceMedia::Participant {
     sources::ConferenceSourceMap queued_add;
     sources::ConferenceSourceMap queued_remove;
     bool flush_scheduled = false;  // a batch of source changes waits for its source-signaling delay
-    std::deque<std::chrono::steady_clock::time_point> restart_requests;
-    std::deque<std::chrono::steady_clock::time_point> ice_restart_requests;
+    // Vectors, not deques: an empty deque already allocates about 600 bytes, for each of thousands of participants.
+    std::vector<std::chrono::steady_clock::time_point> restart_requests;
+    std::vector<std::chrono::steady_clock::time_point> ice_restart_requests;
     // Muted by the focus on the bridge (mute requests); sent with every allocation so a move keeps it.
     stanza::ForceMute force_mute;
     // When the MUC join was seen; cleared at the first session-accept, which is measured against it.

@@ -26,8 +26,8 @@ void Conference::authenticated(const stanza::Jid& real_jid) {
             return;
         }
         for (const auto& member : self->participants_) {
-            if (member.real_jid == real_jid) {
-                self->grant_owner(member, "authenticated in the room");
+            if (member->real_jid == real_jid) {
+                self->grant_owner(*member, "authenticated in the room");
             }
         }
     });
@@ -47,8 +47,8 @@ void Conference::grant_owner_if_authenticated(const xmpp::Member& member) {
         boost::asio::post(self->strand_, [self, nick, jid] {
             auto it = self->find_participant(nick);
             // The member may have left (or another taken its nick) while the answer was on its way.
-            if (!self->ended_ && it != self->participants_.end() && it->real_jid == jid) {
-                self->grant_owner(*it, "authenticated");
+            if (!self->ended_ && it != self->participants_.end() && (*it)->real_jid == jid) {
+                self->grant_owner(**it, "authenticated");
             }
         });
     });

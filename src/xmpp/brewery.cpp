@@ -43,13 +43,13 @@ void Brewery<Status>::leave(std::function<void(bool)> done) {
 template <typename Status>
 void Brewery<Status>::on_event(const MucEvent& event) {
     if (const auto* joined = std::get_if<MemberJoined>(&event)) {
-        on_member(joined->member);
+        on_member(*joined->member);
     } else if (const auto* updated = std::get_if<MemberUpdated>(&event)) {
-        on_member(updated->member);
+        on_member(*updated->member);
     } else if (const auto* left = std::get_if<MemberLeft>(&event)) {
-        remove(left->member.occupant_jid);
+        remove(left->member->occupant_jid);
     } else if (const auto* kicked = std::get_if<MemberKicked>(&event)) {
-        remove(kicked->member.occupant_jid);
+        remove(kicked->member->occupant_jid);
     } else if (const auto* rejoined = std::get_if<Rejoined>(&event);
                std::holds_alternative<Left>(event) || (rejoined != nullptr && !rejoined->result)) {
         remove_all();  // kicked, destroyed, or not back in the room: we cannot see the instances any more
@@ -59,7 +59,7 @@ void Brewery<Status>::on_event(const MucEvent& event) {
 template <typename Status>
 void Brewery<Status>::on_member(const Member& member) {
     using Traits = BreweryStatusTraits<Status>;
-    const auto* element = member.presence.extension(Traits::kElement, Traits::kNamespace);
+    const auto* element = member.presence->extension(Traits::kElement, Traits::kNamespace);
     if (element == nullptr) {
         return;  // not an instance (yet)
     }

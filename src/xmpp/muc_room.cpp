@@ -260,7 +260,7 @@ void MucRoomImpl::reconcile_members() {
         auto old = members_.find(nick);
         if (old == members_.end()) {
             emit(MemberJoined{member});
-        } else if (!(old->second == member)) {
+        } else if (!(*old->second == *member)) {
             emit(MemberUpdated{member});
         }
     }
@@ -363,7 +363,7 @@ void MucRoomImpl::on_occupant_presence(const stanza::Presence& presence) {
         if (it == members.end()) {
             return;
         }
-        Member gone = std::move(it->second);
+        SharedMember gone = std::move(it->second);
         members.erase(it);
         if (state_ == State::joining) {
             return;
@@ -389,7 +389,7 @@ void MucRoomImpl::on_occupant_presence(const stanza::Presence& presence) {
         return;
     }
     auto existing = members.find(nick);
-    const Member* previous = existing != members.end() ? &existing->second : nullptr;
+    const Member* previous = existing != members.end() ? existing->second.get() : nullptr;
     auto parsed = member_from_presence(presence, settings_.member_options, previous);
     if (!parsed) {
         log_->warn("room={} malformed presence from {} ignored: {}", settings_.room.to_string(), nick,
@@ -400,16 +400,16 @@ void MucRoomImpl::on_occupant_presence(const stanza::Presence& presence) {
         log_->warn("room={} member {}: {}", settings_.room.to_string(), nick, warning);
     }
     const bool is_new = previous == nullptr;
-    Member& stored = members[nick];
-    stored = std::move(parsed->member);
+    auto stored = std::make_shared<const Member>(std::move(parsed->member));
+    members[nick] = stored;
     if (state_ == State::joining) {
         return;
     }
     if (is_new) {
-        log_->info("room={} member {} joined role={}", settings_.room.to_string(), nick, to_string(stored.role));
-        emit(MemberJoined{stored});
+        log_->info("room={} member {} joined role={}", settings_.room.to_string(), nick, to_string(stored->role));
+        emit(MemberJoined{std::move(stored)});
     } else {
-        emit(MemberUpdated{stored});
+        emit(MemberUpdated{std::move(stored)});
     }
 }
 
@@ -510,7 +510,7 @@ const RoomInfo& MucRoomImpl::room_info() const {
 const Member* MucRoomImpl::member(std::string_view nick) const {
     assert_on_strand();
     auto it = members_.find(std::string(nick));
-    return it == members_.end() ? nullptr : &it->second;
+    return it == members_.end() ? nullptr : it->second.get();
 }
 
 std::vector<Member> MucRoomImpl::members() const {
@@ -518,7 +518,7 @@ std::vector<Member> MucRoomImpl::members() const {
     std::vector<Member> out;
     out.reserve(members_.size());
     for (const auto& [nick, member] : members_) {
-        out.push_back(member);
+        out.push_back(*member);
     }
     return out;
 }

@@ -98,9 +98,9 @@ private:
 
     std::function<void(JoinResult)> join_done_;
     std::function<void(bool)> leave_done_;
-    std::map<std::string, Member> members_;          // by nick
-    std::map<std::string, Member> pending_members_;  // the presence flood of the join in progress
-    std::vector<MucEvent> deferred_;                 // events while configuring, delivered after the join completes
+    std::map<std::string, SharedMember> members_;          // by nick
+    std::map<std::string, SharedMember> pending_members_;  // the presence flood of the join in progress
+    std::vector<MucEvent> deferred_;  // events while configuring, delivered after the join completes
 };
 
 }  // namespace jicofo::xmpp

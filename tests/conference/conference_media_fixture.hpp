@@ -334,7 +334,9 @@ protected:
         m.stats_id = "stats-" + nick;
         return m;
     }
-    void join(const std::string& nick) { media->participant_joined(member(nick)); }
+    void join(const std::string& nick) {
+        media->participant_joined(std::make_shared<const xmpp::Member>(member(nick)));
+    }
 
     // Alice and Bob on the first bridge with accepted sessions and no sources of their own.
     void alice_and_bob_accepted_without_sources() {

@@ -14,7 +14,7 @@ protected:
         start();
         auto alice = member("alice");
         alice.role = xmpp::MemberRole::moderator;
-        media->participant_joined(alice);
+        media->participant_joined(std::make_shared<const xmpp::Member>(alice));
         join("bob");
         join("carol");
         answer_allocations();
@@ -111,13 +111,13 @@ TEST_F(ConferenceMediaMuteTest, JibriAndVisitorsCannotBeMuted) {
     start();
     auto alice = member("alice");
     alice.role = xmpp::MemberRole::moderator;
-    media->participant_joined(alice);
+    media->participant_joined(std::make_shared<const xmpp::Member>(alice));
     auto jibri = member("jibri");
     jibri.is_jibri = true;
-    media->participant_joined(jibri);
+    media->participant_joined(std::make_shared<const xmpp::Member>(jibri));
     auto visitor = member("visitor");
     visitor.role = xmpp::MemberRole::visitor;
-    media->participant_joined(visitor);
+    media->participant_joined(std::make_shared<const xmpp::Member>(visitor));
     EXPECT_EQ(condition(mute("alice", "jibri", true)), stanza::ErrorCondition::not_allowed);
     EXPECT_EQ(condition(mute("alice", "visitor", true)), stanza::ErrorCondition::not_allowed);
 }

@@ -106,7 +106,7 @@ PeerProcess::Predicate presence_from(const std::string& from, const std::string&
 }
 
 auto by_nick(const std::string& nick) {
-    return [nick](const auto& e) { return e.member.nick == nick; };
+    return [nick](const auto& e) { return e.member->nick == nick; };
 }
 
 }  // namespace
@@ -142,7 +142,7 @@ TEST(MucIntegration, FocusCreatesAndConfiguresTheRoomAndTracksParticipants) {
 
     auto a1 = wait_event<MemberJoined>(focus.events, by_nick("a1"));
     ASSERT_TRUE(a1) << prosody->log_text();
-    const Member& m = a1->member;
+    const Member& m = *a1->member;
     EXPECT_EQ(m.occupant_jid.to_string(), kRoom + "/a1");
     ASSERT_TRUE(m.real_jid);
     EXPECT_EQ(m.real_jid->domain(), "meet.test");
@@ -165,7 +165,7 @@ TEST(MucIntegration, FocusCreatesAndConfiguresTheRoomAndTracksParticipants) {
                            .dump(),
                        "done", 5s));
     auto updated = wait_event<MemberUpdated>(
-        focus.events, [](const MemberUpdated& e) { return e.member.nick == "a1" && !e.member.audio_muted; });
+        focus.events, [](const MemberUpdated& e) { return e.member->nick == "a1" && !e.member->audio_muted; });
     ASSERT_TRUE(updated);
 
     // The focus grants ownership; the client sees its new affiliation.
@@ -176,7 +176,7 @@ TEST(MucIntegration, FocusCreatesAndConfiguresTheRoomAndTracksParticipants) {
     EXPECT_FALSE(*grant) << (*grant)->message();
     EXPECT_TRUE(alice->wait_for(presence_from(kRoom + "/a1", "affiliation=\"owner\""), 5s)) << alice->transcript();
     EXPECT_TRUE(wait_event<MemberUpdated>(focus.events, [](const MemberUpdated& e) {
-        return e.member.nick == "a1" && e.member.role == MemberRole::owner;
+        return e.member->nick == "a1" && e.member->role == MemberRole::owner;
     }));
 
     // Jibri from a trusted domain.
@@ -185,7 +185,7 @@ TEST(MucIntegration, FocusCreatesAndConfiguresTheRoomAndTracksParticipants) {
     ASSERT_TRUE(jibri);
     auto jibri_joined = wait_event<MemberJoined>(focus.events, by_nick("jibri1"));
     ASSERT_TRUE(jibri_joined);
-    EXPECT_TRUE(jibri_joined->member.is_jibri);
+    EXPECT_TRUE(jibri_joined->member->is_jibri);
 
     // Kick → member_kicked; the peer learns it was kicked.
     auto kick = focus.admin([](MucRoom& room, AdminCallback done) { room.kick("jibri1", "test", std::move(done)); });
@@ -200,8 +200,8 @@ TEST(MucIntegration, FocusCreatesAndConfiguresTheRoomAndTracksParticipants) {
     ASSERT_TRUE(bob);
     auto b1 = wait_event<MemberJoined>(focus.events, by_nick("b1"));
     ASSERT_TRUE(b1);
-    EXPECT_EQ(b1->member.stats_id, "bob");
-    EXPECT_TRUE(b1->member.audio_muted);
+    EXPECT_EQ(b1->member->stats_id, "bob");
+    EXPECT_TRUE(b1->member->audio_muted);
 
     // Our own presence: an extension replaced and re-sent.
     run_on(focus.strand, [&] { focus.room->set_presence_extension(jicofo::stanza::Etherpad{"changed-pad"}.to_xml()); });
@@ -285,7 +285,7 @@ TEST(MucIntegration, RejoinsByItselfAfterTheServerCrashedAndCameBack) {
         "joined", 10s));
     auto again = wait_event<MemberJoined>(focus.events, by_nick("a1"));
     ASSERT_TRUE(again);
-    EXPECT_EQ(again->member.stats_id, "alice");
+    EXPECT_EQ(again->member->stats_id, "alice");
     EXPECT_TRUE(alice->wait_for(presence_from(kRoom + "/focus", "pad-before-crash"), 5s)) << alice->transcript();
     EXPECT_TRUE(run_on(focus.strand, [&] { return focus.room->joined(); }));
 }

@@ -86,6 +86,24 @@ TEST(MemberParseTest, ReadsTheJitsiExtensionsOfAClient) {
     EXPECT_EQ(m.video_codecs, (std::vector<std::string>{"av1", "vp9", "h264", "vp8"}));
 }
 
+TEST(MemberParseTest, KeepsTheRawPresenceOnlyWhenAskedAndCopiesShareIt) {
+    const auto p = occupant("7f3a9c01", {muc_user("none", "participant", std::nullopt), text("stats-id", "Lou")});
+    auto kept = member_from_presence(p, {});
+    ASSERT_TRUE(kept);
+    EXPECT_EQ(*kept->member.presence, p);
+    const Member copy = kept->member;
+    EXPECT_EQ(&*copy.presence, &*kept->member.presence);  // shared, not copied
+    EXPECT_EQ(copy, kept->member);
+
+    MemberParseOptions options;
+    options.keep_presence = false;
+    auto dropped = member_from_presence(p, options, &kept->member);  // a previous value does not bring it back
+    ASSERT_TRUE(dropped);
+    EXPECT_EQ(*dropped->member.presence, jicofo::stanza::Presence{});
+    EXPECT_EQ(dropped->member.stats_id, "Lou");
+    EXPECT_NE(dropped->member, kept->member);
+}
+
 TEST(MemberParseTest, LegacyMuteAndCodecTypeAndNothingMeansMuted) {
     auto legacy = member_from_presence(
         occupant("jigasi", {muc_user("none", "participant", std::nullopt), text("audiomuted", "false"),

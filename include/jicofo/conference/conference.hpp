@@ -68,9 +68,9 @@ private:
 
     void on_join(xmpp::JoinResult result);
     void on_event(const xmpp::MucEvent& event);
-    void member_joined(const xmpp::Member& member);
-    void member_updated(const xmpp::Member& member);
-    void member_left(const xmpp::Member& member, const char* how);
+    void member_joined(const xmpp::SharedMember& member);
+    void member_updated(const xmpp::SharedMember& member);
+    void member_left(const xmpp::SharedMember& member, const char* how);
     void elect_owner();
     // With authentication on, every authenticated member is owner (conference_owner.cpp).
     void grant_owner_if_authenticated(const xmpp::Member& member);
@@ -79,8 +79,8 @@ private:
     void end(const std::string& reason);
     void finish_end();
     [[nodiscard]] ConferenceSnapshot snapshot() const;
-    [[nodiscard]] std::vector<xmpp::Member>::iterator find_participant(const std::string& nick);
-    void notify(ParticipantEvent::Kind kind, const xmpp::Member& member);
+    [[nodiscard]] std::vector<xmpp::SharedMember>::iterator find_participant(const std::string& nick);
+    void notify(ParticipantEvent::Kind kind, const xmpp::SharedMember& member);
 
     xmpp::XmppConnection& connection_;
     xmpp::Strand strand_;
@@ -93,7 +93,8 @@ private:
     MediaPorts media_ports_;                  // before media_: the media uses them until it is destroyed
     std::unique_ptr<ConferenceMedia> media_;  // once joined, when bridges are configured
     std::function<void(std::error_code)> joined_callback_;
-    std::vector<xmpp::Member> participants_;  // in join order: auto-owner elects the longest present
+    // In join order: auto-owner elects the longest present. The room's values, shared with the media layer.
+    std::vector<xmpp::SharedMember> participants_;
     std::optional<std::string> owner_;
     std::string meeting_id_;
     std::int64_t created_ms_ = 0;

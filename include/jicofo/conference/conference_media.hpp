@@ -18,7 +18,6 @@
 #include <boost/asio/any_io_executor.hpp>
 
 #include <chrono>
-#include <deque>
 #include <functional>
 #include <map>
 #include <memory>
@@ -116,8 +115,9 @@ public:
     ConferenceMedia& operator=(const ConferenceMedia&) = delete;
 
     // Occupants of the room.
-    void participant_joined(const xmpp::Member& member);
-    void participant_updated(const xmpp::Member& member);
+    // The member is shared with the conference (a copy of every member for each would double their memory).
+    void participant_joined(xmpp::SharedMember member);
+    void participant_updated(xmpp::SharedMember member);
     void participant_left(const std::string& endpoint_id);
     // single-participant-timeout: the lone participant's session ends (it is invited again when someone comes).
     void participant_alone(const std::string& endpoint_id);
@@ -170,7 +170,7 @@ private:
     void on_ice_restarted(const std::string& endpoint_id, std::uint64_t invite, colibri::IceRestartOutcome outcome);
     void count_ice_restart(std::string_view what) const;
     // restart-request-rate-limits over one participant's history of requests; records the request when allowed.
-    [[nodiscard]] bool allow_restart(std::deque<std::chrono::steady_clock::time_point>& history) const;
+    [[nodiscard]] bool allow_restart(std::vector<std::chrono::steady_clock::time_point>& history) const;
     void reply_error(const stanza::Iq& request, stanza::ErrorCondition condition, const std::string& text);
     void reply_result(const stanza::Iq& request);
 

@@ -9,6 +9,7 @@
 #include "jicofo/stanza/muc.hpp"
 
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -25,6 +26,27 @@ enum class MemberRole { owner, moderator, participant, visitor };
 [[nodiscard]] MemberRole member_role_from(stanza::MucAffiliation affiliation, stanza::MucRole role);
 // Owners can do what moderators can, and so on down.
 [[nodiscard]] bool has_moderator_rights(MemberRole role);
+
+// A member's last presence, shared by every copy of the member: the room, the conference and its media each keep a
+// member, and the presence (the raw XML of every extension) is most of one. Received presences never change, so
+// copies can share one; equality compares the presences, not the pointers.
+class SharedPresence {
+public:
+    SharedPresence() = default;
+    explicit SharedPresence(stanza::Presence presence)
+        : presence_(std::make_shared<const stanza::Presence>(std::move(presence))) {}
+
+    [[nodiscard]] const stanza::Presence& get() const;
+    const stanza::Presence& operator*() const { return get(); }
+    const stanza::Presence* operator->() const { return &get(); }
+
+    friend bool operator==(const SharedPresence& a, const SharedPresence& b) {
+        return a.presence_ == b.presence_ || a.get() == b.get();
+    }
+
+private:
+    std::shared_ptr<const stanza::Presence> presence_;  // null: an empty presence
+};
 
 struct Member {
     stanza::Jid occupant_jid;             // room@conference/nick
@@ -55,15 +77,22 @@ struct Member {
     // every client can receive it. Empty when the member advertised nothing.
     std::vector<std::string> video_codecs;
 
-    stanza::Presence presence;  // the last presence, for extensions not modelled here
+    SharedPresence presence;  // the last presence, for extensions not modelled here
 
     [[nodiscard]] bool is_visitor() const { return role == MemberRole::visitor; }
     friend bool operator==(const Member&, const Member&) = default;
 };
 
+// One member value shared by the owners that keep it on one strand (a conference and its media layer): updates
+// replace the pointer, never the value behind it.
+using SharedMember = std::shared_ptr<const Member>;
+
 struct MemberParseOptions {
     // Domains whose occupants are believed when they advertise Jibri, Jigasi or transcriber features.
     std::vector<std::string> trusted_domains;
+    // Keep the raw presence in Member::presence. A brewery reads its instances' status from it; a conference reads
+    // only the modelled fields, and the raw XML would be the largest part of every participant's memory.
+    bool keep_presence = true;
 };
 
 struct MemberParse {

@@ -85,18 +85,19 @@ struct MucRoomSettings {
     std::chrono::milliseconds timeout{0};
 };
 
-// Events, delivered in order on the room's strand.
+// Events, delivered in order on the room's strand. The member is the room's own value (never null), which a listener
+// may keep: the room replaces it on an update rather than changing it.
 struct MemberJoined {
-    Member member;
+    SharedMember member;
 };
 struct MemberUpdated {
-    Member member;
+    SharedMember member;
 };
 struct MemberLeft {
-    Member member;
+    SharedMember member;
 };
 struct MemberKicked {  // status 307
-    Member member;
+    SharedMember member;
     std::optional<std::string> actor;
     std::optional<std::string> reason;
 };
