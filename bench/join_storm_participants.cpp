@@ -34,7 +34,11 @@ using stanza::XmlElement;
 
 // After the last participant of this worker has left: time for the unavailable presences to go out.
 constexpr std::int64_t kLingerNs = 2'000'000'000;
-constexpr unsigned long kMaxLoopWaitMs = 20;
+// The longest wait in select() when no join or leave is due. A pass costs about 1.4 ms with 900 connections
+// (libstrophe walks them all and the kernel polls every socket); at 20 ms the twelve workers of a 10,000-participant
+// run spent 0.7 of a core just waking up, CPU that Prosody needed. Nothing is delayed by a longer wait: a reply
+// queued while handling a stanza goes out at the start of the next pass, which follows at once.
+constexpr unsigned long kMaxLoopWaitMs = 250;
 
 constexpr std::string_view kCapsNode = "https://jitsi.org/jitsi-meet";
 
