@@ -27,8 +27,8 @@ enum class MemberRole { owner, moderator, participant, visitor };
 // Owners can do what moderators can, and so on down.
 [[nodiscard]] bool has_moderator_rights(MemberRole role);
 
-// A member's last presence, shared by every copy of the member: the room, the conference and its media each keep a
-// member, and the presence (the raw XML of every extension) is most of one. Received presences never change, so
+// A member's last presence, shared by every copy of the member (event listeners, snapshots and breweries copy
+// members), since the presence (the raw XML of every extension) is most of one. Received presences never change, so
 // copies can share one; equality compares the presences, not the pointers.
 class SharedPresence {
 public:
@@ -83,8 +83,8 @@ struct Member {
     friend bool operator==(const Member&, const Member&) = default;
 };
 
-// One member value shared by the owners that keep it on one strand (a conference and its media layer): updates
-// replace the pointer, never the value behind it.
+// One member value shared by the owners that keep it (a room, its conference and the conference's media layer, all
+// on the conference's strand): updates replace the pointer, never the value behind it.
 using SharedMember = std::shared_ptr<const Member>;
 
 struct MemberParseOptions {
