@@ -79,7 +79,7 @@ std::optional<std::string> login_url(const AuthenticationSettings& settings, con
     if (settings.type == AuthenticationType::jwt) {
         return std::nullopt;
     }
-    return "./" + room.local() + "?login=true";
+    return "./" + std::string(room.local()) + "?login=true";
 }
 
 AuthenticationAuthority::AuthenticationAuthority(AuthenticationSettings settings, Clock clock)

@@ -18,7 +18,7 @@ core::Result<std::optional<AuthenticationSettings>, std::string> authentication_
                                 "' is not an XMPP domain (the domain users log in on, e.g. meet.example.com)");
     }
     AuthenticationSettings settings;
-    settings.domain = domain->domain();
+    settings.domain = std::string(domain->domain());
     if (type == config::AuthenticationType::Jwt) {
         settings.type = AuthenticationType::jwt;
         settings.lifetime = 1min;

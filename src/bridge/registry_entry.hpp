@@ -14,7 +14,7 @@ struct BridgeRegistry::Entry {
     Entry(stanza::Jid occupant, std::uint64_t gen, const selector::BridgeParams& params, const Strand& strand)
         : jid(std::move(occupant)),
           generation(gen),
-          bridge(jid.to_string(), jid.resource(), params),
+          bridge(jid.to_string(), std::string(jid.resource()), params),
           check_timer(strand),
           retry_timer(strand),
           reprobe_timer(strand) {}

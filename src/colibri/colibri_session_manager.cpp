@@ -346,7 +346,9 @@ void ColibriSessionManager::update_endpoint(const std::string& endpoint_id,
         wrapper.ice_udp = std::move(transport);
         endpoint.transport = std::move(wrapper);
     }
-    if (sources) {
+    // Kept only for relays to create the endpoint on other bridges later; without relays it would be a second copy
+    // of every participant's sources for nothing.
+    if (sources && settings_.relays.enabled) {
         relayed_[endpoint_id].sources = sources;
     }
     const bool relay_sources = sources && in_cascade(*bridge);

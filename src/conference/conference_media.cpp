@@ -213,16 +213,34 @@ void ConferenceMedia::on_allocated(const std::string& endpoint_id, std::uint64_t
         return;
     }
     participant->no_bridge = false;
-    participant->allocation = *result;
-    participant->feedback =
-        result->feedback_sources ? media::feedback_sources(*result->feedback_sources) : sources::EndpointSourceSet{};
+    participant->placement = Participant::Placement{result->bridge.id, result->session_id};
+    participant->feedback = feedback_for(*result);
     send_offer(*participant, *result);
+}
+
+std::shared_ptr<const sources::EndpointSourceSet> ConferenceMedia::feedback_for(
+    const colibri::Allocation& allocation) const {
+    if (!allocation.feedback_sources) {
+        return nullptr;
+    }
+    // A bridge's session has one set of feedback sources; whoever is already placed in it has them converted.
+    for (const auto& [id, other] : participants_) {
+        if (other->feedback && other->placement && other->placement->bridge_id == allocation.bridge.id &&
+            other->placement->session_id == allocation.session_id) {
+            return other->feedback;
+        }
+    }
+    auto converted = media::feedback_sources(*allocation.feedback_sources);
+    if (converted.empty()) {
+        return nullptr;
+    }
+    return std::make_shared<const sources::EndpointSourceSet>(std::move(converted));
 }
 
 sources::ConferenceSourceMap ConferenceMedia::remote_sources(const Participant& receiver) const {
     auto all = sources_.all_except(receiver.member->nick);
-    if (!receiver.feedback.empty()) {
-        all.add(std::string(sources::kBridgeOwner), receiver.feedback);
+    if (receiver.feedback) {
+        all.add(std::string(sources::kBridgeOwner), *receiver.feedback);
     }
     const auto& caps = *receiver.capabilities;
     auto remote = media::remote_sources_for(all, receiver.member->nick, settings_.conference.strip_simulcast,
@@ -302,8 +320,8 @@ void ConferenceMedia::end_session(Participant& participant, stanza::JingleReason
     }
     ++participant.invite;  // whatever was in flight for the old session is stale now
     participant.sid.clear();
-    participant.allocation.reset();
-    participant.feedback = {};
+    participant.placement.reset();
+    participant.feedback.reset();
     participant.state = ParticipantState::waiting;
     colibri_->expire_endpoint(endpoint_id);
     auto removed = sources_.remove_owner(endpoint_id);
@@ -324,8 +342,8 @@ bool ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string
                          terminate_session && participant->state == ParticipantState::active;
     if (replace) {
         participant->replacing_transport = true;
-        participant->allocation.reset();
-        participant->feedback = {};
+        participant->placement.reset();
+        participant->feedback.reset();
         participant->queued_add = {};
         participant->queued_remove = {};
         colibri_->expire_endpoint(endpoint_id);
@@ -389,10 +407,10 @@ int ConferenceMedia::move_endpoints(const std::optional<std::string>& bridge_id,
         if (static_cast<int>(chosen.size()) >= max_count) {
             break;
         }
-        const bool on_a_bridge = participant->allocation && (participant->state == ParticipantState::offered ||
-                                                             participant->state == ParticipantState::active);
+        const bool on_a_bridge = participant->placement && (participant->state == ParticipantState::offered ||
+                                                            participant->state == ParticipantState::active);
         if (!on_a_bridge || (endpoint_id && *endpoint_id != id) ||
-            (bridge_id && participant->allocation->bridge.id != *bridge_id)) {
+            (bridge_id && participant->placement->bridge_id != *bridge_id)) {
             continue;
         }
         chosen.push_back(id);
@@ -439,9 +457,9 @@ MediaSnapshot ConferenceMedia::snapshot() const {
         MediaSnapshot::Participant p;
         p.endpoint_id = id;
         p.state = std::string(to_string(participant->state));
-        if (participant->allocation) {
-            p.bridge = participant->allocation->bridge.id;
-            p.session_id = participant->allocation->session_id;
+        if (participant->placement) {
+            p.bridge = participant->placement->bridge_id;
+            p.session_id = participant->placement->session_id;
         }
         p.sources = sources_.get(id).sources.size();
         p.invites = participant->invites;

@@ -31,7 +31,7 @@ void ConferenceMedia::on_ice_restart(Participant& participant, const stanza::Iq&
         reply_error(request, stanza::ErrorCondition::feature_not_implemented, "in-place ICE restart is disabled");
         return;
     }
-    const auto current = participant.allocation ? participant.allocation->session_id : std::string();
+    const auto current = participant.placement ? participant.placement->session_id : std::string();
     if (current.empty() || jingle.bridge_session->id != current) {
         reply_error(request, stanza::ErrorCondition::item_not_found, "unknown bridge session");
         return;
@@ -63,9 +63,6 @@ void ConferenceMedia::on_ice_restarted(const std::string& endpoint_id, std::uint
         case Kind::restarted: {
             logger()->info("room={} endpoint={} ICE restarted in place", room_.to_string(), endpoint_id);
             count_ice_restart("relayed");
-            if (participant->allocation) {
-                participant->allocation->transport = *outcome.transport;
-            }
             stanza::Jingle info;
             info.action = stanza::JingleAction::transport_info;
             info.sid = participant->sid;

@@ -47,7 +47,7 @@ void ConferenceMedia::reply_result(const stanza::Iq& request) {
 }
 
 void ConferenceMedia::handle_jingle(const stanza::Iq& request, const stanza::Jingle& jingle) {
-    const std::string endpoint_id = request.header.from ? request.header.from->resource() : std::string();
+    const std::string endpoint_id = request.header.from ? std::string(request.header.from->resource()) : std::string();
     auto* participant = find(endpoint_id);
     if (!participant || stopped_) {
         reply_error(request, stanza::ErrorCondition::item_not_found, "not a participant of this conference");
@@ -189,7 +189,7 @@ void ConferenceMedia::on_source_remove(Participant& participant, const stanza::I
 
 void ConferenceMedia::on_session_info(Participant& participant, const stanza::Iq& request,
                                       const stanza::Jingle& jingle) {
-    const auto current = participant.allocation ? participant.allocation->session_id : std::string();
+    const auto current = participant.placement ? participant.placement->session_id : std::string();
     if (jingle.bridge_session && jingle.bridge_session->ice_restart.value_or(false)) {
         on_ice_restart(participant, request, jingle);
         return;
@@ -222,7 +222,7 @@ void ConferenceMedia::on_session_terminate(Participant& participant, const stanz
     if (settings_.participant_restart_requested) {
         settings_.participant_restart_requested();  // counted before the session and rate checks, as Jicofo does
     }
-    const auto current = participant.allocation ? participant.allocation->session_id : std::string();
+    const auto current = participant.placement ? participant.placement->session_id : std::string();
     if (jingle.bridge_session->id != current) {
         reply_error(request, stanza::ErrorCondition::item_not_found, "unknown bridge session");
         return;

@@ -31,13 +31,13 @@ void ConferenceMedia::handle_mute(const stanza::Iq& request, const stanza::MuteI
         reply_error(request, stanza::ErrorCondition::bad_request, "a mute request needs a jid and true or false");
         return;
     }
-    const std::string actor_id = request.header.from ? request.header.from->resource() : std::string();
+    const std::string actor_id = request.header.from ? std::string(request.header.from->resource()) : std::string();
     auto* actor = find(actor_id);
     if (!actor || stopped_) {
         reply_error(request, stanza::ErrorCondition::not_allowed, "not a participant of this conference");
         return;
     }
-    auto* target = mute.jid->bare() == room_ ? find(mute.jid->resource()) : nullptr;
+    auto* target = mute.jid->bare() == room_ ? find(std::string(mute.jid->resource())) : nullptr;
     if (!target) {
         reply_error(request, stanza::ErrorCondition::item_not_found,
                     mute.jid->to_string() + " is not a participant of this conference");

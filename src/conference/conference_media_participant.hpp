@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,8 +40,16 @@ struct ConferenceMedia::Participant {
     std::string sid;
     // reinvite-method ReplaceTransport: the session and its sources stay; the next offer is a transport-replace.
     bool replacing_transport = false;
-    std::optional<colibri::Allocation> allocation;
-    sources::EndpointSourceSet feedback;  // the bridge's feedback sources, shown to this participant as "jvb"
+    // Where the current offer put the participant. Only the bridge and the session are kept: the transport and
+    // sources of the allocation went into the offer, and keeping them would double what a participant costs.
+    struct Placement {
+        std::string bridge_id;
+        std::string session_id;
+    };
+    std::optional<Placement> placement;
+    // The bridge's feedback sources, shown to this participant as "jvb"; shared by everyone in the same session on
+    // the same bridge (they are the same for all of them). Null when the bridge has none.
+    std::shared_ptr<const sources::EndpointSourceSet> feedback;
     // Source changes of others while this participant's offer is not accepted yet; sent after its session-accept.
     sources::ConferenceSourceMap queued_add;
     sources::ConferenceSourceMap queued_remove;

@@ -137,15 +137,26 @@ ParseResult<Jid> Jid::from_parts(std::string_view local, std::string_view domain
         }
     }
     Jid jid;
-    jid.local_ = ascii_lower(local);
-    jid.domain_ = ascii_lower(domain);
-    jid.resource_ = std::string(resource);
+    const auto lower_local = ascii_lower(local);
+    const auto lower_domain = ascii_lower(domain);
+    jid.text_.reserve(local.size() + domain.size() + resource.size() + 2);
+    if (!local.empty()) {
+        jid.text_ += lower_local;
+        jid.text_ += '@';
+    }
+    jid.text_ += lower_domain;
+    if (!resource.empty()) {
+        jid.text_ += '/';
+        jid.text_ += resource;
+    }
+    jid.local_size_ = static_cast<std::uint16_t>(local.size());
+    jid.domain_size_ = static_cast<std::uint16_t>(domain.size());
     return jid;
 }
 
 Jid Jid::bare() const {
     Jid jid = *this;
-    jid.resource_.clear();
+    jid.text_.resize(domain_start() + domain_size_);
     return jid;
 }
 
@@ -153,21 +164,17 @@ ParseResult<Jid> Jid::with_resource(std::string_view resource) const {
     if (resource.empty()) {
         return bare();
     }
-    return from_parts(local_, domain_, resource);
+    return from_parts(local(), domain(), resource);
 }
 
-std::string Jid::to_string() const {
-    std::string out;
-    if (!local_.empty()) {
-        out += local_;
-        out += '@';
+std::strong_ordering operator<=>(const Jid& a, const Jid& b) {
+    if (auto order = a.local().compare(b.local()); order != 0) {
+        return order <=> 0;
     }
-    out += domain_;
-    if (!resource_.empty()) {
-        out += '/';
-        out += resource_;
+    if (auto order = a.domain().compare(b.domain()); order != 0) {
+        return order <=> 0;
     }
-    return out;
+    return a.resource().compare(b.resource()) <=> 0;
 }
 
 }  // namespace jicofo::stanza

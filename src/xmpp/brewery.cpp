@@ -59,7 +59,7 @@ void Brewery<Status>::on_event(const MucEvent& event) {
 template <typename Status>
 void Brewery<Status>::on_member(const Member& member) {
     using Traits = BreweryStatusTraits<Status>;
-    const auto* element = member.presence->extension(Traits::kElement, Traits::kNamespace);
+    const auto* element = member.presence ? member.presence->extension(Traits::kElement, Traits::kNamespace) : nullptr;
     if (element == nullptr) {
         return;  // not an instance (yet)
     }

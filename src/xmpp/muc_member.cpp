@@ -102,11 +102,6 @@ void read_mute_state(const stanza::Presence& presence, Member& member, std::vect
 
 }  // namespace
 
-const stanza::Presence& SharedPresence::get() const {
-    static const stanza::Presence kEmpty;
-    return presence_ ? *presence_ : kEmpty;
-}
-
 std::string_view to_string(MemberRole role) {
     switch (role) {
         case MemberRole::owner: return "OWNER";
@@ -165,7 +160,7 @@ stanza::ParseResult<MemberParse> member_from_presence(const stanza::Presence& pr
     m.muc_role = item->role.value_or(stanza::MucRole::none);
     m.role = member_role_from(m.affiliation, m.muc_role);
     m.status = presence.status;
-    m.presence = options.keep_presence ? SharedPresence(presence) : SharedPresence();
+    m.presence = options.keep_presence ? core::SharedOptional<stanza::Presence>(presence) : std::nullopt;
 
     read_extension<stanza::StatsId>(presence.extension("stats-id"), warnings, [&](std::optional<stanza::StatsId> v) {
         m.stats_id = v ? std::optional<std::string>(v->value) : std::nullopt;

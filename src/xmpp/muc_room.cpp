@@ -352,7 +352,7 @@ void MucRoomImpl::on_occupant_presence(const stanza::Presence& presence) {
     if (state_ != State::joining && state_ != State::configuring && state_ != State::joined) {
         return;
     }
-    const std::string& nick = presence.from->resource();
+    const std::string nick(presence.from->resource());
     auto& members = state_ == State::joining ? pending_members_ : members_;
     if (presence.type && *presence.type == "error") {
         log_->warn("room={} error presence from {} ignored", settings_.room.to_string(), nick);

@@ -125,9 +125,9 @@ private:
             HealthReply reply;
             {
                 std::lock_guard lock(brewery_.mutex_);
-                ++brewery_.checks_[bridge.resource()];
-                reply = brewery_.replies_.count(bridge.resource()) ? brewery_.replies_[bridge.resource()]
-                                                                   : HealthReply::result;
+                const std::string nick(bridge.resource());
+                ++brewery_.checks_[nick];
+                reply = brewery_.replies_.count(nick) ? brewery_.replies_[nick] : HealthReply::result;
             }
             // Answered later on the strand, as a connection would.
             boost::asio::post(brewery_.strand_,

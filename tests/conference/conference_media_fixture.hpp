@@ -67,7 +67,7 @@ public:
     void reply(const stanza::Iq& reply) override { replies.push_back(reply); }
     void discover_features(const stanza::Jid& occupant, std::function<void(std::vector<std::string>)> done) override {
         discovered.push_back(occupant);
-        auto custom = features_of.find(occupant.resource());
+        auto custom = features_of.find(std::string(occupant.resource()));
         done(custom != features_of.end() ? custom->second : features);
     }
     [[nodiscard]] stanza::Jid focus_jid() const override { return jid("focus@auth.meet.test/focus"); }
@@ -201,7 +201,7 @@ inline stanza::ConferenceModified allocation_answer(const SentColibri& sent) {
         stanza::Colibri2Endpoint endpoint;
         endpoint.id = requested.id;
         stanza::IceUdpTransport ice;
-        ice.ufrag = sent.bridge.resource() + "-" + requested.id;
+        ice.ufrag = std::string(sent.bridge.resource()) + "-" + requested.id;
         ice.pwd = "bridge-pwd";
         ice.fingerprints.push_back({"sha-256", "actpass", std::nullopt, "AC:58:3F"});
         ice.candidates.push_back(stanza::IceCandidate{1, "1", 0, "c1", "203.0.113.5", 10000, 2130706431, "udp", "host",

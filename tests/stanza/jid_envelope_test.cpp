@@ -45,6 +45,30 @@ TEST(Jid, ParsesBareFullAndDomainJids) {
     EXPECT_EQ(set.size(), 1U);
 }
 
+TEST(Jid, PartsOfEveryShapeAndOrderByParts) {
+    // One string holds the parts: check each shape's boundaries, including a bare domain and a trailing-dot domain.
+    const auto domain_only = *Jid::parse("example.com");
+    EXPECT_EQ(domain_only.local(), "");
+    EXPECT_EQ(domain_only.domain(), "example.com");
+    EXPECT_EQ(domain_only.resource(), "");
+    const auto domain_resource = *Jid::parse("Example.com./r");
+    EXPECT_EQ(domain_resource.str(), "example.com/r");
+    EXPECT_EQ(domain_resource.domain(), "example.com");
+    EXPECT_EQ(domain_resource.resource(), "r");
+    EXPECT_FALSE(domain_resource.is_domain());
+    EXPECT_EQ(domain_resource.bare(), domain_only);
+    const auto from_parts = *Jid::from_parts("Room", "Conf.Example.com", "Nick");
+    EXPECT_EQ(from_parts, *Jid::parse("room@conf.example.com/Nick"));
+    EXPECT_EQ(from_parts.bare().resource(), "");
+    EXPECT_TRUE(Jid().empty());
+    EXPECT_FALSE(from_parts.empty());
+
+    // By localpart first, as the parts compare; the text alone would put "a.b@x" first ('.' sorts before '@').
+    EXPECT_LT(*Jid::parse("a@x"), *Jid::parse("a.b@x"));
+    EXPECT_LT(*Jid::parse("x"), *Jid::parse("a@x"));  // no localpart sorts first
+    EXPECT_LT(*Jid::parse("a@x"), *Jid::parse("a@x/r"));
+    EXPECT_LT(*Jid::parse("a@x/r"), *Jid::parse("a@y"));
+}
 TEST(Jid, RejectsMalformedJids) {
     for (const std::string& bad :
          {std::string(), std::string("@example.com"), std::string("a@"), std::string("a@example.com/"),

@@ -52,12 +52,14 @@ TEST(BreweryIntegration, TracksBridgesJoiningUpdatingAndLeaving) {
     Recorder<Change> changes;
     BreweryHandlers<ColibriStats> handlers;
     handlers.instance_added = [&](const Jid& jid, const ColibriStats& s) {
-        changes.push({"added", jid.resource(), s.stress_level()});
+        changes.push({"added", std::string(jid.resource()), s.stress_level()});
     };
     handlers.instance_updated = [&](const Jid& jid, const ColibriStats& s) {
-        changes.push({"updated", jid.resource(), s.stress_level()});
+        changes.push({"updated", std::string(jid.resource()), s.stress_level()});
     };
-    handlers.instance_removed = [&](const Jid& jid) { changes.push({"removed", jid.resource(), std::nullopt}); };
+    handlers.instance_removed = [&](const Jid& jid) {
+        changes.push({"removed", std::string(jid.resource()), std::nullopt});
+    };
     std::unique_ptr<BridgeBrewery> brewery;
     run_on(strand, [&] {
         BrewerySettings settings;
@@ -117,7 +119,7 @@ TEST(BreweryIntegration, TracksBridgesJoiningUpdatingAndLeaving) {
     const auto remaining = run_on(strand, [&] {
         std::vector<std::string> nicks;
         for (const auto& [jid, stats] : brewery->instances()) {
-            nicks.push_back(jid.resource());
+            nicks.emplace_back(jid.resource());
         }
         return nicks;
     });
@@ -138,9 +140,11 @@ TEST(BreweryIntegration, MalformedStatusIsIgnoredAndReJoinDropsVanishedInstances
     Recorder<Change> changes;
     BreweryHandlers<ColibriStats> handlers;
     handlers.instance_added = [&](const Jid& jid, const ColibriStats& s) {
-        changes.push({"added", jid.resource(), s.stress_level()});
+        changes.push({"added", std::string(jid.resource()), s.stress_level()});
     };
-    handlers.instance_removed = [&](const Jid& jid) { changes.push({"removed", jid.resource(), std::nullopt}); };
+    handlers.instance_removed = [&](const Jid& jid) {
+        changes.push({"removed", std::string(jid.resource()), std::nullopt});
+    };
     std::unique_ptr<BridgeBrewery> brewery;
     run_on(strand, [&] {
         BrewerySettings settings;

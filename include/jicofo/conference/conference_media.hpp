@@ -152,6 +152,8 @@ private:
     void allocate(const std::string& endpoint_id, std::uint64_t invite);
     void on_allocated(const std::string& endpoint_id, std::uint64_t invite, colibri::AllocationResult result);
     void send_offer(Participant& participant, const colibri::Allocation& allocation);
+    [[nodiscard]] std::shared_ptr<const sources::EndpointSourceSet> feedback_for(
+        const colibri::Allocation& allocation) const;
     // Returns true when the participant was re-invited.
     bool reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session);
     void count_moved(int count) const;

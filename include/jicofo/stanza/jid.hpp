@@ -3,7 +3,9 @@
 
 #include "jicofo/stanza/stanza_error.hpp"
 
+#include <compare>
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -23,27 +25,37 @@ public:
     // From already-separated parts (e.g. a room localpart and the MUC domain); same validation as parse.
     static ParseResult<Jid> from_parts(std::string_view local, std::string_view domain, std::string_view resource = {});
 
-    [[nodiscard]] const std::string& local() const { return local_; }
-    [[nodiscard]] const std::string& domain() const { return domain_; }
-    [[nodiscard]] const std::string& resource() const { return resource_; }
-    [[nodiscard]] bool is_bare() const { return resource_.empty(); }
-    [[nodiscard]] bool is_domain() const { return local_.empty() && resource_.empty(); }
-    [[nodiscard]] bool empty() const { return domain_.empty(); }
-
+    [[nodiscard]] std::string_view local() const { return std::string_view(text_).substr(0, local_size_); }
+    [[nodiscard]] std::string_view domain() const {
+        return std::string_view(text_).substr(domain_start(), domain_size_);
+    }
+    [[nodiscard]] std::string_view resource() const {
+        const auto end = domain_start() + domain_size_;
+        return end < text_.size() ? std::string_view(text_).substr(end + 1) : std::string_view();
+    }
+    [[nodiscard]] bool is_bare() const { return resource().empty(); }
+    [[nodiscard]] bool is_domain() const { return local_size_ == 0 && is_bare(); }
+    [[nodiscard]] bool empty() const { return text_.empty(); }
     [[nodiscard]] Jid bare() const;
     // The same bare JID with another resource (e.g. room@conference/nick). The resource must be valid.
     [[nodiscard]] ParseResult<Jid> with_resource(std::string_view resource) const;
-    [[nodiscard]] std::string to_string() const;
+    // local@domain/resource, as kept: no allocation.
+    [[nodiscard]] const std::string& str() const { return text_; }
+    [[nodiscard]] std::string to_string() const { return text_; }
 
-    friend bool operator==(const Jid&, const Jid&) = default;
-    // clang-tidy 14 misreads a defaulted <=> as a literal 0 compared with a pointer.
-    // NOLINTNEXTLINE(modernize-use-nullptr)
-    friend auto operator<=>(const Jid&, const Jid&) = default;
+    // The normalized text determines the parts, so equality is that of the text.
+    friend bool operator==(const Jid& a, const Jid& b) { return a.text_ == b.text_; }
+    // Ordered by localpart, then domain, then resource (not by the text: '@' and '/' would interleave the parts).
+    friend std::strong_ordering operator<=>(const Jid& a, const Jid& b);
 
 private:
-    std::string local_;
-    std::string domain_;
-    std::string resource_;
+    [[nodiscard]] std::size_t domain_start() const { return local_size_ == 0 ? 0 : local_size_ + 1U; }
+
+    // One string instead of three: a JID is in every member, stanza and room, and three strings cost 96 bytes
+    // before any of them allocates. Each part is at most kMaxPartBytes, so 16-bit sizes hold them.
+    std::string text_;
+    std::uint16_t local_size_ = 0;
+    std::uint16_t domain_size_ = 0;
 };
 
 }  // namespace jicofo::stanza
@@ -51,6 +63,6 @@ private:
 template <>
 struct std::hash<jicofo::stanza::Jid> {
     std::size_t operator()(const jicofo::stanza::Jid& jid) const noexcept {
-        return std::hash<std::string>{}(jid.to_string());
+        return std::hash<std::string>{}(jid.str());
     }
 };

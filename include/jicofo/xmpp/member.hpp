@@ -2,6 +2,7 @@
 // (roles, identity, mute state, codecs, Jibri/Jigasi markers) without looking at XML again.
 #pragma once
 
+#include "jicofo/core/shared_optional.hpp"
 #include "jicofo/stanza/disco.hpp"
 #include "jicofo/stanza/envelope.hpp"
 #include "jicofo/stanza/jid.hpp"
@@ -27,27 +28,6 @@ enum class MemberRole { owner, moderator, participant, visitor };
 // Owners can do what moderators can, and so on down.
 [[nodiscard]] bool has_moderator_rights(MemberRole role);
 
-// A member's last presence, shared by every copy of the member (event listeners, snapshots and breweries copy
-// members), since the presence (the raw XML of every extension) is most of one. Received presences never change, so
-// copies can share one; equality compares the presences, not the pointers.
-class SharedPresence {
-public:
-    SharedPresence() = default;
-    explicit SharedPresence(stanza::Presence presence)
-        : presence_(std::make_shared<const stanza::Presence>(std::move(presence))) {}
-
-    [[nodiscard]] const stanza::Presence& get() const;
-    const stanza::Presence& operator*() const { return get(); }
-    const stanza::Presence* operator->() const { return &get(); }
-
-    friend bool operator==(const SharedPresence& a, const SharedPresence& b) {
-        return a.presence_ == b.presence_ || a.get() == b.get();
-    }
-
-private:
-    std::shared_ptr<const stanza::Presence> presence_;  // null: an empty presence
-};
-
 struct Member {
     stanza::Jid occupant_jid;             // room@conference/nick
     std::string nick;                     // the occupant JID's resource; the endpoint id for clients
@@ -59,8 +39,9 @@ struct Member {
     std::optional<std::string> stats_id;
     std::optional<std::string> region;
     std::optional<std::string> display_name;  // <nick xmlns=nick/>
-    std::optional<stanza::UserIdentity> identity;
-    std::optional<stanza::EntityCaps> caps;
+    // Shared rather than inline: large, often absent, and the same value through a member's updates.
+    core::SharedOptional<stanza::UserIdentity> identity;
+    core::SharedOptional<stanza::EntityCaps> caps;
     std::optional<std::string> status;  // <status/> text, e.g. "switch_room"
     std::vector<std::string> features;  // <features/> vars as advertised (trusted or not)
     // Set only when the real JID's domain is trusted: anyone can claim these features.
@@ -77,7 +58,7 @@ struct Member {
     // every client can receive it. Empty when the member advertised nothing.
     std::vector<std::string> video_codecs;
 
-    SharedPresence presence;  // the last presence, for extensions not modelled here
+    core::SharedOptional<stanza::Presence> presence;  // the last one, for extensions not modelled here (if kept)
 
     [[nodiscard]] bool is_visitor() const { return role == MemberRole::visitor; }
     friend bool operator==(const Member&, const Member&) = default;
