@@ -130,6 +130,7 @@ jicofo::bench::ProcessSample sample(pid_t pid) {
     s.cpu_seconds = jicofo::bench::process_cpu_seconds(pid).value_or(-1);
     s.rss_mib = jicofo::bench::process_memory_mib(pid, "VmRSS:");
     s.hwm_mib = jicofo::bench::process_memory_mib(pid, "VmHWM:");
+    s.anon_mib = jicofo::bench::process_memory_mib(pid, "RssAnon:");
     return s;
 }
 

@@ -219,6 +219,10 @@ StormReport build_report(const StormPlan& plan, const RunSamples& samples, const
     report.jicofo_rss_storm_end = samples.jicofo_storm_end.rss_mib;
     report.jicofo_rss_left = samples.jicofo_left.rss_mib;
     report.jicofo_rss_settled = samples.jicofo_settled.rss_mib;
+    report.jicofo_anon_idle = samples.jicofo_idle.anon_mib;
+    report.jicofo_anon_storm_end = samples.jicofo_storm_end.anon_mib;
+    report.jicofo_anon_left = samples.jicofo_left.anon_mib;
+    report.jicofo_anon_settled = samples.jicofo_settled.anon_mib;
     report.jicofo_peak_rss = samples.jicofo_settled.hwm_mib;
     report.prosody_peak_rss = samples.prosody_left.hwm_mib;
     report.generator_cpu_bridges = samples.bridge_worker_cpu;
@@ -250,6 +254,10 @@ void print_report(const StormReport& r) {
     std::printf("| jicofo / Prosody CPU while leaving | %.2f s / %.2f s |\n", r.jicofo_cpu_leave, r.prosody_cpu_leave);
     std::printf("| jicofo RSS idle / storm end / all left / settled | %.1f / %.1f / %.1f / %.1f MiB |\n",
                 r.jicofo_rss_idle, r.jicofo_rss_storm_end, r.jicofo_rss_left, r.jicofo_rss_settled);
+    std::printf(
+        "| jicofo anonymous RSS (heap, stacks) idle / storm end / all left / settled | %.1f / %.1f / %.1f / %.1f MiB "
+        "|\n",
+        r.jicofo_anon_idle, r.jicofo_anon_storm_end, r.jicofo_anon_left, r.jicofo_anon_settled);
     std::printf("| jicofo peak RSS (VmHWM) | %.1f MiB |\n", r.jicofo_peak_rss);
     std::printf("| Prosody peak RSS (VmHWM) | %.1f MiB |\n", r.prosody_peak_rss);
     std::printf(
@@ -301,6 +309,11 @@ bool write_json(const StormReport& r, const std::string& file) {
           {"all_left", r.jicofo_rss_left},
           {"settled", r.jicofo_rss_settled},
           {"peak", r.jicofo_peak_rss}}},
+        {"jicofo_anon_rss_mib",
+         {{"idle", r.jicofo_anon_idle},
+          {"storm_end", r.jicofo_anon_storm_end},
+          {"all_left", r.jicofo_anon_left},
+          {"settled", r.jicofo_anon_settled}}},
         {"prosody_peak_rss_mib", r.prosody_peak_rss},
         {"errors", r.errors},
         {"errors_total", r.errors_total},

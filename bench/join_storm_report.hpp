@@ -23,6 +23,9 @@ struct ProcessSample {
     double cpu_seconds = -1;  // user + system so far; -1 when unknown
     double rss_mib = 0;
     double hwm_mib = 0;
+    // The anonymous part of RSS (RssAnon): the heap and stacks. The rest maps the binary and its libraries, a fixed
+    // cost that grows only as code is first run.
+    double anon_mib = 0;
 };
 
 // Samples at: idle (bridges known, before the storm), storm start, storm end (the last join plus the hold, before
@@ -61,6 +64,10 @@ struct StormReport {
     double jicofo_rss_storm_end = 0;
     double jicofo_rss_left = 0;
     double jicofo_rss_settled = 0;
+    double jicofo_anon_idle = 0;
+    double jicofo_anon_storm_end = 0;
+    double jicofo_anon_left = 0;
+    double jicofo_anon_settled = 0;
     double jicofo_peak_rss = 0;
     double prosody_peak_rss = 0;
     double generator_cpu_workers = 0;  // all participant workers

@@ -386,12 +386,11 @@ void Conference::start_media() {
     if (!media_ports_.signaling || !media_ports_.colibri || !media_ports_.allocator) {
         return;
     }
-    auto settings = media_setup_->settings;
-    settings.rtcstats_enabled = callbacks_.options.rtcstats_enabled;
-    settings.start_audio_muted = callbacks_.options.start_audio_muted;
-    settings.start_video_muted = callbacks_.options.start_video_muted;
+    // The settings stay in the shared setup; the media layer holds the setup alive through them.
+    std::shared_ptr<const ConferenceMediaSettings> settings(media_setup_, &media_setup_->settings);
     media_ = std::make_unique<ConferenceMedia>(*media_ports_.signaling, *media_ports_.colibri, *media_ports_.allocator,
-                                               std::move(settings), room_jid_, meeting_id_, media_ports_.timers.get());
+                                               std::move(settings), callbacks_.options, room_jid_, meeting_id_,
+                                               media_ports_.timers.get());
 }
 
 void Conference::handle_jingle(stanza::Iq request, stanza::Jingle jingle) {

@@ -42,21 +42,23 @@ std::string_view to_string(ParticipantState state) {
 }
 
 ConferenceMedia::ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTransport& colibri_transport,
-                                 colibri::BridgeAllocator& allocator, ConferenceMediaSettings settings,
+                                 colibri::BridgeAllocator& allocator,
+                                 std::shared_ptr<const ConferenceMediaSettings> settings, ConferenceOptions options,
                                  stanza::Jid room, std::string meeting_id, MediaTimers* timers)
     : signaling_(signaling),
       timers_(timers),
       settings_(std::move(settings)),
+      options_(options),
       room_(std::move(room)),
       meeting_id_(std::move(meeting_id)),
-      validator_(source_limits(settings_.conference)) {
+      validator_(source_limits(settings_->conference)) {
     colibri::ColibriSettings colibri_settings;
     colibri_settings.meeting_id = meeting_id_;
     colibri_settings.room_name = room_.to_string();
-    colibri_settings.relays = settings_.relays;
-    colibri_settings.rtcstats_enabled = settings_.rtcstats_enabled;
+    colibri_settings.relays = settings_->relays;
+    colibri_settings.rtcstats_enabled = options_.rtcstats_enabled;
     if (colibri_settings.relays.enabled && colibri_settings.relays.medias.empty()) {
-        colibri_settings.relays.medias = media::colibri_medias(settings_.codecs, media::OfferOptions{});
+        colibri_settings.relays.medias = media::colibri_medias(settings_->codecs, media::OfferOptions{});
     }
     colibri::ColibriListener listener;
     listener.session_failed = [this](const std::string& bridge_id, const std::vector<std::string>& endpoints) {
@@ -65,8 +67,8 @@ ConferenceMedia::ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTra
             moved += reinvite(endpoint, "the session on bridge " + bridge_id + " failed", true) ? 1 : 0;
         }
         count_moved(moved);
-        if (settings_.bridge_removed) {
-            settings_.bridge_removed();
+        if (settings_->bridge_removed) {
+            settings_->bridge_removed();
         }
     };
     listener.endpoint_lost = [this](const std::string& endpoint) {
@@ -111,7 +113,7 @@ void ConferenceMedia::participant_updated(xmpp::SharedMember member) {
 }
 
 void ConferenceMedia::maybe_start_invites() {
-    if (!invites_started_ && static_cast<int>(participants_.size()) < settings_.conference.min_participants) {
+    if (!invites_started_ && static_cast<int>(participants_.size()) < settings_->conference.min_participants) {
         return;
     }
     invites_started_ = true;
@@ -155,16 +157,16 @@ void ConferenceMedia::allocate(const std::string& endpoint_id, std::uint64_t inv
     participant->state = ParticipantState::allocating;
     ++participant->attempts;
     const auto& caps = *participant->capabilities;
-    const auto options = media::offer_options(caps, settings_.sctp_enabled);
+    const auto options = media::offer_options(caps, settings_->sctp_enabled);
     colibri::EndpointRequest request;
     request.endpoint_id = endpoint_id;
     request.stats_id = participant->member->stats_id;
     request.participant.region = participant->member->region;
     request.participant.visitor = participant->member->is_visitor();
-    request.medias = media::colibri_medias(settings_.codecs, options);
+    request.medias = media::colibri_medias(settings_->codecs, options);
     request.sctp = options.sctp;
     request.capabilities.emplace_back(stanza::kCapabilitySourceNames);
-    if (media::use_ssrc_rewriting(caps, settings_.conference)) {
+    if (media::use_ssrc_rewriting(caps, settings_->conference)) {
         request.capabilities.emplace_back(stanza::kCapabilitySsrcRewriting);
     }
     if (participant->member->is_jibri || participant->member->is_jigasi) {
@@ -198,7 +200,7 @@ void ConferenceMedia::on_allocated(const std::string& endpoint_id, std::uint64_t
                 participant->no_bridge = true;
                 return;
             case colibri::AllocationErrc::bridge_failed:
-                if (participant->attempts < settings_.max_allocation_attempts) {
+                if (participant->attempts < settings_->max_allocation_attempts) {
                     logger()->info("room={} endpoint={} bridge failed ({}), selecting another", room_.to_string(),
                                    endpoint_id, failure.message);
                     allocate(endpoint_id, invite_number);
@@ -243,14 +245,14 @@ sources::ConferenceSourceMap ConferenceMedia::remote_sources(const Participant& 
         all.add(std::string(sources::kBridgeOwner), *receiver.feedback);
     }
     const auto& caps = *receiver.capabilities;
-    auto remote = media::remote_sources_for(all, receiver.member->nick, settings_.conference.strip_simulcast,
-                                            media::use_ssrc_rewriting(caps, settings_.conference));
+    auto remote = media::remote_sources_for(all, receiver.member->nick, settings_->conference.strip_simulcast,
+                                            media::use_ssrc_rewriting(caps, settings_->conference));
     return media::only_media(remote, caps.audio, caps.video);
 }
 
 void ConferenceMedia::send_offer(Participant& participant, const colibri::Allocation& allocation) {
     const auto& caps = *participant.capabilities;
-    const auto options = media::offer_options(caps, settings_.sctp_enabled);
+    const auto options = media::offer_options(caps, settings_->sctp_enabled);
     stanza::Jingle jingle;
     const bool replace = participant.replacing_transport && !participant.sid.empty();
     jingle.action = replace ? stanza::JingleAction::transport_replace : stanza::JingleAction::session_initiate;
@@ -258,20 +260,20 @@ void ConferenceMedia::send_offer(Participant& participant, const colibri::Alloca
     // The sid is unique per participant and unguessable by others; a transport-replace keeps the session's.
     jingle.sid = replace ? participant.sid : core::random_token(12);
     participant.replacing_transport = false;
-    jingle.contents = media::build_offer(settings_.codecs, options);
+    jingle.contents = media::build_offer(settings_->codecs, options);
     std::optional<std::uint16_t> sctp_port;
     if (allocation.sctp && allocation.sctp->port) {
         sctp_port = *allocation.sctp->port;
     }
     media::attach_transport(jingle.contents, allocation.transport, options.sctp ? sctp_port : std::nullopt);
     jingle.group = media::bundle_group(jingle.contents);
-    const bool audio_muted = settings_.start_audio_muted && participant.join_order > *settings_.start_audio_muted;
-    const bool video_muted = settings_.start_video_muted && participant.join_order > *settings_.start_video_muted;
+    const bool audio_muted = options_.start_audio_muted && participant.join_order > *options_.start_audio_muted;
+    const bool video_muted = options_.start_video_muted && participant.join_order > *options_.start_video_muted;
     if (!replace && (audio_muted || video_muted)) {
         jingle.start_muted = stanza::StartMuted{audio_muted, video_muted};
     }
     jingle.bridge_session = stanza::BridgeSession{allocation.session_id, allocation.bridge.region, {}, {}};
-    media::attach_sources(jingle, remote_sources(participant), media::use_json_sources(caps, settings_.conference),
+    media::attach_sources(jingle, remote_sources(participant), media::use_json_sources(caps, settings_->conference),
                           media::occupant_owner(room_.to_string()));
 
     participant.sid = jingle.sid;
@@ -338,7 +340,7 @@ bool ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string
     logger()->info("room={} endpoint={} re-invited: {}", room_.to_string(), endpoint_id, why);
     // ReplaceTransport moves an accepted session to its new bridge in place: the participant keeps its session and
     // its sources (nobody hears of it leaving and coming back). A session it ended itself is started anew.
-    const bool replace = settings_.conference.reinvite_method == config::ReinviteMethod::ReplaceTransport &&
+    const bool replace = settings_->conference.reinvite_method == config::ReinviteMethod::ReplaceTransport &&
                          terminate_session && participant->state == ParticipantState::active;
     if (replace) {
         participant->replacing_transport = true;
@@ -355,8 +357,8 @@ bool ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string
 }
 
 void ConferenceMedia::count_moved(int count) const {
-    if (count > 0 && settings_.participants_moved) {
-        settings_.participants_moved(count);
+    if (count > 0 && settings_->participants_moved) {
+        settings_->participants_moved(count);
     }
 }
 
@@ -387,8 +389,8 @@ void ConferenceMedia::bridge_down(const std::string& bridge_id, const std::strin
     int moved = 0;
     const std::string reason = "bridge " + bridge_id + " " + why;
     const auto endpoints = colibri_->remove_bridge(bridge_id);
-    if (!endpoints.empty() && settings_.bridge_removed) {
-        settings_.bridge_removed();  // only a bridge this conference was using
+    if (!endpoints.empty() && settings_->bridge_removed) {
+        settings_->bridge_removed();  // only a bridge this conference was using
     }
     for (const auto& endpoint : endpoints) {
         moved += reinvite(endpoint, reason, true) ? 1 : 0;

@@ -19,15 +19,15 @@ std::shared_ptr<spdlog::logger> logger() {
 }  // namespace
 
 void ConferenceMedia::count_ice_restart(std::string_view what) const {
-    if (settings_.ice_restart) {
-        settings_.ice_restart(what);
+    if (settings_->ice_restart) {
+        settings_->ice_restart(what);
     }
 }
 
 void ConferenceMedia::on_ice_restart(Participant& participant, const stanza::Iq& request,
                                      const stanza::Jingle& jingle) {
     const std::string endpoint_id = participant.member->nick;
-    if (!settings_.conference.enable_ice_restart) {
+    if (!settings_->conference.enable_ice_restart) {
         reply_error(request, stanza::ErrorCondition::feature_not_implemented, "in-place ICE restart is disabled");
         return;
     }

@@ -113,8 +113,8 @@ void ConferenceMedia::on_session_accept(Participant& participant, const stanza::
     }
     reply_result(request);
     participant.state = ParticipantState::active;
-    if (participant.joined_at && settings_.join_to_session_accept) {
-        settings_.join_to_session_accept(std::chrono::steady_clock::now() - *participant.joined_at);
+    if (participant.joined_at && settings_->join_to_session_accept) {
+        settings_->join_to_session_accept(std::chrono::steady_clock::now() - *participant.joined_at);
     }
     participant.joined_at.reset();  // later accepts follow re-invites, not the join
     logger()->info("room={} endpoint={} session accepted with {} sources", room_.to_string(), endpoint_id,
@@ -195,8 +195,8 @@ void ConferenceMedia::on_session_info(Participant& participant, const stanza::Iq
         return;
     }
     if (jingle.ice_state && jingle.ice_state->state == "failed") {
-        if (settings_.participant_ice_failed) {
-            settings_.participant_ice_failed();  // counted for any session, as Jicofo does
+        if (settings_->participant_ice_failed) {
+            settings_->participant_ice_failed();  // counted for any session, as Jicofo does
         }
         if (!jingle.bridge_session || jingle.bridge_session->id != current) {
             reply_result(request);  // about an older session: nothing to do
@@ -219,8 +219,8 @@ void ConferenceMedia::on_session_terminate(Participant& participant, const stanz
         end_session(participant, stanza::JingleReasonCondition::success, "", false);
         return;
     }
-    if (settings_.participant_restart_requested) {
-        settings_.participant_restart_requested();  // counted before the session and rate checks, as Jicofo does
+    if (settings_->participant_restart_requested) {
+        settings_->participant_restart_requested();  // counted before the session and rate checks, as Jicofo does
     }
     const auto current = participant.placement ? participant.placement->session_id : std::string();
     if (jingle.bridge_session->id != current) {
@@ -239,7 +239,7 @@ void ConferenceMedia::on_session_terminate(Participant& participant, const stanz
 
 // restart-request-rate-limits: at least min-interval apart and at most max-requests per interval.
 bool ConferenceMedia::allow_restart(std::vector<std::chrono::steady_clock::time_point>& history) const {
-    const auto& limits = settings_.conference.restart_request_rate_limits;
+    const auto& limits = settings_->conference.restart_request_rate_limits;
     const auto now = std::chrono::steady_clock::now();
     std::erase_if(history, [&](auto at) { return now - at > limits.interval; });
     const bool too_soon = !history.empty() && now - history.back() < limits.min_interval;
@@ -260,11 +260,11 @@ void ConferenceMedia::update_bridge_sources(const Participant& participant) {
 void ConferenceMedia::propagate(const std::string& owner, const sources::EndpointSourceSet& set, bool add) {
     const sources::ConferenceSourceMap change(owner, set);
     // source-signaling-delays: in a large conference, changes to an active receiver are batched for a while.
-    const auto delay = timers_ ? settings_.conference.source_signaling_delay(static_cast<int>(participants_.size()))
+    const auto delay = timers_ ? settings_->conference.source_signaling_delay(static_cast<int>(participants_.size()))
                                : std::chrono::milliseconds::zero();
     for (auto& [id, receiver] : participants_) {
         if (id == owner || !receiver->capabilities ||
-            media::use_ssrc_rewriting(*receiver->capabilities, settings_.conference)) {
+            media::use_ssrc_rewriting(*receiver->capabilities, settings_->conference)) {
             continue;  // with SSRC rewriting the bridge tells the receiver about sources itself
         }
         if (receiver->state == ParticipantState::active && delay <= std::chrono::milliseconds::zero()) {
@@ -318,7 +318,7 @@ void ConferenceMedia::schedule_flush(Participant& receiver, std::chrono::millise
 
 void ConferenceMedia::send_sources(Participant& receiver, const sources::ConferenceSourceMap& change, bool add) {
     const auto& caps = *receiver.capabilities;
-    auto visible = settings_.conference.strip_simulcast ? change.strip_simulcast() : change;
+    auto visible = settings_->conference.strip_simulcast ? change.strip_simulcast() : change;
     visible = media::only_media(visible, caps.audio, caps.video);
     if (visible.empty()) {
         return;
@@ -326,7 +326,7 @@ void ConferenceMedia::send_sources(Participant& receiver, const sources::Confere
     stanza::Jingle jingle;
     jingle.action = add ? stanza::JingleAction::source_add : stanza::JingleAction::source_remove;
     jingle.sid = receiver.sid;
-    media::attach_sources(jingle, visible, media::use_json_sources(caps, settings_.conference),
+    media::attach_sources(jingle, visible, media::use_json_sources(caps, settings_->conference),
                           media::occupant_owner(room_.to_string()));
     const std::string endpoint_id = receiver.member->nick;
     signaling_.send_jingle(occupant_jid(endpoint_id), jingle,

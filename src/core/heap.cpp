@@ -7,7 +7,7 @@
 namespace jicofo::core {
 
 bool worth_releasing(const HeapStats& stats) {
-    constexpr std::size_t kMinimum = std::size_t{8} * 1024 * 1024;
+    constexpr std::size_t kMinimum = std::size_t{2} * 1024 * 1024;
     return stats.free_bytes >= kMinimum && stats.free_bytes >= stats.in_use_bytes / 4;
 }
 

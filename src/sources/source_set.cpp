@@ -141,6 +141,10 @@ bool EndpointSourceSet::add(const SsrcGroup& group) {
 }
 
 void EndpointSourceSet::add(const EndpointSourceSet& other) {
+    // Sized to fit, not doubled: a conference keeps every endpoint's few sources for the endpoint's whole session,
+    // and the per-endpoint source limits keep the occasional re-allocation cheap.
+    sources.reserve(sources.size() + other.sources.size());
+    groups.reserve(groups.size() + other.groups.size());
     for (const auto& source : other.sources) {
         add(source);
     }

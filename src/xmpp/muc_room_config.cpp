@@ -137,7 +137,7 @@ void MucRoomImpl::configure() {
                 self->read_room_info();
                 return;
             }
-            self->config_form_ = std::move(form).value();
+            self->config_form_ = std::make_unique<stanza::DataForm>(std::move(form).value());
             self->submit_config();
         },
         timeout_);
@@ -189,7 +189,7 @@ void MucRoomImpl::read_room_info() {
                                  reply.error().message());
             }
             const auto* roominfo = info ? info->extension(stanza::kFormTypeRoomInfo) : nullptr;
-            self->room_info_ = room_info_from(self->config_form_ ? &*self->config_form_ : nullptr, roominfo);
+            self->room_info_ = room_info_from(self->config_form_.get(), roominfo);
             self->config_form_.reset();  // read once; kept, it would be several KB for every room
             self->log_->info("room={} meeting_id={} breakout={}", self->settings_.room.to_string(),
                              self->room_info_.meeting_id.value_or("(none)"), self->room_info_.is_breakout);

@@ -93,7 +93,7 @@ private:
     MemberRole own_role_ = MemberRole::visitor;
     bool created_ = false;
     bool configured_ = false;
-    std::optional<stanza::DataForm> config_form_;
+    std::unique_ptr<stanza::DataForm> config_form_;  // between reading the form and reading the room info
     RoomInfo room_info_;
 
     std::function<void(JoinResult)> join_done_;

@@ -322,7 +322,9 @@ protected:
     }
 
     void start() {
-        media = std::make_unique<ConferenceMedia>(signaling, colibri, allocator, settings, room, "meeting-1", &timers);
+        media = std::make_unique<ConferenceMedia>(signaling, colibri, allocator,
+                                                  std::make_shared<const ConferenceMediaSettings>(settings), options,
+                                                  room, "meeting-1", &timers);
     }
 
     [[nodiscard]] xmpp::Member member(const std::string& nick) const {
@@ -434,6 +436,7 @@ protected:
     FakeColibri colibri;
     FakeAllocator allocator;
     ConferenceMediaSettings settings;
+    ConferenceOptions options;  // of the creating request
     stanza::Jid room = jid("room1@conference.meet.test");
     std::unique_ptr<ConferenceMedia> media;
     int next_iq_ = 0;

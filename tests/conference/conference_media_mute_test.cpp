@@ -142,9 +142,9 @@ TEST_F(ConferenceMediaMuteTest, AMutedParticipantMovedToAnotherBridgeStaysMuted)
 // startAudioMuted=1 / startVideoMuted=2 from the creating request: the first participant starts with everything on,
 // the second with audio muted, the third with both; and the bridges learn the conference's rtcstats setting.
 TEST_F(ConferenceMediaMuteTest, StartMutedFollowsTheJoinOrder) {
-    settings.start_audio_muted = 1;
-    settings.start_video_muted = 2;
-    settings.rtcstats_enabled = false;
+    options.start_audio_muted = 1;
+    options.start_video_muted = 2;
+    options.rtcstats_enabled = false;
     three_offered();
     EXPECT_FALSE(offer_to("alice").start_muted);
     EXPECT_EQ(offer_to("bob").start_muted, (stanza::StartMuted{true, false}));

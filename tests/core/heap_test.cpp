@@ -46,7 +46,8 @@ void free_all_but_the_last(const std::vector<void*>& blocks) {
 
 TEST(Heap, ReleasesOnlyWhenTheFreeMemoryIsLargeInItselfAndAgainstWhatIsInUse) {
     EXPECT_TRUE(worth_releasing({.in_use_bytes = 1 * kMiB, .free_bytes = 23 * kMiB}));     // after a storm has left
-    EXPECT_FALSE(worth_releasing({.in_use_bytes = 1 * kMiB, .free_bytes = 7 * kMiB}));     // too little to matter
+    EXPECT_TRUE(worth_releasing({.in_use_bytes = 1 * kMiB, .free_bytes = 5 * kMiB}));      // after 1,000 have left
+    EXPECT_FALSE(worth_releasing({.in_use_bytes = 1 * kMiB, .free_bytes = kMiB}));         // too little to matter
     EXPECT_FALSE(worth_releasing({.in_use_bytes = 100 * kMiB, .free_bytes = 20 * kMiB}));  // churn, reused soon
     EXPECT_TRUE(worth_releasing({.in_use_bytes = 100 * kMiB, .free_bytes = 25 * kMiB}));
 }

@@ -6,6 +6,7 @@
 #pragma once
 
 #include "jicofo/colibri/colibri_session_manager.hpp"
+#include "jicofo/conference/conference_request.hpp"
 #include "jicofo/conference/media_snapshot.hpp"
 #include "jicofo/config/sections.hpp"
 #include "jicofo/sources/conference_source_map.hpp"
@@ -57,11 +58,6 @@ struct ConferenceMediaSettings {
     int max_allocation_attempts = 3;  // bridges tried for one invite before giving up
     // Relays between bridges (jicofo.octo.*); their media is filled from `codecs` when empty.
     colibri::RelaySettings relays;
-    // From the request that created the conference: rtcstats for the bridges (unset: not sent), and start-muted
-    // thresholds (participants who join after the Nth get <startmuted/> in their offer).
-    std::optional<bool> rtcstats_enabled;
-    std::optional<int> start_audio_muted;
-    std::optional<int> start_video_muted;
     // Called (on the conference's strand) with the number of participants moved to another bridge because theirs
     // failed, or on request (REST move-endpoints); for participants_moved_total. Shared by every conference, so it
     // must be thread-safe. May be empty.
@@ -107,9 +103,12 @@ struct MediaSetup {
 
 class ConferenceMedia {
 public:
+    // `settings` are the focus's, shared by every conference (they are most of a conference's fixed size when
+    // copied); `options` come from the request that created this one: rtcstats for the bridges, and start-muted
+    // thresholds (participants who join after the Nth get <startmuted/> in their offer).
     ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTransport& colibri_transport,
-                    colibri::BridgeAllocator& allocator, ConferenceMediaSettings settings, stanza::Jid room,
-                    std::string meeting_id, MediaTimers* timers = nullptr);
+                    colibri::BridgeAllocator& allocator, std::shared_ptr<const ConferenceMediaSettings> settings,
+                    ConferenceOptions options, stanza::Jid room, std::string meeting_id, MediaTimers* timers = nullptr);
     ~ConferenceMedia();
     ConferenceMedia(const ConferenceMedia&) = delete;
     ConferenceMedia& operator=(const ConferenceMedia&) = delete;
@@ -190,7 +189,8 @@ private:
 
     JingleSignaling& signaling_;
     MediaTimers* timers_;
-    ConferenceMediaSettings settings_;
+    std::shared_ptr<const ConferenceMediaSettings> settings_;  // never null
+    ConferenceOptions options_;
     stanza::Jid room_;
     std::string meeting_id_;
     sources::SourceValidator validator_;

@@ -17,8 +17,9 @@ struct HeapStats {
 // nullopt when the allocator cannot tell (not glibc, or a sanitizer's allocator).
 [[nodiscard]] std::optional<HeapStats> heap_stats();
 
-// Worth releasing: enough free memory that handing it back matters (8 MiB), and a large part of the heap (a quarter
-// of what is in use), so that the churn of a busy focus, whose free blocks are about to be reused, is left alone.
+// Worth releasing: enough free memory that handing it back matters (2 MiB, a sixth of an idle focus), and a large part
+// of the heap (a quarter of what is in use), so that the churn of a busy focus, whose free blocks are about to be
+// reused, is left alone.
 [[nodiscard]] bool worth_releasing(const HeapStats& stats);
 
 // Gives the allocator's free pages back to the kernel; false when the allocator has no way to.

@@ -2,6 +2,7 @@
 // so that the typed extension parsers can be applied by whoever handles them.
 #pragma once
 
+#include "jicofo/core/shared_optional.hpp"
 #include "jicofo/stanza/jid.hpp"
 #include "jicofo/stanza/stanza_error.hpp"
 #include "jicofo/stanza/xml_element.hpp"
@@ -52,7 +53,8 @@ struct Presence {
     std::optional<std::string> status;
     std::optional<int> priority;
     std::vector<XmlElement> extensions;  // every other child, in order
-    std::optional<StanzaError> error;
+    // Shared, not inline: rare, and a presence is kept for every brewery member and every room the focus is in.
+    core::SharedOptional<StanzaError> error;
 
     static ParseResult<Presence> parse(const XmlElement& element);
     [[nodiscard]] XmlElement to_xml() const;
