@@ -249,8 +249,10 @@ void ColibriSessionManager::on_allocated(const std::string& bridge_id, const std
     }
     session->endpoints.push_back(endpoint_id);
     session->added_at.push_back(clock_());
-    relayed_[endpoint_id] =
-        RelayedEndpoint{pending->request.stats_id, pending->request.participant.visitor, std::nullopt};
+    if (settings_.relays.enabled) {  // only relays read it
+        relayed_[endpoint_id] =
+            RelayedEndpoint{pending->request.stats_id, pending->request.participant.visitor, std::nullopt};
+    }
     if (created_conference) {
         join_cascade(*session);  // the relay creates carry this endpoint
     } else if (in_cascade(bridge_id)) {

@@ -4,6 +4,7 @@
 #include "jicofo/stanza/namespaces.hpp"
 
 #include <algorithm>
+#include <map>
 
 namespace jicofo::xmpp {
 
@@ -83,13 +84,11 @@ void read_mute_state(const stanza::Presence& presence, Member& member, std::vect
             warnings.push_back("<SourceInfo/>: " + sources.error().message());
             return;
         }
-        member.sources = std::move(sources).value();
-        member.audio_muted = kind_muted(member.sources, 'a');
-        member.video_muted = kind_muted(member.sources, 'v');
+        member.audio_muted = kind_muted(*sources, 'a');
+        member.video_muted = kind_muted(*sources, 'v');
         return;
     }
     // The legacy elements, still sent by Jigasi.
-    member.sources.clear();
     member.audio_muted = true;
     member.video_muted = true;
     read_extension<stanza::AudioMuted>(

@@ -82,7 +82,6 @@ TEST(MemberParseTest, ReadsTheJitsiExtensionsOfAClient) {
     EXPECT_EQ(m.status, "switch_room");
     EXPECT_FALSE(m.audio_muted);
     EXPECT_TRUE(m.video_muted);
-    EXPECT_EQ(m.sources.size(), 2U);
     EXPECT_EQ(m.video_codecs, (std::vector<std::string>{"av1", "vp9", "h264", "vp8"}));
 }
 

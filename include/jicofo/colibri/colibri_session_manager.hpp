@@ -228,7 +228,7 @@ private:
     std::map<std::string, std::unique_ptr<BridgeSession>> sessions_;   // by bridge id
     std::map<std::string, std::shared_ptr<PendingEndpoint>> pending_;  // by endpoint id, until answered
     std::deque<std::shared_ptr<PendingEndpoint>> to_select_;           // waiting for their turn to select a bridge
-    std::map<std::string, RelayedEndpoint> relayed_;                   // by endpoint id, while allocated
+    std::map<std::string, RelayedEndpoint> relayed_;                   // by endpoint id, while allocated; relays only
     std::optional<selector::Cascade> cascade_;                         // only with relays enabled
     bool selecting_ = false;
     std::uint64_t next_order_ = 0;                                // bridges in the order they were used

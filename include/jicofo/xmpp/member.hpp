@@ -9,7 +9,6 @@
 #include "jicofo/stanza/jitsi_presence.hpp"
 #include "jicofo/stanza/muc.hpp"
 
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -50,10 +49,10 @@ struct Member {
     bool is_transcriber = false;
 
     // From SourceInfo when present (a kind is muted unless one of its sources is unmuted), else the legacy
-    // <audiomuted/>/<videomuted/>; muted when nothing says otherwise, as Jicofo.
+    // <audiomuted/>/<videomuted/>; muted when nothing says otherwise, as Jicofo. The per-source states themselves are
+    // not kept: nothing else reads them.
     bool audio_muted = true;
     bool video_muted = true;
-    std::map<std::string, stanza::SourceState> sources;  // SourceInfo by source name
     // jitsi_participant_codecList (or the legacy codecType), in preference order; vp8 is always included because
     // every client can receive it. Empty when the member advertised nothing.
     std::vector<std::string> video_codecs;
