@@ -24,11 +24,9 @@ bool has_control_or_space(std::string_view s) {
     });
 }
 
-std::string ascii_lower(std::string_view s) {
-    std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
+void ascii_lower(std::string::iterator begin, std::string::iterator end) {
+    std::transform(begin, end, begin,
                    [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; });
-    return out;
 }
 
 std::optional<std::string> check_local(std::string_view local) {
@@ -137,14 +135,14 @@ ParseResult<Jid> Jid::from_parts(std::string_view local, std::string_view domain
         }
     }
     Jid jid;
-    const auto lower_local = ascii_lower(local);
-    const auto lower_domain = ascii_lower(domain);
     jid.text_.reserve(local.size() + domain.size() + resource.size() + 2);
     if (!local.empty()) {
-        jid.text_ += lower_local;
+        jid.text_ += local;
         jid.text_ += '@';
     }
-    jid.text_ += lower_domain;
+    jid.text_ += domain;
+    // The localpart and domain are case-folded in place; the resource keeps its case.
+    ascii_lower(jid.text_.begin(), jid.text_.end());
     if (!resource.empty()) {
         jid.text_ += '/';
         jid.text_ += resource;
