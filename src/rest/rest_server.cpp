@@ -58,6 +58,10 @@ public:
     core::Result<std::uint16_t, std::error_code> start();
     void stop();
     std::uint16_t port() const { return port_.load(); }
+    std::size_t tracked_connections() const { return tracked_.load(); }
+    // From a session's destructor (any thread): drops its entry at once. A weak_ptr to a make_shared object keeps
+    // the object's whole storage allocated, so an entry left for later would hold a dead connection's buffers.
+    void forget(std::uint64_t id);
 
     const RestSettings settings;
     const Handler handler;
@@ -78,19 +82,27 @@ private:
     bool stopped_ = false;
     std::uint64_t next_id_ = 0;
     std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions_;
+    std::atomic<std::size_t> tracked_{0};  // sessions_.size(), readable from any thread
 };
 
 // One HTTP connection. Every member is touched only on the connection's strand (the stream's executor).
 class Session : public std::enable_shared_from_this<Session> {
 public:
-    Session(tcp::socket&& socket, std::shared_ptr<RestServer::Impl> server, bool reject)
-        : stream_(std::move(socket)), executor_(stream_.get_executor()), server_(std::move(server)), reject_(reject) {
+    Session(tcp::socket&& socket, std::shared_ptr<RestServer::Impl> server, std::uint64_t id, bool reject)
+        : stream_(std::move(socket)),
+          executor_(stream_.get_executor()),
+          server_(std::move(server)),
+          id_(id),
+          reject_(reject) {
         beast::error_code ec;
         auto remote = stream_.socket().remote_endpoint(ec);
         remote_ = ec ? std::string("?") : remote.address().to_string() + ":" + std::to_string(remote.port());
     }
 
-    ~Session() { (reject_ ? server_->rejecting : server_->active).fetch_sub(1); }
+    ~Session() {
+        (reject_ ? server_->rejecting : server_->active).fetch_sub(1);
+        server_->forget(id_);
+    }
 
     void start() {
         net::dispatch(executor_, [self = shared_from_this()] { self->wait_for_request(); });
@@ -288,6 +300,7 @@ private:
     beast::tcp_stream stream_;
     const net::any_io_executor executor_;
     const std::shared_ptr<RestServer::Impl> server_;
+    const std::uint64_t id_;  // the server's key for this session
     const bool reject_;
     std::string remote_;
     beast::flat_buffer buffer_{kBufferLimit};
@@ -387,11 +400,9 @@ void RestServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
         if (reject) {
             logger->warn("connection cap reached max_connections={}; answering 503", settings.max_connections);
         }
-        auto session = std::make_shared<Session>(std::move(socket), shared_from_this(), reject);
-        if (++next_id_ % 64 == 0) {
-            std::erase_if(sessions_, [](const auto& entry) { return entry.second.expired(); });
-        }
+        auto session = std::make_shared<Session>(std::move(socket), shared_from_this(), ++next_id_, reject);
         sessions_.emplace(next_id_, session);
+        tracked_ = sessions_.size();
         session->start();
     }
     do_accept();
@@ -414,7 +425,15 @@ void RestServer::Impl::stop() {
             }
         }
         self->sessions_.clear();
+        self->tracked_ = 0;
         self->logger->info("rest listener stopped");
+    });
+}
+
+void RestServer::Impl::forget(std::uint64_t id) {
+    net::post(strand_, [self = shared_from_this(), id] {
+        self->sessions_.erase(id);
+        self->tracked_ = self->sessions_.size();
     });
 }
 
@@ -431,6 +450,10 @@ core::Result<std::uint16_t, std::error_code> RestServer::start() {
 
 void RestServer::stop() {
     impl_->stop();
+}
+
+std::size_t RestServer::tracked_connections() const {
+    return impl_->tracked_connections();
 }
 
 std::uint16_t RestServer::port() const {

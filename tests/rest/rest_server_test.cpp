@@ -296,6 +296,32 @@ TEST_F(RestServerTest, ConnectionsOverTheCapGet503) {
     EXPECT_TRUE(served);
 }
 
+// A connection that ends is forgotten at once: the server's entry for it would otherwise keep the dead session's
+// storage (its buffers are inline) allocated until some later clean-up.
+TEST_F(RestServerTest, EndedConnectionsAreForgotten) {
+    start_default();
+    {
+        Client open(port_);
+        ASSERT_TRUE(open.get("/about/version"));
+        ASSERT_TRUE(open.read());
+        EXPECT_EQ(server_->tracked_connections(), 1U);
+        for (int i = 0; i < 100; ++i) {
+            Client client(port_);
+            ASSERT_TRUE(client.get("/about/health"));
+            ASSERT_TRUE(client.read());
+        }
+        // The server sees each close in its own time: wait until only the open connection is left.
+        for (int i = 0; i < 200 && server_->tracked_connections() != 1; ++i) {
+            std::this_thread::sleep_for(10ms);
+        }
+        EXPECT_EQ(server_->tracked_connections(), 1U);
+    }
+    for (int i = 0; i < 200 && server_->tracked_connections() != 0; ++i) {
+        std::this_thread::sleep_for(10ms);
+    }
+    EXPECT_EQ(server_->tracked_connections(), 0U);
+}
+
 TEST_F(RestServerTest, StopClosesLiveConnectionsAndRunReturns) {
     start_default();
     Client idle(port_);

@@ -32,6 +32,8 @@ public:
     void stop();
 
     std::uint16_t port() const;
+    // Connections the server keeps track of (to close them on stop()); a connection is forgotten when it ends.
+    [[nodiscard]] std::size_t tracked_connections() const;
 
     class Impl;
 
