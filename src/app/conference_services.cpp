@@ -68,9 +68,9 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
         authority = std::make_unique<auth::AuthenticationAuthority>(**auth_settings);
         auth_authority_ = std::string(auth::authority_name((*auth_settings)->type));
     }
-    auto factory = [client = client.get(), executor, settings, media](const stanza::Jid& room,
-                                                                      conference::ConferenceCallbacks callbacks) {
-        return conference::Conference::create(*client, executor, settings, room, std::move(callbacks), {}, media);
+    auto factory = [client = client.get(), executor, shared = conference::share_conference_settings(settings), media](
+                       const stanza::Jid& room, conference::ConferenceCallbacks callbacks) {
+        return conference::Conference::create(*client, executor, shared, room, std::move(callbacks), {}, media);
     };
     manager_ = conference::FocusManager::create(executor, settings, std::move(factory), &metrics, std::move(authority));
     std::optional<stanza::Jid> proxy;

@@ -46,7 +46,9 @@ ParticipantSnapshot participant_snapshot(const xmpp::Member& member) {
     p.is_jibri = member.is_jibri;
     p.is_jigasi = member.is_jigasi;
     p.features = member.features;
-    p.video_codecs = member.video_codecs;
+    if (member.video_codecs) {
+        p.video_codecs = *member.video_codecs;
+    }
     if (member.caps) {
         p.caps = member.caps->node + "#" + member.caps->ver;
     }
@@ -79,21 +81,35 @@ std::string random_uuid() {
     return text;
 }
 
+std::shared_ptr<const SharedConferenceSettings> share_conference_settings(ConferenceSettings settings) {
+    stanza::Versions versions;
+    versions.components.push_back({"focus", settings.version});
+    stanza::ConferenceProperties properties;
+    properties.set("support-terminate-restart", "true");
+    properties.set("visitors-enabled", settings.visitors_supported ? "true" : "false");
+    auto presence = std::make_shared<const std::vector<stanza::XmlElement>>(
+        std::vector<stanza::XmlElement>{versions.to_xml(), properties.to_xml()});
+    return std::make_shared<const SharedConferenceSettings>(
+        SharedConferenceSettings{std::move(settings), std::move(presence)});
+}
+
 std::shared_ptr<Conference> Conference::create(xmpp::XmppConnection& connection,
                                                const boost::asio::any_io_executor& executor,
-                                               ConferenceSettings settings, stanza::Jid room,
+                                               std::shared_ptr<const SharedConferenceSettings> shared, stanza::Jid room,
                                                ConferenceCallbacks callbacks, ParticipantListener listener,
                                                std::shared_ptr<const MediaSetup> media) {
-    return std::shared_ptr<Conference>(new Conference(connection, executor, std::move(settings), std::move(room),
+    return std::shared_ptr<Conference>(new Conference(connection, executor, std::move(shared), std::move(room),
                                                       std::move(callbacks), std::move(listener), std::move(media)));
 }
 
 Conference::Conference(xmpp::XmppConnection& connection, const boost::asio::any_io_executor& executor,
-                       ConferenceSettings settings, stanza::Jid room, ConferenceCallbacks callbacks,
-                       ParticipantListener listener, std::shared_ptr<const MediaSetup> media)
+                       std::shared_ptr<const SharedConferenceSettings> shared, stanza::Jid room,
+                       ConferenceCallbacks callbacks, ParticipantListener listener,
+                       std::shared_ptr<const MediaSetup> media)
     : connection_(connection),
       strand_(boost::asio::make_strand(executor)),
-      settings_(std::move(settings)),
+      shared_(std::move(shared)),
+      settings_(shared_->settings),
       room_jid_(std::move(room)),
       callbacks_(std::move(callbacks)),
       listener_(std::move(listener)),
@@ -129,13 +145,7 @@ void Conference::start(std::function<void(std::error_code)> joined) {
                                                               conference->on_event(event);
                                                           }
                                                       });
-        stanza::Versions versions;
-        versions.components.push_back({"focus", self->settings_.version});
-        stanza::ConferenceProperties properties;
-        properties.set("support-terminate-restart", "true");
-        properties.set("visitors-enabled", self->settings_.visitors_supported ? "true" : "false");
-        std::vector<stanza::XmlElement> extensions{versions.to_xml(), properties.to_xml()};
-        self->room_->join(self->settings_.focus_nick, std::nullopt, std::move(extensions),
+        self->room_->join(self->settings_.focus_nick, std::nullopt, self->shared_->focus_presence,
                           [weak](xmpp::JoinResult result) {
                               if (auto conference = weak.lock()) {
                                   conference->on_join(std::move(result));

@@ -27,7 +27,7 @@ Brewery<Status>::~Brewery() = default;
 
 template <typename Status>
 void Brewery<Status>::join(std::function<void(JoinResult)> done) {
-    room_->join(settings_.nick, std::nullopt, {}, std::move(done));
+    room_->join(settings_.nick, std::nullopt, nullptr, std::move(done));
 }
 
 template <typename Status>

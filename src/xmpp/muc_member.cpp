@@ -65,7 +65,7 @@ void read_codecs(const stanza::Presence& presence, Member& member, std::vector<s
         }
     }
     if (!codecs) {
-        member.video_codecs.clear();
+        member.video_codecs = std::nullopt;
         return;
     }
     if (std::find(codecs->begin(), codecs->end(), "vp8") == codecs->end()) {
@@ -126,6 +126,15 @@ MemberRole member_role_from(stanza::MucAffiliation affiliation, stanza::MucRole 
 
 bool has_moderator_rights(MemberRole role) {
     return role == MemberRole::owner || role == MemberRole::moderator;
+}
+
+void share_equal_values(Member& member, const Member& other) {
+    if (member.caps && member.caps == other.caps) {
+        member.caps = other.caps;
+    }
+    if (member.video_codecs && member.video_codecs == other.video_codecs) {
+        member.video_codecs = other.video_codecs;
+    }
 }
 
 stanza::ParseResult<MemberParse> member_from_presence(const stanza::Presence& presence,

@@ -45,7 +45,7 @@ void MucRoomImpl::close() {
     if (state_ == State::joining || state_ == State::configuring || state_ == State::joined) {
         stanza::Presence bye;
         bye.type = "unavailable";
-        bye.to = own_presence_.to;
+        bye.to = occupant_jid_;
         connection_.send(bye);
     }
     state_ = State::left;
@@ -53,8 +53,8 @@ void MucRoomImpl::close() {
     leave_done_ = nullptr;
 }
 
-void MucRoomImpl::join(std::string nick, std::optional<std::string> password,
-                       std::vector<stanza::XmlElement> extensions, std::function<void(JoinResult)> done) {
+void MucRoomImpl::join(std::string nick, std::optional<std::string> password, PresenceExtensions extensions,
+                       std::function<void(JoinResult)> done) {
     assert_on_strand();
     auto fail_now = [&](std::error_code code) {
         boost::asio::post(strand_, [done = std::move(done), code] {
@@ -77,11 +77,7 @@ void MucRoomImpl::join(std::string nick, std::optional<std::string> password,
     nick_ = std::move(nick);
     password_ = std::move(password);
     occupant_jid_ = *occupant;
-    own_presence_ = stanza::Presence{};
-    own_presence_.to = occupant_jid_;
-    for (auto& extension : extensions) {
-        own_presence_.set_extension(std::move(extension));
-    }
+    own_extensions_ = std::move(extensions);
     join_done_ = std::move(done);
     want_joined_ = true;
     rejoining_ = false;
@@ -89,11 +85,15 @@ void MucRoomImpl::join(std::string nick, std::optional<std::string> password,
 }
 
 stanza::Presence MucRoomImpl::own_presence_stanza(bool with_join) const {
-    stanza::Presence presence = own_presence_;
+    stanza::Presence presence;
+    presence.to = occupant_jid_;
     if (with_join) {
         stanza::MucJoin x;
         x.password = password_;
-        presence.extensions.insert(presence.extensions.begin(), x.to_xml());
+        presence.extensions.push_back(x.to_xml());
+    }
+    if (own_extensions_) {
+        presence.extensions.insert(presence.extensions.end(), own_extensions_->begin(), own_extensions_->end());
     }
     return presence;
 }
@@ -400,6 +400,12 @@ void MucRoomImpl::on_occupant_presence(const stanza::Presence& presence) {
         log_->warn("room={} member {}: {}", settings_.room.to_string(), nick, warning);
     }
     const bool is_new = previous == nullptr;
+    // A few members are enough to find the room's common values; looking at all would be quadratic in a big room.
+    constexpr std::size_t kMembersToShareWith = 8;
+    std::size_t looked_at = 0;
+    for (auto it = members.begin(); it != members.end() && looked_at < kMembersToShareWith; ++it, ++looked_at) {
+        share_equal_values(parsed->member, *it->second);
+    }
     auto stored = std::make_shared<const Member>(std::move(parsed->member));
     members[nick] = stored;
     if (state_ == State::joining) {
@@ -462,13 +468,24 @@ void MucRoomImpl::send_own_presence() {
 
 void MucRoomImpl::set_presence_extension(stanza::XmlElement extension) {
     assert_on_strand();
-    own_presence_.set_extension(std::move(extension));
+    // Presence's replace-or-add rule, applied to a copy: the current extensions may be shared with other rooms.
+    stanza::Presence updated;
+    if (own_extensions_) {
+        updated.extensions = *own_extensions_;
+    }
+    updated.set_extension(std::move(extension));
+    own_extensions_ = std::make_shared<const std::vector<stanza::XmlElement>>(std::move(updated.extensions));
     send_own_presence();
 }
 
 void MucRoomImpl::remove_presence_extension(std::string_view name, std::string_view ns) {
     assert_on_strand();
-    own_presence_.remove_extension(name, ns);
+    stanza::Presence updated;
+    if (own_extensions_) {
+        updated.extensions = *own_extensions_;
+    }
+    updated.remove_extension(name, ns);
+    own_extensions_ = std::make_shared<const std::vector<stanza::XmlElement>>(std::move(updated.extensions));
     send_own_presence();
 }
 

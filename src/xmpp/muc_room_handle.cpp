@@ -12,7 +12,7 @@ MucRoom::~MucRoom() {
     impl_->close();
 }
 
-void MucRoom::join(std::string nick, std::optional<std::string> password, std::vector<stanza::XmlElement> extensions,
+void MucRoom::join(std::string nick, std::optional<std::string> password, PresenceExtensions extensions,
                    std::function<void(JoinResult)> done) {
     impl_->join(std::move(nick), std::move(password), std::move(extensions), std::move(done));
 }

@@ -24,7 +24,7 @@ public:
     void start();  // registers the subscription and the state listener (needs shared_from_this)
     void close();  // the handle went away: stop emitting, leave if in the room
 
-    void join(std::string nick, std::optional<std::string> password, std::vector<stanza::XmlElement> extensions,
+    void join(std::string nick, std::optional<std::string> password, PresenceExtensions extensions,
               std::function<void(JoinResult)> done);
     void leave(std::function<void(bool)> done);
     void set_presence_extension(stanza::XmlElement extension);
@@ -88,7 +88,7 @@ private:
 
     std::string nick_;
     std::optional<std::string> password_;
-    stanza::Presence own_presence_;  // to room/nick with our extensions, without the MUC join <x/>
+    PresenceExtensions own_extensions_;  // sent to room/nick (occupant_jid_) in every presence of ours
     std::optional<stanza::Jid> occupant_jid_;
     MemberRole own_role_ = MemberRole::visitor;
     bool created_ = false;

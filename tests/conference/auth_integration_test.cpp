@@ -66,8 +66,9 @@ protected:
         auto* connection = connection_.get();
         manager_ = FocusManager::create(
             executor, settings,
-            [connection, executor, settings](const stanza::Jid& room, ConferenceCallbacks callbacks) {
-                return Conference::create(*connection, executor, settings, room, std::move(callbacks));
+            [connection, executor, shared = share_conference_settings(settings)](const stanza::Jid& room,
+                                                                                 ConferenceCallbacks callbacks) {
+                return Conference::create(*connection, executor, shared, room, std::move(callbacks));
             },
             nullptr, std::make_unique<auth::AuthenticationAuthority>(auth_settings));
         handler_ = std::make_unique<ConferenceIqHandler>(connection_, manager_, std::nullopt);

@@ -58,8 +58,9 @@ protected:
         auto* connection = connection_.get();
         manager_ = FocusManager::create(
             executor, settings,
-            [this, connection, executor, settings](const stanza::Jid& room, ConferenceCallbacks callbacks) {
-                return Conference::create(*connection, executor, settings, room, std::move(callbacks),
+            [this, connection, executor, shared = share_conference_settings(settings)](const stanza::Jid& room,
+                                                                                       ConferenceCallbacks callbacks) {
+                return Conference::create(*connection, executor, shared, room, std::move(callbacks),
                                           [this](const ParticipantEvent& event) { events_.push(event); });
             },
             &metrics_);

@@ -41,4 +41,12 @@ TEST(SharedOptionalTest, EqualityIsOfTheValuesNotOfThePointers) {
     EXPECT_NE(none, a);
 }
 
+TEST(SharedOptionalTest, ComparesWithAPlainValue) {
+    const SharedOptional<std::string> a = std::string("ver-1");
+    const SharedOptional<std::string> none;
+    EXPECT_TRUE(a == std::string("ver-1"));
+    EXPECT_FALSE(a == std::string("ver-2"));
+    EXPECT_FALSE(none == std::string("ver-1"));
+}
+
 }  // namespace

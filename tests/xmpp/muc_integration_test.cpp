@@ -25,6 +25,7 @@ struct Focus {
     std::unique_ptr<XmppConnection> connection;
     Recorder<MucEvent> events;
     std::unique_ptr<MucRoom> room;
+    jicofo::xmpp::PresenceExtensions joined_with;  // what the last join() was given
 
     explicit Focus(const jicofo::testing::ProsodyFixture& prosody)
         : connection(std::make_unique<XmppConnection>(focus_settings(prosody))) {
@@ -49,9 +50,9 @@ struct Focus {
 
     std::optional<JoinResult> join(const std::string& nick, std::vector<jicofo::stanza::XmlElement> extensions = {}) {
         auto promise = std::make_shared<std::promise<JoinResult>>();
+        joined_with = std::make_shared<const std::vector<jicofo::stanza::XmlElement>>(std::move(extensions));
         run_on(strand, [&] {
-            room->join(nick, std::nullopt, std::move(extensions),
-                       [promise](const JoinResult& r) { promise->set_value(r); });
+            room->join(nick, std::nullopt, joined_with, [promise](const JoinResult& r) { promise->set_value(r); });
         });
         auto future = promise->get_future();
         if (future.wait_for(10s) != std::future_status::ready) {
@@ -206,6 +207,8 @@ TEST(MucIntegration, FocusCreatesAndConfiguresTheRoomAndTracksParticipants) {
     // Our own presence: an extension replaced and re-sent.
     run_on(focus.strand, [&] { focus.room->set_presence_extension(jicofo::stanza::Etherpad{"changed-pad"}.to_xml()); });
     EXPECT_TRUE(bob->wait_for(presence_from(kRoom + "/focus", "changed-pad"), 5s)) << bob->transcript();
+    // The extensions given to join() may be shared by other rooms: the change went to this room's own copy.
+    EXPECT_EQ(*focus.joined_with, std::vector{jicofo::stanza::Etherpad{"room1"}.to_xml()});
 
     // Leaving → member_left, in order after everything above.
     ASSERT_TRUE(alice->request(json{{"cmd", "leave"}, {"room", kRoom}}.dump(), "left", 5s));

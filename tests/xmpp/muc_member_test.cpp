@@ -85,6 +85,45 @@ TEST(MemberParseTest, ReadsTheJitsiExtensionsOfAClient) {
     EXPECT_EQ(m.video_codecs, (std::vector<std::string>{"av1", "vp9", "h264", "vp8"}));
 }
 
+XmlElement caps(std::string ver) {
+    XmlElement c("c", std::string(jicofo::stanza::kNsCaps));
+    c.set_attribute("hash", "sha-1");
+    c.set_attribute("node", "https://jitsi.org/jitsi-meet");
+    c.set_attribute("ver", std::move(ver));
+    return c;
+}
+
+TEST(MemberParseTest, EqualCapsAndCodecsAreSharedWithAnotherMember) {
+    auto parse = [](const std::string& nick, const std::string& ver, const std::string& codecs) {
+        return member_from_presence(occupant(nick, {muc_user("none", "participant", std::nullopt), caps(ver),
+                                                    text("jitsi_participant_codecList", codecs)}),
+                                    {})
+            .value()
+            .member;
+    };
+    const Member first = parse("a1", "ver-1", "vp9,h264");
+    Member same = parse("b2", "ver-1", "vp9,h264");
+    ASSERT_TRUE(same.caps && same.video_codecs);
+    EXPECT_NE(&*same.caps, &*first.caps);  // parsed apart: two copies
+    share_equal_values(same, first);
+    EXPECT_EQ(&*same.caps, &*first.caps);
+    EXPECT_EQ(&*same.video_codecs, &*first.video_codecs);
+    EXPECT_EQ(same.caps->ver, "ver-1");
+    EXPECT_EQ(same.video_codecs, (std::vector<std::string>{"vp9", "h264", "vp8"}));
+
+    Member other = parse("c3", "ver-2", "av1");
+    share_equal_values(other, first);
+    EXPECT_NE(&*other.caps, &*first.caps);
+    EXPECT_EQ(other.caps->ver, "ver-2");
+    EXPECT_EQ(other.video_codecs, (std::vector<std::string>{"av1", "vp8"}));
+
+    Member bare =
+        member_from_presence(occupant("d4", {muc_user("none", "participant", std::nullopt)}), {}).value().member;
+    share_equal_values(bare, first);  // nothing advertised: nothing taken from the other member
+    EXPECT_FALSE(bare.caps);
+    EXPECT_FALSE(bare.video_codecs);
+}
+
 TEST(MemberParseTest, KeepsTheRawPresenceOnlyWhenAskedAndCopiesShareIt) {
     const auto p = occupant("7f3a9c01", {muc_user("none", "participant", std::nullopt), text("stats-id", "Lou")});
     auto kept = member_from_presence(p, {});
@@ -118,7 +157,7 @@ TEST(MemberParseTest, LegacyMuteAndCodecTypeAndNothingMeansMuted) {
     ASSERT_TRUE(bare);
     EXPECT_TRUE(bare->member.audio_muted);
     EXPECT_TRUE(bare->member.video_muted);
-    EXPECT_TRUE(bare->member.video_codecs.empty());
+    EXPECT_FALSE(bare->member.video_codecs);
     EXPECT_EQ(bare->member.role, MemberRole::visitor);
 }
 

@@ -42,9 +42,9 @@ class Conference : public ConferenceHandle, public std::enable_shared_from_this<
 public:
     // The connection must outlive the conference.
     static std::shared_ptr<Conference> create(xmpp::XmppConnection& connection,
-                                              const boost::asio::any_io_executor& executor, ConferenceSettings settings,
-                                              stanza::Jid room, ConferenceCallbacks callbacks,
-                                              ParticipantListener listener = {},
+                                              const boost::asio::any_io_executor& executor,
+                                              std::shared_ptr<const SharedConferenceSettings> shared, stanza::Jid room,
+                                              ConferenceCallbacks callbacks, ParticipantListener listener = {},
                                               std::shared_ptr<const MediaSetup> media = nullptr);
     ~Conference() override;
     Conference(const Conference&) = delete;
@@ -62,7 +62,7 @@ public:
 
 private:
     Conference(xmpp::XmppConnection& connection, const boost::asio::any_io_executor& executor,
-               ConferenceSettings settings, stanza::Jid room, ConferenceCallbacks callbacks,
+               std::shared_ptr<const SharedConferenceSettings> shared, stanza::Jid room, ConferenceCallbacks callbacks,
                ParticipantListener listener, std::shared_ptr<const MediaSetup> media);
     void start_media();
 
@@ -84,7 +84,8 @@ private:
 
     xmpp::XmppConnection& connection_;
     xmpp::Strand strand_;
-    ConferenceSettings settings_;
+    std::shared_ptr<const SharedConferenceSettings> shared_;
+    const ConferenceSettings& settings_;  // shared_->settings
     stanza::Jid room_jid_;
     ConferenceCallbacks callbacks_;
     ParticipantListener listener_;

@@ -5,10 +5,12 @@
 #include "jicofo/conference/media_snapshot.hpp"
 #include "jicofo/stanza/jid.hpp"
 #include "jicofo/xmpp/member.hpp"
+#include "jicofo/xmpp/muc_room.hpp"
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -31,6 +33,15 @@ struct ConferenceSettings {
     bool visitors_supported = false;
     std::vector<std::string> trusted_domains;
 };
+
+// What every conference of one focus shares, made once by share_conference_settings(): the settings, and the focus's
+// presence extensions in a room (its version and the conference properties), which are the same in every room.
+struct SharedConferenceSettings {
+    ConferenceSettings settings;
+    xmpp::PresenceExtensions focus_presence;
+};
+
+[[nodiscard]] std::shared_ptr<const SharedConferenceSettings> share_conference_settings(ConferenceSettings settings);
 
 struct ParticipantSnapshot {
     std::string endpoint_id;  // the MUC nick

@@ -37,6 +37,7 @@ public:
         return a.value_ && b.value_ && *a.value_ == *b.value_;
     }
     friend bool operator==(const SharedOptional& a, std::nullopt_t) { return !a.has_value(); }
+    friend bool operator==(const SharedOptional& a, const T& b) { return a.value_ && *a.value_ == b; }
 
 private:
     std::shared_ptr<const T> value_;

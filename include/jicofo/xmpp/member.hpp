@@ -54,8 +54,9 @@ struct Member {
     bool audio_muted = true;
     bool video_muted = true;
     // jitsi_participant_codecList (or the legacy codecType), in preference order; vp8 is always included because
-    // every client can receive it. Empty when the member advertised nothing.
-    std::vector<std::string> video_codecs;
+    // every client can receive it. Absent when the member advertised nothing. Shared like caps: most members of a
+    // room advertise the same list (see share_equal_values).
+    core::SharedOptional<std::vector<std::string>> video_codecs;
 
     core::SharedOptional<stanza::Presence> presence;  // the last one, for extensions not modelled here (if kept)
 
@@ -66,6 +67,10 @@ struct Member {
 // One member value shared by the owners that keep it (a room, its conference and the conference's media layer, all
 // on the conference's strand): updates replace the pointer, never the value behind it.
 using SharedMember = std::shared_ptr<const Member>;
+
+// Members of one room mostly run the same client, so their caps and codec lists are equal: where `member`'s equal
+// `other`'s, `member` now shares `other`'s value and the room keeps one copy of it. Values are unchanged.
+void share_equal_values(Member& member, const Member& other);
 
 struct MemberParseOptions {
     // Domains whose occupants are believed when they advertise Jibri, Jigasi or transcriber features.

@@ -125,6 +125,10 @@ using AdminCallback = std::function<void(std::optional<IqError>)>;
 
 class MucRoomImpl;
 
+// Our own presence extensions in a room, immutable and shared: every conference of a focus sends the same ones, so
+// thousands of rooms hold one copy. One extension per name and namespace; null means none.
+using PresenceExtensions = std::shared_ptr<const std::vector<stanza::XmlElement>>;
+
 // Construct, use and destroy it on `strand`, the owner's strand (asserted in debug builds); callbacks and events
 // arrive there. The connection must outlive the room. Destroying a joined room sends unavailable presence.
 class MucRoom {
@@ -138,13 +142,14 @@ public:
     // (status 110) and, with settings.configure, the room was configured and its info read. Occupants already in
     // the room are reported as MemberJoined events right after `done`. After a fresh XMPP session the room re-joins
     // by itself with the same nick and the current presence extensions.
-    void join(std::string nick, std::optional<std::string> password, std::vector<stanza::XmlElement> extensions,
+    void join(std::string nick, std::optional<std::string> password, PresenceExtensions extensions,
               std::function<void(JoinResult)> done);
     // Sends unavailable presence; `done(true)` when the room confirmed, `done(false)` after the deadline or if we
     // were not in the room. No event and no re-join follow.
     void leave(std::function<void(bool confirmed)> done = {});
 
-    // Replaces the extension with the same name and namespace (or adds it) and re-sends our presence if joined.
+    // Replaces the extension with the same name and namespace (or adds it) and re-sends our presence if joined. The
+    // room then holds its own copy of the extensions; other rooms keep the shared one.
     void set_presence_extension(stanza::XmlElement extension);
     void remove_presence_extension(std::string_view name, std::string_view ns);
 
