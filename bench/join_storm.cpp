@@ -18,6 +18,7 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <sstream>
@@ -139,7 +140,8 @@ int usage(const char* self) {
                  "usage: %s [--conferences 250] [--size 4] [--rate 200] [--bridges 4] [--workers auto]\n"
                  "          [--hold 10] [--settle 5] [--jicofo PATH] [--json FILE] [--rest-port 0]\n"
                  "          [--prosody-nagle 0|1] [--jicofo-log-level INFO] [--jicofo-log FILE]\n"
-                 "          [--prosody-log FILE] [--prosody-read-size BYTES]\n",
+                 "          [--prosody-log FILE] [--prosody-read-size BYTES]\n"
+                 "          [--glibc-tunables " JICOFO_GLIBC_TUNABLES "] (empty: glibc's defaults)\n",
                  self);
     return 2;
 }
@@ -165,6 +167,8 @@ int main(int argc, char** argv) {
     // Prosody reads at most this many bytes from a socket per pass of its event loop (8192 when 0, its default).
     const auto prosody_read_size = jicofo::bench::int_option(argc, argv, "prosody-read-size", 0);
     auto rest_port = static_cast<std::uint16_t>(jicofo::bench::int_option(argc, argv, "rest-port", 0));
+    // jicofo runs with the malloc settings of the packaged systemd unit unless told otherwise.
+    const std::string glibc_tunables = string_option(argc, argv, "glibc-tunables", JICOFO_GLIBC_TUNABLES);
     if (plan.conferences < 1 || plan.conference_size < 1 || plan.rate <= 0 || plan.bridges < 1 ||
         plan.workers < auto_workers) {
         return usage(argv[0]);
@@ -200,14 +204,20 @@ int main(int argc, char** argv) {
     const auto config_file = plan.dir / "jicofo.conf";
     std::ofstream(config_file) << jicofo_config(**prosody, plan.brewery, rest_port, log_level);
     const auto jicofo_log = plan.dir / "jicofo.log";
+    // Only jicofo gets the tunables: glibc reads them when a program starts, and the generator's workers are forks.
+    if (!glibc_tunables.empty()) {
+        ::setenv("GLIBC_TUNABLES", glibc_tunables.c_str(), 1);
+    }
     auto jicofo = jicofo::testing::spawn_child({binary, "--config", config_file.string()},
                                                jicofo::testing::ChildIo{-1, -1, -1, jicofo_log});
+    ::unsetenv("GLIBC_TUNABLES");
     if (!jicofo) {
         std::fprintf(stderr, "jicofo did not start: %s\n", jicofo.error().c_str());
         return 1;
     }
     std::printf("join_storm: %d conferences x %d participants at %.0f joins/s, %d bridges, %d workers\n",
                 plan.conferences, plan.conference_size, plan.rate, plan.bridges, plan.workers);
+    std::printf("jicofo environment: GLIBC_TUNABLES=%s\n", glibc_tunables.empty() ? "(unset)" : glibc_tunables.c_str());
     std::printf("machine: %s\nProsody on 127.0.0.1:%u (%s), jicofo pid %d, REST on 127.0.0.1:%u, files in %s\n",
                 jicofo::bench::machine_line().c_str(), static_cast<unsigned>(plan.c2s_port),
                 options.extra_global_lua.substr(0, options.extra_global_lua.size() - 1).c_str(),
