@@ -468,23 +468,21 @@ void MucRoomImpl::send_own_presence() {
 
 void MucRoomImpl::set_presence_extension(stanza::XmlElement extension) {
     assert_on_strand();
-    // Presence's replace-or-add rule, applied to a copy: the current extensions may be shared with other rooms.
-    stanza::Presence updated;
-    if (own_extensions_) {
-        updated.extensions = *own_extensions_;
-    }
-    updated.set_extension(std::move(extension));
-    own_extensions_ = std::make_shared<const std::vector<stanza::XmlElement>>(std::move(updated.extensions));
-    send_own_presence();
+    edit_own_extensions([&](stanza::Presence& presence) { presence.set_extension(std::move(extension)); });
 }
 
 void MucRoomImpl::remove_presence_extension(std::string_view name, std::string_view ns) {
     assert_on_strand();
+    edit_own_extensions([&](stanza::Presence& presence) { presence.remove_extension(name, ns); });
+}
+
+void MucRoomImpl::edit_own_extensions(const std::function<void(stanza::Presence&)>& edit) {
+    // Presence's replace-or-remove rules, applied to a copy: the current extensions may be shared with other rooms.
     stanza::Presence updated;
     if (own_extensions_) {
         updated.extensions = *own_extensions_;
     }
-    updated.remove_extension(name, ns);
+    edit(updated);
     own_extensions_ = std::make_shared<const std::vector<stanza::XmlElement>>(std::move(updated.extensions));
     send_own_presence();
 }

@@ -59,6 +59,8 @@ private:
     void on_removed(const stanza::Presence& presence);
     void finish_leave(bool confirmed);
     void send_own_presence();
+    // Applies `edit` to a copy of our extensions, keeps the copy and re-sends our presence if joined.
+    void edit_own_extensions(const std::function<void(stanza::Presence&)>& edit);
 
     // Configuration steps (muc_room_config.cpp): config form, submit, disco#info, then finish_join().
     void configure();
