@@ -13,6 +13,7 @@
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <chrono>
 
@@ -264,6 +265,7 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     std::unique_ptr<MediaServices> services(new MediaServices());
     services->client_ = client;
     services->executor_ = executor;
+    services->occupant_requests_ = boost::asio::make_strand(executor);
     services->brewery_ = brewery.value();
 
     bridge::BridgeRegistrySettings settings;
@@ -317,7 +319,7 @@ void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manag
     auto counters = jingle_counters_;
     // Jingle from participants: the room is the sender's bare JID.
     jingle_handler_ = client_->register_iq_handler(
-        "jingle", std::string(stanza::kNsJingle), stanza::IqType::set, executor_,
+        "jingle", std::string(stanza::kNsJingle), stanza::IqType::set, occupant_requests_,
         [weak, client, counters](const stanza::Iq& request) {
             auto jingle = parse_occupant_request<stanza::Jingle>(*client, request);
             if (!jingle) {
@@ -333,7 +335,7 @@ void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manag
     // Mute requests from participants, one namespace per media type.
     for (const auto media : {stanza::MuteMedia::audio, stanza::MuteMedia::video, stanza::MuteMedia::desktop}) {
         mute_handlers_.push_back(client_->register_iq_handler(
-            "mute", std::string(stanza::mute_namespace(media)), stanza::IqType::set, executor_,
+            "mute", std::string(stanza::mute_namespace(media)), stanza::IqType::set, occupant_requests_,
             [weak, client](const stanza::Iq& request) {
                 auto mute = parse_occupant_request<stanza::MuteIq>(*client, request);
                 if (!mute) {

@@ -680,5 +680,41 @@ TEST_F(RegionRelayedMediaSessionTest, EachParticipantIsOnItsRegionsBridgeAndTheB
         << relays_on(*jvb2_).dump() << diagnostics();
 }
 
+// Eight io threads: a participant's IQs still reach its conference in the order sent.
+class ManyThreadsMediaSessionTest : public MediaSessionTest {
+protected:
+    [[nodiscard]] std::string extra_settings() const override { return "  process.io-threads = 8\n"; }
+};
+
+TEST_F(ManyThreadsMediaSessionTest, SourceChangesSentBackToBackAreHandledInOrder) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    next("session_initiate", "alice");
+    next("session_initiate", "bob");
+    EXPECT_EQ(next("jingle_reply", "alice")["type"], "result");
+    EXPECT_EQ(next("jingle_reply", "bob")["type"], "result");
+    ASSERT_TRUE(poll([&] { return dump("bob")["remote_sources"].contains("alice1"); }, kSessionTimeout))
+        << participants_->transcript() << diagnostics();
+    const auto before = dump("bob")["remote_sources"]["alice1"];
+
+    // 250 times: add a video source, remove it; all 500 IQs in flight at once.
+    const nlohmann::json burst = {{"cmd", "source_burst"}, {"name", "alice"}, {"count", 500}};
+    const auto done = event_json(participants_->request(burst.dump(), "burst_done", 60s));
+    ASSERT_EQ(done.value("event", ""), "burst_done") << done.dump() << participants_->transcript() << diagnostics();
+    EXPECT_EQ(done["replies"], nlohmann::json({{"result", 500}})) << done.dump();
+    EXPECT_TRUE(done["first_error"].is_null()) << done.dump();
+
+    // What the focus holds for Alice is what she holds: Bob sees exactly her sources from before the burst.
+    ASSERT_TRUE(poll([&] { return dump("bob")["remote_sources"]["alice1"] == before; }, kSessionTimeout))
+        << dump("bob")["remote_sources"].dump() << "\nbefore: " << before.dump() << diagnostics();
+    const auto state = bridge_state(*jvb1_);
+    for (const auto& [meeting, conference] : state["conferences"].items()) {
+        const auto sources = conference["endpoints"]["alice1"].value("sources", nlohmann::json()).dump();
+        EXPECT_EQ(sources.find("burst"), std::string::npos) << sources;
+    }
+}
+
 }  // namespace
 }  // namespace jicofo::testing

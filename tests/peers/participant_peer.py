@@ -39,6 +39,9 @@ Commands (one JSON object a line; every command answers with one event, "error" 
   {"cmd":"source_add"|"source_remove","name":..,"sources":[{"ssrc":1,"media":"audio","name":"x-a1","msid":"..",
    "video_type":"camera"}],"groups":[{"semantics":"FID","ssrcs":[1,2],"media":"video"}],"sid":".."}
       any values (hostile ones too) -> jingle_reply; accepted ones change the participant's own sources
+  {"cmd":"source_burst","name":..,"count":500,"first_ssrc":600000}   source-add then source-remove of one new
+      video source, repeated, all sent without waiting -> {"event":"burst_done","sent","replies":{type:n},
+      "first_error":{"index","type","condition"}|null}
   {"cmd":"session_terminate","name":..,"restart":true,"reason":"connectivity-error","text":"ICE FAILED",
    "bridge_session_id":".."}            (defaults: the current bridge-session, restart) -> jingle_reply
   {"cmd":"session_info","name":..,"bridge_session_id":".."}   ice-state failed -> jingle_reply
@@ -553,6 +556,38 @@ class ParticipantDriver(Driver):
 
     async def cmd_source_add(self, command):
         await self.source_change(command, "source-add")
+
+    async def cmd_source_burst(self, command):
+        """"count" source changes sent back to back without waiting for answers: a source-add of one new video
+        source, then its source-remove, and so on. The focus must handle them in the order sent: a remove that
+        overtook its add would be refused and the add would leave a source behind."""
+        peer = self.select(command)
+        session = self.session_of(peer)
+        count = int(command.get("count", 500))
+        first_ssrc = int(command.get("first_ssrc", 600000))
+        sends = []
+        for i in range(count):
+            pair = i // 2
+            source = {"ssrc": first_ssrc + pair, "media": "video", "name": f"{peer.nick}-burst{pair}",
+                      "msid": f"burst{pair} track", "video_type": None, "owner": peer.nick}
+            action = "source-add" if i % 2 == 0 else "source-remove"
+            payload = build_source_change(action, session["sid"], session["initiator"], [source], [])
+            # Each request() sends synchronously when its task first runs; tasks run in creation order.
+            sends.append(asyncio.ensure_future(peer.request(peer.focus_occupant(), payload,
+                                                            float(command.get("timeout", 30)))))
+        replies = await asyncio.gather(*sends)
+        kinds = {}
+        first_error = None
+        for index, (kind, condition, _reply) in enumerate(replies):
+            kinds[kind] = kinds.get(kind, 0) + 1
+            if kind != "result" and first_error is None:
+                first_error = {"index": index, "type": kind, "condition": condition}
+        if count % 2 == 1:  # the last add stays
+            last = (count - 1) // 2
+            peer.local["sources"].append({"ssrc": first_ssrc + last, "media": "video",
+                                          "name": f"{peer.nick}-burst{last}", "msid": f"burst{last} track",
+                                          "video_type": None, "owner": peer.nick})
+        peer.emit("burst_done", sent=count, replies=kinds, first_error=first_error)
 
     async def cmd_source_remove(self, command):
         await self.source_change(command, "source-remove")

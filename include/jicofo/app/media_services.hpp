@@ -57,6 +57,10 @@ private:
     std::shared_ptr<bridge::BridgeRegistry> registry_;
     std::shared_ptr<const conference::MediaSetup> setup_;
     boost::asio::any_io_executor executor_;
+    // Every Jingle and mute IQ from occupants is parsed and routed here, one at a time in arrival order: from this
+    // one strand to the room map's and on to the conference's, each hop keeps that order. On the bare io_context
+    // two IQs of one participant could be routed by two threads at once and a source-remove overtake its add.
+    boost::asio::any_io_executor occupant_requests_;
     stanza::Jid brewery_;
     xmpp::Registration jingle_handler_;
     std::vector<xmpp::Registration> mute_handlers_;
