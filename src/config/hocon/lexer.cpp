@@ -118,12 +118,11 @@ void Lexer::advance(std::size_t bytes) {
     }
 }
 
-// Length in bytes of the whitespace character at the current position (newline excluded), or 0.
-std::size_t Lexer::whitespace_length() const {
-    if (pos_ >= text_.size()) {
+std::size_t whitespace_length_at(std::string_view text) {
+    if (text.empty()) {
         return 0;
     }
-    const auto c = static_cast<unsigned char>(text_[pos_]);
+    const auto c = static_cast<unsigned char>(text.front());
     if (c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f' || (c >= 0x1C && c <= 0x1F)) {
         return 1;
     }
@@ -133,11 +132,16 @@ std::size_t Lexer::whitespace_length() const {
         "\xE2\x80\x85", "\xE2\x80\x86", "\xE2\x80\x87", "\xE2\x80\x88", "\xE2\x80\x89", "\xE2\x80\x8A", "\xE2\x80\xA8",
         "\xE2\x80\xA9", "\xE2\x80\xAF", "\xE2\x81\x9F", "\xE3\x80\x80", "\xEF\xBB\xBF"};
     for (std::string_view space : kUnicodeSpaces) {
-        if (at(space)) {
+        if (text.starts_with(space)) {
             return space.size();
         }
     }
     return 0;
+}
+
+// Length in bytes of the whitespace character at the current position (newline excluded), or 0.
+std::size_t Lexer::whitespace_length() const {
+    return pos_ >= text_.size() ? 0 : whitespace_length_at(std::string_view(text_).substr(pos_));
 }
 
 // Length of a JSON number starting here (`-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?`), or 0.

@@ -42,6 +42,10 @@ struct Token {
 // Human words for a token in error messages: "'}'", "end of file", "newline".
 std::string describe(const Token& token);
 
+// Length in bytes of the whitespace character HOCON allows at the start of `text` (newline excluded: ASCII spaces
+// and controls, Unicode space separators, the byte order mark), or 0.
+[[nodiscard]] std::size_t whitespace_length_at(std::string_view text);
+
 class Lexer {
 public:
     Lexer(std::string_view text, std::string origin_name);

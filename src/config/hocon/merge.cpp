@@ -4,6 +4,7 @@
 #include <memory>
 #include <utility>
 
+#include "lexer.hpp"
 #include "value_access.hpp"
 
 namespace jicofo::config::hocon {
@@ -30,15 +31,19 @@ const char* kind_name(Kind kind) {
     return "a value";
 }
 
-// Whitespace the parser kept between the parts of a concatenation; it only matters when strings are joined.
+// Whitespace the parser kept between the parts of a concatenation; it only matters when strings are joined. Only
+// what the lexer reads as whitespace counts: other text, whatever its bytes, is a value.
 bool is_filler(const ConcatPart& part) {
     if (part.from_substitution || !part.value || part.value->kind() != Kind::String || part.value->text().empty()) {
         return false;
     }
-    for (const char c : part.value->text()) {
-        if (c != ' ' && c != '\t' && c != '\r' && c != '\v' && c != '\f' && static_cast<unsigned char>(c) < 0x80) {
+    std::string_view text = part.value->text();
+    while (!text.empty()) {
+        const std::size_t length = whitespace_length_at(text);
+        if (length == 0) {
             return false;
         }
+        text.remove_prefix(length);
     }
     return true;
 }

@@ -301,6 +301,14 @@ core::Result<Value, ParseError> Parser::parse_concatenation(const std::string& k
     if (!joined) {
         return core::unexpected(joined.error());
     }
+    if (!*joined) {
+        // Only whitespace, quoted (`" " " "`): no part is undefined here, so the value is the joined text.
+        std::string text;
+        for (const ConcatPart& part : literal) {
+            text += part.value->text();
+        }
+        return Value::string(std::move(text), origin);
+    }
     return std::move(**joined);
 }
 

@@ -20,6 +20,20 @@ TEST(HoconConcatenation, SimpleValuesJoinKeepingTheWhitespaceBetweenThem) {
     EXPECT_EQ(text_at(root, "c"), "x y");
 }
 
+// Found by the config fuzz target: non-ASCII words were taken for whitespace, the concatenation had no value left
+// and the parser read an empty optional.
+TEST(HoconConcatenation, NonAsciiWordsAreTextNotWhitespace) {
+    const Value root = parse_ok("a = \xC3\xA9t\xC3\xA9 \xC3\xA9t\xC3\xA9\nb = \xE2\x82\xAC \xE2\x82\xAC\n");
+    EXPECT_EQ(text_at(root, "a"), "\xC3\xA9t\xC3\xA9 \xC3\xA9t\xC3\xA9");
+    EXPECT_EQ(text_at(root, "b"), "\xE2\x82\xAC \xE2\x82\xAC");
+}
+
+TEST(HoconConcatenation, QuotedWhitespaceOnlyIsAString) {
+    const Value root = parse_ok("a = \" \" \"\\t\"\nb = [1] \xE2\x80\xA9 [2]\n");
+    EXPECT_EQ(text_at(root, "a"), "  \t");  // quoted space, the space between, quoted tab
+    EXPECT_EQ(texts_at(root, "b"), (std::vector<std::string>{"1", "2"}));
+}
+
 TEST(HoconConcatenation, NumberFollowedByMoreTextIsAString) {
     const Value root = parse_ok("a = 10.0.0.11\nb = 30s\nc = true story");
     EXPECT_EQ(root.find("a")->kind(), Kind::String);
