@@ -11,9 +11,19 @@ bool worth_releasing(const HeapStats& stats) {
     return stats.free_bytes >= kMinimum && stats.free_bytes >= stats.in_use_bytes / 4;
 }
 
-#if defined(__SANITIZE_ADDRESS__) || !defined(__GLIBC__)
+// GCC says __SANITIZE_ADDRESS__ (and __SANITIZE_THREAD__), clang __has_feature; both sanitizers replace malloc.
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#define JICOFO_SANITIZER_MALLOC 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define JICOFO_SANITIZER_MALLOC 1
+#endif
 
-// AddressSanitizer replaces malloc: glibc's counters would describe an empty heap and trimming would do nothing.
+#if defined(JICOFO_SANITIZER_MALLOC) || !defined(__GLIBC__)
+
+// A sanitizer replaces malloc: glibc's counters would describe an empty heap and trimming would do nothing.
 std::optional<HeapStats> heap_stats() {
     return std::nullopt;
 }
