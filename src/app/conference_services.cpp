@@ -9,6 +9,7 @@
 #include "jicofo/conference/conference_iq_handler.hpp"
 #include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/core/logging.hpp"
+#include "jicofo/stanza/jid_prep.hpp"
 #include "jicofo/xmpp/component_discovery.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
 
@@ -62,7 +63,7 @@ conference::RoomServices room_services(const config::JicofoConfig& config, const
     services.conference_service = "conference." + xmpp_domain;
     if (config.xmpp.client.conference_muc_jid) {
         if (auto jid = stanza::Jid::parse(*config.xmpp.client.conference_muc_jid)) {
-            services.conference_service = std::string(jid->domain());
+            services.conference_service = stanza::nameprep(jid->domain()).value_or(std::string(jid->domain()));
         } else {
             core::module_logger("conference")
                 ->error("jicofo.xmpp.client.conference-muc-jid '{}' is not a JID; using {}",
@@ -72,7 +73,11 @@ conference::RoomServices room_services(const config::JicofoConfig& config, const
     for (const auto& brewery : {config.bridge.brewery_jid, config.jibri.brewery_jid, config.jibri_sip.brewery_jid,
                                 config.jigasi.brewery_jid}) {
         if (brewery) {
-            if (auto jid = stanza::Jid::parse(*brewery)) {
+            auto jid = stanza::Jid::parse(*brewery);
+            auto prepped = jid ? stanza::prep(jid->bare()) : stanza::ParseResult<stanza::Jid>(jid);
+            if (prepped) {
+                services.reserved_rooms.push_back(std::move(prepped).value());
+            } else if (jid) {
                 services.reserved_rooms.push_back(jid->bare());
             }
         }

@@ -1,6 +1,8 @@
 // The conference request's room rules: well-formed, on an allowed MUC service, not a room of another component.
 #include "jicofo/conference/room_policy.hpp"
 
+#include "jicofo/stanza/jid_prep.hpp"
+
 #include <algorithm>
 #include <cctype>
 
@@ -60,17 +62,24 @@ core::Result<stanza::Jid, RequestError> admit_room(const std::optional<stanza::J
     if (!room || room->local().empty() || !room->is_bare()) {
         return core::unexpected(RequestError{RequestErrc::bad_request, "missing or invalid room"});
     }
-    if (!services) {
-        return *room;
+    // Prosody's form of the name: two spellings of one Prosody room are one conference, and a name Prosody would
+    // refuse is no room at all.
+    auto prepped = stanza::prep(*room);
+    if (!prepped) {
+        return core::unexpected(RequestError{RequestErrc::bad_request, "invalid room name: " + prepped.error().text});
     }
-    if (std::find(services->reserved_rooms.begin(), services->reserved_rooms.end(), *room) !=
-        services->reserved_rooms.end()) {
+    const stanza::Jid canonical = std::move(prepped).value();
+    if (!services) {
+        return canonical;
+    }
+    auto reserved = [&](const stanza::Jid& other) { return other == canonical || other == *room; };
+    if (std::any_of(services->reserved_rooms.begin(), services->reserved_rooms.end(), reserved)) {
         return core::unexpected(RequestError{RequestErrc::not_allowed, "room is not a conference room"});
     }
-    if (!conference_service_allowed(room->domain(), *services)) {
+    if (!conference_service_allowed(canonical.domain(), *services)) {
         return core::unexpected(RequestError{RequestErrc::not_allowed, "room is not on the conference MUC service"});
     }
-    return *room;
+    return canonical;
 }
 
 }  // namespace jicofo::conference

@@ -99,5 +99,44 @@ TEST_F(FocusManagerTest, ARequestForARoomOutsideTheConferenceServiceIsNotAllowed
     EXPECT_EQ(created_count(), 2U);
 }
 
+// Two spellings of one Prosody room (case, a fullwidth letter that NFKC folds) are one conference, answered under
+// Prosody's name for it; a name Prosody refuses is a bad request.
+TEST_F(FocusManagerTest, SpellingsOfOneProsodyRoomAreOneConferenceAndRefusedNamesAreBadRequests) {
+    ConferenceSettings settings;
+    settings.room_services = meet_test_services();
+    auto manager = make_manager(true, settings);
+    for (const std::string room :
+         {"room1@conference.meet.test", "ROOM1@Conference.Meet.Test", "\xEF\xBC\xB2oom1@conference.meet.test",
+          "r\xEF\xBD\x8Fom1@\xEF\xBD\x83onference.meet.test"}) {
+        auto result = ask(*manager, request_for(room));
+        ASSERT_TRUE(result) << room;
+        EXPECT_EQ(result->room, jid("room1@conference.meet.test")) << room;
+    }
+    EXPECT_EQ(created_count(), 1U);
+    EXPECT_EQ(created(0)->room(), jid("room1@conference.meet.test"));
+
+    for (const std::string room : {"room\xEE\x80\x80@conference.meet.test",
+                                   "a\xC2\xA0"
+                                   "b@conference.meet.test"}) {
+        auto result = ask(*manager, request_for(room));
+        ASSERT_FALSE(result) << room;
+        EXPECT_EQ(result.error().code, RequestErrc::bad_request) << room;
+    }
+    EXPECT_EQ(created_count(), 1U);
+}
+
+// A brewery spelled differently is still the brewery.
+TEST(RoomPolicyTest, AReservedRoomIsRecognisedInAnySpelling) {
+    const auto services = meet_test_services();
+    auto admitted = admit_room(jid("\xEF\xBC\xAA\xEF\xBC\xB6\xEF\xBC\xA2"
+                                   "brewery@internal.auth.meet.test"),
+                               services);
+    ASSERT_FALSE(admitted);
+    EXPECT_EQ(admitted.error().code, RequestErrc::not_allowed);
+    auto same = admit_room(jid("jigasi\xEF\xBC\xA2rewery@conference.meet.test"), services);
+    ASSERT_FALSE(same);
+    EXPECT_EQ(same.error().code, RequestErrc::not_allowed);
+}
+
 }  // namespace
 }  // namespace jicofo::conference

@@ -25,16 +25,18 @@ struct RoomServices {
     std::string xmpp_domain;
     // The breakout rooms component Prosody announces (component discovery); absent until discovered.
     std::optional<std::string> breakout_service;
-    // Rooms other components of ours are in (the breweries): never a conference, whatever their service.
+    // Rooms other components of ours are in (the breweries), in Prosody's form: never a conference, whatever their
+    // service.
     std::vector<stanza::Jid> reserved_rooms;
 };
 
 // Whether `domain` is one of the services a conference may be on (compared without regard to case).
 [[nodiscard]] bool conference_service_allowed(std::string_view domain, const RoomServices& services);
 
-// The room a request names, as the room map keys it, or why it can be no conference: bad_request for a missing or
-// malformed name (no localpart, a resource), not_allowed for a room outside the services or a reserved one. Without
-// `services` (a room map built without a MUC service, as in tests) any well-formed room is allowed.
+// The room a request names, as the room map keys it (in Prosody's form: nodeprep and nameprep, jid_prep.hpp), or why it
+// can be no conference: bad_request for a missing or malformed name (no localpart, a resource, a name stringprep
+// refuses), not_allowed for a room outside the services or a reserved one. Without `services` (a room map built
+// without a MUC service, as in tests) any well-formed room is allowed.
 [[nodiscard]] core::Result<stanza::Jid, RequestError> admit_room(const std::optional<stanza::Jid>& room,
                                                                  const std::optional<RoomServices>& services);
 
