@@ -263,7 +263,9 @@ rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusMana
     };
 
     routes.debug_conference = [manager](const HttpRequest&, const PathParams& params, const Responder& respond) {
-        auto room = stanza::Jid::parse(params.get("jid").value_or(""));
+        // In Prosody's form, as the room map keys its conferences.
+        auto parsed = stanza::Jid::parse(params.get("jid").value_or(""));
+        auto room = parsed ? stanza::prep(*parsed) : parsed;
         if (!room) {
             respond(HttpResponse::text(400, "Bad request: invalid JID"));
             return;

@@ -140,9 +140,16 @@ TEST_F(RoomTrustTest, RequestsNamingTheBreweryOrOtherServicesAreNotAllowedAndThe
     EXPECT_EQ(bridges(), (std::map<std::string, bool>{{"jvb1", true}})) << diagnostics();
     EXPECT_EQ(jicofo_->log_text().find("brewery=" + brewery_ + " we were"), std::string::npos) << diagnostics();
 
-    // A room on the conference service still works.
+    // A room on the conference service still works, and another spelling of it (case, a fullwidth R) is the same
+    // conference; a name Prosody refuses is a bad request.
     const auto good = post("room1@" + prosody_->muc_domain());
     EXPECT_EQ(good.status, 200) << good.body << diagnostics();
+    const auto again = post("\xEF\xBC\xB2OOM1@Conference.Meet.Test");
+    ASSERT_EQ(again.status, 200) << again.body << diagnostics();
+    EXPECT_EQ(nlohmann::json::parse(again.body).value("room", ""), "room1@" + prosody_->muc_domain());
+    EXPECT_EQ(conferences(), nlohmann::json::array({"room1@" + prosody_->muc_domain()}));
+    const auto refused_name = post("room\xEE\x80\x80@" + prosody_->muc_domain());
+    EXPECT_EQ(refused_name.status, 400) << refused_name.body;
 }
 
 TEST_F(RoomTrustTest, AnUntrustedAccountInTheBreweryIsNeverABridge) {
