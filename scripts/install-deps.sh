@@ -6,7 +6,7 @@ set -euo pipefail
 build_packages=(
   g++ cmake ninja-build pkg-config
   libboost1.81-dev libboost-url1.81-dev
-  libstrophe-dev nlohmann-json3-dev prometheus-cpp-dev
+  libstrophe-dev libidn-dev nlohmann-json3-dev prometheus-cpp-dev
   libspdlog-dev libfmt-dev libssl-dev libsystemd-dev
   libgtest-dev libgmock-dev
 )

@@ -125,6 +125,7 @@ nlohmann::ordered_json conference_reply_json(const conference::ConferenceReply& 
 HttpError conference_error_http(const conference::RequestError& error) {
     switch (error.code) {
         case conference::RequestErrc::not_authorized: return {403, "Error"};
+        case conference::RequestErrc::not_allowed: return {403, "Forbidden: not-allowed"};
         case conference::RequestErrc::session_invalid:
         case conference::RequestErrc::not_acceptable: return {400, "Bad request: invalid-session"};
         case conference::RequestErrc::bad_request:

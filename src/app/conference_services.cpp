@@ -9,7 +9,11 @@
 #include "jicofo/conference/conference_iq_handler.hpp"
 #include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/core/logging.hpp"
+#include "jicofo/stanza/jid_prep.hpp"
+#include "jicofo/xmpp/component_discovery.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
+
+#include <boost/asio/post.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -53,12 +57,41 @@ conference::ConferenceSettings conference_settings(const config::JicofoConfig& c
     return settings;
 }
 
+conference::RoomServices room_services(const config::JicofoConfig& config, const std::string& xmpp_domain) {
+    conference::RoomServices services;
+    services.xmpp_domain = xmpp_domain;
+    services.conference_service = "conference." + xmpp_domain;
+    if (config.xmpp.client.conference_muc_jid) {
+        if (auto jid = stanza::Jid::parse(*config.xmpp.client.conference_muc_jid)) {
+            services.conference_service = stanza::nameprep(jid->domain()).value_or(std::string(jid->domain()));
+        } else {
+            core::module_logger("conference")
+                ->error("jicofo.xmpp.client.conference-muc-jid '{}' is not a JID; using {}",
+                        *config.xmpp.client.conference_muc_jid, services.conference_service);
+        }
+    }
+    for (const auto& brewery : {config.bridge.brewery_jid, config.jibri.brewery_jid, config.jibri_sip.brewery_jid,
+                                config.jigasi.brewery_jid}) {
+        if (brewery) {
+            auto jid = stanza::Jid::parse(*brewery);
+            auto prepped = jid ? stanza::prep(jid->bare()) : stanza::ParseResult<stanza::Jid>(jid);
+            if (prepped) {
+                services.reserved_rooms.push_back(std::move(prepped).value());
+            } else if (jid) {
+                services.reserved_rooms.push_back(jid->bare());
+            }
+        }
+    }
+    return services;
+}
+
 ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const boost::asio::any_io_executor& executor,
                                        const std::shared_ptr<xmpp::XmppConnection>& client,
                                        metrics::MetricsRegistry& metrics,
                                        const std::shared_ptr<const conference::MediaSetup>& media) {
     const auto& connection = client->settings();
     auto settings = conference_settings(config, connection.username, connection.domain, connection.reply_timeout);
+    settings.room_services = room_services(config, connection.xmpp_domain);
     auto auth_settings = auth::authentication_settings(config.authentication);
     if (!auth_settings) {
         throw std::runtime_error(auth_settings.error());  // a start-up configuration error
@@ -84,14 +117,32 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
         }
     }
     iq_handler_ = std::make_unique<conference::ConferenceIqHandler>(client, manager_, std::move(proxy));
+    discovery_ = std::make_unique<xmpp::ComponentDiscovery>(
+        *client, manager_->strand(), connection.xmpp_domain,
+        [weak = std::weak_ptr<conference::FocusManager>(manager_)](const xmpp::DiscoveredComponents& components) {
+            if (auto manager = weak.lock()) {
+                manager->set_breakout_service(components.breakout_rooms);
+            }
+        });
     if (*auth_settings) {
         auth_iq_handler_ = std::make_unique<conference::AuthenticationIqHandler>(client, manager_, **auth_settings);
     }
 }
 
-ConferenceServices::~ConferenceServices() = default;
+ConferenceServices::~ConferenceServices() {
+    stop_discovery();
+}
+
+void ConferenceServices::stop_discovery() {
+    if (discovery_) {
+        // Destroyed on the strand it calls back on.
+        boost::asio::post(manager_->strand(),
+                          [discovery = std::shared_ptr<xmpp::ComponentDiscovery>(std::move(discovery_))] {});
+    }
+}
 
 void ConferenceServices::stop() {
+    stop_discovery();
     iq_handler_.reset();
     auth_iq_handler_.reset();
     manager_->stop();
@@ -212,7 +263,9 @@ rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusMana
     };
 
     routes.debug_conference = [manager](const HttpRequest&, const PathParams& params, const Responder& respond) {
-        auto room = stanza::Jid::parse(params.get("jid").value_or(""));
+        // In Prosody's form, as the room map keys its conferences.
+        auto parsed = stanza::Jid::parse(params.get("jid").value_or(""));
+        auto room = parsed ? stanza::prep(*parsed) : parsed;
         if (!room) {
             respond(HttpResponse::text(400, "Bad request: invalid JID"));
             return;

@@ -275,6 +275,7 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     bridge::XmppTransportSettings transport;
     transport.brewery.room = std::move(brewery).value();
     transport.brewery.nick = bridges_connection->settings().username;
+    transport.brewery.trusted_domains = config.xmpp.trusted_domains;
     services->registry_ = bridge::BridgeRegistry::create(
         executor, settings, bridge::xmpp_transport(*bridges_connection, transport), &metrics);
 

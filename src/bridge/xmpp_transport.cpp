@@ -1,11 +1,9 @@
-// The registry's XMPP side: the bridge brewery on a connection (joined again after a failed join) and health-check
+// The registry's XMPP side: the bridge brewery on a connection (which re-joins by itself) and health-check
 // IQs to the bridges' occupant JIDs; plus the conversion of <stats/> into the selector's BridgeStats.
 #include "jicofo/bridge/bridge_transport.hpp"
 
 #include "jicofo/core/logging.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
-
-#include <boost/asio/steady_timer.hpp>
 
 #include <spdlog/spdlog.h>
 
@@ -19,7 +17,7 @@ std::optional<std::string> text(std::optional<std::string_view> value) {
 class XmppBridgeTransport final : public BridgeTransport {
 public:
     XmppBridgeTransport(xmpp::XmppConnection& connection, xmpp::Strand strand, XmppTransportSettings settings)
-        : connection_(connection), strand_(std::move(strand)), settings_(std::move(settings)), rejoin_timer_(strand_) {}
+        : connection_(connection), strand_(std::move(strand)), settings_(std::move(settings)) {}
 
     void start(xmpp::BreweryHandlers<stanza::ColibriStats> handlers) override {
         brewery_ = std::make_unique<xmpp::BridgeBrewery>(connection_, strand_, settings_.brewery, std::move(handlers));
@@ -27,8 +25,6 @@ public:
     }
 
     void stop() override {
-        *alive_ = false;
-        rejoin_timer_.cancel();
         brewery_.reset();  // a joined room sends unavailable presence as it goes
     }
 
@@ -44,30 +40,17 @@ public:
 private:
     void join() {
         const std::string room = settings_.brewery.room.to_string();
-        brewery_->join([this, alive = alive_, room](const xmpp::JoinResult& result) {
-            if (!*alive) {
-                return;
-            }
+        // Only the first attempt is reported here; the brewery logs its own re-joins (with backoff) after that.
+        brewery_->join([room](const xmpp::JoinResult& result) {
             if (result) {
                 core::module_logger("bridge")->info("brewery={} joined", room);
-                return;
             }
-            core::module_logger("bridge")->warn("brewery={} join failed ({}); trying again in {} ms", room,
-                                                result.error().message(), settings_.rejoin_delay.count());
-            rejoin_timer_.expires_after(settings_.rejoin_delay);
-            rejoin_timer_.async_wait([this, alive](boost::system::error_code ec) {
-                if (!ec && *alive && brewery_) {
-                    join();
-                }
-            });
         });
     }
 
     xmpp::XmppConnection& connection_;
     xmpp::Strand strand_;
     XmppTransportSettings settings_;
-    boost::asio::steady_timer rejoin_timer_;
-    std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
     std::unique_ptr<xmpp::BridgeBrewery> brewery_;
 };
 

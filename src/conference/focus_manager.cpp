@@ -128,11 +128,16 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         answer(waiter, core::unexpected(RequestError{RequestErrc::unavailable, "shutting down"}));
         return;
     }
-    if (!request.room || request.room->local().empty() || !request.room->is_bare()) {
-        answer(waiter, core::unexpected(RequestError{RequestErrc::bad_request, "missing or invalid room"}));
+    auto admitted = admit_room(request.room, settings_.room_services);
+    if (!admitted) {
+        if (admitted.error().code == RequestErrc::not_allowed) {
+            logger()->warn("conference request for room={} refused: {}", request.room->to_string(),
+                           admitted.error().text);
+        }
+        answer(waiter, core::unexpected(std::move(admitted).error()));
         return;
     }
-    const stanza::Jid room = *request.room;
+    const stanza::Jid room = std::move(admitted).value();
     auto found = conferences_.find(room);
     auto grant = authenticate(request, found != conferences_.end());
     if (!grant) {
@@ -448,6 +453,14 @@ void FocusManager::test_conference(std::string prefix, std::string muc_domain,
             room = std::move(jid).value();
         } while (self->conferences_.contains(room));
         self->create_conference(room, false)->test_done = std::move(done);
+    });
+}
+
+void FocusManager::set_breakout_service(std::optional<std::string> service) {
+    boost::asio::post(strand_, [self = shared_from_this(), service = std::move(service)]() mutable {
+        if (self->settings_.room_services) {
+            self->settings_.room_services->breakout_service = std::move(service);
+        }
     });
 }
 

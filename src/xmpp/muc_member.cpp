@@ -4,6 +4,7 @@
 #include "jicofo/stanza/namespaces.hpp"
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace jicofo::xmpp {
@@ -26,10 +27,6 @@ bool kind_muted(const std::map<std::string, stanza::SourceState>& sources, char 
     return std::none_of(sources.begin(), sources.end(), [kind](const auto& entry) {
         return source_kind(entry.first) == kind && entry.second.muted.has_value() && !*entry.second.muted;
     });
-}
-
-bool trusted(const std::optional<stanza::Jid>& real_jid, const std::vector<std::string>& domains) {
-    return real_jid && std::find(domains.begin(), domains.end(), real_jid->domain()) != domains.end();
 }
 
 // Parses one optional extension into `field`: absent → reset, malformed → keep the previous value and warn.
@@ -100,6 +97,18 @@ void read_mute_state(const stanza::Presence& presence, Member& member, std::vect
 }
 
 }  // namespace
+
+bool domain_trusted(const std::optional<stanza::Jid>& real_jid, const std::vector<std::string>& domains) {
+    if (!real_jid) {
+        return false;
+    }
+    const std::string_view domain = real_jid->domain();
+    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+    return std::any_of(domains.begin(), domains.end(), [&](const std::string& trusted) {
+        return std::equal(domain.begin(), domain.end(), trusted.begin(), trusted.end(),
+                          [&](char a, char b) { return lower(a) == lower(b); });
+    });
+}
 
 std::string_view to_string(MemberRole role) {
     switch (role) {
@@ -187,7 +196,7 @@ stanza::ParseResult<MemberParse> member_from_presence(const stanza::Presence& pr
     read_extension<stanza::Features>(presence.extension("features"), warnings, [&](std::optional<stanza::Features> v) {
         m.features = v ? v->vars : std::vector<std::string>{};
     });
-    const bool trust = trusted(m.real_jid, options.trusted_domains);
+    const bool trust = domain_trusted(m.real_jid, options.trusted_domains);
     auto has_feature = [&](std::string_view var) {
         return std::find(m.features.begin(), m.features.end(), var) != m.features.end();
     };

@@ -1,6 +1,7 @@
 // JSON at the REST edge of conferences: request bodies and the Authorization header to ConferenceRequest, replies
 // and errors as Jicofo shapes them, and the conference keys of /stats.
 #include "jicofo/app/conference_json.hpp"
+#include "jicofo/app/conference_services.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,6 +10,22 @@ namespace {
 
 stanza::Jid jid(const std::string& text) {
     return stanza::Jid::parse(text).value();
+}
+
+// The rooms a request may name, from the configuration: conference-muc-jid (or conference.<xmpp-domain>), and every
+// configured brewery reserved.
+TEST(ConferenceServicesTest, RoomServicesFromTheConfiguration) {
+    config::JicofoConfig config;
+    config.bridge.brewery_jid = "JvbBrewery@internal.auth.meet.test";
+    config.jigasi.brewery_jid = "jigasibrewery@internal.auth.meet.test";
+    auto derived = room_services(config, "meet.test");
+    EXPECT_EQ(derived.conference_service, "conference.meet.test");
+    EXPECT_EQ(derived.xmpp_domain, "meet.test");
+    EXPECT_FALSE(derived.breakout_service);
+    EXPECT_EQ(derived.reserved_rooms, (std::vector<stanza::Jid>{jid("jvbbrewery@internal.auth.meet.test"),
+                                                                jid("jigasibrewery@internal.auth.meet.test")}));
+    config.xmpp.client.conference_muc_jid = "muc.meet.test";
+    EXPECT_EQ(room_services(config, "meet.test").conference_service, "muc.meet.test");
 }
 
 TEST(ConferenceJsonTest, RequestFieldsAndBearerToken) {
@@ -52,6 +69,9 @@ TEST(ConferenceJsonTest, ReplyAndErrors) {
               R"({"room":"r@c.meet.test","ready":true,"focusJid":"focus@auth.meet.test",)"
               R"("properties":{"authentication":"false","sipGatewayEnabled":"true"}})");
     EXPECT_EQ(conference_error_http({conference::RequestErrc::not_authorized, ""}).status, 403);
+    auto refused = conference_error_http({conference::RequestErrc::not_allowed, "room is not a conference room"});
+    EXPECT_EQ(refused.status, 403);
+    EXPECT_EQ(refused.body, "Forbidden: not-allowed");
     auto invalid = conference_error_http({conference::RequestErrc::session_invalid, ""});
     EXPECT_EQ(invalid.status, 400);
     EXPECT_EQ(invalid.body, "Bad request: invalid-session");

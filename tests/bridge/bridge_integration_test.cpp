@@ -81,7 +81,7 @@ TEST(BridgeRegistryIntegration, FailingSilentRecoveringAndLeavingBridges) {
     registry_settings.health_check_timeout = 500ms;
     jicofo::bridge::XmppTransportSettings transport;
     transport.brewery.room = Jid::parse(kBrewery).value();
-    transport.rejoin_delay = 500ms;
+    transport.brewery.rejoin_delay = 500ms;
     auto registry = BridgeRegistry::create(io.io.get_executor(), registry_settings,
                                            jicofo::bridge::xmpp_transport(connection, transport), nullptr);
 

@@ -180,3 +180,145 @@ TEST(BreweryIntegration, MalformedStatusIsIgnoredAndReJoinDropsVanishedInstances
     run_on(strand, [&] { brewery.reset(); });
     connection.stop();
 }
+
+namespace {
+
+// A focus connection with a brewery on the test's strand whose changes land in `changes`.
+struct BreweryUnderTest {
+    IoThread io;
+    Strand strand = io.make_strand();
+    XmppConnection connection;
+    Recorder<Change> changes;
+    std::unique_ptr<BridgeBrewery> brewery;
+
+    BreweryUnderTest(const jicofo::testing::ProsodyFixture& prosody, BrewerySettings settings)
+        : connection(focus_settings(prosody)) {
+        connection.start();
+        BreweryHandlers<ColibriStats> handlers;
+        handlers.instance_added = [this](const Jid& jid, const ColibriStats& s) {
+            changes.push({"added", std::string(jid.resource()), s.stress_level()});
+        };
+        handlers.instance_updated = [this](const Jid& jid, const ColibriStats& s) {
+            changes.push({"updated", std::string(jid.resource()), s.stress_level()});
+        };
+        handlers.instance_removed = [this](const Jid& jid) {
+            changes.push({"removed", std::string(jid.resource()), std::nullopt});
+        };
+        settings.room = Jid::parse(kBrewery).value();
+        run_on(strand, [&] { brewery = std::make_unique<BridgeBrewery>(connection, strand, settings, handlers); });
+    }
+    ~BreweryUnderTest() {
+        run_on(strand, [&] { brewery.reset(); });
+        connection.stop();
+    }
+    bool joined() {
+        return run_on(strand, [&] { return brewery->joined(); });
+    }
+    std::vector<std::string> instance_nicks() {
+        return run_on(strand, [&] {
+            std::vector<std::string> nicks;
+            for (const auto& [jid, stats] : brewery->instances()) {
+                nicks.emplace_back(jid.resource());
+            }
+            return nicks;
+        });
+    }
+};
+
+// A peer in the brewery with stats; `command` says how it logs in.
+std::unique_ptr<PeerProcess> bridge_peer(const jicofo::testing::ProsodyFixture& prosody, const std::string& nick,
+                                         json command, double stress) {
+    auto peer = jicofo::testing::start_peer(nick);
+    if (!peer || jicofo::testing::connect_peer(*peer, prosody, command).empty()) {
+        return nullptr;
+    }
+    if (!peer->request(
+            json{{"cmd", "join"}, {"room", kBrewery}, {"nick", nick}, {"presence_xml", stats_xml(stress)}}.dump(),
+            "joined", 10s)) {
+        ADD_FAILURE() << peer->transcript();
+        return nullptr;
+    }
+    return peer;
+}
+
+}  // namespace
+
+// Anybody who can log in (here an anonymous guest of the main domain) can enter the brewery and publish colibri stats;
+// only occupants whose real JID is in a trusted domain (the focus's own account domain, or a configured one, in any
+// case) become instances.
+TEST(BreweryIntegration, OccupantsOfUntrustedDomainsAreIgnored) {
+    auto options = prosody_options({"jvb"});
+    options.extra_hosts_lua = "VirtualHost \"recorder.meet.test\"\n  authentication = \"internal_hashed\"\n";
+    options.users.emplace_back("jibri", "recorder.meet.test", "jibri-secret");
+    auto prosody = jicofo::testing::start_prosody(options);
+    ASSERT_TRUE(prosody);
+    BrewerySettings settings;
+    settings.trusted_domains = {"Recorder.MEET.test"};
+    BreweryUnderTest t(*prosody, settings);
+    ASSERT_TRUE(eventually([&] { return t.connection.status().state == ConnectionState::connected; }));
+    run_on(t.strand, [&] { t.brewery->join(); });
+    ASSERT_TRUE(eventually([&] { return t.joined(); }, 10s));
+
+    // The guest joins first and publishes stats twice.
+    json anonymous = {{"cmd", "connect"},
+                      {"anonymous", true},
+                      {"domain", prosody->domain()},
+                      {"host", "127.0.0.1"},
+                      {"port", prosody->c2s_port()}};
+    auto guest = bridge_peer(*prosody, "evil", anonymous, 0.0);
+    ASSERT_TRUE(guest);
+    ASSERT_TRUE(
+        guest->request(json{{"cmd", "presence"}, {"room", kBrewery}, {"xml", stats_xml(0.01)}}.dump(), "done", 5s));
+
+    // Then a bridge of our account domain and one of a configured trusted domain; both become instances.
+    auto jvb = bridge_peer(*prosody, "jvb1",
+                           jicofo::testing::connect_command(*prosody, "jvb@auth.meet.test", "jvb-secret"), 0.5);
+    ASSERT_TRUE(jvb);
+    EXPECT_TRUE(wait_change(t.changes, "added", "jvb1", 0.5));
+    auto other = bridge_peer(
+        *prosody, "jvb2", jicofo::testing::connect_command(*prosody, "jibri@recorder.meet.test", "jibri-secret"), 0.6);
+    ASSERT_TRUE(other);
+    EXPECT_TRUE(wait_change(t.changes, "added", "jvb2", 0.6));
+    // Presences from one room arrive in order: the guest's were handled before these, and ignored.
+    EXPECT_EQ(t.instance_nicks(), (std::vector<std::string>{"jvb1", "jvb2"}));
+    for (const auto& change : t.changes.all()) {
+        EXPECT_NE(change.nick, "evil") << change.kind;
+    }
+}
+
+// The room drops the focus (another session with owner rights kicks it): the brewery joins again by itself, with
+// backoff, and sees the bridges again.
+TEST(BreweryIntegration, KickedFocusJoinsAgain) {
+    auto prosody = jicofo::testing::start_prosody(prosody_options({"jvb"}));
+    ASSERT_TRUE(prosody);
+    BrewerySettings settings;
+    settings.rejoin_delay = 300ms;
+    BreweryUnderTest t(*prosody, settings);
+    ASSERT_TRUE(eventually([&] { return t.connection.status().state == ConnectionState::connected; }));
+    run_on(t.strand, [&] { t.brewery->join(); });
+    ASSERT_TRUE(eventually([&] { return t.joined(); }, 10s));
+    auto jvb = bridge_peer(*prosody, "jvb1",
+                           jicofo::testing::connect_command(*prosody, "jvb@auth.meet.test", "jvb-secret"), 0.5);
+    ASSERT_TRUE(jvb);
+    ASSERT_TRUE(wait_change(t.changes, "added", "jvb1", 0.5));
+
+    // A second session of the focus account is an owner of the room too, and owners may kick owners.
+    auto kicker = jicofo::testing::start_peer("kicker");
+    ASSERT_TRUE(kicker);
+    auto command = jicofo::testing::connect_command(*prosody, prosody->focus_jid(), kFocusPassword);
+    command["resource"] = "kicker";
+    ASSERT_FALSE(jicofo::testing::connect_peer(*kicker, *prosody, command).empty());
+    ASSERT_TRUE(kicker->request(json{{"cmd", "join"}, {"room", kBrewery}, {"nick", "kicker"}}.dump(), "joined", 10s));
+    const std::string kick = "<iq type='set' to='" + kBrewery +
+                             "'><query xmlns='http://jabber.org/protocol/muc#admin'><item nick='focus' "
+                             "role='none'><reason>test</reason></item></query></iq>";
+    auto reply = kicker->request(json{{"cmd", "send_iq"}, {"xml", kick}}.dump(), "iq_reply", 10s);
+    ASSERT_TRUE(reply) << kicker->transcript();
+    EXPECT_EQ(jicofo::testing::event_json(reply).value("type", ""), "result") << *reply;
+
+    EXPECT_TRUE(wait_change(t.changes, "removed", "jvb1"));  // out of the room: the instances are unknown
+    EXPECT_TRUE(wait_change(t.changes, "added", "jvb1", 0.5)) << prosody->log_text();
+    EXPECT_TRUE(t.joined());
+    EXPECT_EQ(run_on(t.strand, [&] { return t.brewery->join_attempts(); }), 2U);
+    EXPECT_EQ(t.instance_nicks(), (std::vector<std::string>{"jvb1"}));
+}

@@ -188,6 +188,27 @@ TEST(MemberParseTest, JibriAndJigasiFeaturesAreTrustedOnlyFromTrustedDomains) {
     EXPECT_FALSE(hidden->member.is_jibri);
 }
 
+// Domains are compared without regard to case: an operator writing "Recorder.Meet.Test" means the domain Prosody
+// reports as "recorder.meet.test". Anything that is not exactly the domain (a suffix, a prefix) is not it.
+TEST(MemberParseTest, TrustedDomainsAreComparedCaseInsensitively) {
+    using jicofo::stanza::Jid;
+    const std::vector<std::string> domains = {"Recorder.MEET.test", "auth.meet.test"};
+    EXPECT_TRUE(domain_trusted(Jid::parse("jibri@recorder.meet.test/r").value(), domains));
+    EXPECT_TRUE(domain_trusted(Jid::parse("JVB@AUTH.Meet.Test/r").value(), domains));
+    EXPECT_FALSE(domain_trusted(Jid::parse("x@meet.test/r").value(), domains));
+    EXPECT_FALSE(domain_trusted(Jid::parse("x@evil.auth.meet.test/r").value(), domains));
+    EXPECT_FALSE(domain_trusted(Jid::parse("x@auth.meet.test.evil/r").value(), domains));
+    EXPECT_FALSE(domain_trusted(std::nullopt, domains));
+
+    MemberParseOptions options;
+    options.trusted_domains = {"Recorder.MEET.test"};
+    auto jibri = member_from_presence(occupant("jibri", {muc_user("none", "participant", "jibri@recorder.meet.test/r"),
+                                                         features({jicofo::stanza::kFeatureJibri})}),
+                                      options);
+    ASSERT_TRUE(jibri);
+    EXPECT_TRUE(jibri->member.is_jibri);
+}
+
 TEST(MemberParseTest, BrokenExtensionKeepsThePreviousValueAndBrokenRoleIsAnError) {
     auto first = member_from_presence(occupant("a", {muc_user("none", "participant", std::nullopt),
                                                      text("SourceInfo", R"({"a-a0":{"muted":false}})")}),

@@ -15,6 +15,7 @@ class MetricsRegistry;
 }  // namespace jicofo::metrics
 namespace jicofo::xmpp {
 class XmppConnection;
+class ComponentDiscovery;
 }  // namespace jicofo::xmpp
 namespace jicofo::conference {
 class FocusManager;
@@ -30,6 +31,12 @@ namespace jicofo::app {
                                                                  const std::string& focus_username,
                                                                  const std::string& focus_domain,
                                                                  std::chrono::milliseconds reply_timeout);
+
+// The rooms conference requests may name: the conference MUC service (jicofo.xmpp.client.conference-muc-jid, else
+// conference.<xmpp-domain>), its tenant forms, and no brewery (bridge, Jibri, Jibri SIP, Jigasi). The breakout
+// service is added once Prosody announces it.
+[[nodiscard]] conference::RoomServices room_services(const config::JicofoConfig& config,
+                                                     const std::string& xmpp_domain);
 
 class ConferenceServices {
 public:
@@ -53,9 +60,13 @@ public:
     [[nodiscard]] const std::shared_ptr<conference::FocusManager>& manager() const { return manager_; }
 
 private:
+    void stop_discovery();
+
     std::shared_ptr<conference::FocusManager> manager_;
     std::unique_ptr<conference::ConferenceIqHandler> iq_handler_;
     std::unique_ptr<conference::AuthenticationIqHandler> auth_iq_handler_;  // with authentication on
+    // Finds the breakout service; lives on the room map's strand.
+    std::unique_ptr<xmpp::ComponentDiscovery> discovery_;
     std::string client_proxy_;
     std::string auth_authority_;  // Jicofo's class name, for /debug; empty without authentication
     std::vector<std::shared_ptr<xmpp::XmppConnection>> debug_connections_;

@@ -37,10 +37,9 @@ public:
 using TransportFactory = std::function<std::unique_ptr<BridgeTransport>(const xmpp::Strand& strand)>;
 
 struct XmppTransportSettings {
-    xmpp::BrewerySettings brewery;  // room = jicofo.bridge.brewery-jid, nick = our MUC nick
-    // After a failed join (e.g. the connection was not up yet) the brewery is joined again after this delay. Later
-    // fresh sessions re-join by themselves.
-    std::chrono::milliseconds rejoin_delay{5000};
+    // room = jicofo.bridge.brewery-jid, nick = our MUC nick, trusted_domains = jicofo.xmpp.trusted-domains; the
+    // brewery re-joins with its own backoff after a failed join or a kick.
+    xmpp::BrewerySettings brewery;
 };
 
 // The brewery on `connection`, which must outlive the registry.

@@ -40,6 +40,7 @@ enum class RequestErrc {
     session_invalid,  // not-acceptable with <session-invalid/>
     unavailable,      // shutting down
     not_acceptable,   // machine-uid missing for a new session, or not the session's (no <session-invalid/>)
+    not_allowed,      // the room is not on the conference MUC service, or is a room of another component
 };
 
 struct RequestError {

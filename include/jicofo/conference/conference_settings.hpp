@@ -3,6 +3,7 @@
 #pragma once
 
 #include "jicofo/conference/media_snapshot.hpp"
+#include "jicofo/conference/room_policy.hpp"
 #include "jicofo/stanza/jid.hpp"
 #include "jicofo/xmpp/member.hpp"
 #include "jicofo/xmpp/muc_room.hpp"
@@ -32,6 +33,8 @@ struct ConferenceSettings {
     bool sip_gateway_enabled = false;  // a Jigasi brewery is configured
     bool visitors_supported = false;
     std::vector<std::string> trusted_domains;
+    // Which rooms a conference request may name (room_policy.hpp); the application always sets it.
+    std::optional<RoomServices> room_services;
 };
 
 // What every conference of one focus shares, made once by share_conference_settings(): the settings, and the focus's

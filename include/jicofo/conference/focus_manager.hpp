@@ -126,6 +126,9 @@ public:
     void test_conference(std::string prefix, std::string muc_domain,
                          std::function<void(const stanza::Jid& room, std::error_code)> done);
 
+    // Thread-safe. The breakout rooms service Prosody announced (absent: none), where requests may name rooms too.
+    void set_breakout_service(std::optional<std::string> service);
+
     // Stops taking requests (they get `unavailable`) and stops every conference.
     void stop();
 

@@ -72,6 +72,10 @@ using SharedMember = std::shared_ptr<const Member>;
 // `other`'s, `member` now shares `other`'s value and the room keeps one copy of it. Values are unchanged.
 void share_equal_values(Member& member, const Member& other);
 
+// Whether `real_jid`'s domain is one of `domains`, compared case-insensitively (a configured "Auth.Example.com" is
+// the domain the server calls "auth.example.com"). No real JID (the room hides it) is never trusted.
+[[nodiscard]] bool domain_trusted(const std::optional<stanza::Jid>& real_jid, const std::vector<std::string>& domains);
+
 struct MemberParseOptions {
     // Domains whose occupants are believed when they advertise Jibri, Jigasi or transcriber features.
     std::vector<std::string> trusted_domains;
