@@ -174,7 +174,9 @@ template <typename Status>
 void Brewery<Status>::remove_all() {
     ignored_.clear();
     while (!instances_.empty()) {
-        remove(instances_.begin()->first);
+        // A copy: remove() erases the map's node, and the key in it, before it is done with the JID.
+        const stanza::Jid occupant = instances_.begin()->first;
+        remove(occupant);
     }
 }
 
