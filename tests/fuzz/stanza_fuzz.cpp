@@ -7,6 +7,7 @@
 #include "jicofo/stanza/envelope.hpp"
 #include "jicofo/stanza/focus.hpp"
 #include "jicofo/stanza/jid.hpp"
+#include "jicofo/stanza/jid_prep.hpp"
 #include "jicofo/stanza/jingle.hpp"
 #include "jicofo/stanza/jingle_rtp.hpp"
 #include "jicofo/stanza/jitsi_presence.hpp"
@@ -70,7 +71,16 @@ void parse_tree(const XmlElement& e, int depth) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     const std::string_view text(reinterpret_cast<const char*>(data), size);
-    static_cast<void>(Jid::parse(text));
+    // Room names go through Prosody's stringprep profiles; what prep gives must be its own fixed point.
+    if (auto jid = Jid::parse(text)) {
+        if (auto prepped = prep(*jid)) {
+            auto again = prep(*prepped);
+            if (!again || *again != *prepped) {
+                std::abort();
+            }
+        }
+    }
+    static_cast<void>(nodeprep(text));
     static_cast<void>(SourceInfo{std::string(text)}.sources());
     if (auto parsed = parse_xml(text)) {
         parse_tree(*parsed, 0);
