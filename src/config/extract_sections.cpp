@@ -105,6 +105,8 @@ void read_rest(Reader& r, RestConfig& rest) {
     rest.pin_enabled = r.boolean(base + "pin.enabled");
     rest.max_connections = r.integer(base + "max-connections", 1, 100000);
     rest.max_body_bytes = static_cast<std::size_t>(r.integer(base + "max-body-bytes", 1, INT_MAX));
+    rest.max_json_body_bytes = static_cast<std::size_t>(r.integer(base + "max-json-body-bytes", 2, INT_MAX));
+    rest.allowed_origins = r.string_list(base + "allowed-origins");
     rest.read_timeout = positive_duration(r, base + "read-timeout");
     rest.idle_timeout = positive_duration(r, base + "idle-timeout");
 }

@@ -193,6 +193,8 @@ Json rest(const RestConfig& r) {
                 {"pin", {{"enabled", r.pin_enabled}}},
                 {"max-connections", r.max_connections},
                 {"max-body-bytes", r.max_body_bytes},
+                {"max-json-body-bytes", r.max_json_body_bytes},
+                {"allowed-origins", r.allowed_origins},
                 {"read-timeout", format_duration(r.read_timeout)},
                 {"idle-timeout", format_duration(r.idle_timeout)}};
 }

@@ -338,6 +338,8 @@ struct RestConfig {
     // jicofo-native extensions:
     int max_connections = 256;
     std::size_t max_body_bytes = 1048576;
+    std::size_t max_json_body_bytes = 8192;
+    std::vector<std::string> allowed_origins;
     milliseconds read_timeout = 30s;
     milliseconds idle_timeout = 60s;
 
