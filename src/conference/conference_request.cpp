@@ -33,6 +33,8 @@ stanza::StanzaError to_stanza_error(const RequestError& error) {
             return stanza::StanzaError::make(stanza::ErrorCondition::service_unavailable, error.text);
         case RequestErrc::not_acceptable:
             return stanza::StanzaError::make(stanza::ErrorCondition::not_acceptable, error.text);
+        case RequestErrc::resource_constraint:
+            return stanza::StanzaError::make(stanza::ErrorCondition::resource_constraint, error.text);
         case RequestErrc::bad_request: break;
     }
     return stanza::StanzaError::make(stanza::ErrorCondition::bad_request, error.text);
@@ -67,6 +69,7 @@ std::string_view to_string(RequestErrc code) {
         case RequestErrc::session_invalid: return "session-invalid";
         case RequestErrc::unavailable: return "unavailable";
         case RequestErrc::not_acceptable: return "not-acceptable";
+        case RequestErrc::resource_constraint: return "resource-constraint";
     }
     return "unknown";
 }
