@@ -94,6 +94,12 @@ RouteHandler state_changing(RouteHandler inner, std::vector<std::string> allowed
             respond(HttpResponse::text(403, "Forbidden: origin not allowed"));
             return;
         }
+        // A cross-site <img> or link sends no Origin with its GET, but current browsers say where it comes from.
+        auto fetch_site = request.headers.get("Sec-Fetch-Site");
+        if (!origin && fetch_site && *fetch_site != "same-origin" && *fetch_site != "none") {
+            respond(HttpResponse::text(403, "Forbidden: cross-site request"));
+            return;
+        }
         auto content_type = request.headers.get("Content-Type");
         const bool json = content_type && is_json_content_type(*content_type);
         if (!json && (kind == BodyKind::json || !request.body.empty())) {

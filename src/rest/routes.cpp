@@ -127,8 +127,8 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
         }
     }
     if (groups.move_endpoints) {
-        // POST is the form to use; GET stays for the scripts written against Jicofo (a cross-site <img> can reach
-        // it without an Origin, so operators should keep these routes on a trusted network).
+        // POST is the form to use; GET stays for the scripts written against Jicofo (a cross-site <img> sends no
+        // Origin, only Sec-Fetch-Site, and old browsers not even that: keep these routes on a trusted network).
         const std::pair<const char*, const RouteHandler*> moves[] = {
             {"/move-endpoints/move-endpoint", &domain.move_endpoint},
             {"/move-endpoints/move-endpoints", &domain.move_endpoints},

@@ -336,6 +336,22 @@ TEST_F(StateChangingRoutesTest, ForeignOriginIs403WithoutCorsAndTheHandlerDoesNo
     EXPECT_TRUE(handled.empty());
 }
 
+// A cross-site <img src="/move-endpoints/..."> sends no Origin; the browser's Sec-Fetch-Site still gives it away.
+TEST_F(StateChangingRoutesTest, CrossSiteGetWithoutOriginIs403) {
+    auto r = router();
+    for (const char* site : {"cross-site", "same-site"}) {
+        auto request = get("/move-endpoints/move-fraction?bridge=jvb1&fraction=1");
+        request.headers.add("Sec-Fetch-Site", site);
+        EXPECT_EQ(call(r, request)->status, 403) << site;
+    }
+    EXPECT_TRUE(handled.empty());
+    for (const char* site : {"same-origin", "none"}) {  // the operator's own page, or typed in the address bar
+        auto request = get("/move-endpoints/move-fraction?bridge=jvb1&fraction=1");
+        request.headers.add("Sec-Fetch-Site", site);
+        EXPECT_EQ(call(r, request)->status, 200) << site;
+    }
+}
+
 TEST_F(StateChangingRoutesTest, EmptyAllowListRefusesEveryBrowserOrigin) {
     settings.allowed_origins.clear();
     auto r = router();

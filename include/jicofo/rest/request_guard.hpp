@@ -36,7 +36,8 @@ std::size_t json_nesting_depth(std::string_view text, std::size_t limit);
 void add_cors_headers(HttpResponse& response, const HttpRequest& request, const std::vector<std::string>& allowed,
                       std::string_view methods);
 
-// Wraps a state-changing route. Before `inner` runs: an Origin that is not allowed gets 403; a body that is not
+// Wraps a state-changing route. Before `inner` runs: an Origin that is not allowed gets 403, and so does a request
+// without Origin that a browser marks as coming from another site (Sec-Fetch-Site); a body that is not
 // declared application/json (or, for BodyKind::json, any request without that Content-Type) gets 415; JSON nested
 // deeper than kMaxJsonDepth gets 400. An allowed Origin gets CORS headers on the answer.
 RouteHandler state_changing(RouteHandler inner, std::vector<std::string> allowed_origins, BodyKind kind);
