@@ -55,6 +55,8 @@ rest::RestSettings rest_settings(const config::JicofoConfig& config) {
     settings.port = config.rest.port;
     settings.max_connections = static_cast<std::size_t>(config.rest.max_connections);
     settings.max_body_bytes = config.rest.max_body_bytes;
+    settings.max_json_body_bytes = config.rest.max_json_body_bytes;
+    settings.allowed_origins = config.rest.allowed_origins;
     settings.read_timeout = config.rest.read_timeout;
     settings.idle_timeout = config.rest.idle_timeout;
     return settings;
@@ -321,8 +323,9 @@ int Application::run() {
             // Jicofo's /stats always has these keys (zeros without bridges); they read the media layer's counters.
             add_media_stats(running.rest_context->domain, std::make_shared<MediaStatistics>(running.metrics));
         }
-        auto handler = rest::build_router(settings, *running.rest_context).into_handler();
-        running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler));
+        auto [handler, body_limit] = rest::build_router(settings, *running.rest_context).into_handler_and_limits();
+        running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler),
+                                                          std::move(body_limit), &running.metrics);
         auto port = running.rest->start();
         if (!port) {
             log->critical("cannot serve REST on {}:{}: {}", settings.host, settings.port, port.error().message());

@@ -128,6 +128,7 @@ HttpError conference_error_http(const conference::RequestError& error) {
         case conference::RequestErrc::not_allowed: return {403, "Forbidden: not-allowed"};
         case conference::RequestErrc::session_invalid:
         case conference::RequestErrc::not_acceptable: return {400, "Bad request: invalid-session"};
+        case conference::RequestErrc::resource_constraint: return {503, "Service unavailable: " + error.text};
         case conference::RequestErrc::bad_request:
         case conference::RequestErrc::unavailable: break;
     }

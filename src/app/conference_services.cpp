@@ -54,6 +54,9 @@ conference::ConferenceSettings conference_settings(const config::JicofoConfig& c
     settings.sip_gateway_enabled = config.jigasi.brewery_jid.has_value();
     settings.visitors_supported = false;  // visitors are not implemented yet
     settings.trusted_domains = config.xmpp.trusted_domains;
+    settings.max_conferences = static_cast<std::size_t>(config.conference.max_conferences);
+    settings.max_waiting_requests = static_cast<std::size_t>(config.conference.max_waiting_requests);
+    settings.max_properties_per_request = static_cast<std::size_t>(config.conference.max_properties_per_request);
     return settings;
 }
 

@@ -40,6 +40,8 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(co
             return core::unexpected(settings.error());
         }
         settings->log_packets = config.logging.xmpp_packets.enabled;
+        settings->max_pending_iqs = static_cast<std::size_t>(xmpp_config.max_pending_iqs);
+        settings->max_queued_stanzas = static_cast<std::size_t>(xmpp_config.max_queued_stanzas);
         services->client_ = std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics);
     }
     if (xmpp_config.service.enabled) {
@@ -48,6 +50,8 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(co
             return core::unexpected(settings.error());
         }
         settings->log_packets = config.logging.xmpp_packets.enabled;
+        settings->max_pending_iqs = static_cast<std::size_t>(xmpp_config.max_pending_iqs);
+        settings->max_queued_stanzas = static_cast<std::size_t>(xmpp_config.max_queued_stanzas);
         services->service_ = std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics);
         services->service_is_client_ = false;
     } else {
@@ -63,6 +67,8 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(co
         }
         settings->name = visitor.id;
         settings->log_packets = config.logging.xmpp_packets.enabled;
+        settings->max_pending_iqs = static_cast<std::size_t>(xmpp_config.max_pending_iqs);
+        settings->max_queued_stanzas = static_cast<std::size_t>(xmpp_config.max_queued_stanzas);
         services->visitors_.push_back(std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics));
     }
     return services;

@@ -90,6 +90,9 @@ void ConferenceMedia::on_session_accept(Participant& participant, const stanza::
         reply_error(request, stanza::ErrorCondition::unexpected_request, "the session was already accepted");
         return;
     }
+    if (refuse_oversized(request, jingle)) {
+        return;
+    }
     auto signalled = media::sources_from_contents(jingle.contents);
     if (!signalled) {
         reply_error(request, condition_for(signalled.error()), signalled.error().reason);
@@ -127,6 +130,19 @@ void ConferenceMedia::on_session_accept(Participant& participant, const stanza::
     flush_queued_sources(participant);
 }
 
+bool ConferenceMedia::refuse_oversized(const stanza::Iq& request, const stanza::Jingle& jingle) {
+    const auto counts = media::count_signalled(jingle.contents);
+    auto refused = validator_.refuse_oversized(counts.sources, counts.groups);
+    if (!refused) {
+        return false;
+    }
+    logger()->warn("room={} from={} jingle {} refused: {} ({} sources, {} groups)", room_.to_string(),
+                   request.header.from ? request.header.from->to_string() : std::string("?"),
+                   stanza::to_string(jingle.action), refused->reason, counts.sources, counts.groups);
+    reply_error(request, condition_for(*refused), refused->reason);
+    return true;
+}
+
 void ConferenceMedia::on_transport_info(Participant& participant, const stanza::Iq& request,
                                         const stanza::Jingle& jingle) {
     auto transport = media::transport_from_contents(jingle.contents);
@@ -141,6 +157,9 @@ void ConferenceMedia::on_transport_info(Participant& participant, const stanza::
 void ConferenceMedia::on_source_add(Participant& participant, const stanza::Iq& request, const stanza::Jingle& jingle) {
     if (participant.member->is_visitor()) {
         reply_error(request, stanza::ErrorCondition::forbidden, "visitors cannot send sources");
+        return;
+    }
+    if (refuse_oversized(request, jingle)) {
         return;
     }
     auto signalled = media::sources_from_contents(jingle.contents);
@@ -166,6 +185,9 @@ void ConferenceMedia::on_source_add(Participant& participant, const stanza::Iq& 
 
 void ConferenceMedia::on_source_remove(Participant& participant, const stanza::Iq& request,
                                        const stanza::Jingle& jingle) {
+    if (refuse_oversized(request, jingle)) {
+        return;
+    }
     auto signalled = media::sources_from_contents(jingle.contents);
     if (!signalled) {
         reply_error(request, condition_for(signalled.error()), signalled.error().reason);

@@ -35,6 +35,8 @@ stanza::StanzaError to_stanza_error(const RequestError& error) {
             return stanza::StanzaError::make(stanza::ErrorCondition::not_acceptable, error.text);
         case RequestErrc::not_allowed:
             return stanza::StanzaError::make(stanza::ErrorCondition::not_allowed, error.text);
+        case RequestErrc::resource_constraint:
+            return stanza::StanzaError::make(stanza::ErrorCondition::resource_constraint, error.text);
         case RequestErrc::bad_request: break;
     }
     return stanza::StanzaError::make(stanza::ErrorCondition::bad_request, error.text);
@@ -70,6 +72,7 @@ std::string_view to_string(RequestErrc code) {
         case RequestErrc::unavailable: return "unavailable";
         case RequestErrc::not_acceptable: return "not-acceptable";
         case RequestErrc::not_allowed: return "not-allowed";
+        case RequestErrc::resource_constraint: return "resource-constraint";
     }
     return "unknown";
 }

@@ -61,6 +61,16 @@ struct FocusManager::Metrics {
           participants_total(registry.counter("participants", "Participants that joined a conference")),
           requests(registry.counter("conference_requests", "Conference requests received")),
           requests_new(registry.counter("conference_requests_new", "Conference requests that created a conference")),
+          rejected_conferences(registry.counter("conference_requests_rejected",
+                                                "Conference requests refused at a cap (label: which)",
+                                                {{"cap", "max_conferences"}})),
+          rejected_waiting(registry.counter("conference_requests_rejected",
+                                            "Conference requests refused at a cap (label: which)",
+                                            {{"cap", "max_waiting_requests"}})),
+          rejected_properties(registry.counter("conference_requests_rejected",
+                                               "Conference requests refused at a cap (label: which)",
+                                               {{"cap", "max_properties_per_request"}})),
+          waiting(registry.gauge("conference_requests_waiting", "Conference requests waiting for the focus to join")),
           request_seconds(registry.histogram("conference_request_seconds",
                                              "Time from a conference request to its answer",
                                              {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {}
@@ -71,6 +81,10 @@ struct FocusManager::Metrics {
     prometheus::Counter& participants_total;
     prometheus::Counter& requests;
     prometheus::Counter& requests_new;
+    prometheus::Counter& rejected_conferences;
+    prometheus::Counter& rejected_waiting;
+    prometheus::Counter& rejected_properties;
+    prometheus::Gauge& waiting;
     prometheus::Histogram& request_seconds;
 };
 
@@ -138,6 +152,10 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         return;
     }
     const stanza::Jid room = std::move(admitted).value();
+    if (auto refused = over_a_cap(request, room)) {
+        answer(waiter, core::unexpected(std::move(*refused)));
+        return;
+    }
     auto found = conferences_.find(room);
     auto grant = authenticate(request, found != conferences_.end());
     if (!grant) {
@@ -158,12 +176,14 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
             return;
         }
         entry.waiters.push_back(waiter);
+        count_waiting(1);
     } else {
         if (metrics_) {
             metrics_->requests_new.Increment();
         }
         auto entry = create_conference(room, true, conference_options(request.properties));
         entry->waiters.push_back(waiter);
+        count_waiting(1);
     }
 
     // The deadline: a client waits forever for an answer, so a slow join is answered ready=false (it retries).
@@ -177,9 +197,42 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         answer(waiter, make_reply(room, false, *waiter));
         if (auto it = conferences_.find(room); it != conferences_.end()) {
             auto& waiters = it->second->waiters;
+            const auto before = waiters.size();
             waiters.erase(std::remove(waiters.begin(), waiters.end(), waiter), waiters.end());
+            count_waiting(-static_cast<std::ptrdiff_t>(before - waiters.size()));
         }
     });
+}
+
+std::optional<RequestError> FocusManager::over_a_cap(const ConferenceRequest& request, const stanza::Jid& room) {
+    const auto refuse = [](prometheus::Counter* counter, RequestErrc code, std::string text) {
+        if (counter != nullptr) {
+            counter->Increment();
+        }
+        logger()->warn("conference request refused: {}", text);
+        return RequestError{code, std::move(text)};
+    };
+    if (request.properties.size() > settings_.max_properties_per_request) {
+        return refuse(metrics_ ? &metrics_->rejected_properties : nullptr, RequestErrc::bad_request,
+                      "too many properties (max " + std::to_string(settings_.max_properties_per_request) + ")");
+    }
+    if (waiting_ >= settings_.max_waiting_requests) {
+        return refuse(
+            metrics_ ? &metrics_->rejected_waiting : nullptr, RequestErrc::resource_constraint,
+            "too many conference requests waiting (max " + std::to_string(settings_.max_waiting_requests) + ")");
+    }
+    if (!conferences_.contains(room) && conferences_.size() >= settings_.max_conferences) {
+        return refuse(metrics_ ? &metrics_->rejected_conferences : nullptr, RequestErrc::resource_constraint,
+                      "too many conferences (max " + std::to_string(settings_.max_conferences) + ")");
+    }
+    return std::nullopt;
+}
+
+void FocusManager::count_waiting(std::ptrdiff_t change) {
+    waiting_ = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(waiting_) + change);
+    if (metrics_) {
+        metrics_->waiting.Set(static_cast<double>(waiting_));
+    }
 }
 
 std::shared_ptr<ConferenceHandle> FocusManager::entry_handle(const Entry& entry) {
@@ -264,6 +317,7 @@ void FocusManager::on_joined(std::uint64_t generation, const stanza::Jid& room, 
         }
     }
     auto waiters = std::exchange(entry->waiters, {});
+    count_waiting(-static_cast<std::ptrdiff_t>(waiters.size()));
     for (auto& waiter : waiters) {
         if (!waiter->done) {
             continue;
@@ -286,6 +340,7 @@ void FocusManager::on_ended(std::uint64_t generation, const stanza::Jid& room) {
     }
     auto entry = it->second;
     conferences_.erase(it);
+    count_waiting(-static_cast<std::ptrdiff_t>(entry->waiters.size()));
     for (auto& waiter : std::exchange(entry->waiters, {})) {
         if (waiter->done) {
             waiter->timer.cancel();

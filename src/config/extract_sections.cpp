@@ -103,8 +103,12 @@ void read_rest(Reader& r, RestConfig& rest) {
     rest.move_endpoints_enabled = r.boolean(base + "move-endpoints.enabled");
     rest.debug_enabled = r.boolean(base + "debug.enabled");
     rest.pin_enabled = r.boolean(base + "pin.enabled");
-    rest.max_connections = r.integer(base + "max-connections", 1, 100000);
+    // libstrophe's select() cannot watch a descriptor >= 1024, and an XMPP reconnect takes the lowest free one: the
+    // REST sockets (this cap, plus up to 64 being answered 503) must leave room below 1024 for XMPP and the rest.
+    rest.max_connections = r.integer(base + "max-connections", 1, 768);
     rest.max_body_bytes = static_cast<std::size_t>(r.integer(base + "max-body-bytes", 1, INT_MAX));
+    rest.max_json_body_bytes = static_cast<std::size_t>(r.integer(base + "max-json-body-bytes", 2, INT_MAX));
+    rest.allowed_origins = r.string_list(base + "allowed-origins");
     rest.read_timeout = positive_duration(r, base + "read-timeout");
     rest.idle_timeout = positive_duration(r, base + "idle-timeout");
 }
@@ -155,6 +159,9 @@ void read_conference(Reader& r, ConferenceConfig& c) {
     c.use_rtp_mid_demux = r.boolean(base + "use-rtp-mid-demux");
     c.use_json_encoded_sources = r.boolean(base + "use-json-encoded-sources");
     c.shared_document_use_random_name = r.boolean(base + "shared-document.use-random-name");
+    c.max_conferences = r.integer(base + "max-conferences", 1, INT_MAX);
+    c.max_waiting_requests = r.integer(base + "max-waiting-requests", 1, INT_MAX);
+    c.max_properties_per_request = r.integer(base + "max-properties-per-request", 0, INT_MAX);
 
     c.source_signaling_delays.clear();
     const std::string delays_key = base + "source-signaling-delays";

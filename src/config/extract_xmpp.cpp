@@ -92,6 +92,8 @@ VisitorXmppConfig read_visitor(Reader& r, const std::string& id, const hocon::Va
 void read_xmpp(Reader& r, XmppConfig& xmpp) {
     xmpp.use_jitsi_jid_validation = r.boolean("jicofo.xmpp.use-jitsi-jid-validation");
     xmpp.trusted_domains = r.string_list("jicofo.xmpp.trusted-domains");
+    xmpp.max_pending_iqs = r.integer("jicofo.xmpp.max-pending-iqs", 1, INT_MAX);
+    xmpp.max_queued_stanzas = r.integer("jicofo.xmpp.max-queued-stanzas", 1, INT_MAX);
 
     xmpp.client.name = "client";
     read_connection(r, "jicofo.xmpp.client", xmpp.client);

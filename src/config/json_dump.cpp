@@ -65,6 +65,8 @@ Json xmpp(const XmppConfig& x) {
     }
     return Json{{"use-jitsi-jid-validation", x.use_jitsi_jid_validation},
                 {"trusted-domains", x.trusted_domains},
+                {"max-pending-iqs", x.max_pending_iqs},
+                {"max-queued-stanzas", x.max_queued_stanzas},
                 {"client", std::move(client)},
                 {"service", connection(x.service)},
                 {"visitors", std::move(visitors)}};
@@ -163,6 +165,9 @@ Json conference(const ConferenceConfig& c) {
         {"enable-moderator-checks", c.enable_moderator_checks},
         {"initial-timeout", format_duration(c.initial_timeout)},
         {"max-ssrcs-per-user", c.max_ssrcs_per_user},
+        {"max-conferences", c.max_conferences},
+        {"max-waiting-requests", c.max_waiting_requests},
+        {"max-properties-per-request", c.max_properties_per_request},
         {"max-ssrc-groups-per-user", c.max_ssrc_groups_per_user},
         {"single-participant-timeout", format_duration(c.single_participant_timeout)},
         {"min-participants", c.min_participants},
@@ -193,6 +198,8 @@ Json rest(const RestConfig& r) {
                 {"pin", {{"enabled", r.pin_enabled}}},
                 {"max-connections", r.max_connections},
                 {"max-body-bytes", r.max_body_bytes},
+                {"max-json-body-bytes", r.max_json_body_bytes},
+                {"allowed-origins", r.allowed_origins},
                 {"read-timeout", format_duration(r.read_timeout)},
                 {"idle-timeout", format_duration(r.idle_timeout)}};
 }

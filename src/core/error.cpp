@@ -18,6 +18,7 @@ public:
             case Errc::unavailable: return "unavailable";
             case Errc::shutting_down: return "shutting down";
             case Errc::internal: return "internal error";
+            case Errc::resource_constraint: return "resource constraint";
         }
         return "unknown jicofo error";
     }

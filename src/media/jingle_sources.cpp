@@ -81,6 +81,17 @@ core::Result<sources::EndpointSourceSet, sources::SourceError> sources_from_cont
     return set;
 }
 
+SignalledCounts count_signalled(const std::vector<stanza::JingleContent>& contents) {
+    SignalledCounts counts;
+    for (const auto& content : contents) {
+        if (content.description) {
+            counts.sources += content.description->sources.size();
+            counts.groups += content.description->ssrc_groups.size();
+        }
+    }
+    return counts;
+}
+
 OwnerJid occupant_owner(std::string room_jid) {
     return [room = std::move(room_jid)](std::string_view endpoint_id) {
         std::string jid = room;

@@ -1,5 +1,7 @@
 // The REST listener (the module's only Beast translation unit): async accept on the shared io_context, one strand
 // per connection, HTTP/1.1 keep-alive with one request in flight, timeouts, limits and shutdown by cancellation.
+// At the connection cap the oldest idle connection makes room, so idle sockets cannot lock out the load balancer's
+// health check; a connection over the cap is still served GET /about/health and GET /metrics.
 #include "jicofo/rest/rest_server.hpp"
 
 #include <boost/asio/dispatch.hpp>
@@ -14,9 +16,10 @@
 #include <atomic>
 #include <chrono>
 #include <exception>
-#include <unordered_map>
+#include <map>
 
 #include "jicofo/core/logging.hpp"
+#include "jicofo/metrics/metrics_registry.hpp"
 
 namespace jicofo::rest {
 
@@ -46,10 +49,18 @@ class Session;
 
 class RestServer::Impl : public std::enable_shared_from_this<Impl> {
 public:
-    Impl(net::io_context& io, RestSettings settings, Handler handler)
+    Impl(net::io_context& io, RestSettings settings, Handler handler, BodyLimit body_limit,
+         metrics::MetricsRegistry* metrics)
         : settings(std::move(settings)),
           handler(std::move(handler)),
+          body_limit(std::move(body_limit)),
           logger(core::module_logger("rest")),
+          evicted_(metrics ? &metrics->counter("rest_connections_evicted",
+                                               "Idle REST connections closed to make room at the connection cap")
+                           : nullptr),
+          rejected_(metrics ? &metrics->counter("rest_connections_rejected",
+                                                "REST connections over the cap (answered 503 or closed)")
+                            : nullptr),
           io_(io),
           strand_(net::make_strand(io)),
           acceptor_(strand_),
@@ -65,6 +76,7 @@ public:
 
     const RestSettings settings;
     const Handler handler;
+    const BodyLimit body_limit;
     const std::shared_ptr<spdlog::logger> logger;
     std::atomic<std::size_t> active{0};     // sessions serving requests (counted against max_connections)
     std::atomic<std::size_t> rejecting{0};  // sessions answering 503 to connections over the cap
@@ -72,7 +84,11 @@ public:
 private:
     void do_accept();
     void on_accept(beast::error_code ec, tcp::socket socket);
+    // Closes the oldest connection that waits for a request; false if every connection is mid-request.
+    bool evict_idle();
 
+    prometheus::Counter* evicted_;
+    prometheus::Counter* rejected_;
     net::io_context& io_;
     Strand strand_;  // owns the acceptor and sessions_
     tcp::acceptor acceptor_;
@@ -81,8 +97,8 @@ private:
     std::atomic<bool> stop_requested_{false};
     bool stopped_ = false;
     std::uint64_t next_id_ = 0;
-    std::unordered_map<std::uint64_t, std::weak_ptr<Session>> sessions_;
-    std::atomic<std::size_t> tracked_{0};  // sessions_.size(), readable from any thread
+    std::map<std::uint64_t, std::weak_ptr<Session>> sessions_;  // ordered by id: oldest first
+    std::atomic<std::size_t> tracked_{0};                       // sessions_.size(), readable from any thread
 };
 
 // One HTTP connection. Every member is touched only on the connection's strand (the stream's executor).
@@ -108,6 +124,9 @@ public:
         net::dispatch(executor_, [self = shared_from_this()] { self->wait_for_request(); });
     }
 
+    // From the server's strand: claims the connection if it is waiting for a request (then the caller closes it).
+    bool claim_if_idle() { return idle_.exchange(false); }
+
     // From the server's stop(): abort whatever is pending; a response still being prepared is dropped.
     void close_from_server() {
         net::post(executor_, [self = shared_from_this()] { self->close(); });
@@ -124,8 +143,10 @@ private:
             return;
         }
         stream_.expires_after(first_request_ ? server_->settings.read_timeout : server_->settings.idle_timeout);
+        idle_ = !reject_;
         stream_.async_read_some(buffer_.prepare(kReadChunk),
                                 [self = shared_from_this()](beast::error_code ec, std::size_t bytes) {
+                                    self->idle_ = false;
                                     self->buffer_.commit(bytes);
                                     if (ec) {
                                         self->close();  // peer closed, idle timeout or stop()
@@ -142,7 +163,34 @@ private:
         parser_.emplace();
         parser_->header_limit(kHeaderLimit);
         parser_->body_limit(server_->settings.max_body_bytes);
+        body_limit_ = server_->settings.max_body_bytes;
         stream_.expires_after(server_->settings.read_timeout);
+        http::async_read_header(
+            stream_, buffer_, *parser_,
+            [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_header(ec); });
+    }
+
+    // The route's body limit is known once the header is in: a declared length over it is refused before a byte
+    // of the body is read, and a chunked body is cut off by the parser at the limit.
+    void on_header(beast::error_code ec) {
+        if (ec || closed_ || parser_->is_done()) {
+            on_read(ec);
+            return;
+        }
+        std::size_t limit = server_->settings.max_body_bytes;
+        if (server_->body_limit) {
+            HttpRequest probe;
+            if (probe.set_target(parser_->get().target())) {
+                limit = std::min(limit, server_->body_limit(parser_->get().method_string(), probe.path));
+            }
+        }
+        if (parser_->content_length() && *parser_->content_length() > limit) {
+            first_request_ = false;
+            send_error(413, "Payload Too Large: the request body exceeds " + std::to_string(limit) + " bytes");
+            return;
+        }
+        parser_->body_limit(limit);
+        body_limit_ = limit;
         http::async_read(stream_, buffer_, *parser_,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
     }
@@ -153,8 +201,7 @@ private:
             return;
         }
         if (ec == http::error::body_limit) {
-            send_error(413, "Payload Too Large: the request body exceeds " +
-                                std::to_string(server_->settings.max_body_bytes) + " bytes");
+            send_error(413, "Payload Too Large: the request body exceeds " + std::to_string(body_limit_) + " bytes");
             return;
         }
         if (ec == http::error::header_limit || ec == http::error::buffer_overflow) {
@@ -190,6 +237,12 @@ private:
             return;
         }
         if (reject_) {
+            // The load balancer's probe and the scrape are answered even over the cap, then the connection closes.
+            if (request.method == "GET" && (request.path == "/about/health" || request.path == "/metrics")) {
+                keep_alive_ = false;
+                invoke_handler(request);
+                return;
+            }
             send_error(503, "Service Unavailable: too many connections");
             return;
         }
@@ -302,6 +355,8 @@ private:
     const std::shared_ptr<RestServer::Impl> server_;
     const std::uint64_t id_;  // the server's key for this session
     const bool reject_;
+    std::atomic<bool> idle_{false};  // waiting for the first byte of a request (evictable at the cap)
+    std::size_t body_limit_ = 0;     // the current request's
     std::string remote_;
     beast::flat_buffer buffer_{kBufferLimit};
     std::optional<http::request_parser<http::string_body>> parser_;
@@ -391,7 +446,10 @@ void RestServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
         });
         return;
     }
-    const bool reject = active.load() >= settings.max_connections;
+    const bool reject = active.load() >= settings.max_connections && !evict_idle();
+    if (reject && rejected_ != nullptr) {
+        rejected_->Increment();
+    }
     if (reject && rejecting.load() >= kMaxRejecting) {
         beast::error_code ignored;
         socket.close(ignored);
@@ -406,6 +464,22 @@ void RestServer::Impl::on_accept(beast::error_code ec, tcp::socket socket) {
         session->start();
     }
     do_accept();
+}
+
+bool RestServer::Impl::evict_idle() {
+    for (auto& [id, weak] : sessions_) {
+        auto session = weak.lock();
+        if (session && session->claim_if_idle()) {
+            session->close_from_server();
+            if (evicted_ != nullptr) {
+                evicted_->Increment();
+            }
+            logger->info("connection cap reached max_connections={}; closing the oldest idle connection",
+                         settings.max_connections);
+            return true;
+        }
+    }
+    return false;
 }
 
 void RestServer::Impl::stop() {
@@ -437,8 +511,9 @@ void RestServer::Impl::forget(std::uint64_t id) {
     });
 }
 
-RestServer::RestServer(net::io_context& io, RestSettings settings, Handler handler)
-    : impl_(std::make_shared<Impl>(io, std::move(settings), std::move(handler))) {}
+RestServer::RestServer(net::io_context& io, RestSettings settings, Handler handler, BodyLimit body_limit,
+                       metrics::MetricsRegistry* metrics)
+    : impl_(std::make_shared<Impl>(io, std::move(settings), std::move(handler), std::move(body_limit), metrics)) {}
 
 RestServer::~RestServer() {
     stop();

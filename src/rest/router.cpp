@@ -59,11 +59,11 @@ std::optional<std::int64_t> PathParams::get_int(std::string_view name) const {
     return value ? parse_int(*value) : std::nullopt;
 }
 
-Router& Router::add(std::string method, std::string_view pattern, RouteHandler handler) {
+Router& Router::add(std::string method, std::string_view pattern, RouteHandler handler, std::size_t max_body) {
     if (pattern.empty() || pattern.front() != '/') {
         throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
     }
-    Route route{std::move(method), {}, std::move(handler)};
+    Route route{std::move(method), {}, std::move(handler), max_body};
     for (std::string_view segment : split_path(pattern)) {
         if (!segment.empty() && segment.front() == '{') {
             if (segment.back() != '}' || segment.size() < 3) {
@@ -170,6 +170,28 @@ void Router::dispatch(const HttpRequest& request, const Responder& responder) co
     auto response = HttpResponse::text(405, "Method Not Allowed");
     response.headers.set("Allow", allow);
     responder(std::move(response));
+}
+
+std::size_t Router::body_limit(std::string_view method, std::string_view path) const {
+    const auto segments = split_path(path);
+    for (const Route& route : routes_) {
+        PathParams params;
+        if (route.method == method && match(route, segments, params)) {
+            return route.max_body;
+        }
+    }
+    return kNoBodyRouteLimit;
+}
+
+std::pair<Handler, BodyLimit> Router::into_handler_and_limits() && {
+    auto router = std::make_shared<const Router>(std::move(*this));
+    Handler handler = [router](const HttpRequest& request, const Responder& responder) {
+        router->dispatch(request, responder);
+    };
+    BodyLimit limit = [router](std::string_view method, std::string_view path) {
+        return router->body_limit(method, path);
+    };
+    return {std::move(handler), std::move(limit)};
 }
 
 Handler Router::into_handler() && {

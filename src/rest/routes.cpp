@@ -3,9 +3,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <utility>
+
 #include "jicofo/health/health_checker.hpp"
 #include "jicofo/metrics/exposition.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
+#include "jicofo/rest/request_guard.hpp"
 
 namespace jicofo::rest {
 
@@ -40,12 +44,6 @@ HttpResponse health_response(const health::HealthSnapshot& snapshot) {
     return HttpResponse::text(result.http_status(), result.message.empty() ? "Unknown error." : result.message);
 }
 
-void add_cors_headers(HttpResponse& response) {
-    response.headers.set("Access-Control-Allow-Origin", "*");
-    response.headers.set("Access-Control-Allow-Methods", "POST, OPTIONS");
-    response.headers.set("Access-Control-Allow-Headers", "Content-Type, Authorization");
-}
-
 Router build_router(const RestSettings& settings, ServiceContext& context) {
     Router router;
     const RestGroups& groups = settings.groups;
@@ -74,21 +72,23 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
     }
 
     const DomainRoutes& domain = context.domain;
+    const auto& origins = settings.allowed_origins;
+    const std::size_t json_limit = std::min(settings.max_json_body_bytes, settings.max_body_bytes);
     if (groups.conference_request && domain.conference_request) {
+        // The preflight of a browser POST: CORS headers for an allowed origin, 403 for another.
         router.add("OPTIONS", "/conference-request/v1",
-                   [](const HttpRequest&, const PathParams&, const Responder& respond) {
+                   [origins](const HttpRequest& request, const PathParams&, const Responder& respond) {
+                       auto origin = request.headers.get("Origin");
+                       if (origin && !origin_allowed(*origin, origins)) {
+                           respond(HttpResponse::text(403, "Forbidden: origin not allowed"));
+                           return;
+                       }
                        HttpResponse response = HttpResponse::text(200, "");
-                       add_cors_headers(response);
+                       add_cors_headers(response, request, origins, "POST, OPTIONS");
                        respond(std::move(response));
                    });
-        router.post("/conference-request/v1",
-                    [handler = domain.conference_request](const HttpRequest& request, const PathParams& params,
-                                                          Responder respond) {
-                        handler(request, params, [respond = std::move(respond)](HttpResponse response) {
-                            add_cors_headers(response);
-                            respond(std::move(response));
-                        });
-                    });
+        router.post("/conference-request/v1", state_changing(domain.conference_request, origins, BodyKind::json),
+                    json_limit);
     }
     if (groups.debug) {
         // Literal paths first: /debug/conferences must not be read as a conference called "conferences".
@@ -120,21 +120,26 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
             router.get("/pin", domain.pin_list);
         }
         if (domain.pin_add) {
-            router.post("/pin", domain.pin_add);
+            router.post("/pin", state_changing(domain.pin_add, origins, BodyKind::json), json_limit);
         }
         if (domain.pin_remove) {
-            router.post("/pin/remove", domain.pin_remove);
+            router.post("/pin/remove", state_changing(domain.pin_remove, origins, BodyKind::json), json_limit);
         }
     }
     if (groups.move_endpoints) {
-        if (domain.move_endpoint) {
-            router.get("/move-endpoints/move-endpoint", domain.move_endpoint);
-        }
-        if (domain.move_endpoints) {
-            router.get("/move-endpoints/move-endpoints", domain.move_endpoints);
-        }
-        if (domain.move_fraction) {
-            router.get("/move-endpoints/move-fraction", domain.move_fraction);
+        // POST is the form to use; GET stays for the scripts written against Jicofo (a cross-site <img> sends no
+        // Origin, only Sec-Fetch-Site, and old browsers not even that: keep these routes on a trusted network).
+        const std::pair<const char*, const RouteHandler*> moves[] = {
+            {"/move-endpoints/move-endpoint", &domain.move_endpoint},
+            {"/move-endpoints/move-endpoints", &domain.move_endpoints},
+            {"/move-endpoints/move-fraction", &domain.move_fraction},
+        };
+        for (const auto& [path, handler] : moves) {
+            if (*handler) {
+                auto guarded = state_changing(*handler, origins, BodyKind::none);
+                router.get(path, guarded);
+                router.post(path, guarded);
+            }
         }
     }
     return router;

@@ -18,10 +18,6 @@ core::Unexpected<SourceError> invalid(std::string reason) {
     return core::unexpected(SourceError{SourceErrorKind::invalid, std::move(reason)});
 }
 
-core::Unexpected<SourceError> limit(std::string reason) {
-    return core::unexpected(SourceError{SourceErrorKind::limit, std::move(reason)});
-}
-
 bool msid_used_by_other_owner(const ConferenceSourceMap& existing, std::string_view owner, const std::string& msid) {
     for (const auto& [other, set] : existing) {
         if (other == owner) {
@@ -133,7 +129,28 @@ std::optional<SourceError> check_endpoint_set(const EndpointSourceSet& set) {
     return std::nullopt;
 }
 
+SourceError ssrc_limit(const SourceLimits& limits) {
+    return SourceError{SourceErrorKind::limit,
+                       "SSRC limit (" + std::to_string(limits.max_ssrcs_per_user) + ") exceeded."};
+}
+
+SourceError group_limit(const SourceLimits& limits) {
+    return SourceError{SourceErrorKind::limit,
+                       "ssrc-group limit (" + std::to_string(limits.max_ssrc_groups_per_user) + ") exceeded."};
+}
+
 }  // namespace
+
+std::optional<SourceError> refuse_oversized(std::size_t signalled_sources, std::size_t signalled_groups,
+                                            const SourceLimits& limits) {
+    if (signalled_sources > limits.max_ssrcs_per_user) {
+        return ssrc_limit(limits);
+    }
+    if (signalled_groups > limits.max_ssrc_groups_per_user) {
+        return group_limit(limits);
+    }
+    return std::nullopt;
+}
 
 SourceResult validate_add(const ConferenceSourceMap& existing, std::string_view owner, const EndpointSourceSet& added,
                           const SourceLimits& limits) {
@@ -141,6 +158,14 @@ SourceResult validate_add(const ConferenceSourceMap& existing, std::string_view 
         return EndpointSourceSet{};
     }
     const EndpointSourceSet& current = existing.get(owner);
+    // Every added source is accepted or the request is refused, so this is the limit check below, done before the
+    // loops whose lookups are linear (the request's size is the peer's choice; the owner's is bounded).
+    if (current.sources.size() + added.sources.size() > limits.max_ssrcs_per_user) {
+        return core::unexpected(ssrc_limit(limits));
+    }
+    if (auto oversized = refuse_oversized(added.sources.size(), added.groups.size(), limits)) {
+        return core::unexpected(std::move(*oversized));
+    }
     EndpointSourceSet accepted;
 
     for (const auto& source : added.sources) {
@@ -155,9 +180,6 @@ SourceResult validate_add(const ConferenceSourceMap& existing, std::string_view 
             return invalid("MSID is already used: " + *source.msid + ".");
         }
         accepted.sources.push_back(source);
-    }
-    if (current.sources.size() + accepted.sources.size() > limits.max_ssrcs_per_user) {
-        return limit("SSRC limit (" + std::to_string(limits.max_ssrcs_per_user) + ") exceeded.");
     }
 
     EndpointSourceSet resulting = current;
@@ -178,7 +200,7 @@ SourceResult validate_add(const ConferenceSourceMap& existing, std::string_view 
         accepted.groups.push_back(group);
     }
     if (current.groups.size() + accepted.groups.size() > limits.max_ssrc_groups_per_user) {
-        return limit("ssrc-group limit (" + std::to_string(limits.max_ssrc_groups_per_user) + ") exceeded.");
+        return core::unexpected(group_limit(limits));
     }
     resulting.groups.insert(resulting.groups.end(), accepted.groups.begin(), accepted.groups.end());
 

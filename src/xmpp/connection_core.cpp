@@ -145,6 +145,12 @@ ConnectionCore::ConnectionCore(XmppConnectionSettings settings, metrics::Metrics
     wake_signal_ = settings_.wake_signal < 0 ? SIGRTMIN + 6 : settings_.wake_signal;
     if (metrics_ != nullptr) {
         disconnects_ = &metrics_->counter("xmpp_disconnects", "Number of times an XMPP connection was lost.");
+        iqs_rejected_ =
+            &metrics_->counter("xmpp_iqs_rejected", "Outgoing IQ requests refused over jicofo.xmpp.max-pending-iqs.",
+                               {{"connection", settings_.name}});
+        stanzas_rejected_ = &metrics_->counter(
+            "xmpp_stanzas_rejected", "Outgoing stanzas and requests refused over jicofo.xmpp.max-queued-stanzas.",
+            {{"connection", settings_.name}});
         state_gauge_ = &metrics_->gauge("xmpp_connection_state",
                                         "XMPP connection state: 0 disconnected, 1 connecting, 2 connected.",
                                         {{"connection", settings_.name}});
@@ -480,6 +486,9 @@ void ConnectionCore::send_request(stanza::Iq request, Clock::duration timeout, I
     if (!connected_) {
         completion(
             core::unexpected(IqError::from(stop_requested_ ? core::Errc::shutting_down : core::Errc::disconnected)));
+        return;
+    }
+    if (refuse_over_pending_cap(request, completion)) {
         return;
     }
     if (request.header.id.empty() || pending_.contains(request.header.id)) {

@@ -88,6 +88,9 @@ private:
 
     // Enqueues for the thread and wakes it. Returns false once the thread has finished (after stop()).
     bool post(Command command);
+    enum class Queued { yes, full, closed };
+    // post() for outbound stanzas and requests: refused (full) past settings.max_queued_stanzas.
+    Queued post_outbound(Command command);
     void wake();
     void run();
     void run_commands();
@@ -95,6 +98,8 @@ private:
     void connect_now();
     void send_now(const stanza::XmlElement& stanza);
     void send_request(stanza::Iq request, Clock::duration timeout, IqCallback completion);
+    // Fails `completion` with resource_constraint (counted) when max_pending_iqs requests already wait.
+    bool refuse_over_pending_cap(const stanza::Iq& request, IqCallback& completion);
     void send_ping();
     void handle_iq(_xmpp_stanza_t* raw, const stanza::XmlElement& element);
     void reply_bad_request(_xmpp_stanza_t* raw, const std::string& why);
@@ -157,6 +162,8 @@ private:
     std::string caps_ver_;
 
     prometheus::Counter* disconnects_ = nullptr;
+    prometheus::Counter* iqs_rejected_ = nullptr;      // over max_pending_iqs
+    prometheus::Counter* stanzas_rejected_ = nullptr;  // over max_queued_stanzas
     prometheus::Gauge* state_gauge_ = nullptr;
     std::map<std::string, prometheus::Histogram*> round_trips_;
 };

@@ -2,6 +2,7 @@
 // points that queue work for the libstrophe thread.
 #include "connection_core.hpp"
 
+#include "jicofo/metrics/metrics_registry.hpp"
 #include "jicofo/stanza/namespaces.hpp"
 #include "jicofo/stanza/xml_codec.hpp"
 
@@ -29,8 +30,43 @@ void post_to(const Executor& executor, Fn fn, Value value, std::shared_ptr<spdlo
 
 }  // namespace
 
+ConnectionCore::Queued ConnectionCore::post_outbound(Command command) {
+    {
+        std::lock_guard lock(mutex_);
+        if (!accepting_) {
+            return Queued::closed;
+        }
+        if (commands_.size() >= settings_.max_queued_stanzas) {
+            if (stanzas_rejected_ != nullptr) {
+                stanzas_rejected_->Increment();
+            }
+            return Queued::full;
+        }
+        commands_.push_back(std::move(command));
+    }
+    wake();
+    return Queued::yes;
+}
+
+bool ConnectionCore::refuse_over_pending_cap(const stanza::Iq& request, IqCallback& completion) {
+    if (pending_.size() < settings_.max_pending_iqs) {
+        return false;
+    }
+    if (iqs_rejected_ != nullptr) {
+        iqs_rejected_->Increment();
+    }
+    log_->warn("connection={} {} requests wait for replies (max-pending-iqs); refusing <{}/>", settings_.name,
+               pending_.size(), request.payload ? request.payload->name() : std::string("?"));
+    completion(core::unexpected(IqError::from(core::Errc::resource_constraint)));
+    return true;
+}
+
 void ConnectionCore::send(stanza::XmlElement stanza) {
-    post([this, stanza = std::move(stanza)] { send_now(stanza); });
+    const auto name = stanza.name();
+    if (post_outbound([this, stanza = std::move(stanza)] { send_now(stanza); }) == Queued::full) {
+        log_->warn("connection={} outbound queue full (max-queued-stanzas {}); dropping <{}/>", settings_.name,
+                   settings_.max_queued_stanzas, name);
+    }
 }
 
 void ConnectionCore::async_send_iq(stanza::Iq request, const Executor& executor, IqCallback callback,
@@ -40,11 +76,12 @@ void ConnectionCore::async_send_iq(stanza::Iq request, const Executor& executor,
     };
     const auto wait = timeout.value_or(settings_.reply_timeout);
     auto shared_completion = std::make_shared<IqCallback>(std::move(completion));
-    const bool queued = post([this, request = std::move(request), wait, shared_completion]() mutable {
+    const auto queued = post_outbound([this, request = std::move(request), wait, shared_completion]() mutable {
         send_request(std::move(request), wait, std::move(*shared_completion));
     });
-    if (!queued) {
-        (*shared_completion)(core::unexpected(IqError::from(core::Errc::shutting_down)));
+    if (queued != Queued::yes) {
+        (*shared_completion)(core::unexpected(
+            IqError::from(queued == Queued::full ? core::Errc::resource_constraint : core::Errc::shutting_down)));
     }
 }
 

@@ -80,6 +80,10 @@ TEST(ConferenceJsonTest, ReplyAndErrors) {
     auto mismatch = conference_error_http({conference::RequestErrc::not_acceptable, "machine UID mismatch or empty"});
     EXPECT_EQ(mismatch.status, 400);
     EXPECT_EQ(mismatch.body, "Bad request: invalid-session");
+    // A cap of the room map: the shard is full for now, so the answer says "retry later" (a 4xx would not).
+    auto full = conference_error_http({conference::RequestErrc::resource_constraint, "too many conferences (max 3)"});
+    EXPECT_EQ(full.status, 503);
+    EXPECT_EQ(full.body, "Service unavailable: too many conferences (max 3)");
 }
 
 TEST(ConferenceJsonTest, ReplyWithAnAuthenticationSession) {

@@ -9,6 +9,8 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
+
 #include <algorithm>
 #include <cstdint>
 #include <deque>
@@ -375,6 +377,9 @@ protected:
     }
 
     // A Jingle set from an occupant, handled; returns the one reply it must get.
+    // How long the last send() took the conference to answer (its handle_jingle, without building the stanza).
+    std::chrono::steady_clock::duration last_handling{};
+
     stanza::Iq send(const std::string& nick, const stanza::Jingle& jingle) {
         stanza::Iq request;
         request.header.type = stanza::IqType::set;
@@ -383,7 +388,9 @@ protected:
         request.header.to = signaling.focus_jid();
         request.payload = jingle.to_xml();
         const auto before = signaling.replies.size();
+        const auto started = std::chrono::steady_clock::now();
         media->handle_jingle(request, jingle);
+        last_handling = std::chrono::steady_clock::now() - started;
         EXPECT_EQ(signaling.replies.size(), before + 1) << "every Jingle request gets exactly one reply";
         if (signaling.replies.size() != before + 1) {
             return stanza::Iq{};

@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include <algorithm>
 #include <chrono>
 
@@ -207,6 +209,25 @@ TEST_F(ConferenceMediaScenario, AliceSourcesWaitForBobsSessionAcceptAndFollowItR
 }
 
 // ----- 3. hostile source-add --------------------------------------------------------------------------------------
+
+// Refused on the element count before the stanza's sources are compared pairwise (the conversion and the validation
+// both do that): the repeated SSRC at the end, which those steps would find last, is never looked at.
+TEST_F(ConferenceMediaScenario, NineThousandSourceAddIsRefusedByTheLimitFirst) {
+    alice_and_bob_active();
+    std::vector<ClientSource> flood;
+    for (std::uint32_t i = 0; i < 9000; ++i) {
+        const auto n = std::to_string(i);
+        flood.push_back({"audio", 10000 + i, "bob-a" + n, "bob-mic" + n + " a"});
+    }
+    flood.back().ssrc = 10000;  // signalled twice, differently
+    EXPECT_EQ(condition(send("bob", jingle("bob", JingleAction::source_add, client_contents(flood)))),
+              ErrorCondition::resource_constraint);
+    std::printf("9000-source source-add answered in %.3f ms\n",
+                std::chrono::duration<double, std::milli>(last_handling).count());
+    EXPECT_EQ(condition(send("bob", jingle("bob", JingleAction::source_remove, client_contents(flood)))),
+              ErrorCondition::resource_constraint);
+    EXPECT_EQ(media->snapshot().conference_sources, 3U);
+}
 
 TEST_F(ConferenceMediaScenario, BobCannotTakeAlicesSsrcNorSignalMoreThanTheLimit) {
     alice_and_bob_active();

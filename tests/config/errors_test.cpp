@@ -63,7 +63,12 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"200", "jicofo.codec.video.vp8.pt", "out of range"},
                       BadValue{"-2", "jicofo.jibri.num-retries", "out of range"},
                       BadValue{"{ a = 1 }", "jicofo.xmpp.client.hostname", "expected a string"},
-                      BadValue{"\"a.b\"", "jicofo.xmpp.trusted-domains", "expected a list"}));
+                      BadValue{"\"a.b\"", "jicofo.xmpp.trusted-domains", "expected a list"},
+                      // REST sockets must leave descriptors below 1024 for libstrophe's select().
+                      BadValue{"769", "jicofo.rest.max-connections", "out of range"},
+                      BadValue{"0", "jicofo.conference.max-conferences", "out of range"},
+                      BadValue{"0", "jicofo.xmpp.max-pending-iqs", "out of range"},
+                      BadValue{"\"https://a\"", "jicofo.rest.allowed-origins", "expected a list"}));
 
 TEST(Errors, VisitorStrategyNeedsBothSubStrategies) {
     const ConfigError error = load_error("jicofo.bridge.selection-strategy = VisitorSelectionStrategy");

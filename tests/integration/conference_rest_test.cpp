@@ -30,7 +30,9 @@ protected:
                           "  conference { initial-timeout = 1 second, single-participant-timeout = 1 second }\n"
                           "  health.interval = 200 ms\n"
                           "  rest { host = \"127.0.0.1\", port = " +
-                              std::to_string(port_) + ", max-body-bytes = 4096 }\n");
+                              std::to_string(port_) +
+                              ", max-body-bytes = 4096,\n"
+                              "         allowed-origins = [\"https://meet.test\"] }\n");
         jicofo_ = start_jicofo_process(JICOFO_BINARY, config, prosody_->directory());
         ASSERT_TRUE(jicofo_);
         // Healthy (on by default) once the focus is logged in.
@@ -67,9 +69,9 @@ TEST_F(ConferenceRestTest, PostCreatesTheConferenceAndParticipantsShowInDebug) {
     const std::string room = "rest1@conference.meet.test";
     auto reply =
         post(R"({"room":"rest1@conference.meet.test","machineUid":"m1","properties":{"rtcstatsEnabled":"false"}})",
-             {{"Authorization", "Bearer some.jwt.token"}});
+             {{"Authorization", "Bearer some.jwt.token"}, {"Origin", "https://meet.test"}});
     ASSERT_EQ(reply.status, 200) << reply.body << diagnostics();
-    EXPECT_NE(reply.head.find("Access-Control-Allow-Origin: *"), std::string::npos) << reply.head;
+    EXPECT_NE(reply.head.find("Access-Control-Allow-Origin: https://meet.test"), std::string::npos) << reply.head;
     auto json = nlohmann::json::parse(reply.body);
     EXPECT_EQ(json["room"], room);
     EXPECT_EQ(json["ready"], true);
@@ -139,7 +141,13 @@ TEST_F(ConferenceRestTest, MalformedRequestsGetJicofosStatusCodesAndCreateNothin
     EXPECT_EQ(post(R"({"room":"r@conference.meet.test","properties":"garbage"})").status, 400);
     EXPECT_EQ(post(std::string(R"({"room":"r@conference.meet.test","x":")") + std::string(8000, 'x') + "\"}").status,
               413);
-    auto options = http_request(port_, "OPTIONS", "/conference-request/v1");
+    // A page elsewhere cannot make a visitor's browser create conferences; a form post is not JSON.
+    EXPECT_EQ(post(R"({"room":"forged@conference.meet.test"})", {{"Origin", "https://evil.test"}}).status, 403);
+    EXPECT_EQ(http_request(port_, "POST", "/conference-request/v1", R"({"room":"form@conference.meet.test"})",
+                           {{"Content-Type", "text/plain"}})
+                  .status,
+              415);
+    auto options = http_request(port_, "OPTIONS", "/conference-request/v1", "", {{"Origin", "https://meet.test"}});
     EXPECT_EQ(options.status, 200);
     EXPECT_NE(options.head.find("Access-Control-Allow-Methods: POST, OPTIONS"), std::string::npos) << options.head;
     EXPECT_EQ(get_json("/debug/conference/nobody@conference.meet.test"), nlohmann::json::object());

@@ -11,6 +11,7 @@
 
 #include <future>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "jicofo/metrics/metrics_registry.hpp"
@@ -109,10 +110,10 @@ private:
 // The server on its own io_context run by two threads that stop by themselves once the server is stopped.
 class RestServerTest : public ::testing::Test {
 protected:
-    void start(RestSettings settings, Handler handler) {
+    void start(RestSettings settings, Handler handler, BodyLimit body_limit = {}) {
         settings.host = "127.0.0.1";
         settings.port = 0;
-        server_ = std::make_unique<RestServer>(io_, settings, std::move(handler));
+        server_ = std::make_unique<RestServer>(io_, settings, std::move(handler), std::move(body_limit), &registry_);
         auto bound = server_->start();
         ASSERT_TRUE(bound.has_value()) << bound.error().message();
         port_ = *bound;
@@ -125,7 +126,21 @@ protected:
 
     void start_default(RestSettings settings = {}) {
         ServiceContext context{"1.0-test", registry_, nullptr};
-        start(settings, build_router(settings, context).into_handler());
+        auto [handler, limits] = build_router(settings, context).into_handler_and_limits();
+        start(settings, std::move(handler), std::move(limits));
+    }
+
+    double counter(const std::string& name) {
+        auto json = nlohmann::json::parse(metrics_response(registry_, "application/json").body);
+        return json.contains(name) ? json.at(name).get<double>() : 0.0;
+    }
+
+    // Waits (bounded) until the server tracks `count` connections.
+    bool tracking(std::size_t count) {
+        for (int i = 0; i < 500 && server_->tracked_connections() != count; ++i) {
+            std::this_thread::sleep_for(10ms);
+        }
+        return server_->tracked_connections() == count;
     }
 
     // Stops the server and requires io_context::run() to return on every thread within the bound.
@@ -267,10 +282,8 @@ TEST_F(RestServerTest, ConnectionsOverTheCapGet503) {
     settings.max_connections = 1;
     start_default(settings);
     Client first(port_);
-    ASSERT_TRUE(first.get("/about/version"));
-    auto ok = first.read();
-    ASSERT_TRUE(ok);
-    EXPECT_EQ(ok->result_int(), 200);
+    ASSERT_TRUE(first.send("GET /about/version HTTP/1.1\r\n"));  // mid-request: busy, not evictable
+    ASSERT_TRUE(tracking(1));
 
     Client second(port_);
     ASSERT_TRUE(second.get("/about/version"));
@@ -279,6 +292,15 @@ TEST_F(RestServerTest, ConnectionsOverTheCapGet503) {
     EXPECT_EQ(rejected->result_int(), 503);
     EXPECT_EQ(rejected->body(), "Service Unavailable: too many connections");
     EXPECT_TRUE(second.closed_by_server());
+    EXPECT_EQ(counter("rest_connections_rejected_total"), 1.0);
+
+    // The scrape is still answered over the cap (and so is /about/health), then the connection closes.
+    Client scrape(port_);
+    ASSERT_TRUE(scrape.get("/metrics"));
+    auto metrics = scrape.read();
+    ASSERT_TRUE(metrics) << scrape.error().message();
+    EXPECT_EQ(metrics->result_int(), 200);
+    EXPECT_TRUE(scrape.closed_by_server());
 
     // Once the first connection goes, a new one is served again.
     first.close();
@@ -294,6 +316,103 @@ TEST_F(RestServerTest, ConnectionsOverTheCapGet503) {
         }
     }
     EXPECT_TRUE(served);
+}
+
+TEST_F(RestServerTest, AtTheCapTheOldestIdleConnectionMakesRoom) {
+    RestSettings settings;
+    settings.max_connections = 3;
+    start_default(settings);
+    Client oldest(port_);  // connected, says nothing
+    ASSERT_TRUE(tracking(1));
+    Client kept_alive(port_);
+    ASSERT_TRUE(kept_alive.get("/about/version"));
+    ASSERT_TRUE(kept_alive.read());
+    Client busy(port_);
+    ASSERT_TRUE(busy.send("GET /about/version HTTP/1.1\r\n"));
+    ASSERT_TRUE(tracking(3));
+
+    Client newcomer(port_);
+    ASSERT_TRUE(newcomer.get("/about/version"));
+    auto response = newcomer.read();
+    ASSERT_TRUE(response) << newcomer.error().message();
+    EXPECT_EQ(response->result_int(), 200);
+    EXPECT_TRUE(oldest.closed_by_server());
+    EXPECT_EQ(counter("rest_connections_evicted_total"), 1.0);
+    EXPECT_EQ(counter("rest_connections_rejected_total"), 0.0);
+    // The busy connection was not touched: it can finish its request.
+    ASSERT_TRUE(busy.send("Host: x\r\n\r\n"));
+    auto finished = busy.read();
+    ASSERT_TRUE(finished) << busy.error().message();
+    EXPECT_EQ(finished->result_int(), 200);
+}
+
+// A flood of idle sockets (more than the cap plus the 503 backlog) must not make the load balancer's probe fail.
+TEST_F(RestServerTest, FourHundredIdleSocketsDoNotLockOutTheProbe) {
+    RestSettings settings;
+    settings.max_connections = 256;  // the configured default
+    start_default(settings);
+    net::io_context flood_io;
+    std::vector<tcp::socket> idle;
+    for (int i = 0; i < 400; ++i) {
+        tcp::socket socket(flood_io);
+        beast::error_code ec;
+        socket.connect(tcp::endpoint(net::ip::make_address("127.0.0.1"), port_), ec);
+        ASSERT_FALSE(ec) << i << ": " << ec.message();
+        idle.push_back(std::move(socket));
+    }
+    std::this_thread::sleep_for(200ms);  // let the server accept them all
+    for (const char* target : {"/metrics", "/about/version"}) {
+        Client probe(port_);
+        ASSERT_TRUE(probe.get(target)) << target;
+        auto response = probe.read();
+        ASSERT_TRUE(response) << target << ": " << probe.error().message();
+        EXPECT_EQ(response->result_int(), 200) << target;
+    }
+    EXPECT_GE(counter("rest_connections_evicted_total"), 144.0);
+    EXPECT_LE(server_->tracked_connections(), 256U + 2U);
+}
+
+// A route's own body limit is applied to the declared length before any of the body is read.
+TEST_F(RestServerTest, RouteBodyLimitRefusesADeclaredLengthBeforeTheBody) {
+    Router router;
+    router.post(
+        "/small",
+        [](const HttpRequest& r, const PathParams&, const Responder& respond) {
+            respond(HttpResponse::text(200, std::to_string(r.body.size())));
+        },
+        64);
+    router.post("/nobody", [](const HttpRequest&, const PathParams&, const Responder& respond) {
+        respond(HttpResponse::text(200, "ok"));
+    });
+    auto [handler, limits] = std::move(router).into_handler_and_limits();
+    start(RestSettings{}, std::move(handler), std::move(limits));
+
+    Client declared(port_);
+    ASSERT_TRUE(declared.send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 1048576\r\n\r\n"));
+    auto refused = declared.read();  // answered without sending a byte of the megabyte
+    ASSERT_TRUE(refused) << declared.error().message();
+    EXPECT_EQ(refused->result_int(), 413);
+    EXPECT_EQ(refused->body(), "Payload Too Large: the request body exceeds 64 bytes");
+
+    Client chunked(port_);
+    std::string chunk(100, 'x');
+    ASSERT_TRUE(chunked.send("POST /small HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n64\r\n" + chunk +
+                             "\r\n0\r\n\r\n"));
+    auto cut = chunked.read();
+    ASSERT_TRUE(cut) << chunked.error().message();
+    EXPECT_EQ(cut->result_int(), 413);
+
+    Client fits(port_);
+    ASSERT_TRUE(fits.send("POST /small HTTP/1.1\r\nHost: x\r\nContent-Length: 64\r\n\r\n" + std::string(64, 'y')));
+    auto ok = fits.read();
+    ASSERT_TRUE(ok) << fits.error().message();
+    EXPECT_EQ(ok->body(), "64");
+
+    Client stray(port_);
+    ASSERT_TRUE(stray.send("POST /nobody HTTP/1.1\r\nHost: x\r\nContent-Length: 2000\r\n\r\n"));
+    auto no_body = stray.read();
+    ASSERT_TRUE(no_body) << stray.error().message();
+    EXPECT_EQ(no_body->result_int(), 413);
 }
 
 // A connection that ends is forgotten at once: the server's entry for it would otherwise keep the dead session's

@@ -12,6 +12,7 @@
 
 #include "jicofo/health/health_checker.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
+#include "jicofo/rest/request_guard.hpp"
 
 namespace jicofo::rest {
 namespace {
@@ -25,6 +26,15 @@ HttpRequest get(std::string_view target, std::optional<std::string> accept = std
     if (accept) {
         r.headers.add("Accept", *accept);
     }
+    return r;
+}
+
+HttpRequest json_post(std::string_view target, std::string body = "{}") {
+    HttpRequest r;
+    r.method = "POST";
+    EXPECT_TRUE(r.set_target(target));
+    r.headers.add("Content-Type", "application/json");
+    r.body = std::move(body);
     return r;
 }
 
@@ -201,17 +211,18 @@ TEST(DomainRoutesTest, ConferenceRequestAndDebugRoutesAreRegisteredWithCors) {
     HttpRequest post;
     post.method = "POST";
     ASSERT_TRUE(post.set_target("/conference-request/v1"));
+    post.headers.add("Content-Type", "application/json");
+    post.body = "{}";
     auto posted = call(router, post);
     ASSERT_TRUE(posted);
     EXPECT_EQ(posted->body, "request:");
-    EXPECT_EQ(posted->headers.get("Access-Control-Allow-Origin"), std::optional<std::string_view>("*"));
+    EXPECT_FALSE(posted->headers.get("Access-Control-Allow-Origin")) << "no Origin, no CORS headers";
     HttpRequest options;
     options.method = "OPTIONS";
     ASSERT_TRUE(options.set_target("/conference-request/v1"));
     auto preflight = call(router, options);
     ASSERT_TRUE(preflight);
     EXPECT_EQ(preflight->status, 200);
-    EXPECT_EQ(preflight->headers.get("Access-Control-Allow-Methods"), std::optional<std::string_view>("POST, OPTIONS"));
 
     EXPECT_EQ(call(router, get("/debug"))->body, "debug:");
     EXPECT_EQ(call(router, get("/debug/conferences"))->body, "list:");
@@ -245,12 +256,8 @@ TEST(DomainRoutesTest, PinAndMoveEndpointsRoutesAreGatedByTheirGroups) {
     context.domain.move_endpoint = echo("one");
     context.domain.move_endpoints = echo("some");
     context.domain.move_fraction = echo("fraction");
-    HttpRequest pin;
-    pin.method = "POST";
-    ASSERT_TRUE(pin.set_target("/pin"));
-    HttpRequest unpin;
-    unpin.method = "POST";
-    ASSERT_TRUE(unpin.set_target("/pin/remove"));
+    HttpRequest pin = json_post("/pin");
+    HttpRequest unpin = json_post("/pin/remove");
 
     auto router = build_router(RestSettings{}, context);
     EXPECT_EQ(call(router, get("/pin"))->body, "pins");
@@ -272,6 +279,213 @@ TEST(DomainRoutesTest, PinAndMoveEndpointsRoutesAreGatedByTheirGroups) {
          {"/move-endpoints/move-endpoint", "/move-endpoints/move-endpoints", "/move-endpoints/move-fraction"}) {
         EXPECT_EQ(call(gated, get(target))->status, 404) << target;
     }
+}
+
+// Cross-site request forgery: every state-changing route refuses a browser request from an origin that is not
+// allowed (403) and a body that is not declared JSON (415), before its handler runs.
+class StateChangingRoutesTest : public ::testing::Test {
+protected:
+    StateChangingRoutesTest() {
+        auto record = [this](std::string name) {
+            return [this, name](const HttpRequest&, const PathParams&, const Responder& respond) {
+                handled.push_back(name);
+                respond(HttpResponse::json(200, "{}"));
+            };
+        };
+        context.domain.conference_request = record("request");
+        context.domain.pin_add = record("pin");
+        context.domain.pin_remove = record("unpin");
+        context.domain.move_endpoint = record("move-endpoint");
+        context.domain.move_endpoints = record("move-endpoints");
+        context.domain.move_fraction = record("move-fraction");
+        settings.allowed_origins = {"https://meet.example.com/"};
+    }
+
+    Router router() { return build_router(settings, context); }
+
+    static const std::vector<std::string>& routes() {
+        static const std::vector<std::string> kRoutes{"/conference-request/v1",
+                                                      "/pin",
+                                                      "/pin/remove",
+                                                      "/move-endpoints/move-endpoint",
+                                                      "/move-endpoints/move-endpoints",
+                                                      "/move-endpoints/move-fraction"};
+        return kRoutes;
+    }
+
+    metrics::MetricsRegistry registry{"v1"};
+    ServiceContext context{"v1", registry, nullptr};
+    RestSettings settings;
+    std::vector<std::string> handled;
+};
+
+TEST_F(StateChangingRoutesTest, ForeignOriginIs403WithoutCorsAndTheHandlerDoesNotRun) {
+    auto r = router();
+    for (const auto& target : routes()) {
+        auto request = json_post(target);
+        request.headers.add("Origin", "https://evil.example.net");
+        auto response = call(r, request);
+        ASSERT_TRUE(response) << target;
+        EXPECT_EQ(response->status, 403) << target;
+        EXPECT_FALSE(response->headers.get("Access-Control-Allow-Origin")) << target;
+    }
+    // The compatibility GET of move-endpoints is checked the same way.
+    auto get_move = get("/move-endpoints/move-endpoint?conference=a&endpoint=b");
+    get_move.headers.add("Origin", "https://evil.example.net");
+    EXPECT_EQ(call(r, get_move)->status, 403);
+    EXPECT_TRUE(handled.empty());
+}
+
+// A cross-site <img src="/move-endpoints/..."> sends no Origin; the browser's Sec-Fetch-Site still gives it away.
+TEST_F(StateChangingRoutesTest, CrossSiteGetWithoutOriginIs403) {
+    auto r = router();
+    for (const char* site : {"cross-site", "same-site"}) {
+        auto request = get("/move-endpoints/move-fraction?bridge=jvb1&fraction=1");
+        request.headers.add("Sec-Fetch-Site", site);
+        EXPECT_EQ(call(r, request)->status, 403) << site;
+    }
+    EXPECT_TRUE(handled.empty());
+    for (const char* site : {"same-origin", "none"}) {  // the operator's own page, or typed in the address bar
+        auto request = get("/move-endpoints/move-fraction?bridge=jvb1&fraction=1");
+        request.headers.add("Sec-Fetch-Site", site);
+        EXPECT_EQ(call(r, request)->status, 200) << site;
+    }
+}
+
+TEST_F(StateChangingRoutesTest, EmptyAllowListRefusesEveryBrowserOrigin) {
+    settings.allowed_origins.clear();
+    auto r = router();
+    for (const auto& target : routes()) {
+        auto request = json_post(target);
+        request.headers.add("Origin", "https://meet.example.com");
+        EXPECT_EQ(call(r, request)->status, 403) << target;
+    }
+    EXPECT_TRUE(handled.empty());
+}
+
+TEST_F(StateChangingRoutesTest, WrongContentTypeIs415) {
+    auto r = router();
+    for (const auto& target : routes()) {
+        for (const char* type : {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data"}) {
+            auto request = json_post(target);
+            request.headers.set("Content-Type", type);
+            auto response = call(r, request);
+            ASSERT_TRUE(response) << target;
+            EXPECT_EQ(response->status, 415) << target << " " << type;
+        }
+    }
+    // The JSON routes need the header even without a body.
+    for (const char* target : {"/conference-request/v1", "/pin", "/pin/remove"}) {
+        HttpRequest request;
+        request.method = "POST";
+        ASSERT_TRUE(request.set_target(target));
+        EXPECT_EQ(call(r, request)->status, 415) << target;
+    }
+    EXPECT_TRUE(handled.empty());
+}
+
+TEST_F(StateChangingRoutesTest, AllowedOriginGetsCorsHeadersAndIsServed) {
+    auto r = router();
+    for (const auto& target : routes()) {
+        auto request = json_post(target);
+        request.headers.set("Content-Type", "Application/JSON; charset=utf-8");
+        request.headers.add("Origin", "https://MEET.example.com");
+        auto response = call(r, request);
+        ASSERT_TRUE(response) << target;
+        EXPECT_EQ(response->status, 200) << target;
+        EXPECT_EQ(response->headers.get("Access-Control-Allow-Origin"),
+                  std::optional<std::string_view>("https://MEET.example.com"))
+            << target;
+        EXPECT_EQ(response->headers.get("Vary"), std::optional<std::string_view>("Origin")) << target;
+    }
+    EXPECT_EQ(handled.size(), routes().size());
+}
+
+TEST_F(StateChangingRoutesTest, PreflightHasCorsOnlyForAnAllowedOrigin) {
+    auto r = router();
+    HttpRequest options;
+    options.method = "OPTIONS";
+    ASSERT_TRUE(options.set_target("/conference-request/v1"));
+    options.headers.add("Origin", "https://meet.example.com");
+    auto allowed = call(r, options);
+    EXPECT_EQ(allowed->status, 200);
+    EXPECT_EQ(allowed->headers.get("Access-Control-Allow-Origin"),
+              std::optional<std::string_view>("https://meet.example.com"));
+    EXPECT_EQ(allowed->headers.get("Access-Control-Allow-Methods"), std::optional<std::string_view>("POST, OPTIONS"));
+
+    options.headers.set("Origin", "https://evil.example.net");
+    auto foreign = call(r, options);
+    EXPECT_EQ(foreign->status, 403);
+    EXPECT_FALSE(foreign->headers.get("Access-Control-Allow-Origin"));
+}
+
+TEST_F(StateChangingRoutesTest, MoveEndpointsAcceptsPostWithoutABodyAndGetForCompatibility) {
+    auto r = router();
+    for (const char* target :
+         {"/move-endpoints/move-endpoint", "/move-endpoints/move-endpoints", "/move-endpoints/move-fraction"}) {
+        HttpRequest post;
+        post.method = "POST";
+        ASSERT_TRUE(post.set_target(std::string(target) + "?bridge=jvb1"));
+        EXPECT_EQ(call(r, post)->status, 200) << target;
+        EXPECT_EQ(call(r, get(target))->status, 200) << target;
+    }
+    EXPECT_EQ(handled.size(), 6u);
+}
+
+TEST_F(StateChangingRoutesTest, DeeplyNestedJsonIs400BeforeTheHandler) {
+    auto r = router();
+    std::string deep(kMaxJsonDepth + 1, '[');
+    deep += std::string(kMaxJsonDepth + 1, ']');
+    auto response = call(r, json_post("/pin", R"({"a":)" + deep + "}"));
+    EXPECT_EQ(response->status, 400);
+    EXPECT_TRUE(handled.empty());
+    std::string fine(kMaxJsonDepth - 1, '[');
+    fine += std::string(kMaxJsonDepth - 1, ']');
+    EXPECT_EQ(call(r, json_post("/pin", R"({"a":)" + fine + "}"))->status, 200);
+}
+
+TEST(RequestGuardTest, NestingDepthSkipsStringsAndStopsPastTheLimit) {
+    EXPECT_EQ(json_nesting_depth(R"({"a":[1,{"b":2}]})", 32), 3u);
+    EXPECT_EQ(json_nesting_depth(R"({"a":"[[[[{{{{\"[["})", 32), 1u);
+    EXPECT_EQ(json_nesting_depth(std::string(100000, '['), 32), 33u);
+    EXPECT_EQ(json_nesting_depth("", 32), 0u);
+}
+
+TEST(RequestGuardTest, OriginsAndContentTypes) {
+    const std::vector<std::string> allowed{"https://a.example.com/", "http://b.example.com:8080"};
+    EXPECT_TRUE(origin_allowed("https://a.example.com", allowed));
+    EXPECT_TRUE(origin_allowed("http://B.example.com:8080", allowed));
+    EXPECT_FALSE(origin_allowed("https://a.example.com.evil.net", allowed));
+    EXPECT_FALSE(origin_allowed("null", allowed));
+    EXPECT_FALSE(origin_allowed("https://a.example.com", {}));
+    EXPECT_TRUE(origin_allowed("https://anything.example", {"*"}));
+    EXPECT_TRUE(is_json_content_type("application/json"));
+    EXPECT_TRUE(is_json_content_type(" application/json ; charset=UTF-8"));
+    EXPECT_FALSE(is_json_content_type("application/jsonx"));
+    EXPECT_FALSE(is_json_content_type("text/plain"));
+}
+
+TEST(RouteBodyLimitTest, JsonRoutesGetTheJsonLimitOthersAlmostNothing) {
+    metrics::MetricsRegistry registry("v1");
+    ServiceContext context{"v1", registry, nullptr};
+    auto ok = [](const HttpRequest&, const PathParams&, const Responder& respond) {
+        respond(HttpResponse::text(200, ""));
+    };
+    context.domain.conference_request = ok;
+    context.domain.pin_add = ok;
+    context.domain.pin_remove = ok;
+    context.domain.move_endpoint = ok;
+    RestSettings settings;
+    settings.max_json_body_bytes = 4096;
+    auto router = build_router(settings, context);
+    EXPECT_EQ(router.body_limit("POST", "/conference-request/v1"), 4096u);
+    EXPECT_EQ(router.body_limit("POST", "/pin"), 4096u);
+    EXPECT_EQ(router.body_limit("POST", "/pin/remove"), 4096u);
+    EXPECT_EQ(router.body_limit("POST", "/move-endpoints/move-endpoint"), kNoBodyRouteLimit);
+    EXPECT_EQ(router.body_limit("GET", "/metrics"), kNoBodyRouteLimit);
+    EXPECT_EQ(router.body_limit("POST", "/nowhere"), kNoBodyRouteLimit);
+    settings.max_body_bytes = 100;  // the global limit stays a ceiling
+    EXPECT_EQ(build_router(settings, context).body_limit("POST", "/pin"), 100u);
 }
 
 }  // namespace

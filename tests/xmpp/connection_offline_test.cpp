@@ -3,12 +3,14 @@
 #include "jicofo/xmpp/health.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
 
+#include "jicofo/metrics/metrics_registry.hpp"
 #include "jicofo/stanza/namespaces.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -123,4 +125,36 @@ TEST(XmppConnectionOffline, ConnectedStatusIsHealthy) {
     ConnectionStatus status;
     status.state = ConnectionState::connected;
     EXPECT_TRUE(health_of("client", status).success);
+}
+
+// The outbound queue is capped: with the connection thread not yet running, nothing drains it, so the cap is reached
+// deterministically. A request past it fails at once with resource-constraint and is counted; queued ones wait.
+TEST(XmppConnectionOffline, OutboundQueueOverTheCapRefusesRequestsAndCountsThem) {
+    IoThread io;
+    jicofo::metrics::MetricsRegistry metrics("1.0-test");
+    auto settings = refused_settings();
+    settings.max_queued_stanzas = 5;
+    XmppConnection connection(settings, &metrics);  // not started
+    std::atomic<int> refused{0};
+    std::promise<void> all_refused;
+    jicofo::stanza::Iq ping;
+    ping.header.type = jicofo::stanza::IqType::get;
+    ping.payload = jicofo::stanza::XmlElement("ping", std::string(jicofo::stanza::kNsPing));
+    for (int i = 0; i < 8; ++i) {
+        connection.async_send_iq(ping, io.io.get_executor(), [&](IqResult r) {
+            if (!r && r.error().code == make_error_code(jicofo::core::Errc::resource_constraint) && ++refused == 3) {
+                all_refused.set_value();
+            }
+        });
+    }
+    connection.send(ping);  // a plain stanza over the cap is dropped, and counted too
+    ASSERT_EQ(all_refused.get_future().wait_for(2s), std::future_status::ready);
+    EXPECT_EQ(refused, 3);
+    double counted = -1;
+    for (const auto& family : metrics.collect()) {
+        if (family.name == "jitsi_jicofo_xmpp_stanzas_rejected_total") {
+            counted = family.metric.at(0).counter.value;
+        }
+    }
+    EXPECT_EQ(counted, 4.0);
 }

@@ -8,6 +8,8 @@
 #include "xmpp/tcp_proxy.hpp"
 
 #include <gtest/gtest.h>
+
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
@@ -384,6 +386,52 @@ TEST(XmppIntegration, UnansweredRequestTimesOutAfterReplyTimeout) {
     EXPECT_GE(took, 500ms);
     EXPECT_LT(took, 5s);                             // it fired on its own deadline rather than never
     EXPECT_TRUE(peer->wait_for("iq_received", 1s));  // it did arrive; nobody answered
+}
+
+// Requests waiting for replies are capped per connection: a peer that never answers cannot make the table grow
+// without bound. The one past the cap fails at once with resource-constraint and is counted.
+TEST(XmppIntegration, PendingRequestsOverTheCapAreRefusedAtOnce) {
+    auto prosody = jicofo::testing::start_prosody(options_with_focus());
+    ASSERT_TRUE(prosody);
+    IoThread io;
+    jicofo::metrics::MetricsRegistry metrics("1.0-test");
+    auto settings = focus_settings(*prosody);
+    settings.reply_timeout = 3s;
+    settings.max_pending_iqs = 2;
+    XmppConnection focus(settings, &metrics);
+    focus.start();
+    ASSERT_TRUE(eventually([&] { return connected(focus); }));
+    auto peer = jicofo::testing::start_peer("silent");
+    ASSERT_TRUE(peer);
+    auto hello = peer->request(
+        jicofo::testing::connect_command(*prosody, "alice@auth.meet.test", "alice-secret").dump(), "connected", 10s);
+    ASSERT_TRUE(hello) << peer->transcript();
+    ASSERT_TRUE(peer->request(
+        nlohmann::json{
+            {"cmd", "iq_responder"}, {"element", "q"}, {"ns", "urn:test:silent"}, {"type", "get"}, {"reply", "ignore"}}
+            .dump(),
+        "done", 5s));
+    const auto alice = Jid::parse(std::string(jicofo::testing::event_json(hello)["jid"])).value();
+    // The ping keeps one slot busy at most briefly; wait until the table is empty so the count below is exact.
+    ASSERT_TRUE(eventually([&] { return focus.snapshot().pending_iqs == 0; }));
+    std::atomic<int> waiting_done{0};
+    for (int i = 0; i < 2; ++i) {
+        focus.async_send_iq(make_get(alice, XmlElement("q", "urn:test:silent")), io.executor(),
+                            [&](const IqResult&) { ++waiting_done; });
+    }
+    const auto start = std::chrono::steady_clock::now();
+    auto refused = request(focus, io.executor(), make_get(alice, XmlElement("q", "urn:test:silent")));
+    ASSERT_FALSE(refused.has_value());
+    EXPECT_EQ(refused.error().code, make_error_code(Errc::resource_constraint)) << refused.error().message();
+    EXPECT_LT(std::chrono::steady_clock::now() - start, 1s) << "refused at once, not after the reply timeout";
+    EXPECT_EQ(waiting_done, 0);
+    double counted = -1;
+    for (const auto& family : metrics.collect()) {
+        if (family.name == "jitsi_jicofo_xmpp_iqs_rejected_total") {
+            counted = family.metric.at(0).counter.value;
+        }
+    }
+    EXPECT_EQ(counted, 1.0);
 }
 
 TEST(XmppIntegration, HostileStanzasGetErrorRepliesAndTheConnectionKeepsServing) {

@@ -173,6 +173,9 @@ private:
     // restart-request-rate-limits over one participant's history of requests; records the request when allowed.
     [[nodiscard]] bool allow_restart(std::vector<std::chrono::steady_clock::time_point>& history) const;
     void reply_error(const stanza::Iq& request, stanza::ErrorCondition condition, const std::string& text);
+    // Answers (resource-constraint) and returns true when the Jingle carries more sources or groups than one
+    // participant may have: checked on the element counts, before any per-source work.
+    bool refuse_oversized(const stanza::Iq& request, const stanza::Jingle& jingle);
     void reply_result(const stanza::Iq& request);
 
     // Source propagation: to active participants at once (or batched per source-signaling-delays), queued for those

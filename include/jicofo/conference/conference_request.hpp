@@ -35,12 +35,13 @@ struct ConferenceReply {
 
 // Why a request is refused; each maps to the stanza error Jicofo sends and to the REST status it answers.
 enum class RequestErrc {
-    bad_request = 1,  // missing or invalid room
-    not_authorized,   // the room needs an authenticated creator
-    session_invalid,  // not-acceptable with <session-invalid/>
-    unavailable,      // shutting down
-    not_acceptable,   // machine-uid missing for a new session, or not the session's (no <session-invalid/>)
-    not_allowed,      // the room is not on the conference MUC service, or is a room of another component
+    bad_request = 1,      // missing or invalid room
+    not_authorized,       // the room needs an authenticated creator
+    session_invalid,      // not-acceptable with <session-invalid/>
+    unavailable,          // shutting down
+    not_acceptable,       // machine-uid missing for a new session, or not the session's (no <session-invalid/>)
+    resource_constraint,  // a cap is reached (conferences running, requests waiting): retry later
+    not_allowed,          // the room is not on the conference MUC service, or is a room of another component
 };
 
 struct RequestError {

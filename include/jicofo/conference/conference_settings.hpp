@@ -35,6 +35,11 @@ struct ConferenceSettings {
     std::vector<std::string> trusted_domains;
     // Which rooms a conference request may name (room_policy.hpp); the application always sets it.
     std::optional<RoomServices> room_services;
+    // Caps on what requests can make the room map hold (jicofo.conference.max-*): past them a request is refused
+    // with resource-constraint (new rooms, waiting requests) or bad-request (properties), and counted.
+    std::size_t max_conferences = 50000;
+    std::size_t max_waiting_requests = 10000;
+    std::size_t max_properties_per_request = 64;
 };
 
 // What every conference of one focus shares, made once by share_conference_settings(): the settings, and the focus's

@@ -151,6 +151,10 @@ private:
     [[nodiscard]] ConferenceReply make_reply(const stanza::Jid& room, bool ready, const Waiter& waiter) const;
     void update_size_metrics();
     void update_conference_count_metric();
+    // The caps of ConferenceSettings (max_properties_per_request, max_waiting_requests, max_conferences for a new
+    // room), counted in conference_requests_rejected_total{cap}; nullopt when the request is within them.
+    [[nodiscard]] std::optional<RequestError> over_a_cap(const ConferenceRequest& request, const stanza::Jid& room);
+    void count_waiting(std::ptrdiff_t change);
 
     // Authentication (focus_manager_auth.cpp): the session the reply names, or why the request is refused.
     [[nodiscard]] core::Result<auth::SessionGrant, RequestError> authenticate(const ConferenceRequest& request,
@@ -171,6 +175,7 @@ private:
     std::uint64_t conferences_created_ = 0;
     std::uint64_t participants_total_ = 0;
     std::uint64_t requests_total_ = 0;
+    std::size_t waiting_ = 0;  // requests in the entries' waiters
     std::unique_ptr<Metrics> metrics_;
 };
 

@@ -56,6 +56,9 @@ struct XmppConfig {
     ClientXmpp client = default_client();
     XmppConnectionConfig service = default_service();
     std::vector<VisitorXmppConfig> visitors;  // sorted by id
+    // jicofo-native extensions, applied to every connection:
+    int max_pending_iqs = 10000;
+    int max_queued_stanzas = 50000;
 
     bool operator==(const XmppConfig&) const = default;
 
@@ -282,6 +285,10 @@ struct ConferenceConfig {
     ReinviteMethod reinvite_method = ReinviteMethod::RestartJingle;
     bool enable_ice_restart = true;
     RestartRequestRateLimits restart_request_rate_limits;
+    // jicofo-native extensions:
+    int max_conferences = 50000;
+    int max_waiting_requests = 10000;
+    int max_properties_per_request = 64;
 
     // The delay of the largest size not above `conference_size` (0 below the smallest), as Jicofo looks it up.
     [[nodiscard]] milliseconds source_signaling_delay(int conference_size) const;
@@ -338,6 +345,8 @@ struct RestConfig {
     // jicofo-native extensions:
     int max_connections = 256;
     std::size_t max_body_bytes = 1048576;
+    std::size_t max_json_body_bytes = 8192;
+    std::vector<std::string> allowed_origins;
     milliseconds read_timeout = 30s;
     milliseconds idle_timeout = 60s;
 

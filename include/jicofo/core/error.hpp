@@ -15,6 +15,7 @@ enum class Errc {
     unavailable,
     shutting_down,
     internal,
+    resource_constraint,  // a cap is reached (pending requests, queued stanzas): refused, retry later
 };
 
 const std::error_category& jicofo_category();

@@ -28,6 +28,14 @@ namespace jicofo::media {
 [[nodiscard]] core::Result<sources::EndpointSourceSet, sources::SourceError> sources_from_contents(
     const std::vector<stanza::JingleContent>& contents);
 
+// How many <source/> and <ssrc-group/> elements the contents carry (for sources::refuse_oversized, before
+// sources_from_contents, whose duplicate checks are pairwise).
+struct SignalledCounts {
+    std::size_t sources = 0;
+    std::size_t groups = 0;
+};
+[[nodiscard]] SignalledCounts count_signalled(const std::vector<stanza::JingleContent>& contents);
+
 // Maps an endpoint id (a key of the conference's source map) to the owner written in <ssrc-info owner/>.
 using OwnerJid = std::function<std::string(std::string_view endpoint_id)>;
 

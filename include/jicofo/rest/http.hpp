@@ -2,6 +2,7 @@
 // No Beast or Asio here: handlers are tested as plain functions.
 #pragma once
 
+#include <cstddef>
 #include <functional>
 #include <optional>
 #include <string>
@@ -62,5 +63,7 @@ struct HttpResponse {
 // Answers one request. Call exactly once, from any thread, now or later ("accept now, answer later").
 using Responder = std::function<void(HttpResponse)>;
 using Handler = std::function<void(const HttpRequest&, Responder)>;
+// The body limit for a request, from its method and decoded path; asked once the header is in, before the body.
+using BodyLimit = std::function<std::size_t(std::string_view method, std::string_view path)>;
 
 }  // namespace jicofo::rest

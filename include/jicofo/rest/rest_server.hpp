@@ -12,13 +12,19 @@
 namespace boost::asio {
 class io_context;
 }  // namespace boost::asio
+namespace jicofo::metrics {
+class MetricsRegistry;
+}  // namespace jicofo::metrics
 
 namespace jicofo::rest {
 
 class RestServer {
 public:
-    // Nothing happens until start(). The io_context is run by the application's threads.
-    RestServer(boost::asio::io_context& io, RestSettings settings, Handler handler);
+    // Nothing happens until start(). The io_context is run by the application's threads. `body_limit` gives each
+    // route's body limit (settings.max_body_bytes for all when unset, and the ceiling in any case); `metrics`, when
+    // set, counts connections evicted or refused at the cap.
+    RestServer(boost::asio::io_context& io, RestSettings settings, Handler handler, BodyLimit body_limit = {},
+               metrics::MetricsRegistry* metrics = nullptr);
     RestServer(const RestServer&) = delete;
     RestServer& operator=(const RestServer&) = delete;
     ~RestServer();  // stop()

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "jicofo/rest/router.hpp"
 
@@ -21,7 +22,7 @@ namespace jicofo::rest {
 struct RestGroups {
     bool prometheus = true;          // jicofo.rest.prometheus.enabled: GET /metrics
     bool conference_request = true;  // jicofo.rest.conference-request.enabled: POST/OPTIONS /conference-request/v1
-    bool move_endpoints = true;      // jicofo.rest.move-endpoints.enabled: GET /move-endpoints/*
+    bool move_endpoints = true;      // jicofo.rest.move-endpoints.enabled: POST (and GET) /move-endpoints/*
     bool debug = true;               // jicofo.rest.debug.enabled: /debug, /debug/conference(s)...
     bool pin = true;                 // jicofo.rest.pin.enabled: GET /pin, POST /pin, POST /pin/remove
     bool health = false;             // jicofo.health.enabled: GET /about/health
@@ -32,7 +33,13 @@ struct RestSettings {
     std::string host = "127.0.0.1";
     std::uint16_t port = 8888;  // 0 picks an ephemeral port (tests)
     std::size_t max_connections = 512;
-    std::size_t max_body_bytes = std::size_t{1024} * 1024;
+    std::size_t max_body_bytes = std::size_t{1024} * 1024;  // ceiling over every route's own limit
+    // The body limit of the routes that take JSON (/pin, /pin/remove, /conference-request/v1), checked against
+    // Content-Length before the body is read; routes without a body accept kNoBodyRouteLimit bytes.
+    std::size_t max_json_body_bytes = 8192;
+    // Browser origins allowed to call the state-changing routes and to receive CORS headers; a request carrying any
+    // other Origin is refused with 403. "*" allows every origin. Requests without Origin (servers, curl) pass.
+    std::vector<std::string> allowed_origins;
     std::chrono::milliseconds read_timeout{std::chrono::seconds(10)};  // one request's header and body, one write
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};  // between requests on a kept-alive connection
 };

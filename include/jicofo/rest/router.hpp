@@ -27,21 +27,33 @@ private:
 
 using RouteHandler = std::function<void(const HttpRequest&, const PathParams&, Responder)>;
 
+// Bytes of body accepted by a route that declares none (and by paths without a route): enough for a stray "{}".
+constexpr std::size_t kNoBodyRouteLimit = 1024;
+
 class Router {
 public:
     // Pattern segments are literals, `{name}` (any non-empty segment) or `{name:int}` (an optionally signed decimal
     // integer; anything else does not match the route). Routes are tried in registration order.
     // Throws std::invalid_argument on a malformed pattern (a programming error).
-    Router& add(std::string method, std::string_view pattern, RouteHandler handler);
+    // `max_body` is the route's body limit, which the server enforces before reading the body.
+    Router& add(std::string method, std::string_view pattern, RouteHandler handler,
+                std::size_t max_body = kNoBodyRouteLimit);
     Router& get(std::string_view pattern, RouteHandler handler) { return add("GET", pattern, std::move(handler)); }
-    Router& post(std::string_view pattern, RouteHandler handler) { return add("POST", pattern, std::move(handler)); }
+    Router& post(std::string_view pattern, RouteHandler handler, std::size_t max_body = kNoBodyRouteLimit) {
+        return add("POST", pattern, std::move(handler), max_body);
+    }
 
     // Runs the matching handler, or answers 404 / 405 itself. HEAD is served by the GET route (the server drops
     // the body). A handler that throws is answered 500 with the exception's message.
     void dispatch(const HttpRequest& request, const Responder& responder) const;
 
+    // The body limit of the route `method` `path` would be dispatched to (kNoBodyRouteLimit without one).
+    [[nodiscard]] std::size_t body_limit(std::string_view method, std::string_view path) const;
+
     // The router as a server Handler (shared, immutable from here on).
     Handler into_handler() &&;
+    // The same, with the body limit lookup for the server (both share the router).
+    std::pair<Handler, BodyLimit> into_handler_and_limits() &&;
 
 private:
     struct Segment {
@@ -52,6 +64,7 @@ private:
         std::string method;
         std::vector<Segment> segments;
         RouteHandler handler;
+        std::size_t max_body = kNoBodyRouteLimit;
     };
 
     static bool match(const Route& route, const std::vector<std::string_view>& path, PathParams& params);

@@ -22,7 +22,5 @@ HttpResponse version_response(std::string_view version);
 HttpResponse metrics_response(metrics::MetricsRegistry& registry, std::optional<std::string_view> accept);
 // GET /about/health: 200 "OK", or the result's status with its message as plain text.
 HttpResponse health_response(const health::HealthSnapshot& snapshot);
-// CORS headers of /conference-request/v1 (browsers POST there from the meeting's origin).
-void add_cors_headers(HttpResponse& response);
 
 }  // namespace jicofo::rest

@@ -8,6 +8,7 @@
 #include "jicofo/sources/source_set.hpp"
 
 #include <cstddef>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,12 @@ struct SourceLimits {
 
 using SourceResult = core::Result<EndpointSourceSet, SourceError>;
 
+// Refuses (limit) a request that carries more source or group elements than one owner may have at all. Run on the
+// element counts before the request is turned into a set or validated: those steps compare elements pairwise, so a
+// 9,000-source stanza would cost tens of millions of comparisons on the conference's strand.
+[[nodiscard]] std::optional<SourceError> refuse_oversized(std::size_t signalled_sources, std::size_t signalled_groups,
+                                                          const SourceLimits& limits);
+
 // Checks that `owner` may add `added` to `existing` and returns the accepted set (to add to the map as is). Empty
 // groups and groups the owner already has are dropped silently, as Jicofo does; anything else wrong refuses the whole
 // request:
@@ -30,7 +37,8 @@ using SourceResult = core::Result<EndpointSourceSet, SourceError>;
 //            msid or disagree on it; two streams of one media type sharing an msid (a stream is the sources tied
 //            together by groups: the SIM layers with their FID partners, a FID pair, or a lone source);
 //   limit:   more than max_ssrcs_per_user sources or max_ssrc_groups_per_user groups for the owner, counting
-//            what it has and what it adds.
+//            what it has and what it adds. Checked first, on the counts alone (groups as sent, before repeats are
+//            dropped), so an oversized request is refused before any pairwise comparison.
 [[nodiscard]] SourceResult validate_add(const ConferenceSourceMap& existing, std::string_view owner,
                                         const EndpointSourceSet& added, const SourceLimits& limits);
 
@@ -49,6 +57,11 @@ public:
     SourceResult try_add(ConferenceSourceMap& sources, const std::string& owner, const EndpointSourceSet& added) const;
     SourceResult try_remove(ConferenceSourceMap& sources, std::string_view owner,
                             const EndpointSourceSet& removed) const;
+
+    [[nodiscard]] std::optional<SourceError> refuse_oversized(std::size_t signalled_sources,
+                                                              std::size_t signalled_groups) const {
+        return sources::refuse_oversized(signalled_sources, signalled_groups, limits_);
+    }
 
     [[nodiscard]] const SourceLimits& limits() const { return limits_; }
 

@@ -40,6 +40,12 @@ struct XmppConnectionSettings {
     int wake_signal = -1;  // -1 → SIGRTMIN + 6
     std::chrono::milliseconds idle_poll{std::chrono::milliseconds(10)};
 
+    // Caps (jicofo.xmpp.max-pending-iqs, max-queued-stanzas): requests waiting for their reply, and stanzas and
+    // requests queued for the connection thread. Past them a request fails at once with Errc::resource_constraint
+    // and a stanza is dropped, each counted; a stalled server then costs bounded memory.
+    std::size_t max_pending_iqs = 10000;
+    std::size_t max_queued_stanzas = 50000;
+
     // Every stanza in and out to the "xmpp-packets" logger.
     bool log_packets = false;
 
