@@ -15,7 +15,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <random>
 
 namespace jicofo::xmpp {
 
@@ -122,17 +121,6 @@ int strophe_sockopt(xmpp_conn_t* conn, void* sock) {
     return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
-std::string random_prefix() {
-    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    std::mt19937 engine(std::random_device{}());
-    std::uniform_int_distribution<int> pick(0, sizeof(kAlphabet) - 2);
-    std::string prefix;
-    for (int i = 0; i < 6; ++i) {
-        prefix += kAlphabet[pick(engine)];
-    }
-    return prefix;
-}
-
 }  // namespace
 
 ConnectionCore::ConnectionCore(XmppConnectionSettings settings, metrics::MetricsRegistry* metrics)
@@ -140,7 +128,6 @@ ConnectionCore::ConnectionCore(XmppConnectionSettings settings, metrics::Metrics
       metrics_(metrics),
       log_(core::module_logger("xmpp")),
       packets_(settings_.log_packets ? core::module_logger("xmpp-packets") : nullptr),
-      id_prefix_(random_prefix()),
       backoff_(settings_.backoff_base, settings_.backoff_cap, settings_.auth_failure_backoff) {
     wake_signal_ = settings_.wake_signal < 0 ? SIGRTMIN + 6 : settings_.wake_signal;
     if (metrics_ != nullptr) {
@@ -482,9 +469,10 @@ void ConnectionCore::send_request(stanza::Iq request, Clock::duration timeout, I
             core::unexpected(IqError::from(stop_requested_ ? core::Errc::shutting_down : core::Errc::disconnected)));
         return;
     }
-    if (request.header.id.empty() || pending_.contains(request.header.id)) {
-        request.header.id = id_prefix_ + "-" + std::to_string(++id_counter_);
-    }
+    // Always our own random id, whatever the caller set: a predictable id lets a participant forge replies.
+    do {
+        request.header.id = random_request_id();
+    } while (pending_.contains(request.header.id));
     if (!pending_.add(request, Clock::now(), timeout, std::move(completion))) {
         return;  // unreachable: the id is fresh
     }
@@ -495,7 +483,7 @@ void ConnectionCore::send_request(stanza::Iq request, Clock::duration timeout, I
 void ConnectionCore::send_ping() {
     stanza::Iq ping;
     ping.header.type = stanza::IqType::get;
-    ping.header.id = id_prefix_ + "-ping-" + std::to_string(++id_counter_);
+    ping.header.id = random_request_id();
     auto target = stanza::Jid::parse(settings_.xmpp_domain.empty() ? settings_.domain : settings_.xmpp_domain);
     if (target) {
         ping.header.to = *target;

@@ -144,8 +144,6 @@ private:
     std::optional<std::string> ping_id_;
     Clock::time_point next_ping_at_{};
     Clock::time_point last_stanza_at_{};  // the server's last stanza: a link that delivers them is not dead
-    std::uint64_t id_counter_ = 0;
-    std::string id_prefix_;
     DisconnectClassifier classifier_;
     ReconnectBackoff backoff_;
     PendingIqTable pending_;

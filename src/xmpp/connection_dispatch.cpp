@@ -169,18 +169,30 @@ void ConnectionCore::handle_iq(xmpp_stanza_t* raw, const stanza::XmlElement& ele
     const char* type_ptr = xmpp_stanza_get_type(raw);
     const std::string_view type = type_ptr ? type_ptr : "";
     if (!parsed) {
-        log_->warn("connection={} malformed iq from {}: {}", settings_.name,
-                   xmpp_stanza_get_from(raw) ? xmpp_stanza_get_from(raw) : "?", parsed.error().message());
+        const char* from = xmpp_stanza_get_from(raw);
         if (type == "get" || type == "set") {
+            log_->warn("connection={} malformed iq {} from {}: {}", settings_.name, type, from ? from : "?",
+                       parsed.error().message());
             reply_bad_request(raw, parsed.error().text);
-        } else if (const char* id = xmpp_stanza_get_id(raw); id != nullptr) {
-            pending_.fail(id, IqError::from(core::Errc::bad_request));
+        } else {
+            // A broken reply is dropped, never used to fail the request with its id: whoever sent it, the request
+            // keeps waiting for a real answer or its deadline.
+            const char* id = xmpp_stanza_get_id(raw);
+            log_->warn("connection={} dropped malformed iq reply type={} id={} from {}: {}", settings_.name,
+                       stanza::sanitize_xml_text(type.substr(0, 16)),
+                       id ? stanza::sanitize_xml_text(std::string_view(id).substr(0, 64)) : "?", from ? from : "?",
+                       parsed.error().message());
         }
         return;
     }
     auto& iq = parsed.value();
     if (iq.header.type == stanza::IqType::result || iq.header.type == stanza::IqType::error) {
-        if (!pending_.complete(iq, std::chrono::steady_clock::now(), own_jid())) {
+        const auto match = pending_.complete(iq, std::chrono::steady_clock::now(), own_jid());
+        if (match == ReplyMatch::foreign_sender) {
+            log_->warn("connection={} dropped iq {} id={} from {}: the request went to someone else", settings_.name,
+                       stanza::to_string(iq.header.type), iq.header.id,
+                       iq.header.from ? iq.header.from->to_string() : "(no from)");
+        } else if (match == ReplyMatch::unknown_id) {
             log_->debug("connection={} unmatched iq {} id={}", settings_.name, stanza::to_string(iq.header.type),
                         iq.header.id);
         }
