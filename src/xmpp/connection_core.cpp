@@ -199,6 +199,14 @@ void ConnectionCore::wake() {
 
 void ConnectionCore::run() {
     t_current = this;
+    {
+        // libstrophe writes with send(..., 0): on a socket the peer reset (or that we shut down after a dead ping)
+        // that raises SIGPIPE, which would end the process. Blocked on this thread, send() just fails with EPIPE.
+        sigset_t pipe_signal;
+        sigemptyset(&pipe_signal);
+        sigaddset(&pipe_signal, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+    }
     if (wake_signal_ > 0) {
         sigset_t set;
         sigemptyset(&set);
@@ -290,6 +298,7 @@ void ConnectionCore::run() {
     }
     release_login_gate(this);  // stopped in the middle of a login
     run_commands();            // registrations and requests that raced with stop()
+    outbox_.clear();
     pending_.fail_all(core::Errc::shutting_down);
     pending_count_ = 0;
     if (conn_ != nullptr) {
@@ -378,11 +387,17 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
         log_->info("connection={} connected ({} session) as {}", settings_.name, resumed ? "resumed" : "fresh",
                    status().bound_jid);
         if (!resumed) {
+            // The server lost the old session with everything sent on it: those requests will not be answered.
+            if (const auto lost = pending_.fail_sent(core::Errc::disconnected); lost > 0) {
+                log_->warn("connection={} fresh session: {} requests sent on the old one failed", settings_.name, lost);
+            }
+            pending_count_ = pending_.size();
             // Prosody's client_proxy only routes to a focus it has seen available.
             stanza::Presence presence;
             presence.extensions.push_back(stanza::EntityCaps{"sha-1", settings_.caps_node, caps_ver_}.to_xml());
             send_now(presence.to_xml());
         }
+        flush_outbox(!resumed);
         set_status(ConnectionState::connected);
         return;
     }
@@ -400,8 +415,15 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
     if (stop_requested_) {
         reason = {DisconnectKind::closed, "stopped"};
     }
-    const auto failed = pending_.fail_all(core::Errc::disconnected);
-    pending_count_ = 0;
+    if (was_connected && !stop_requested_) {
+        // Requests keep waiting: a resumed stream answers them (libstrophe re-sends what it wrote and the server did
+        // not acknowledge). What libstrophe had not written yet it would free at the reconnect: it moves to our own
+        // outbox, to be sent on the next session.
+        pending_.link_dropped();
+        take_unsent_from_strophe();
+    }
+    const auto waiting = pending_.size();
+    pending_count_ = waiting;
     if (was_connected && disconnects_ != nullptr) {
         disconnects_->Increment();
     }
@@ -411,8 +433,9 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
         const auto delay = backoff_.next(reason.kind);
         reconnect_at_ = now + delay;
         ++reconnect_attempts_;
-        log_->warn("connection={} {} reason={} failed_iqs={} reconnect_in={}ms", settings_.name,
-                   was_connected ? "disconnected" : "connect attempt failed", to_string(reason), failed, delay.count());
+        log_->warn("connection={} {} reason={} waiting_iqs={} queued={} reconnect_in={}ms", settings_.name,
+                   was_connected ? "disconnected" : "connect attempt failed", to_string(reason), waiting,
+                   outbox_.size(), delay.count());
     } else {
         log_->info("connection={} closed", settings_.name);
     }
@@ -443,41 +466,6 @@ bool ConnectionCore::accept_socket(int fd) {
     }
     socket_fd_ = fd;
     return true;
-}
-
-void ConnectionCore::send_now(const stanza::XmlElement& element) {
-    if (!connected_ || conn_ == nullptr) {
-        log_->debug("connection={} not connected, dropping <{}/>", settings_.name, element.name());
-        return;
-    }
-    if (packets_) {
-        log_packet("OUT", stanza::to_xml_string(element));
-    }
-    xmpp_stanza_t* raw = stanza::to_strophe(ctx_, element);
-    if (raw == nullptr) {
-        log_->error("connection={} cannot build <{}/>", settings_.name, element.name());
-        return;
-    }
-    xmpp_send(conn_, raw);
-    xmpp_stanza_release(raw);
-    ++stanzas_out_;
-}
-
-void ConnectionCore::send_request(stanza::Iq request, Clock::duration timeout, IqCallback completion) {
-    if (!connected_) {
-        completion(
-            core::unexpected(IqError::from(stop_requested_ ? core::Errc::shutting_down : core::Errc::disconnected)));
-        return;
-    }
-    // Always our own random id, whatever the caller set: a predictable id lets a participant forge replies.
-    do {
-        request.header.id = random_request_id();
-    } while (pending_.contains(request.header.id));
-    if (!pending_.add(request, Clock::now(), timeout, std::move(completion))) {
-        return;  // unreachable: the id is fresh
-    }
-    pending_count_ = pending_.size();
-    send_now(request.to_xml());
 }
 
 void ConnectionCore::send_ping() {

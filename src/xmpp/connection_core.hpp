@@ -85,6 +85,11 @@ private:
         Executor executor;
         StateListener listener;
     };
+    // A stanza waiting for the link: sent while it was down, or not yet written by libstrophe when it dropped.
+    struct Queued {
+        stanza::XmlElement stanza;
+        std::optional<std::string> request_id;  // an IQ request waiting in pending_
+    };
 
     // Enqueues for the thread and wakes it. Returns false once the thread has finished (after stop()).
     bool post(Command command);
@@ -93,8 +98,14 @@ private:
     void run_commands();
     void run_timers(Clock::time_point now);
     void connect_now();
+    // Writes the stanza, or while the link is down keeps it in the outbox for the next session.
     void send_now(const stanza::XmlElement& stanza);
     void send_request(stanza::Iq request, Clock::duration timeout, IqCallback completion);
+    void queue_while_down(stanza::XmlElement stanza, std::optional<std::string> request_id);
+    // At a disconnect: moves what libstrophe has not written yet into the outbox (it would free it).
+    void take_unsent_from_strophe();
+    // On connect: sends the outbox (on a fresh session without stale presence).
+    void flush_outbox(bool fresh_session);
     void send_ping();
     void handle_iq(_xmpp_stanza_t* raw, const stanza::XmlElement& element);
     void reply_bad_request(_xmpp_stanza_t* raw, const std::string& why);
@@ -147,6 +158,7 @@ private:
     DisconnectClassifier classifier_;
     ReconnectBackoff backoff_;
     PendingIqTable pending_;
+    std::deque<Queued> outbox_;  // at most kOutboxCap stanzas
     IqRouter<RoutedHandler> router_;
     std::unordered_map<std::uint64_t, std::pair<IqRoute, std::uint64_t>> route_ids_;  // id → route, router id
     std::unordered_map<stanza::Jid, std::vector<Subscriber>> subscribers_;

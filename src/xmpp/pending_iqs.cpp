@@ -76,9 +76,14 @@ std::string IqError::message() const {
 }
 
 bool PendingIqTable::add(const stanza::Iq& request, Clock::time_point now, Clock::duration timeout,
-                         IqCallback completion) {
-    Entry entry{request.header.to, request.payload ? request.payload->ns() : std::string(), now, now + timeout,
-                std::move(completion)};
+                         IqCallback completion, bool sent) {
+    Entry entry{request.header.to,
+                request.payload ? request.payload->ns() : std::string(),
+                now,
+                now + timeout,
+                std::move(completion),
+                sent,
+                !sent};
     return entries_.try_emplace(request.header.id, std::move(entry)).second;
 }
 
@@ -127,9 +132,38 @@ std::size_t PendingIqTable::expire(Clock::time_point now) {
     }
     // Completions run after the table is consistent: one may send another request.
     for (auto& entry : expired) {
-        entry.completion(core::unexpected(IqError::from(core::Errc::timeout)));
+        entry.completion(
+            core::unexpected(IqError::from(entry.link_dropped ? core::Errc::disconnected : core::Errc::timeout)));
     }
     return expired.size();
+}
+
+void PendingIqTable::link_dropped() {
+    for (auto& [id, entry] : entries_) {
+        entry.link_dropped = true;
+    }
+}
+
+void PendingIqTable::set_sent(const std::string& id, bool sent) {
+    if (auto it = entries_.find(id); it != entries_.end()) {
+        it->second.sent = sent;
+    }
+}
+
+std::size_t PendingIqTable::fail_sent(core::Errc errc) {
+    std::vector<Entry> lost;
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        if (it->second.sent) {
+            lost.push_back(std::move(it->second));
+            it = entries_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto& entry : lost) {
+        entry.completion(core::unexpected(IqError::from(errc)));
+    }
+    return lost.size();
 }
 
 std::size_t PendingIqTable::fail_all(core::Errc errc) {

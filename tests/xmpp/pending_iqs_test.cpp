@@ -199,3 +199,39 @@ TEST(PendingIqTable, CompletionMayAddARequest) {
     EXPECT_EQ(table.fail_all(Errc::shutting_down), 1U);
     EXPECT_EQ(completions, 2);
 }
+
+// Our link dropped: requests wait on (a resumed stream answers them); one that times out after the drop is
+// reported as disconnected, not as the peer's timeout; a fresh session fails those sent on the old one, and keeps
+// those still waiting in our outbox.
+TEST(PendingIqTable, ALinkDropKeepsRequestsAndBlamesOurLinkForTheirLoss) {
+    PendingIqTable table;
+    Recorder rec;
+    const auto bridge = jid("jvbbrewery@internal.meet.test/jvb1");
+    table.add(request("answered", bridge), t0, 5s, rec.callback());
+    table.add(request("lost", bridge), t0, 5s, rec.callback());
+    table.add(request("queued", bridge), t0, 5s, rec.callback(), false);
+    table.add(request("fresh-lost", bridge), t0, 10s, rec.callback());
+    table.link_dropped();
+    EXPECT_EQ(table.size(), 4U);
+    EXPECT_TRUE(rec.results.empty());
+    EXPECT_EQ(table.complete(reply("answered", bridge), t0 + 1s), ReplyMatch::completed);
+    ASSERT_EQ(rec.results.size(), 1U);
+    EXPECT_TRUE(rec.results[0].has_value());
+    table.set_sent("queued", false);
+    EXPECT_EQ(table.fail_sent(Errc::disconnected), 2U);  // "lost" and "fresh-lost" went out on the old session
+    ASSERT_EQ(rec.results.size(), 3U);
+    EXPECT_EQ(rec.results[1].error().code, make_error_code(Errc::disconnected));
+    EXPECT_TRUE(table.contains("queued"));
+    EXPECT_EQ(table.expire(t0 + 5s), 1U);
+    ASSERT_EQ(rec.results.size(), 4U);
+    EXPECT_EQ(rec.results[3].error().code, make_error_code(Errc::disconnected));
+}
+
+TEST(PendingIqTable, ATimeoutWithoutADropIsTheTimeout) {
+    PendingIqTable table;
+    Recorder rec;
+    table.add(request("a", jid("meet.test")), t0, 1s, rec.callback());
+    EXPECT_EQ(table.expire(t0 + 1s), 1U);
+    ASSERT_EQ(rec.results.size(), 1U);
+    EXPECT_EQ(rec.results[0].error().code, make_error_code(Errc::timeout));
+}

@@ -39,20 +39,31 @@ public:
         Clock::time_point sent_at;
         Clock::time_point deadline;
         IqCallback completion;
+        bool sent = true;           // handed to libstrophe on the current session (false: in our own outbox)
+        bool link_dropped = false;  // our link dropped while it waited: its timeout is reported as disconnected
     };
 
     void set_round_trip_observer(RoundTripObserver observer) { observer_ = std::move(observer); }
 
     // False when the id is already pending (the caller must pick another).
-    bool add(const stanza::Iq& request, Clock::time_point now, Clock::duration timeout, IqCallback completion);
+    bool add(const stanza::Iq& request, Clock::time_point now, Clock::duration timeout, IqCallback completion,
+             bool sent = true);
 
     // Completes the request this result/error answers, when it comes from the address the request went to (for a
     // request without `to`: no from, our bare or full JID, or our domain).
     ReplyMatch complete(const stanza::Iq& reply, Clock::time_point now, const std::optional<stanza::Jid>& own_jid = {});
     // There is deliberately no way to fail a single request by id: a reply that cannot be parsed does not tell who
     // really sent it, so it must not end anyone's request (the request times out or gets its real reply).
-    // Fails every request whose deadline has passed with Errc::timeout; returns how many.
+    // Fails every request whose deadline has passed with Errc::timeout (Errc::disconnected for one that waited
+    // through a drop of our link: its loss is ours, not the peer's); returns how many.
     std::size_t expire(Clock::time_point now);
+    // Our link dropped: every request waits on (a resumed stream answers it), marked as having crossed the drop.
+    void link_dropped();
+    // Whether the request with this id went out on the current session; false: it waits in our own outbox.
+    void set_sent(const std::string& id, bool sent);
+    // A fresh session: requests sent on the old one will never be answered; fails them with `errc`, returns how
+    // many. Requests still in our outbox stay.
+    std::size_t fail_sent(core::Errc errc);
     // Fails every request (disconnect, shutdown); returns how many.
     std::size_t fail_all(core::Errc errc);
 
