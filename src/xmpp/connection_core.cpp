@@ -28,6 +28,8 @@ std::atomic<const void*> g_login_holder{nullptr};
 std::atomic<std::int64_t> g_login_taken_at{0};
 constexpr auto kLoginGateStale = std::chrono::seconds(10);
 constexpr auto kLoginGateRetry = std::chrono::milliseconds(20);
+// After a dead ping the focus ends its sending side and waits this long for the server to close the link.
+constexpr auto kDeadLinkGrace = std::chrono::seconds(2);
 
 bool take_login_gate(const void* who, std::chrono::steady_clock::time_point now) {
     const void* expected = nullptr;
@@ -118,6 +120,10 @@ int strophe_sockopt(xmpp_conn_t* conn, void* sock) {
     // Small request/response stanzas must not wait for Nagle's algorithm to meet a delayed ACK (~40 ms each).
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    // Stanzas are handed to the socket only when they fit whole (connection_outbox.cpp): a fixed buffer, as large
+    // as the system allows, keeps that from throttling a busy focus (the kernel caps it at net.core.wmem_max).
+    const int send_buffer = 4 * 1024 * 1024;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof(send_buffer));
     return xmpp_sockopt_cb_keepalive(conn, sock);
 }
 
@@ -277,6 +283,9 @@ void ConnectionCore::run() {
         };
         bound(reconnect_at_);
         bound(pending_.next_deadline());
+        if (connected_ && !outbox_.empty()) {
+            wait = std::min(wait, std::chrono::milliseconds(1));  // refill the socket as it drains
+        }
         if (connected_ && !link_dead_ && !ping_id_) {
             bound(next_ping_at_);
         }
@@ -287,6 +296,8 @@ void ConnectionCore::run() {
                 wait = std::chrono::milliseconds(0);  // still run once: queued writes go out at its start
             }
         }
+        pump_outbox();
+        handed_bytes_ = 0;  // run_once writes what was handed to libstrophe first thing
         xmpp_run_once(ctx_, static_cast<unsigned long>(wait.count()));
         in_select_.store(false, std::memory_order_release);
         pending_count_ = pending_.size();
@@ -348,6 +359,13 @@ void ConnectionCore::run_timers(Clock::time_point now) {
     if (connected_ && !link_dead_ && !ping_id_ && now >= next_ping_at_) {
         send_ping();
     }
+    if (hard_close_at_ && now >= *hard_close_at_) {
+        hard_close_at_.reset();
+        if (socket_fd_ >= 0) {
+            log_->info("connection={} the server did not close the dead link, dropping it", settings_.name);
+            ::shutdown(socket_fd_, SHUT_RDWR);
+        }
+    }
 }
 
 void ConnectionCore::connect_now() {
@@ -392,12 +410,15 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
                 log_->warn("connection={} fresh session: {} requests sent on the old one failed", settings_.name, lost);
             }
             pending_count_ = pending_.size();
-            // Prosody's client_proxy only routes to a focus it has seen available.
-            stanza::Presence presence;
-            presence.extensions.push_back(stanza::EntityCaps{"sha-1", settings_.caps_node, caps_ver_}.to_xml());
-            send_now(presence.to_xml());
         }
         flush_outbox(!resumed);
+        if (!resumed) {
+            // Prosody's client_proxy only routes to a focus it has seen available: our presence goes first.
+            stanza::Presence presence;
+            presence.extensions.push_back(stanza::EntityCaps{"sha-1", settings_.caps_node, caps_ver_}.to_xml());
+            outbox_.push_front(Queued{render(presence.to_xml()), std::nullopt, true});
+        }
+        pump_outbox();
         set_status(ConnectionState::connected);
         return;
     }
@@ -408,6 +429,7 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
     const bool was_connected = connected_;
     connected_ = false;
     link_dead_ = false;
+    hard_close_at_.reset();
     socket_fd_ = -1;  // libstrophe has closed it
     ping_id_.reset();
     auto reason =
@@ -498,11 +520,15 @@ void ConnectionCore::send_ping() {
                        settings_.ping_timeout.count());
             classifier_.set_local_reason({DisconnectKind::ping_timeout, {}});
             link_dead_ = true;
-            // xmpp_disconnect() would write </stream:stream> into the dead link and wait 2 s for an answer; shutting
-            // the socket down makes libstrophe see the close at once. The stream is not closed cleanly, so the
-            // server keeps the session for resumption.
+            // xmpp_disconnect() would write </stream:stream> into the link and wait 2 s for an answer. Shutting our
+            // sending side down ends the stream without closing it cleanly (the server keeps the session for
+            // resumption) and, unlike a reset, after every byte already written: the server reads up to a stanza
+            // boundary (we never hand the kernel part of a stanza), then closes its side. Prosody 0.12 parses a
+            // resumed stream with the old connection's parser, so an old stream cut mid-stanza breaks the resumed
+            // one (not-well-formed). A link that is really dead is shut down fully after kDeadLinkGrace.
             if (socket_fd_ >= 0) {
-                ::shutdown(socket_fd_, SHUT_RDWR);
+                ::shutdown(socket_fd_, SHUT_WR);
+                hard_close_at_ = Clock::now() + std::max<Clock::duration>(kDeadLinkGrace, 2 * settings_.ping_timeout);
             } else {
                 xmpp_disconnect(conn_);
             }

@@ -85,10 +85,12 @@ private:
         Executor executor;
         StateListener listener;
     };
-    // A stanza waiting for the link: sent while it was down, or not yet written by libstrophe when it dropped.
+    // A stanza, rendered, waiting for the link: sent while it was down or while the socket had no room for it, or
+    // not yet written by libstrophe when the link dropped.
     struct Queued {
-        stanza::XmlElement stanza;
+        std::string text;
         std::optional<std::string> request_id;  // an IQ request waiting in pending_
+        bool presence = false;
     };
 
     // Enqueues for the thread and wakes it. Returns false once the thread has finished (after stop()).
@@ -101,10 +103,18 @@ private:
     // Writes the stanza, or while the link is down keeps it in the outbox for the next session.
     void send_now(const stanza::XmlElement& stanza);
     void send_request(stanza::Iq request, Clock::duration timeout, IqCallback completion);
-    void queue_while_down(stanza::XmlElement stanza, std::optional<std::string> request_id);
+    void queue(Queued item);
+    // Renders a stanza as libstrophe would write it; empty on failure.
+    std::string render(const stanza::XmlElement& element) const;
+    // Hands the text to libstrophe now if the socket has room for all of it, else keeps it in the outbox.
+    void write_or_hold(Queued item);
+    // Free room in the socket's send buffer, less what libstrophe holds unwritten.
+    [[nodiscard]] bool socket_has_room(std::size_t bytes) const;
+    // Hands the outbox to libstrophe while the socket has room (each loop turn).
+    void pump_outbox();
     // At a disconnect: moves what libstrophe has not written yet into the outbox (it would free it).
     void take_unsent_from_strophe();
-    // On connect: sends the outbox (on a fresh session without stale presence).
+    // On connect: a fresh session drops the old session's queued presence; pump_outbox sends the rest.
     void flush_outbox(bool fresh_session);
     void send_ping();
     void handle_iq(_xmpp_stanza_t* raw, const stanza::XmlElement& element);
@@ -158,7 +168,9 @@ private:
     DisconnectClassifier classifier_;
     ReconnectBackoff backoff_;
     PendingIqTable pending_;
-    std::deque<Queued> outbox_;  // at most kOutboxCap stanzas
+    std::deque<Queued> outbox_;     // at most kOutboxCap stanzas while the link is down
+    std::size_t handed_bytes_ = 0;  // handed to libstrophe since its last write
+    std::optional<Clock::time_point> hard_close_at_;
     IqRouter<RoutedHandler> router_;
     std::unordered_map<std::uint64_t, std::pair<IqRoute, std::uint64_t>> route_ids_;  // id → route, router id
     std::unordered_map<stanza::Jid, std::vector<Subscriber>> subscribers_;

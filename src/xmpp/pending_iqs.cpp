@@ -76,14 +76,14 @@ std::string IqError::message() const {
 }
 
 bool PendingIqTable::add(const stanza::Iq& request, Clock::time_point now, Clock::duration timeout,
-                         IqCallback completion, bool sent) {
+                         IqCallback completion, bool sent, bool link_down) {
     Entry entry{request.header.to,
                 request.payload ? request.payload->ns() : std::string(),
                 now,
                 now + timeout,
                 std::move(completion),
                 sent,
-                !sent};
+                link_down};
     return entries_.try_emplace(request.header.id, std::move(entry)).second;
 }
 

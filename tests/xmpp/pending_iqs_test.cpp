@@ -209,7 +209,7 @@ TEST(PendingIqTable, ALinkDropKeepsRequestsAndBlamesOurLinkForTheirLoss) {
     const auto bridge = jid("jvbbrewery@internal.meet.test/jvb1");
     table.add(request("answered", bridge), t0, 5s, rec.callback());
     table.add(request("lost", bridge), t0, 5s, rec.callback());
-    table.add(request("queued", bridge), t0, 5s, rec.callback(), false);
+    table.add(request("queued", bridge), t0, 5s, rec.callback(), false, true);
     table.add(request("fresh-lost", bridge), t0, 10s, rec.callback());
     table.link_dropped();
     EXPECT_EQ(table.size(), 4U);

@@ -46,8 +46,9 @@ public:
     void set_round_trip_observer(RoundTripObserver observer) { observer_ = std::move(observer); }
 
     // False when the id is already pending (the caller must pick another).
+    // `sent`: handed to libstrophe now (false: it waits in our outbox); `link_down`: our link is down as it is made.
     bool add(const stanza::Iq& request, Clock::time_point now, Clock::duration timeout, IqCallback completion,
-             bool sent = true);
+             bool sent = true, bool link_down = false);
 
     // Completes the request this result/error answers, when it comes from the address the request went to (for a
     // request without `to`: no from, our bare or full JID, or our domain).
