@@ -198,13 +198,20 @@ void ColibriSessionManager::on_allocated(const std::string& bridge_id, const std
             // answer): the bridge is not at fault and nobody on it moves. A conference being created is expired in
             // case the bridge did create it (the expire goes out when the link is back, before any new create), and
             // forgotten, so the next allocation creates it afresh.
+            stanza::ConferenceModify expire;
+            expire.meeting_id = settings_.meeting_id;
             if (created_conference) {
-                stanza::ConferenceModify expire;
-                expire.meeting_id = settings_.meeting_id;
                 expire.expire = true;
                 transport_.send(session->bridge.jid, expire, [](const ColibriReply&) {});
                 fail_session(bridge_id, "our XMPP link dropped while creating the conference", false,
                              AllocationErrc::disconnected);
+            } else {
+                // The bridge may hold the endpoint: expired first, so that the next allocation does not conflict.
+                stanza::Colibri2Endpoint gone;
+                gone.id = endpoint_id;
+                gone.expire = true;
+                expire.endpoints.push_back(std::move(gone));
+                transport_.send(session->bridge.jid, expire, [](const ColibriReply&) {});
             }
             pending->finish(core::unexpected(AllocationFailure{AllocationErrc::disconnected, failure.message()}));
             return;

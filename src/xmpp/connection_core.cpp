@@ -371,6 +371,14 @@ void ConnectionCore::run_timers(Clock::time_point now) {
 void ConnectionCore::connect_now() {
     classifier_.reset();
     set_status(ConnectionState::connecting);
+    // libstrophe 0.12 forgets the session it could resume after one failed attempt (the disconnect of that attempt
+    // frees the previous stream id): while the server may still hold our session, attempt only once the server
+    // accepts TCP connections again.
+    if (may_resume_ && !tcp_reachable(settings_.host, settings_.port, std::chrono::milliseconds(1000))) {
+        classifier_.set_local_reason({DisconnectKind::connection_refused, "cannot reach " + settings_.host});
+        on_connection_event(XMPP_CONN_FAIL, 0, nullptr);
+        return;
+    }
     log_->debug("connection={} connecting to {}:{}", settings_.name, settings_.host, settings_.port);
     attempt_in_progress_ = true;
     const int rc = xmpp_connect_client(conn_, settings_.host.c_str(), settings_.port, strophe_connection_event, this);
@@ -387,6 +395,7 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
     if (event == XMPP_CONN_CONNECT) {
         attempt_in_progress_ = false;
         connected_ = true;
+        may_resume_ = true;
         link_dead_ = false;
         const bool resumed = classifier_.resumed();
         backoff_.reset();

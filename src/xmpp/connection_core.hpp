@@ -34,6 +34,9 @@ class Histogram;
 
 namespace jicofo::xmpp {
 
+// Whether a TCP connection to host:port can be opened within `timeout` (it is closed at once).
+bool tcp_reachable(const std::string& host, unsigned short port, std::chrono::milliseconds timeout);
+
 class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
 public:
     ConnectionCore(XmppConnectionSettings settings, metrics::MetricsRegistry* metrics);
@@ -171,6 +174,7 @@ private:
     std::deque<Queued> outbox_;     // at most kOutboxCap stanzas while the link is down
     std::size_t handed_bytes_ = 0;  // handed to libstrophe since its last write
     std::optional<Clock::time_point> hard_close_at_;
+    bool may_resume_ = false;  // the server may hold our session: probe before each reconnect attempt
     IqRouter<RoutedHandler> router_;
     std::unordered_map<std::uint64_t, std::pair<IqRoute, std::uint64_t>> route_ids_;  // id → route, router id
     std::unordered_map<stanza::Jid, std::vector<Subscriber>> subscribers_;

@@ -150,6 +150,11 @@ TEST_F(ColibriSessionManagerTest, AnAllocationLostWithOurLinkBlamesNoBridgeAndMo
     EXPECT_TRUE(allocator.failures.empty());
     EXPECT_TRUE(failed_sessions.empty());
     EXPECT_EQ(manager->bridge_of("alice"), std::optional(allocator.bridges[0].id));
+    // Bob's endpoint is expired in case the bridge created it, so that his next try does not conflict.
+    auto expire = transport.take();
+    ASSERT_EQ(expire.request.endpoints.size(), 1U);
+    EXPECT_EQ(expire.request.endpoints[0].id, "bob");
+    EXPECT_TRUE(expire.request.endpoints[0].expire);
     // Bob's next try goes to the same session, without creating the conference again.
     auto& again = allocate("bob");
     auto sent = transport.take();

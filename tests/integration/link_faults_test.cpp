@@ -1,6 +1,7 @@
 // The jicofo binary against forged replies and a faulty link to Prosody: no participant, and no network blip, can
 // take down another person's conference or mark a healthy bridge failed.
 #include "integration/media_session_fixture.hpp"
+#include "xmpp/tcp_proxy.hpp"
 
 namespace jicofo::testing {
 namespace {
@@ -72,6 +73,89 @@ TEST_F(LinkFaultTest, AForgedColibriErrorFromAnotherAccountChangesNothing) {
     EXPECT_EQ(colibri_requests, 2);
     // And the participant was not told to restart or leave.
     EXPECT_EQ(rest_json("/stats")["participant_notifications"].value("request_restart", -1), 0);
+}
+
+// jicofo reaches Prosody through a proxy that the test can cut.
+class LinkCutTest : public LinkFaultTest {
+protected:
+    void before_jicofo() override { proxy_ = std::make_unique<TcpProxy>(prosody_->c2s_port()); }
+    [[nodiscard]] std::string extra_client_settings() const override {
+        return "    port = " + std::to_string(proxy_->port()) + "\n";
+    }
+    void run_scenario();
+    // The link goes down while Carol's allocation is with the bridge (the bridge answers meanwhile).
+    virtual void cut_link() { proxy_->cut(); }
+    std::unique_ptr<TcpProxy> proxy_;
+};
+
+// The same with the path down for 2 s (connections refused).
+class LongLinkCutTest : public LinkCutTest {
+protected:
+    void cut_link() override {
+        proxy_->refuse(true);
+        proxy_->cut();
+        std::this_thread::sleep_for(2s);
+        proxy_->refuse(false);
+    }
+};
+
+// The link between jicofo and Prosody goes down while Carol joins and her allocation is with the bridge: the
+// bridge's answer comes through the resumed stream, Carol gets her one session, Alice and Bob keep theirs, and no
+// bridge is failed.
+void LinkCutTest::run_scenario() {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    next("session_initiate", "alice");
+    next("session_initiate", "bob");
+    ASSERT_TRUE(poll([&] { return dump("alice")["remote_sources"].contains("bob1"); }, kSessionTimeout))
+        << participants_->transcript() << diagnostics();
+
+    const nlohmann::json hold = {{"cmd", "set_colibri"}, {"hold_ms", 1000}, {"count", 1}};
+    ASSERT_TRUE(jvb1_->request(hold.dump(), "done", kEventTimeout));
+    add_participant("carol", "carol1");
+    ASSERT_TRUE(jvb1_->wait_for("colibri_held", kSessionTimeout)) << jvb1_->transcript() << diagnostics();
+    cut_link();
+
+    const auto offer = next("session_initiate", "carol", 30s);
+    ASSERT_TRUE(offer.is_object()) << diagnostics();
+    const std::set<std::string> everyone{"alice1", "bob1", "carol1"};
+    ASSERT_TRUE(poll([&] { return endpoints_of(bridge_state(*jvb1_)) == everyone; }, kSessionTimeout))
+        << bridge_state(*jvb1_).dump() << diagnostics();
+    ASSERT_TRUE(poll(
+        [&] {
+            return dump("carol")["remote_sources"].contains("alice1") &&
+                   dump("alice")["remote_sources"].contains("carol1");
+        },
+        kSessionTimeout))
+        << participants_->transcript() << diagnostics();
+    for (const std::string name : {"alice", "bob", "carol"}) {
+        const auto session = dump(name)["session"];
+        ASSERT_TRUE(session.is_object()) << name;
+        EXPECT_EQ(session.value("state", ""), "active") << name << " " << session.dump();
+    }
+    // Nobody was offered a second session: the drop moved no one.
+    std::this_thread::sleep_for(1s);
+    int extra = 0;
+    for (const auto& line : participants_->take_all()) {
+        EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << line;
+        extra += PeerProcess::is_event(line, "session_initiate") || PeerProcess::is_event(line, "session_terminate");
+    }
+    EXPECT_EQ(extra, 0) << diagnostics();
+    expect_bridge_never_failed("jvb1");
+    EXPECT_NE(diagnostics().find("resumed session"), std::string::npos) << diagnostics();
+}
+
+TEST_F(LinkCutTest, ALinkCutWhileAParticipantJoinsCostsNobodyTheirSession) {
+    run_scenario();
+}
+
+// Not yet passing: with the path down for 2 s the jicofo binary's reconnect attempt stays in progress (seen in a
+// debugger: attempt_in_progress_, state connecting) and Carol is never placed; the connection-level test
+// LinkDropIntegration.ALinkDownForTwoSecondsIsResumed passes. Kept as the reproduction.
+TEST_F(LongLinkCutTest, DISABLED_ALinkDownForTwoSecondsWhileAParticipantJoinsCostsNobodyTheirSession) {
+    run_scenario();
 }
 
 }  // namespace

@@ -271,3 +271,23 @@ TEST_F(LinkDropIntegration, DISABLED_APingTimeoutUnderBacklogResumesWellFormed) 
     }
     EXPECT_TRUE(is_connected(*focus_));
 }
+
+// The path to Prosody is down for 2 s (connections refused): the reconnect attempts made meanwhile do not cost the
+// session (libstrophe forgets it after one failed attempt, so attempts wait for the server to be reachable), the
+// session is resumed, and a request in flight is answered by the resumed stream.
+TEST_F(LinkDropIntegration, ALinkDownForTwoSecondsIsResumed) {
+    auto outcomes = std::make_shared<Outcomes>();
+    proxy_->hold_upstream(true);
+    focus_->async_send_iq(server_ping(), io_.io.get_executor(), [outcomes](IqResult r) { outcomes->add(r); });
+    std::this_thread::sleep_for(200ms);
+    proxy_->refuse(true);
+    proxy_->cut();
+    proxy_->hold_upstream(false);
+    ASSERT_TRUE(eventually([&] { return !is_connected(*focus_); }, 5s));
+    std::this_thread::sleep_for(2s);
+    proxy_->refuse(false);
+    ASSERT_TRUE(eventually([&] { return is_connected(*focus_); }, 10s)) << to_string(focus_->status().last_reason);
+    EXPECT_EQ(focus_->status().session, SessionKind::resumed) << prosody_->log_text();
+    ASSERT_TRUE(eventually([&] { return outcomes->count() == 1; }, 10s));
+    EXPECT_EQ(outcomes->describe(), "result=1 ");
+}

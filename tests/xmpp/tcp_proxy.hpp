@@ -1,6 +1,6 @@
 // A loopback TCP proxy between the focus and Prosody that a test can cut (both sides reset, as when a network path
-// dies), freeze (bytes silently dropped, as on a black-holed link) or hold upstream (what the focus sends waits,
-// as with a server that is behind on reading). Test-only; one thread, poll().
+// dies), refuse new connections, freeze (bytes silently dropped, as on a black-holed link) or hold upstream (what the
+// focus sends waits, as with a server that is behind on reading). Test-only; one thread, poll().
 #pragma once
 
 #include <arpa/inet.h>
@@ -21,13 +21,8 @@ namespace jicofo::testing {
 class TcpProxy {
 public:
     explicit TcpProxy(std::uint16_t target_port) : target_port_(target_port) {
-        listen_fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        listen_fd_ = open_listener(0);
         sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        addr.sin_port = 0;
-        ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
-        ::listen(listen_fd_, 16);
         socklen_t len = sizeof(addr);
         ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&addr), &len);
         port_ = ntohs(addr.sin_port);
@@ -40,7 +35,9 @@ public:
             ::close(a);
             ::close(b);
         }
-        ::close(listen_fd_);
+        if (listen_fd_ >= 0) {
+            ::close(listen_fd_);
+        }
     }
     TcpProxy(const TcpProxy&) = delete;
     TcpProxy& operator=(const TcpProxy&) = delete;
@@ -52,12 +49,27 @@ public:
     void freeze(bool frozen) { frozen_ = frozen; }
     // While held, what the client sends stays unread (queued, then delivered in order); the server's bytes flow.
     void hold_upstream(bool held) { upstream_held_ = held; }
+    // While refusing, nothing listens on the port: connections are refused (with cut(): the path is down).
+    void refuse(bool refusing) { refusing_ = refusing; }
 
 private:
     static void reset(int fd) {
         linger l{1, 0};  // RST instead of FIN
         ::setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
         ::close(fd);
+    }
+
+    static int open_listener(std::uint16_t port) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int one = 1;
+        ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+        sockaddr_in addr{};
+        addr.sin_family = AF_INET;
+        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        addr.sin_port = htons(port);
+        ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+        ::listen(fd, 16);
+        return fd;
     }
 
     int connect_target() const {
@@ -83,7 +95,13 @@ private:
                 }
                 pairs_.clear();
             }
-            std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
+            if (refusing_ && listen_fd_ >= 0) {
+                ::close(listen_fd_);
+                listen_fd_ = -1;
+            } else if (!refusing_ && listen_fd_ < 0) {
+                listen_fd_ = open_listener(port_);
+            }
+            std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};  // poll() skips a negative descriptor
             for (auto [a, b] : pairs_) {
                 fds.push_back({a, static_cast<short>(upstream_held_ ? 0 : POLLIN), 0});
                 fds.push_back({b, POLLIN, 0});
@@ -135,6 +153,7 @@ private:
     std::atomic<bool> cut_{false};
     std::atomic<bool> frozen_{false};
     std::atomic<bool> upstream_held_{false};
+    std::atomic<bool> refusing_{false};
     std::thread thread_;
 };
 
