@@ -1,7 +1,8 @@
-// Inbound dispatch (IQ routing, pings, disco#info, presence and message subscribers) and the thread-safe entry
-// points that queue work for the libstrophe thread.
+// Inbound dispatch (IQ routing, pings, disco#info, presence and message subscribers), the thread-safe entry points
+// that queue work for the libstrophe thread, and the round-trip metric and packet log.
 #include "connection_core.hpp"
 
+#include "jicofo/metrics/metrics_registry.hpp"
 #include "jicofo/stanza/namespaces.hpp"
 #include "jicofo/stanza/xml_codec.hpp"
 
@@ -291,6 +292,30 @@ void ConnectionCore::dispatch_message(stanza::Message message) {
         if (subscriber.on_message) {
             post_to(subscriber.executor, subscriber.on_message, message, log_);
         }
+    }
+}
+
+void ConnectionCore::observe_round_trip(const std::string& ns, Clock::duration round_trip) {
+    if (metrics_ == nullptr) {
+        return;
+    }
+    auto it = round_trips_.find(ns);
+    if (it == round_trips_.end()) {
+        static const prometheus::Histogram::BucketBoundaries kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                      0.25,  0.5,    1,     2.5,  5,     15};
+        auto& histogram = metrics_->histogram("xmpp_iq_round_trip_seconds", "Round trip of outgoing IQ requests.",
+                                              kBuckets, {{"namespace", ns}});
+        it = round_trips_.emplace(ns, &histogram).first;
+    }
+    it->second->Observe(std::chrono::duration<double>(round_trip).count());
+}
+
+void ConnectionCore::log_packet(const char* direction, std::string_view text) const {
+    static constexpr std::size_t kMaxLogged = std::size_t{64} * 1024;
+    if (text.size() > kMaxLogged) {
+        packets_->info("{} {} {}... ({} bytes)", settings_.name, direction, text.substr(0, kMaxLogged), text.size());
+    } else {
+        packets_->info("{} {} {}", settings_.name, direction, text);
     }
 }
 
