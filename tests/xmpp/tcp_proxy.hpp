@@ -35,8 +35,10 @@ public:
             ::close(a);
             ::close(b);
         }
-        if (listen_fd_ >= 0) {
-            ::close(listen_fd_);
+        for (const int fd : {listen_fd_, reserved_fd_}) {
+            if (fd >= 0) {
+                ::close(fd);
+            }
         }
     }
     TcpProxy(const TcpProxy&) = delete;
@@ -59,8 +61,10 @@ private:
         ::close(fd);
     }
 
-    static int open_listener(std::uint16_t port) {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    // Close-on-exec, as every socket here: a process the test starts (jicofo, a peer) must not inherit the port and
+    // keep it listening while the proxy refuses.
+    static int open_socket(std::uint16_t port) {
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         const int one = 1;
         ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
         sockaddr_in addr{};
@@ -68,12 +72,16 @@ private:
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
         addr.sin_port = htons(port);
         ::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr));
+        return fd;
+    }
+    static int open_listener(std::uint16_t port) {
+        const int fd = open_socket(port);
         ::listen(fd, 16);
         return fd;
     }
 
     int connect_target() const {
-        const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+        const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in addr{};
         addr.sin_family = AF_INET;
         addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
@@ -96,10 +104,14 @@ private:
                 pairs_.clear();
             }
             if (refusing_ && listen_fd_ >= 0) {
+                // The port stays bound without a listener: connections are refused, and the kernel cannot hand the
+                // port out as an ephemeral one (a connect to a free local port can connect to itself).
                 ::close(listen_fd_);
                 listen_fd_ = -1;
+                reserved_fd_ = open_socket(port_);
             } else if (!refusing_ && listen_fd_ < 0) {
-                listen_fd_ = open_listener(port_);
+                ::listen(reserved_fd_, 16);
+                listen_fd_ = std::exchange(reserved_fd_, -1);
             }
             std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};  // poll() skips a negative descriptor
             for (auto [a, b] : pairs_) {
@@ -111,7 +123,7 @@ private:
             }
             std::vector<std::pair<int, int>> alive;
             if (fds[0].revents & POLLIN) {
-                const int client = ::accept(listen_fd_, nullptr, nullptr);
+                const int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
                 const int server = client >= 0 ? connect_target() : -1;
                 if (server >= 0) {
                     alive.emplace_back(client, server);
@@ -148,6 +160,7 @@ private:
     std::uint16_t target_port_;
     std::uint16_t port_ = 0;
     int listen_fd_ = -1;
+    int reserved_fd_ = -1;                    // while refusing: the port, bound and not listening
     std::vector<std::pair<int, int>> pairs_;  // (client, server), owned by the proxy thread
     std::atomic<bool> stop_{false};
     std::atomic<bool> cut_{false};
