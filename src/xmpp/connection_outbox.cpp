@@ -87,10 +87,12 @@ bool ConnectionCore::socket_has_room(std::size_t bytes) const {
         ::ioctl(socket_fd_, SIOCOUTQ, &queued) != 0) {
         return true;
     }
-    // Linux reports twice the payload the buffer takes (the rest is its bookkeeping, socket(7)); what is queued is
-    // payload. A stanza that would not fit whole waits: the kernel would take only part of it.
+    // Linux reports twice the size asked for (socket(7): the rest is its bookkeeping) and counts each queued
+    // segment's whole allocation against it, often more than twice its payload for stanza-sized writes; what is
+    // queued (SIOCOUTQ) is payload. A quarter of the reported size is what is sure to take whole stanzas; one that
+    // would not fit waits, because the kernel would take only part of it.
     const std::size_t used = static_cast<std::size_t>(std::max(queued, 0)) + handed_bytes_;
-    const std::size_t capacity = static_cast<std::size_t>(std::max(buffer, 0)) / 2;
+    const std::size_t capacity = static_cast<std::size_t>(std::max(buffer, 0)) / 4;
     if (xmpp_conn_send_queue_len(conn_) > 0) {
         return false;  // libstrophe could not write everything it has: the buffer is fuller than it looks
     }

@@ -209,10 +209,7 @@ TEST_F(LinkDropIntegration, AResumeUnderBacklogLosesNothingAndStaysWellFormed) {
 // As in the join-storm benchmark: Prosody stops reading the focus's stream, the focus's ping goes unanswered and
 // the focus drops the link itself (shutting its socket down) while Prosody still holds a backlog of what it sent.
 // The resumed stream must stay well formed and lose nothing.
-// Not yet passing, kept as the reproduction of the stream error after a resume seen in the join-storm benchmark
-// (docs/performance.md): the resume succeeds, then the resumed stream is closed at once (policy-violation or a
-// reset) and the focus falls back to a fresh session. See docs/xmpp.md, "Resumption and Prosody's parser".
-TEST_F(LinkDropIntegration, DISABLED_APingTimeoutUnderBacklogResumesWellFormed) {
+TEST_F(LinkDropIntegration, APingTimeoutUnderBacklogResumesWellFormed) {
     constexpr int kMessages = 8000;
     constexpr int kRequests = 100;
     auto outcomes = std::make_shared<Outcomes>();

@@ -31,9 +31,9 @@ public:
     ~TcpProxy() {
         stop_ = true;
         thread_.join();
-        for (auto [a, b] : pairs_) {
-            ::close(a);
-            ::close(b);
+        for (const auto& pair : pairs_) {
+            ::close(pair.client);
+            ::close(pair.server);
         }
         for (const int fd : {listen_fd_, reserved_fd_}) {
             if (fd >= 0) {
@@ -97,9 +97,9 @@ private:
         char buffer[16384];
         while (!stop_) {
             if (cut_.exchange(false)) {
-                for (auto [a, b] : pairs_) {
-                    reset(a);
-                    reset(b);
+                for (const auto& pair : pairs_) {
+                    reset(pair.client);
+                    reset(pair.server);
                 }
                 pairs_.clear();
             }
@@ -114,43 +114,50 @@ private:
                 listen_fd_ = std::exchange(reserved_fd_, -1);
             }
             std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};  // poll() skips a negative descriptor
-            for (auto [a, b] : pairs_) {
-                fds.push_back({a, static_cast<short>(upstream_held_ ? 0 : POLLIN), 0});
-                fds.push_back({b, POLLIN, 0});
+            for (const auto& pair : pairs_) {
+                // A side that ended is not polled again (it would stay readable); -1 makes poll() skip it.
+                fds.push_back(
+                    {pair.client_done ? -1 : pair.client, static_cast<short>(upstream_held_ ? 0 : POLLIN), 0});
+                fds.push_back({pair.server_done ? -1 : pair.server, POLLIN, 0});
             }
             if (::poll(fds.data(), fds.size(), 20) <= 0) {
                 continue;
             }
-            std::vector<std::pair<int, int>> alive;
+            std::vector<Pair> alive;
             if (fds[0].revents & POLLIN) {
                 const int client = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
                 const int server = client >= 0 ? connect_target() : -1;
                 if (server >= 0) {
-                    alive.emplace_back(client, server);
+                    alive.push_back(Pair{client, server});
                 } else if (client >= 0) {
                     ::close(client);
                 }
             }
             for (std::size_t i = 0; i + 1 < fds.size(); i += 2) {
-                const auto [a, b] = pairs_[i / 2];
-                bool closed = false;
-                for (auto [from, to, revents] :
-                     {std::tuple{a, b, fds[i + 1].revents}, std::tuple{b, a, fds[i + 2].revents}}) {
-                    if (closed || !(revents & (POLLIN | POLLHUP | POLLERR))) {
+                auto pair = pairs_[i / 2];
+                bool failed = false;
+                for (auto [from, to, revents, done] :
+                     {std::tuple{pair.client, pair.server, fds[i + 1].revents, &pair.client_done},
+                      std::tuple{pair.server, pair.client, fds[i + 2].revents, &pair.server_done}}) {
+                    if (failed || *done || !(revents & (POLLIN | POLLHUP | POLLERR))) {
                         continue;
                     }
                     const ssize_t n = ::read(from, buffer, sizeof(buffer));
-                    if (n <= 0) {
-                        closed = true;
+                    if (n < 0) {
+                        failed = true;
+                    } else if (n == 0) {
+                        // End of one direction: passed on as such (a FIN, not a reset), the other keeps flowing.
+                        *done = true;
+                        ::shutdown(to, SHUT_WR);
                     } else if (!frozen_) {
                         ::send(to, buffer, static_cast<std::size_t>(n), MSG_NOSIGNAL);
                     }
                 }
-                if (closed) {
-                    ::close(a);
-                    ::close(b);
+                if (failed || (pair.client_done && pair.server_done)) {
+                    ::close(pair.client);
+                    ::close(pair.server);
                 } else {
-                    alive.emplace_back(a, b);
+                    alive.push_back(pair);
                 }
             }
             pairs_ = std::move(alive);
@@ -160,8 +167,14 @@ private:
     std::uint16_t target_port_;
     std::uint16_t port_ = 0;
     int listen_fd_ = -1;
-    int reserved_fd_ = -1;                    // while refusing: the port, bound and not listening
-    std::vector<std::pair<int, int>> pairs_;  // (client, server), owned by the proxy thread
+    int reserved_fd_ = -1;  // while refusing: the port, bound and not listening
+    struct Pair {
+        int client;
+        int server;
+        bool client_done = false;  // the client ended its side (FIN passed on to the server)
+        bool server_done = false;
+    };
+    std::vector<Pair> pairs_;  // owned by the proxy thread
     std::atomic<bool> stop_{false};
     std::atomic<bool> cut_{false};
     std::atomic<bool> frozen_{false};
