@@ -79,6 +79,16 @@ health::HealthCheck make_ping_check(const std::shared_ptr<xmpp::XmppConnection>&
         }
         const auto& settings = strong->settings();
         const std::string domain = settings.xmpp_domain.empty() ? settings.domain : settings.xmpp_domain;
+        // A request made while the link is down waits for it until its deadline; the health check must not.
+        if (const auto status = strong->status(); status.state != xmpp::ConnectionState::connected) {
+            std::string why = "the XMPP connection is " + std::string(xmpp::to_string(status.state));
+            if (status.last_reason.kind != xmpp::DisconnectKind::none) {
+                why += " (" + xmpp::to_string(status.last_reason) + ")";
+            }
+            complete(health::HealthResult::soft_failure("XMPP ping failed: " + domain + " on connection '" +
+                                                        settings.name + "': " + why));
+            return;
+        }
         auto target = stanza::Jid::parse(domain);
         if (!target) {
             complete(health::HealthResult::hard_failure_of("XMPP ping failed: '" + domain + "' is not a JID"));

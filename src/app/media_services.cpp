@@ -90,6 +90,7 @@ public:
                                    if (!result) {
                                        reply.timeout = result.error().code == core::Errc::timeout;
                                        reply.error = result.error().stanza_error;
+                                       reply.disconnected = result.error().code == core::Errc::disconnected;
                                    }
                                    done(reply);
                                });

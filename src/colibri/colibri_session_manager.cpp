@@ -193,6 +193,29 @@ void ColibriSessionManager::on_allocated(const std::string& bridge_id, const std
         auto reason = failure.reason();
         const auto reason_code = reason ? reason->reason : stanza::Colibri2ErrorReason::unspecified;
         const auto condition = failure.error ? failure.error->condition : stanza::ErrorCondition::undefined_condition;
+        if (failure.kind == ColibriFailure::Kind::disconnected) {
+            // Our own XMPP link dropped and the request was lost with it (a resumed stream would have delivered the
+            // answer): the bridge is not at fault and nobody on it moves. A conference being created is expired in
+            // case the bridge did create it (the expire goes out when the link is back, before any new create), and
+            // forgotten, so the next allocation creates it afresh.
+            stanza::ConferenceModify expire;
+            expire.meeting_id = settings_.meeting_id;
+            if (created_conference) {
+                expire.expire = true;
+                transport_.send(session->bridge.jid, expire, [](const ColibriReply&) {});
+                fail_session(bridge_id, "our XMPP link dropped while creating the conference", false,
+                             AllocationErrc::disconnected);
+            } else {
+                // The bridge may hold the endpoint: expired first, so that the next allocation does not conflict.
+                stanza::Colibri2Endpoint gone;
+                gone.id = endpoint_id;
+                gone.expire = true;
+                expire.endpoints.push_back(std::move(gone));
+                transport_.send(session->bridge.jid, expire, [](const ColibriReply&) {});
+            }
+            pending->finish(core::unexpected(AllocationFailure{AllocationErrc::disconnected, failure.message()}));
+            return;
+        }
         if (failure.kind == ColibriFailure::Kind::error && condition == stanza::ErrorCondition::bad_request) {
             // The request itself is wrong: another bridge would refuse it too.
             if (created_conference) {
@@ -268,7 +291,8 @@ void ColibriSessionManager::on_allocated(const std::string& bridge_id, const std
     pending->finish(std::move(allocation));
 }
 
-void ColibriSessionManager::fail_session(const std::string& bridge_id, const std::string& why, bool notify) {
+void ColibriSessionManager::fail_session(const std::string& bridge_id, const std::string& why, bool notify,
+                                         AllocationErrc waiters) {
     auto found = sessions_.find(bridge_id);
     if (found == sessions_.end()) {
         return;
@@ -286,7 +310,7 @@ void ColibriSessionManager::fail_session(const std::string& bridge_id, const std
     }
     for (auto& waiter : session->waiting) {
         pending_.erase(waiter->request.endpoint_id);
-        waiter->finish(core::unexpected(AllocationFailure{AllocationErrc::bridge_failed, why}));
+        waiter->finish(core::unexpected(AllocationFailure{waiters, why}));
     }
     if (notify && !session->endpoints.empty() && listener_.session_failed) {
         listener_.session_failed(bridge_id, session->endpoints);

@@ -20,6 +20,11 @@ std::shared_ptr<spdlog::logger> logger() {
     return log;
 }
 
+// Retries of an invite that failed for a passing reason: our XMPP link dropped (it reconnects within seconds), or
+// every bridge tried failed (bridges are health-checked every few seconds and marked usable again after that).
+constexpr std::chrono::milliseconds kLinkRetryDelay{2000};
+constexpr std::chrono::milliseconds kBridgeRetryDelay{10000};
+
 sources::SourceLimits source_limits(const config::ConferenceConfig& conference) {
     sources::SourceLimits limits;
     limits.max_ssrcs_per_user = static_cast<std::size_t>(std::max(0, conference.max_ssrcs_per_user));
@@ -199,6 +204,12 @@ void ConferenceMedia::on_allocated(const std::string& endpoint_id, std::uint64_t
                 participant->state = ParticipantState::waiting;
                 participant->no_bridge = true;
                 return;
+            case colibri::AllocationErrc::disconnected:
+                // Nothing against any bridge: the participant is invited again once the link is back.
+                logger()->warn("room={} endpoint={} not placed, our XMPP link dropped: {}", room_.to_string(),
+                               endpoint_id, failure.message);
+                invite_later(*participant, kLinkRetryDelay);
+                return;
             case colibri::AllocationErrc::bridge_failed:
                 if (participant->attempts < settings_->max_allocation_attempts) {
                     logger()->info("room={} endpoint={} bridge failed ({}), selecting another", room_.to_string(),
@@ -206,7 +217,11 @@ void ConferenceMedia::on_allocated(const std::string& endpoint_id, std::uint64_t
                     allocate(endpoint_id, invite_number);
                     return;
                 }
-                break;
+                // Every bridge tried failed for now; failures pass (a bridge recovers, another joins).
+                logger()->error("room={} endpoint={} cannot be placed on a bridge yet: {}", room_.to_string(),
+                                endpoint_id, failure.message);
+                invite_later(*participant, kBridgeRetryDelay);
+                return;
             case colibri::AllocationErrc::rejected: break;
         }
         logger()->error("room={} endpoint={} cannot be placed on a bridge: {}", room_.to_string(), endpoint_id,
@@ -291,7 +306,16 @@ void ConferenceMedia::send_offer(Participant& participant, const colibri::Alloca
                                    return;
                                }
                                auto* p = find(endpoint_id);
-                               if (!p || p->invite != invite_number || !reply.error) {
+                               if (!p || p->invite != invite_number) {
+                                   return;
+                               }
+                               if (reply.disconnected) {
+                                   // Lost with our link (the stream was not resumed): whether the participant got
+                                   // it is unknown, so its session starts over on the bridge it had.
+                                   reinvite(endpoint_id, "the offer was lost with our XMPP link", true);
+                                   return;
+                               }
+                               if (!reply.error) {
                                    return;  // a timeout counts as success: the session-accept may still come
                                }
                                logger()->warn("room={} endpoint={} refused the session: {}", room_.to_string(),
@@ -354,6 +378,27 @@ bool ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string
     }
     invite(*participant);
     return true;
+}
+
+void ConferenceMedia::invite_later(Participant& participant, std::chrono::milliseconds delay) {
+    participant.state = ParticipantState::waiting;
+    participant.no_bridge = true;  // bridge_up invites it again
+    if (!timers_) {
+        return;
+    }
+    std::weak_ptr<bool> alive = alive_;
+    timers_->after(delay, [this, alive, endpoint_id = participant.member->nick, invite_number = participant.invite] {
+        if (!alive.lock() || stopped_) {
+            return;
+        }
+        auto* p = find(endpoint_id);
+        if (!p || p->invite != invite_number || !p->no_bridge || p->state != ParticipantState::waiting ||
+            !invites_started_) {
+            return;  // invited again meanwhile, left, or alone
+        }
+        p->no_bridge = false;
+        invite(*p);
+    });
 }
 
 void ConferenceMedia::count_moved(int count) const {

@@ -15,7 +15,6 @@
 
 #include <atomic>
 #include <csignal>
-#include <random>
 
 namespace jicofo::xmpp {
 
@@ -29,6 +28,8 @@ std::atomic<const void*> g_login_holder{nullptr};
 std::atomic<std::int64_t> g_login_taken_at{0};
 constexpr auto kLoginGateStale = std::chrono::seconds(10);
 constexpr auto kLoginGateRetry = std::chrono::milliseconds(20);
+// After a dead ping the focus ends its sending side and waits this long for the server to close the link.
+constexpr auto kDeadLinkGrace = std::chrono::seconds(2);
 
 bool take_login_gate(const void* who, std::chrono::steady_clock::time_point now) {
     const void* expected = nullptr;
@@ -119,18 +120,11 @@ int strophe_sockopt(xmpp_conn_t* conn, void* sock) {
     // Small request/response stanzas must not wait for Nagle's algorithm to meet a delayed ACK (~40 ms each).
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    // Stanzas are handed to the socket only when they fit whole (connection_outbox.cpp): a fixed buffer, as large
+    // as the system allows, keeps that from throttling a busy focus (the kernel caps it at net.core.wmem_max).
+    const int send_buffer = 4 * 1024 * 1024;
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &send_buffer, sizeof(send_buffer));
     return xmpp_sockopt_cb_keepalive(conn, sock);
-}
-
-std::string random_prefix() {
-    static constexpr char kAlphabet[] = "abcdefghijklmnopqrstuvwxyz0123456789";
-    std::mt19937 engine(std::random_device{}());
-    std::uniform_int_distribution<int> pick(0, sizeof(kAlphabet) - 2);
-    std::string prefix;
-    for (int i = 0; i < 6; ++i) {
-        prefix += kAlphabet[pick(engine)];
-    }
-    return prefix;
 }
 
 }  // namespace
@@ -140,7 +134,6 @@ ConnectionCore::ConnectionCore(XmppConnectionSettings settings, metrics::Metrics
       metrics_(metrics),
       log_(core::module_logger("xmpp")),
       packets_(settings_.log_packets ? core::module_logger("xmpp-packets") : nullptr),
-      id_prefix_(random_prefix()),
       backoff_(settings_.backoff_base, settings_.backoff_cap, settings_.auth_failure_backoff) {
     wake_signal_ = settings_.wake_signal < 0 ? SIGRTMIN + 6 : settings_.wake_signal;
     if (metrics_ != nullptr) {
@@ -218,6 +211,14 @@ void ConnectionCore::wake() {
 
 void ConnectionCore::run() {
     t_current = this;
+    {
+        // libstrophe writes with send(..., 0): on a socket the peer reset (or that we shut down after a dead ping)
+        // that raises SIGPIPE, which would end the process. Blocked on this thread, send() just fails with EPIPE.
+        sigset_t pipe_signal;
+        sigemptyset(&pipe_signal);
+        sigaddset(&pipe_signal, SIGPIPE);
+        pthread_sigmask(SIG_BLOCK, &pipe_signal, nullptr);
+    }
     if (wake_signal_ > 0) {
         sigset_t set;
         sigemptyset(&set);
@@ -288,6 +289,9 @@ void ConnectionCore::run() {
         };
         bound(reconnect_at_);
         bound(pending_.next_deadline());
+        if (connected_ && !outbox_.empty()) {
+            wait = std::min(wait, std::chrono::milliseconds(1));  // refill the socket as it drains
+        }
         if (connected_ && !link_dead_ && !ping_id_) {
             bound(next_ping_at_);
         }
@@ -298,6 +302,8 @@ void ConnectionCore::run() {
                 wait = std::chrono::milliseconds(0);  // still run once: queued writes go out at its start
             }
         }
+        pump_outbox();
+        handed_bytes_ = 0;  // run_once writes what was handed to libstrophe first thing
         xmpp_run_once(ctx_, static_cast<unsigned long>(wait.count()));
         in_select_.store(false, std::memory_order_release);
         pending_count_ = pending_.size();
@@ -309,6 +315,7 @@ void ConnectionCore::run() {
     }
     release_login_gate(this);  // stopped in the middle of a login
     run_commands();            // registrations and requests that raced with stop()
+    outbox_.clear();
     pending_.fail_all(core::Errc::shutting_down);
     pending_count_ = 0;
     if (conn_ != nullptr) {
@@ -358,11 +365,26 @@ void ConnectionCore::run_timers(Clock::time_point now) {
     if (connected_ && !link_dead_ && !ping_id_ && now >= next_ping_at_) {
         send_ping();
     }
+    if (hard_close_at_ && now >= *hard_close_at_) {
+        hard_close_at_.reset();
+        if (socket_fd_ >= 0) {
+            log_->info("connection={} the server did not close the dead link, dropping it", settings_.name);
+            ::shutdown(socket_fd_, SHUT_RDWR);
+        }
+    }
 }
 
 void ConnectionCore::connect_now() {
     classifier_.reset();
     set_status(ConnectionState::connecting);
+    // libstrophe 0.12 forgets the session it could resume after one failed attempt (the disconnect of that attempt
+    // frees the previous stream id): while the server may still hold our session, attempt only once the server
+    // accepts TCP connections again.
+    if (may_resume_ && !tcp_reachable(settings_.host, settings_.port, std::chrono::milliseconds(1000))) {
+        classifier_.set_local_reason({DisconnectKind::connection_refused, "cannot reach " + settings_.host});
+        on_connection_event(XMPP_CONN_FAIL, 0, nullptr);
+        return;
+    }
     log_->debug("connection={} connecting to {}:{}", settings_.name, settings_.host, settings_.port);
     attempt_in_progress_ = true;
     const int rc = xmpp_connect_client(conn_, settings_.host.c_str(), settings_.port, strophe_connection_event, this);
@@ -379,6 +401,7 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
     if (event == XMPP_CONN_CONNECT) {
         attempt_in_progress_ = false;
         connected_ = true;
+        may_resume_ = true;
         link_dead_ = false;
         const bool resumed = classifier_.resumed();
         backoff_.reset();
@@ -397,11 +420,20 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
         log_->info("connection={} connected ({} session) as {}", settings_.name, resumed ? "resumed" : "fresh",
                    status().bound_jid);
         if (!resumed) {
-            // Prosody's client_proxy only routes to a focus it has seen available.
+            // The server lost the old session with everything sent on it: those requests will not be answered.
+            if (const auto lost = pending_.fail_sent(core::Errc::disconnected); lost > 0) {
+                log_->warn("connection={} fresh session: {} requests sent on the old one failed", settings_.name, lost);
+            }
+            pending_count_ = pending_.size();
+        }
+        flush_outbox(!resumed);
+        if (!resumed) {
+            // Prosody's client_proxy only routes to a focus it has seen available: our presence goes first.
             stanza::Presence presence;
             presence.extensions.push_back(stanza::EntityCaps{"sha-1", settings_.caps_node, caps_ver_}.to_xml());
-            send_now(presence.to_xml());
+            outbox_.push_front(Queued{render(presence.to_xml()), std::nullopt, true});
         }
+        pump_outbox();
         set_status(ConnectionState::connected);
         return;
     }
@@ -412,6 +444,7 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
     const bool was_connected = connected_;
     connected_ = false;
     link_dead_ = false;
+    hard_close_at_.reset();
     socket_fd_ = -1;  // libstrophe has closed it
     ping_id_.reset();
     auto reason =
@@ -419,8 +452,15 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
     if (stop_requested_) {
         reason = {DisconnectKind::closed, "stopped"};
     }
-    const auto failed = pending_.fail_all(core::Errc::disconnected);
-    pending_count_ = 0;
+    if (was_connected && !stop_requested_) {
+        // Requests keep waiting: a resumed stream answers them (libstrophe re-sends what it wrote and the server did
+        // not acknowledge). What libstrophe had not written yet it would free at the reconnect: it moves to our own
+        // outbox, to be sent on the next session.
+        pending_.link_dropped();
+        take_unsent_from_strophe();
+    }
+    const auto waiting = pending_.size();
+    pending_count_ = waiting;
     if (was_connected && disconnects_ != nullptr) {
         disconnects_->Increment();
     }
@@ -430,8 +470,9 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
         const auto delay = backoff_.next(reason.kind);
         reconnect_at_ = now + delay;
         ++reconnect_attempts_;
-        log_->warn("connection={} {} reason={} failed_iqs={} reconnect_in={}ms", settings_.name,
-                   was_connected ? "disconnected" : "connect attempt failed", to_string(reason), failed, delay.count());
+        log_->warn("connection={} {} reason={} waiting_iqs={} queued={} reconnect_in={}ms", settings_.name,
+                   was_connected ? "disconnected" : "connect attempt failed", to_string(reason), waiting,
+                   outbox_.size(), delay.count());
     } else {
         log_->info("connection={} closed", settings_.name);
     }
@@ -464,47 +505,10 @@ bool ConnectionCore::accept_socket(int fd) {
     return true;
 }
 
-void ConnectionCore::send_now(const stanza::XmlElement& element) {
-    if (!connected_ || conn_ == nullptr) {
-        log_->debug("connection={} not connected, dropping <{}/>", settings_.name, element.name());
-        return;
-    }
-    if (packets_) {
-        log_packet("OUT", stanza::to_xml_string(element));
-    }
-    xmpp_stanza_t* raw = stanza::to_strophe(ctx_, element);
-    if (raw == nullptr) {
-        log_->error("connection={} cannot build <{}/>", settings_.name, element.name());
-        return;
-    }
-    xmpp_send(conn_, raw);
-    xmpp_stanza_release(raw);
-    ++stanzas_out_;
-}
-
-void ConnectionCore::send_request(stanza::Iq request, Clock::duration timeout, IqCallback completion) {
-    if (!connected_) {
-        completion(
-            core::unexpected(IqError::from(stop_requested_ ? core::Errc::shutting_down : core::Errc::disconnected)));
-        return;
-    }
-    if (refuse_over_pending_cap(request, completion)) {
-        return;
-    }
-    if (request.header.id.empty() || pending_.contains(request.header.id)) {
-        request.header.id = id_prefix_ + "-" + std::to_string(++id_counter_);
-    }
-    if (!pending_.add(request, Clock::now(), timeout, std::move(completion))) {
-        return;  // unreachable: the id is fresh
-    }
-    pending_count_ = pending_.size();
-    send_now(request.to_xml());
-}
-
 void ConnectionCore::send_ping() {
     stanza::Iq ping;
     ping.header.type = stanza::IqType::get;
-    ping.header.id = id_prefix_ + "-ping-" + std::to_string(++id_counter_);
+    ping.header.id = random_request_id();
     auto target = stanza::Jid::parse(settings_.xmpp_domain.empty() ? settings_.domain : settings_.xmpp_domain);
     if (target) {
         ping.header.to = *target;
@@ -531,11 +535,15 @@ void ConnectionCore::send_ping() {
                        settings_.ping_timeout.count());
             classifier_.set_local_reason({DisconnectKind::ping_timeout, {}});
             link_dead_ = true;
-            // xmpp_disconnect() would write </stream:stream> into the dead link and wait 2 s for an answer; shutting
-            // the socket down makes libstrophe see the close at once. The stream is not closed cleanly, so the
-            // server keeps the session for resumption.
+            // xmpp_disconnect() would write </stream:stream> into the link and wait 2 s for an answer. Shutting our
+            // sending side down ends the stream without closing it cleanly (the server keeps the session for
+            // resumption) and, unlike a reset, after every byte already written: the server reads up to a stanza
+            // boundary (we never hand the kernel part of a stanza), then closes its side. Prosody 0.12 parses a
+            // resumed stream with the old connection's parser, so an old stream cut mid-stanza breaks the resumed
+            // one (not-well-formed). A link that is really dead is shut down fully after kDeadLinkGrace.
             if (socket_fd_ >= 0) {
-                ::shutdown(socket_fd_, SHUT_RDWR);
+                ::shutdown(socket_fd_, SHUT_WR);
+                hard_close_at_ = Clock::now() + std::max<Clock::duration>(kDeadLinkGrace, 2 * settings_.ping_timeout);
             } else {
                 xmpp_disconnect(conn_);
             }
@@ -578,30 +586,6 @@ void ConnectionCore::notify(const Listener& listener, const ConnectionStatus& st
             log->error("state listener threw: {}", e.what());
         }
     });
-}
-
-void ConnectionCore::observe_round_trip(const std::string& ns, Clock::duration round_trip) {
-    if (metrics_ == nullptr) {
-        return;
-    }
-    auto it = round_trips_.find(ns);
-    if (it == round_trips_.end()) {
-        static const prometheus::Histogram::BucketBoundaries kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
-                                                                      0.25,  0.5,    1,     2.5,  5,     15};
-        auto& histogram = metrics_->histogram("xmpp_iq_round_trip_seconds", "Round trip of outgoing IQ requests.",
-                                              kBuckets, {{"namespace", ns}});
-        it = round_trips_.emplace(ns, &histogram).first;
-    }
-    it->second->Observe(std::chrono::duration<double>(round_trip).count());
-}
-
-void ConnectionCore::log_packet(const char* direction, std::string_view text) const {
-    static constexpr std::size_t kMaxLogged = std::size_t{64} * 1024;
-    if (text.size() > kMaxLogged) {
-        packets_->info("{} {} {}... ({} bytes)", settings_.name, direction, text.substr(0, kMaxLogged), text.size());
-    } else {
-        packets_->info("{} {} {}", settings_.name, direction, text);
-    }
 }
 
 }  // namespace jicofo::xmpp

@@ -34,6 +34,9 @@ class Histogram;
 
 namespace jicofo::xmpp {
 
+// Whether a TCP connection to host:port can be opened within `timeout` (it is closed at once).
+bool tcp_reachable(const std::string& host, unsigned short port, std::chrono::milliseconds timeout);
+
 class ConnectionCore : public std::enable_shared_from_this<ConnectionCore> {
 public:
     ConnectionCore(XmppConnectionSettings settings, metrics::MetricsRegistry* metrics);
@@ -85,21 +88,42 @@ private:
         Executor executor;
         StateListener listener;
     };
+    // A stanza, rendered, waiting for the link: sent while it was down or while the socket had no room for it, or
+    // not yet written by libstrophe when the link dropped.
+    struct Queued {
+        std::string text;
+        std::optional<std::string> request_id;  // an IQ request waiting in pending_
+        bool presence = false;
+    };
 
     // Enqueues for the thread and wakes it. Returns false once the thread has finished (after stop()).
     bool post(Command command);
-    enum class Queued { yes, full, closed };
+    enum class Posted { yes, full, closed };
     // post() for outbound stanzas and requests: refused (full) past settings.max_queued_stanzas.
-    Queued post_outbound(Command command);
+    Posted post_outbound(Command command);
     void wake();
     void run();
     void run_commands();
     void run_timers(Clock::time_point now);
     void connect_now();
+    // Writes the stanza, or while the link is down keeps it in the outbox for the next session.
     void send_now(const stanza::XmlElement& stanza);
     void send_request(stanza::Iq request, Clock::duration timeout, IqCallback completion);
     // Fails `completion` with resource_constraint (counted) when max_pending_iqs requests already wait.
     bool refuse_over_pending_cap(const stanza::Iq& request, IqCallback& completion);
+    void queue(Queued item);
+    // Renders a stanza as libstrophe would write it; empty on failure.
+    std::string render(const stanza::XmlElement& element) const;
+    // Hands the text to libstrophe now if the socket has room for all of it, else keeps it in the outbox.
+    void write_or_hold(Queued item);
+    // Free room in the socket's send buffer, less what libstrophe holds unwritten.
+    [[nodiscard]] bool socket_has_room(std::size_t bytes) const;
+    // Hands the outbox to libstrophe while the socket has room (each loop turn).
+    void pump_outbox();
+    // At a disconnect: moves what libstrophe has not written yet into the outbox (it would free it).
+    void take_unsent_from_strophe();
+    // On connect: a fresh session drops the old session's queued presence; pump_outbox sends the rest.
+    void flush_outbox(bool fresh_session);
     void send_ping();
     void handle_iq(_xmpp_stanza_t* raw, const stanza::XmlElement& element);
     void reply_bad_request(_xmpp_stanza_t* raw, const std::string& why);
@@ -149,11 +173,13 @@ private:
     std::optional<std::string> ping_id_;
     Clock::time_point next_ping_at_{};
     Clock::time_point last_stanza_at_{};  // the server's last stanza: a link that delivers them is not dead
-    std::uint64_t id_counter_ = 0;
-    std::string id_prefix_;
     DisconnectClassifier classifier_;
     ReconnectBackoff backoff_;
     PendingIqTable pending_;
+    std::deque<Queued> outbox_;     // at most kOutboxCap stanzas while the link is down
+    std::size_t handed_bytes_ = 0;  // handed to libstrophe since its last write
+    std::optional<Clock::time_point> hard_close_at_;
+    bool may_resume_ = false;  // the server may hold our session: probe before each reconnect attempt
     IqRouter<RoutedHandler> router_;
     std::unordered_map<std::uint64_t, std::pair<IqRoute, std::uint64_t>> route_ids_;  // id → route, router id
     std::unordered_map<stanza::Jid, std::vector<Subscriber>> subscribers_;

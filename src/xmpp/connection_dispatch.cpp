@@ -1,5 +1,5 @@
-// Inbound dispatch (IQ routing, pings, disco#info, presence and message subscribers) and the thread-safe entry
-// points that queue work for the libstrophe thread.
+// Inbound dispatch (IQ routing, pings, disco#info, presence and message subscribers), the thread-safe entry points
+// that queue work for the libstrophe thread, and the round-trip metric and packet log.
 #include "connection_core.hpp"
 
 #include "jicofo/metrics/metrics_registry.hpp"
@@ -30,22 +30,22 @@ void post_to(const Executor& executor, Fn fn, Value value, std::shared_ptr<spdlo
 
 }  // namespace
 
-ConnectionCore::Queued ConnectionCore::post_outbound(Command command) {
+ConnectionCore::Posted ConnectionCore::post_outbound(Command command) {
     {
         std::lock_guard lock(mutex_);
         if (!accepting_) {
-            return Queued::closed;
+            return Posted::closed;
         }
         if (commands_.size() >= settings_.max_queued_stanzas) {
             if (stanzas_rejected_ != nullptr) {
                 stanzas_rejected_->Increment();
             }
-            return Queued::full;
+            return Posted::full;
         }
         commands_.push_back(std::move(command));
     }
     wake();
-    return Queued::yes;
+    return Posted::yes;
 }
 
 bool ConnectionCore::refuse_over_pending_cap(const stanza::Iq& request, IqCallback& completion) {
@@ -63,7 +63,7 @@ bool ConnectionCore::refuse_over_pending_cap(const stanza::Iq& request, IqCallba
 
 void ConnectionCore::send(stanza::XmlElement stanza) {
     const auto name = stanza.name();
-    if (post_outbound([this, stanza = std::move(stanza)] { send_now(stanza); }) == Queued::full) {
+    if (post_outbound([this, stanza = std::move(stanza)] { send_now(stanza); }) == Posted::full) {
         log_->warn("connection={} outbound queue full (max-queued-stanzas {}); dropping <{}/>", settings_.name,
                    settings_.max_queued_stanzas, name);
     }
@@ -79,9 +79,9 @@ void ConnectionCore::async_send_iq(stanza::Iq request, const Executor& executor,
     const auto queued = post_outbound([this, request = std::move(request), wait, shared_completion]() mutable {
         send_request(std::move(request), wait, std::move(*shared_completion));
     });
-    if (queued != Queued::yes) {
+    if (queued != Posted::yes) {
         (*shared_completion)(core::unexpected(
-            IqError::from(queued == Queued::full ? core::Errc::resource_constraint : core::Errc::shutting_down)));
+            IqError::from(queued == Posted::full ? core::Errc::resource_constraint : core::Errc::shutting_down)));
     }
 }
 
@@ -206,18 +206,30 @@ void ConnectionCore::handle_iq(xmpp_stanza_t* raw, const stanza::XmlElement& ele
     const char* type_ptr = xmpp_stanza_get_type(raw);
     const std::string_view type = type_ptr ? type_ptr : "";
     if (!parsed) {
-        log_->warn("connection={} malformed iq from {}: {}", settings_.name,
-                   xmpp_stanza_get_from(raw) ? xmpp_stanza_get_from(raw) : "?", parsed.error().message());
+        const char* from = xmpp_stanza_get_from(raw);
         if (type == "get" || type == "set") {
+            log_->warn("connection={} malformed iq {} from {}: {}", settings_.name, type, from ? from : "?",
+                       parsed.error().message());
             reply_bad_request(raw, parsed.error().text);
-        } else if (const char* id = xmpp_stanza_get_id(raw); id != nullptr) {
-            pending_.fail(id, IqError::from(core::Errc::bad_request));
+        } else {
+            // A broken reply is dropped, never used to fail the request with its id: whoever sent it, the request
+            // keeps waiting for a real answer or its deadline.
+            const char* id = xmpp_stanza_get_id(raw);
+            log_->warn("connection={} dropped malformed iq reply type={} id={} from {}: {}", settings_.name,
+                       stanza::sanitize_xml_text(type.substr(0, 16)),
+                       id ? stanza::sanitize_xml_text(std::string_view(id).substr(0, 64)) : "?", from ? from : "?",
+                       parsed.error().message());
         }
         return;
     }
     auto& iq = parsed.value();
     if (iq.header.type == stanza::IqType::result || iq.header.type == stanza::IqType::error) {
-        if (!pending_.complete(iq, std::chrono::steady_clock::now(), own_jid())) {
+        const auto match = pending_.complete(iq, std::chrono::steady_clock::now(), own_jid());
+        if (match == ReplyMatch::foreign_sender) {
+            log_->warn("connection={} dropped iq {} id={} from {}: the request went to someone else", settings_.name,
+                       stanza::to_string(iq.header.type), iq.header.id,
+                       iq.header.from ? iq.header.from->to_string() : "(no from)");
+        } else if (match == ReplyMatch::unknown_id) {
             log_->debug("connection={} unmatched iq {} id={}", settings_.name, stanza::to_string(iq.header.type),
                         iq.header.id);
         }
@@ -316,6 +328,30 @@ void ConnectionCore::dispatch_message(stanza::Message message) {
         if (subscriber.on_message) {
             post_to(subscriber.executor, subscriber.on_message, message, log_);
         }
+    }
+}
+
+void ConnectionCore::observe_round_trip(const std::string& ns, Clock::duration round_trip) {
+    if (metrics_ == nullptr) {
+        return;
+    }
+    auto it = round_trips_.find(ns);
+    if (it == round_trips_.end()) {
+        static const prometheus::Histogram::BucketBoundaries kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
+                                                                      0.25,  0.5,    1,     2.5,  5,     15};
+        auto& histogram = metrics_->histogram("xmpp_iq_round_trip_seconds", "Round trip of outgoing IQ requests.",
+                                              kBuckets, {{"namespace", ns}});
+        it = round_trips_.emplace(ns, &histogram).first;
+    }
+    it->second->Observe(std::chrono::duration<double>(round_trip).count());
+}
+
+void ConnectionCore::log_packet(const char* direction, std::string_view text) const {
+    static constexpr std::size_t kMaxLogged = std::size_t{64} * 1024;
+    if (text.size() > kMaxLogged) {
+        packets_->info("{} {} {}... ({} bytes)", settings_.name, direction, text.substr(0, kMaxLogged), text.size());
+    } else {
+        packets_->info("{} {} {}", settings_.name, direction, text);
     }
 }
 

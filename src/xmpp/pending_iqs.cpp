@@ -1,6 +1,11 @@
 // Outgoing IQs waiting for replies; each entry leaves the table when it completes, so it completes once.
 #include "jicofo/xmpp/pending_iqs.hpp"
 
+#include <sys/random.h>
+
+#include <array>
+#include <cstdint>
+#include <random>
 #include <vector>
 
 namespace jicofo::xmpp {
@@ -33,6 +38,32 @@ core::Errc errc_of(stanza::ErrorCondition condition) {
 
 }  // namespace
 
+std::string random_request_id() {
+    std::array<std::uint8_t, 12> bytes{};
+    std::size_t filled = 0;
+    while (filled < bytes.size()) {
+        const auto got = ::getrandom(bytes.data() + filled, bytes.size() - filled, 0);
+        if (got <= 0) {
+            break;  // no kernel source (never on Linux >= 3.17): fall back below
+        }
+        filled += static_cast<std::size_t>(got);
+    }
+    if (filled < bytes.size()) {
+        thread_local std::mt19937_64 engine(std::random_device{}());
+        for (auto& byte : bytes) {
+            byte = static_cast<std::uint8_t>(engine());
+        }
+    }
+    static constexpr char kHex[] = "0123456789abcdef";
+    std::string id;
+    id.reserve(bytes.size() * 2);
+    for (const auto byte : bytes) {
+        id += kHex[byte >> 4];
+        id += kHex[byte & 0x0f];
+    }
+    return id;
+}
+
 IqError IqError::from(stanza::StanzaError error) {
     return {make_error_code(errc_of(error.condition)), std::move(error)};
 }
@@ -45,17 +76,22 @@ std::string IqError::message() const {
 }
 
 bool PendingIqTable::add(const stanza::Iq& request, Clock::time_point now, Clock::duration timeout,
-                         IqCallback completion) {
-    Entry entry{request.header.to, request.payload ? request.payload->ns() : std::string(), now, now + timeout,
-                std::move(completion)};
+                         IqCallback completion, bool sent, bool link_down) {
+    Entry entry{request.header.to,
+                request.payload ? request.payload->ns() : std::string(),
+                now,
+                now + timeout,
+                std::move(completion),
+                sent,
+                link_down};
     return entries_.try_emplace(request.header.id, std::move(entry)).second;
 }
 
-bool PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point now,
-                              const std::optional<stanza::Jid>& own_jid) {
+ReplyMatch PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point now,
+                                    const std::optional<stanza::Jid>& own_jid) {
     auto it = entries_.find(reply.header.id);
     if (it == entries_.end()) {
-        return false;
+        return ReplyMatch::unknown_id;
     }
     const auto& expected = it->second.expected_from;
     const auto& from = reply.header.from;
@@ -68,7 +104,7 @@ bool PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point now,
                                           (from->is_domain() && from->domain() == own_jid->domain())));
     }
     if (!sender_ok) {
-        return false;
+        return ReplyMatch::foreign_sender;
     }
     Entry entry = std::move(it->second);
     entries_.erase(it);
@@ -81,18 +117,7 @@ bool PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point now,
     } else {
         entry.completion(reply);
     }
-    return true;
-}
-
-bool PendingIqTable::fail(const std::string& id, IqError error) {
-    auto it = entries_.find(id);
-    if (it == entries_.end()) {
-        return false;
-    }
-    Entry entry = std::move(it->second);
-    entries_.erase(it);
-    entry.completion(core::unexpected(std::move(error)));
-    return true;
+    return ReplyMatch::completed;
 }
 
 std::size_t PendingIqTable::expire(Clock::time_point now) {
@@ -107,9 +132,38 @@ std::size_t PendingIqTable::expire(Clock::time_point now) {
     }
     // Completions run after the table is consistent: one may send another request.
     for (auto& entry : expired) {
-        entry.completion(core::unexpected(IqError::from(core::Errc::timeout)));
+        entry.completion(
+            core::unexpected(IqError::from(entry.link_dropped ? core::Errc::disconnected : core::Errc::timeout)));
     }
     return expired.size();
+}
+
+void PendingIqTable::link_dropped() {
+    for (auto& [id, entry] : entries_) {
+        entry.link_dropped = true;
+    }
+}
+
+void PendingIqTable::set_sent(const std::string& id, bool sent) {
+    if (auto it = entries_.find(id); it != entries_.end()) {
+        it->second.sent = sent;
+    }
+}
+
+std::size_t PendingIqTable::fail_sent(core::Errc errc) {
+    std::vector<Entry> lost;
+    for (auto it = entries_.begin(); it != entries_.end();) {
+        if (it->second.sent) {
+            lost.push_back(std::move(it->second));
+            it = entries_.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (auto& entry : lost) {
+        entry.completion(core::unexpected(IqError::from(errc)));
+    }
+    return lost.size();
 }
 
 std::size_t PendingIqTable::fail_all(core::Errc errc) {

@@ -104,4 +104,8 @@ inline ColibriReply timeout_reply() {
     return core::unexpected(ColibriFailure{ColibriFailure::Kind::timeout, std::nullopt});
 }
 
+inline ColibriReply disconnected_reply() {
+    return core::unexpected(ColibriFailure{ColibriFailure::Kind::disconnected, std::nullopt});
+}
+
 }  // namespace jicofo::colibri::fakes

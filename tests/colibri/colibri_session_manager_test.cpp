@@ -138,6 +138,54 @@ TEST_F(ColibriSessionManagerTest, TimeoutMarksTheBridgeAndMovesEveryoneOnIt) {
     EXPECT_EQ(allocator.removed[allocator.bridges[0].id], 1);
 }
 
+// Our XMPP link dropped while the bridge was allocating: the bridge is not blamed and nobody on it moves.
+TEST_F(ColibriSessionManagerTest, AnAllocationLostWithOurLinkBlamesNoBridgeAndMovesNobody) {
+    allocate("alice");
+    transport.take().done(allocated("alice", true));
+    auto& bob = allocate("bob");
+    transport.take().done(disconnected_reply());
+    ASSERT_EQ(bob.size(), 1U);
+    ASSERT_FALSE(bob[0]);
+    EXPECT_EQ(bob[0].error().code, AllocationErrc::disconnected);
+    EXPECT_TRUE(allocator.failures.empty());
+    EXPECT_TRUE(failed_sessions.empty());
+    EXPECT_EQ(manager->bridge_of("alice"), std::optional(allocator.bridges[0].id));
+    // Bob's endpoint is expired in case the bridge created it, so that his next try does not conflict.
+    auto expire = transport.take();
+    ASSERT_EQ(expire.request.endpoints.size(), 1U);
+    EXPECT_EQ(expire.request.endpoints[0].id, "bob");
+    EXPECT_TRUE(expire.request.endpoints[0].expire);
+    // Bob's next try goes to the same session, without creating the conference again.
+    auto& again = allocate("bob");
+    auto sent = transport.take();
+    EXPECT_EQ(sent.bridge, allocator.bridges[0].jid);
+    EXPECT_FALSE(sent.request.create);
+    sent.done(allocated("bob", false));
+    ASSERT_EQ(again.size(), 2U);  // bob's results: the lost one, then this one
+    EXPECT_TRUE(again[1]);
+}
+
+// The link dropped while the bridge was creating the conference: the conference is expired (in case the bridge
+// did create it) and forgotten; endpoints waiting for it fail as disconnected too; the next try creates it afresh.
+TEST_F(ColibriSessionManagerTest, AConferenceCreateLostWithOurLinkIsExpiredAndCreatedAgain) {
+    auto& alice = allocate("alice");
+    auto& bob = allocate("bob");  // waits for the conference
+    auto create = transport.take();
+    create.done(disconnected_reply());
+    ASSERT_EQ(alice.size(), 1U);
+    EXPECT_EQ(alice[0].error().code, AllocationErrc::disconnected);
+    ASSERT_EQ(bob.size(), 1U);
+    EXPECT_EQ(bob[0].error().code, AllocationErrc::disconnected);
+    EXPECT_TRUE(allocator.failures.empty());
+    EXPECT_TRUE(failed_sessions.empty());
+    auto expire = transport.take();
+    EXPECT_TRUE(expire.request.expire);
+    EXPECT_EQ(expire.bridge, allocator.bridges[0].jid);
+    allocate("alice");
+    auto again = transport.take();
+    EXPECT_TRUE(again.request.create);
+}
+
 TEST_F(ColibriSessionManagerTest, GracefulShutdownIsReportedAsSuch) {
     auto& alice = allocate("alice");
     transport.take().done(

@@ -406,6 +406,44 @@ TEST_F(ConferenceMediaScenario, AnAllocationTimeoutOnOneBridgeMovesTheAllocation
               1);
 }
 
+// Our XMPP link dropped while the bridge was creating the conference: nobody fails and no bridge is blamed; both
+// are invited again once the link is back (here: when the retry timer fires).
+TEST_F(ConferenceMediaScenario, AnAllocationLostWithOurLinkIsRetriedWithoutBlamingTheBridge) {
+    start();
+    join("alice");
+    join("bob");
+    ASSERT_EQ(colibri.sent.size(), 1U);
+    colibri.sent.front().answer(
+        core::unexpected(colibri::ColibriFailure{colibri::ColibriFailure::Kind::disconnected, std::nullopt}));
+    EXPECT_TRUE(allocator.failures.empty());
+    EXPECT_EQ(state_of("alice"), "waiting");
+    EXPECT_EQ(state_of("bob"), "waiting");
+    EXPECT_TRUE(signaling.to("alice", JingleAction::session_initiate).empty());
+
+    timers.fire_all();
+    answer_allocations();
+    for (const std::string nick : {"alice", "bob"}) {
+        EXPECT_EQ(signaling.to(nick, JingleAction::session_initiate).size(), 1U) << nick;
+        EXPECT_EQ(state_of(nick), "offered") << nick;
+        EXPECT_EQ(bridge_of(nick), std::optional(allocator.bridges[0].id)) << nick;
+    }
+    EXPECT_TRUE(allocator.failures.empty());
+}
+
+// An offer lost with our link (the stream was not resumed) starts the participant's session over.
+TEST_F(ConferenceMediaScenario, AnOfferLostWithOurLinkIsMadeAgain) {
+    alice_and_bob_offered();
+    JingleReply lost;
+    lost.disconnected = true;
+    signaling.to("alice", JingleAction::session_initiate)[0]->done(lost);
+    answer_allocations();
+    const auto offers = signaling.to("alice", JingleAction::session_initiate);
+    ASSERT_EQ(offers.size(), 2U);
+    EXPECT_NE(offers[0]->jingle.sid, offers[1]->jingle.sid);
+    EXPECT_EQ(state_of("alice"), "offered");
+    EXPECT_EQ(state_of("bob"), "offered");
+}
+
 // ----- 8. client-requested restart --------------------------------------------------------------------------------
 
 TEST_F(ConferenceMediaScenario, AliceAsksForARestartAndGetsANewSessionWithoutATerminateFromUs) {

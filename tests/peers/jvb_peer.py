@@ -21,6 +21,10 @@ Commands (one JSON object a line; every command answers with one event, "error" 
   {"cmd":"set_colibri","mode":"normal"|"error:<condition>[:<reason>]"|"ignore","count":N,
    "websocket_url":"wss://jvb1.meet.test/colibri-ws/jvb1","expire_unknown":"ignore"|"error"}
       -> {"event":"done"}. A mode with "count" applies to the next N colibri2 requests, then "normal" again.
+      "hold_ms":N (with "count" as for mode) holds the answer to the next requests for N ms: the request is
+      reported at once as {"event":"colibri_held","id":...,"origin_id":...,"from":...,"hold_ms":N}, then answered
+      as usual. origin_id is the id the focus gave the request, recovered from the id Prosody's MUC rewrote (so a
+      test can hand it to someone else); null when the request did not come through a MUC.
       "websocket_url" adds a colibri <web-socket> (base/meeting-id/endpoint-id) to allocated transports.
       "expire_unknown":"error" answers the expire of an unknown endpoint item-not-found + UNKNOWN_ENDPOINT (the real
       bridge ignores it, the default here).
@@ -51,6 +55,8 @@ Unsolicited events, besides xmpp_peer's:
 """
 
 import asyncio
+import base64
+import binascii
 from xml.sax.saxutils import quoteattr
 
 from colibri2_bridge import Bridge, ColibriError, parse_request, summarize
@@ -79,6 +85,8 @@ class JvbPeer(Peer):
         self.health_mode = "ok"
         self.colibri_mode = "normal"
         self.colibri_mode_count = None   # requests left in colibri_mode before "normal" again; None: no limit
+        self.colibri_hold_ms = 0          # hold each colibri2 answer this long (0: answer at once)
+        self.colibri_hold_count = None   # requests left to hold; None: no limit
 
     def handle_request(self, iq):
         payload = iq.xml[0]
@@ -116,6 +124,19 @@ class JvbPeer(Peer):
         return mode
 
     def on_colibri(self, iq):
+        hold = self.colibri_hold_ms
+        if hold and self.colibri_hold_count is not None:
+            self.colibri_hold_count -= 1
+            if self.colibri_hold_count <= 0:
+                self.colibri_hold_ms, self.colibri_hold_count = 0, None
+        if hold:
+            self.emit("colibri_held", id=iq.xml.get("id"), origin_id=muc_origin_id(iq.xml.get("id")), hold_ms=hold,
+                      **{"from": iq.xml.get("from", "")})
+            asyncio.get_event_loop().call_later(hold / 1000.0, self.answer_colibri, iq)
+            return
+        self.answer_colibri(iq)
+
+    def answer_colibri(self, iq):
         xml = iq.xml
         event = {"id": xml.get("id"), "from": xml.get("from", "")}
         mode = self.next_colibri_mode()
@@ -155,6 +176,21 @@ class JvbPeer(Peer):
                 self.violation(problem, iq)
         self.send_raw(iq_error(xml, "bad-request", problem))
         self.emit("colibri", **event, reply="error:bad-request", reason=None, text=problem)
+
+
+def muc_origin_id(stanza_id):
+    """The id the sender gave an IQ that Prosody's MUC relayed between occupants: the MUC rewrites it to
+    base64(sender's real JID NUL original id NUL hash). None when the id is not of that form."""
+    try:
+        parts = base64.b64decode(stanza_id or "", validate=True).split(b"\0")
+    except (binascii.Error, ValueError):
+        return None
+    if len(parts) != 3:
+        return None
+    try:
+        return parts[1].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 class JvbDriver(Driver):
@@ -201,6 +237,9 @@ class JvbDriver(Driver):
         if "mode" in command:
             peer.colibri_mode = parse_mode(command["mode"], {"normal", "ignore"})
             peer.colibri_mode_count = int(command["count"]) if command.get("count") is not None else None
+        if "hold_ms" in command:
+            peer.colibri_hold_ms = int(command["hold_ms"])
+            peer.colibri_hold_count = int(command["count"]) if command.get("count") is not None else None
         if "websocket_url" in command:
             peer.bridge.websocket_url = command["websocket_url"]
         if "expire_unknown" in command:

@@ -88,6 +88,7 @@ enum class AllocationErrc {
     bridge_failed,  // the chosen bridge failed; selecting again may succeed
     rejected,       // the bridge refused the request itself (bad-request): retrying would fail again
     cancelled,      // the endpoint was expired, or the manager stopped, before the bridge answered
+    disconnected,   // our own XMPP link dropped before the bridge answered: nothing is known against the bridge
 };
 struct AllocationFailure {
     AllocationErrc code = AllocationErrc::no_bridge;
@@ -195,7 +196,9 @@ private:
     void send_allocation(BridgeSession& session, const std::shared_ptr<PendingEndpoint>& pending);
     void on_allocated(const std::string& bridge_id, const std::string& session_id,
                       const std::shared_ptr<PendingEndpoint>& pending, bool created_conference, ColibriReply reply);
-    void fail_session(const std::string& bridge_id, const std::string& why, bool notify);
+    // Drops the bridge's session; endpoints still waiting for its conference fail with `waiters`.
+    void fail_session(const std::string& bridge_id, const std::string& why, bool notify,
+                      AllocationErrc waiters = AllocationErrc::bridge_failed);
     void send_update(const std::string& bridge_id, const stanza::ConferenceModify& request,
                      const std::string& endpoint_id);
     [[nodiscard]] stanza::Colibri2Endpoint endpoint_element(const EndpointRequest& request) const;

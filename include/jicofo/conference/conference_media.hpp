@@ -32,6 +32,7 @@ namespace jicofo::conference {
 struct JingleReply {
     bool timeout = false;
     std::optional<stanza::StanzaError> error;  // the participant refused it
+    bool disconnected = false;                 // our own XMPP link dropped and the request was lost with it
 };
 
 // Talking to participants; every callback runs on the conference's strand.
@@ -155,6 +156,9 @@ private:
         const colibri::Allocation& allocation) const;
     // Returns true when the participant was re-invited.
     bool reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session);
+    // An invite that could not complete for a reason that passes (our XMPP link dropped, every bridge tried failed):
+    // the participant waits, and is invited again when a bridge comes up or after `delay`, whichever is first.
+    void invite_later(Participant& participant, std::chrono::milliseconds delay);
     void count_moved(int count) const;
     void send_terminate(const Participant& participant, stanza::JingleReasonCondition reason, const std::string& text);
     void end_session(Participant& participant, stanza::JingleReasonCondition reason, const std::string& text,

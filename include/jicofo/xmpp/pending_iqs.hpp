@@ -1,5 +1,7 @@
 // Outgoing IQ requests waiting for their reply: matched by id and sender, each completed exactly once (reply,
-// timeout or disconnect). Pure logic with an explicit clock, owned by the connection thread.
+// timeout or disconnect). Only a reply from the address asked (or our server, for requests to our own account)
+// touches a request: anything else is the caller's to log and drop. Pure logic with an explicit clock, owned by the
+// connection thread.
 #pragma once
 
 #include "jicofo/stanza/envelope.hpp"
@@ -14,6 +16,17 @@
 
 namespace jicofo::xmpp {
 
+// A fresh request id: 96 bits from the kernel's random source, so that a participant who sees some of our ids
+// cannot guess the id of a request sent to someone else (and forge its reply).
+[[nodiscard]] std::string random_request_id();
+
+// What became of a reply offered to the table.
+enum class ReplyMatch {
+    completed,       // it answered a pending request, which is now complete
+    unknown_id,      // nothing waits for this id (late, duplicate or made up)
+    foreign_sender,  // a request waits for this id, but not from this sender: ignored, the request keeps waiting
+};
+
 class PendingIqTable {
 public:
     using Clock = std::chrono::steady_clock;
@@ -26,20 +39,32 @@ public:
         Clock::time_point sent_at;
         Clock::time_point deadline;
         IqCallback completion;
+        bool sent = true;           // handed to libstrophe on the current session (false: in our own outbox)
+        bool link_dropped = false;  // our link dropped while it waited: its timeout is reported as disconnected
     };
 
     void set_round_trip_observer(RoundTripObserver observer) { observer_ = std::move(observer); }
 
     // False when the id is already pending (the caller must pick another).
-    bool add(const stanza::Iq& request, Clock::time_point now, Clock::duration timeout, IqCallback completion);
+    // `sent`: handed to libstrophe now (false: it waits in our outbox); `link_down`: our link is down as it is made.
+    bool add(const stanza::Iq& request, Clock::time_point now, Clock::duration timeout, IqCallback completion,
+             bool sent = true, bool link_down = false);
 
-    // Completes the request this result/error answers. Returns false when nothing waits for it (unknown id, or a
-    // sender that is not the one asked: a spoofed reply is ignored and the request keeps waiting).
-    bool complete(const stanza::Iq& reply, Clock::time_point now, const std::optional<stanza::Jid>& own_jid = {});
-    // Fails the request with this id (e.g. a reply that could not be parsed). False when nothing waits.
-    bool fail(const std::string& id, IqError error);
-    // Fails every request whose deadline has passed with Errc::timeout; returns how many.
+    // Completes the request this result/error answers, when it comes from the address the request went to (for a
+    // request without `to`: no from, our bare or full JID, or our domain).
+    ReplyMatch complete(const stanza::Iq& reply, Clock::time_point now, const std::optional<stanza::Jid>& own_jid = {});
+    // There is deliberately no way to fail a single request by id: a reply that cannot be parsed does not tell who
+    // really sent it, so it must not end anyone's request (the request times out or gets its real reply).
+    // Fails every request whose deadline has passed with Errc::timeout (Errc::disconnected for one that waited
+    // through a drop of our link: its loss is ours, not the peer's); returns how many.
     std::size_t expire(Clock::time_point now);
+    // Our link dropped: every request waits on (a resumed stream answers it), marked as having crossed the drop.
+    void link_dropped();
+    // Whether the request with this id went out on the current session; false: it waits in our own outbox.
+    void set_sent(const std::string& id, bool sent);
+    // A fresh session: requests sent on the old one will never be answered; fails them with `errc`, returns how
+    // many. Requests still in our outbox stay.
+    std::size_t fail_sent(core::Errc errc);
     // Fails every request (disconnect, shutdown); returns how many.
     std::size_t fail_all(core::Errc errc);
 

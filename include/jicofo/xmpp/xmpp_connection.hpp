@@ -75,8 +75,8 @@ public:
 
     // Sends a get/set request and completes `callback` once on `executor` with the reply (type result), or with
     // IqError: the peer's stanza error, Errc::timeout after `timeout` (default settings.reply_timeout),
-    // Errc::disconnected if the connection is or goes down, Errc::shutting_down after stop(). An empty id is
-    // generated. Thread-safe.
+    // Errc::disconnected if the connection is or goes down, Errc::shutting_down after stop(). The id is always
+    // replaced by a random one. Only a reply from the request's `to` completes it. Thread-safe.
     void async_send_iq(stanza::Iq request, const Executor& executor, IqCallback callback,
                        std::optional<std::chrono::milliseconds> timeout = std::nullopt);
 

@@ -1,0 +1,232 @@
+// The fixture of the media end-to-end tests: the jicofo binary with a real Prosody, emulated bridges
+// (tests/peers/jvb_peer.py) and emulated lib-jitsi-meet participants (tests/peers/participant_peer.py).
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <set>
+#include <sstream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "support/harness_test_util.hpp"
+#include "support/http_client.hpp"
+#include "support/jicofo_binary.hpp"
+
+namespace jicofo::testing {
+
+using namespace std::chrono_literals;
+
+inline constexpr const char* kFocusPassword = "focus-secret";
+inline constexpr const char* kBridgePassword = "jvb-secret";
+inline constexpr auto kSessionTimeout = 15s;
+
+class MediaSessionTest : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ProsodyOptions options;
+        options.users.emplace_back("focus", "auth.meet.test", kFocusPassword);
+        options.users.emplace_back("jvb1", "auth.meet.test", kBridgePassword);
+        options.users.emplace_back("jvb2", "auth.meet.test", kBridgePassword);
+        prosody_ = start_prosody(options);
+        ASSERT_TRUE(prosody_);
+        before_jicofo();
+        brewery_ = "jvbbrewery@" + prosody_->internal_muc_domain();
+        room_ = "media1@" + prosody_->muc_domain();
+        port_ = free_loopback_port();
+        std::ostringstream settings;
+        settings << "  bridge {\n"
+                 << "    brewery-jid = \"" << brewery_ << "\"\n"
+                 << "    xmpp-connection-name = Client\n"
+                 << "    health-checks.interval = 500 ms\n"
+                 << "    health-checks.retry-delay = 250 ms\n"
+                 << "  }\n"
+                 << "  conference { initial-timeout = 10 seconds }\n"
+                 << "  health.enabled = false\n"
+                 << "  rest { host = \"127.0.0.1\", port = " << port_ << " }\n"
+                 << extra_settings();
+        const std::string config = jicofo_config(*prosody_, kFocusPassword,
+                                                 "    use-tls = false\n"
+                                                 "    reply-timeout = 5 seconds\n" +
+                                                     extra_client_settings(),
+                                                 settings.str());
+        jicofo_ = start_jicofo_process(JICOFO_BINARY, config, prosody_->directory());
+        ASSERT_TRUE(jicofo_);
+        participants_ = start_peer("participants", "participant_peer.py");
+        ASSERT_TRUE(participants_);
+    }
+
+    // More jicofo.* settings for a fixture that needs them.
+    [[nodiscard]] virtual std::string extra_settings() const { return {}; }
+    // Runs once Prosody is up, before jicofo starts (e.g. to put a proxy between them).
+    virtual void before_jicofo() {}
+    // More jicofo.xmpp.client settings (they come after the fixture's, so they override them).
+    [[nodiscard]] virtual std::string extra_client_settings() const { return {}; }
+
+    void TearDown() override {
+        if (jicofo_) {
+            jicofo_->stop();
+        }
+        // Every emulator is strict: whatever the test checked, a malformed stanza from us fails it.
+        for (auto* peer : {participants_.get(), jvb1_.get(), jvb2_.get()}) {
+            if (!peer) {
+                continue;
+            }
+            for (const auto& line : peer->take_all()) {
+                EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << line;
+            }
+        }
+    }
+
+    // A bridge in the brewery; returns once jicofo has health-checked it (so it knows the bridge).
+    std::unique_ptr<PeerProcess> start_bridge(const std::string& nick, const std::string& region,
+                                              const std::string& version = "2.3.0") {
+        auto bridge = start_peer(nick, "jvb_peer.py");
+        EXPECT_TRUE(bridge);
+        if (!bridge) {
+            return nullptr;
+        }
+        const auto jid = nick + "@" + prosody_->auth_domain();
+        EXPECT_FALSE(connect_peer(*bridge, *prosody_, connect_command(*prosody_, jid, kBridgePassword)).empty());
+        const nlohmann::json join = {{"cmd", "join_brewery"},
+                                     {"room", brewery_},
+                                     {"nick", nick},
+                                     {"stats", {{"region", region}, {"relay_id", nick}, {"version", version}}}};
+        EXPECT_TRUE(bridge->request(join.dump(), "joined", kEventTimeout)) << bridge->transcript();
+        EXPECT_TRUE(bridge->wait_for("healthcheck", kSessionTimeout)) << bridge->transcript() << diagnostics();
+        return bridge;
+    }
+
+    void add_participant(const std::string& name, const std::string& nick,
+                         const std::optional<std::string>& region = std::nullopt) {
+        nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
+        connect["name"] = name;
+        ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s)) << participants_->transcript();
+        const nlohmann::json request = {{"cmd", "conference"},
+                                        {"name", name},
+                                        {"room", room_},
+                                        {"to", prosody_->focus_jid() + "/focus"},
+                                        {"machine_uid", "uid-" + name}};
+        const auto line = participants_->request(request.dump(), "conference_reply", kSessionTimeout);
+        ASSERT_TRUE(line) << participants_->transcript() << diagnostics();
+        auto reply = event_json(line);
+        ASSERT_EQ(reply.value("ready", ""), "true") << reply.dump() << diagnostics();
+        nlohmann::json join = {{"cmd", "join"},
+                               {"name", name},
+                               {"room", room_},
+                               {"nick", nick},
+                               {"stats_id", "Stats-" + name},
+                               {"focus_jid", prosody_->focus_jid()},
+                               {"accept_delay_ms", 0}};
+        if (region) {
+            join["region"] = *region;
+        }
+        ASSERT_TRUE(participants_->request(join.dump(), "joined", kEventTimeout)) << participants_->transcript();
+    }
+
+    // The next event of this kind for this participant.
+    nlohmann::json next(const std::string& event, const std::string& name,
+                        std::chrono::milliseconds timeout = kSessionTimeout) {
+        const auto line = participants_->wait_for(
+            [&](const std::string& l) {
+                return PeerProcess::is_event(l, event) && PeerProcess::has_field(l, "name", name);
+            },
+            timeout);
+        EXPECT_TRUE(line) << event << " for " << name << "\n" << participants_->transcript() << diagnostics();
+        return event_json(line);
+    }
+
+    nlohmann::json dump(const std::string& name) {
+        const nlohmann::json command = {{"cmd", "dump"}, {"name", name}};
+        return event_json(participants_->request(command.dump(), "dump", kEventTimeout));
+    }
+
+    nlohmann::json bridge_state(PeerProcess& bridge) {
+        const auto line = bridge.request(R"({"cmd":"dump"})", "state", kEventTimeout);
+        EXPECT_TRUE(line) << bridge.transcript();
+        return line ? event_json(line) : nlohmann::json::object();
+    }
+
+    // Endpoint ids allocated on a bridge, over all its conferences.
+    static std::set<std::string> endpoints_of(const nlohmann::json& state) {
+        std::set<std::string> endpoints;
+        // Named locals: a range-for over a temporary's items() would iterate a destroyed object.
+        const auto conferences = state.value("conferences", nlohmann::json::object());
+        for (const auto& [meeting, conference] : conferences.items()) {
+            const auto allocated = conference.value("endpoints", nlohmann::json::object());
+            for (const auto& [id, endpoint] : allocated.items()) {
+                endpoints.insert(id);
+            }
+        }
+        return endpoints;
+    }
+
+    std::string diagnostics() const { return diagnostics_text(jicofo_.get(), *prosody_); }
+
+    // Of jvb1 and jvb2, the one that holds both participants dies; returns the other (nullptr when neither held
+    // both in time, which the caller asserts).
+    std::unique_ptr<PeerProcess>* kill_the_bridge_with_both() {
+        std::unique_ptr<PeerProcess>* used = nullptr;
+        const bool found = poll(
+            [&] {
+                if (endpoints_of(bridge_state(*jvb1_)).size() == 2) {
+                    used = &jvb1_;
+                } else if (endpoints_of(bridge_state(*jvb2_)).size() == 2) {
+                    used = &jvb2_;
+                }
+                return used != nullptr;
+            },
+            kSessionTimeout);
+        EXPECT_TRUE(found) << diagnostics();
+        if (!found || !(*used)->request(R"({"cmd":"die"})", "died", kEventTimeout)) {
+            return nullptr;
+        }
+        used->reset();
+        return used == &jvb1_ ? &jvb2_ : &jvb1_;
+    }
+
+    // A bridge's entry in /debug's bridge_selector, by nick.
+    nlohmann::json selector_view(const std::string& nick) {
+        const auto debug = get_rest_json(port_, "/debug");
+        const auto bridges =
+            debug.value("bridge_selector", nlohmann::json::object()).value("bridge", nlohmann::json::object());
+        for (const auto& [jid, bridge] : bridges.items()) {
+            if (bridge.value("nick", "") == nick) {
+                return bridge;
+            }
+        }
+        return nlohmann::json::object();
+    }
+
+    // Makes jvb2 busier than jvb1, so that without a reason to avoid jvb1 the selector puts everyone there.
+    void prefer_jvb1() {
+        ASSERT_TRUE(jvb2_->request(R"({"cmd":"set_stats","stats":{"stress_level":0.5}})", "stats", kEventTimeout));
+        ASSERT_TRUE(poll([&] { return selector_view("jvb2").value("stress", 0.0) > 0.4; }, kSessionTimeout))
+            << get_rest_json(port_, "/debug").dump();
+    }
+
+    // A JSON answer of the binary's REST API (null when it did not answer 200 with JSON).
+    nlohmann::json rest_json(const std::string& path, const std::string& accept = "") {
+        std::vector<std::pair<std::string, std::string>> headers;
+        if (!accept.empty()) {
+            headers.emplace_back("Accept", accept);
+        }
+        const auto reply = http_request(port_, "GET", path, "", headers);
+        EXPECT_EQ(reply.status, 200) << path << ": " << reply.body;
+        auto json = nlohmann::json::parse(reply.body, nullptr, false);
+        return reply.status == 200 && !json.is_discarded() ? json : nlohmann::json();
+    }
+
+    std::unique_ptr<ProsodyFixture> prosody_;
+    std::unique_ptr<PeerProcess> participants_;
+    std::unique_ptr<PeerProcess> jvb1_;
+    std::unique_ptr<PeerProcess> jvb2_;
+    std::string brewery_;
+    std::string room_;
+    uint16_t port_ = 0;
+    std::unique_ptr<JicofoProcess> jicofo_;
+};
+
+}  // namespace jicofo::testing
