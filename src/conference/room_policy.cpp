@@ -1,6 +1,7 @@
 // The conference request's room rules: well-formed, on an allowed MUC service, not a room of another component.
 #include "jicofo/conference/room_policy.hpp"
 
+#include "jicofo/core/text.hpp"
 #include "jicofo/stanza/jid_prep.hpp"
 
 #include <algorithm>
@@ -9,14 +10,8 @@
 namespace jicofo::conference {
 namespace {
 
-bool iequals(std::string_view a, std::string_view b) {
-    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](char x, char y) {
-        return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-    });
-}
-
 bool iends_with(std::string_view text, std::string_view suffix) {
-    return text.size() >= suffix.size() && iequals(text.substr(text.size() - suffix.size()), suffix);
+    return text.size() >= suffix.size() && core::iequals_ascii(text.substr(text.size() - suffix.size()), suffix);
 }
 
 // "conference" for conference.<xmpp-domain>; Jitsi's default when the service is named otherwise.
@@ -36,8 +31,8 @@ bool is_tenant_form(std::string_view domain, const RoomServices& services) {
     }
     const std::string prefix = std::string(tenant_prefix(services)) + ".";
     const std::string suffix = "." + services.xmpp_domain;
-    if (domain.size() <= prefix.size() + suffix.size() || !iequals(domain.substr(0, prefix.size()), prefix) ||
-        !iends_with(domain, suffix)) {
+    if (domain.size() <= prefix.size() + suffix.size() ||
+        !core::iequals_ascii(domain.substr(0, prefix.size()), prefix) || !iends_with(domain, suffix)) {
         return false;
     }
     const auto tenant = domain.substr(prefix.size(), domain.size() - prefix.size() - suffix.size());
@@ -47,11 +42,11 @@ bool is_tenant_form(std::string_view domain, const RoomServices& services) {
 }  // namespace
 
 bool conference_service_allowed(std::string_view domain, const RoomServices& services) {
-    if (!services.conference_service.empty() && iequals(domain, services.conference_service)) {
+    if (!services.conference_service.empty() && core::iequals_ascii(domain, services.conference_service)) {
         return true;
     }
     if (services.breakout_service && !services.breakout_service->empty() &&
-        iequals(domain, *services.breakout_service)) {
+        core::iequals_ascii(domain, *services.breakout_service)) {
         return true;
     }
     return is_tenant_form(domain, services);

@@ -1,6 +1,8 @@
-// Hex digits and UTF-8 encoding, written once for every parser that decodes escapes.
+// Hex digits, UTF-8 encoding, ASCII case folding and trimming, written once for every parser that needs them.
 #include "jicofo/core/text.hpp"
 
+#include <algorithm>
+#include <cctype>
 #include <cstdint>
 
 namespace jicofo::core {
@@ -35,6 +37,21 @@ void append_utf8(std::string& out, char32_t code_point) {
         out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
         out += static_cast<char>(0x80 | (code & 0x3F));
     }
+}
+
+bool iequals_ascii(std::string_view a, std::string_view b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(),
+                      [](unsigned char x, unsigned char y) { return std::tolower(x) == std::tolower(y); });
+}
+
+std::string_view trim_blanks(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+        text.remove_prefix(1);
+    }
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+        text.remove_suffix(1);
+    }
+    return text;
 }
 
 }  // namespace jicofo::core

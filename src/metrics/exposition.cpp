@@ -1,6 +1,8 @@
 // Metric exposition formats (Prometheus text 0.0.4, OpenMetrics 1.0, jicoco-style JSON) and Accept negotiation.
 #include "jicofo/metrics/exposition.hpp"
 
+#include "jicofo/core/text.hpp"
+
 #include <prometheus/text_serializer.h>
 
 #include <algorithm>
@@ -13,16 +15,6 @@
 
 namespace jicofo::metrics {
 namespace {
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
 
 std::string lowercase(std::string_view text) {
     std::string out(text);
@@ -112,7 +104,7 @@ std::string_view json_key(std::string_view family_name) {
 }  // namespace
 
 std::optional<MetricsFormat> negotiate_metrics_format(std::string_view accept) {
-    accept = trim(accept);
+    accept = core::trim_blanks(accept);
     if (accept.empty()) {
         return MetricsFormat::prometheus_text;
     }
@@ -130,12 +122,12 @@ std::optional<MetricsFormat> negotiate_metrics_format(std::string_view accept) {
         std::string_view item = accept.substr(pos, end - pos);
         pos = end + 1;
         std::size_t semi = item.find(';');
-        Range range{lowercase(trim(item.substr(0, semi))), 1.0};
+        Range range{lowercase(core::trim_blanks(item.substr(0, semi))), 1.0};
         bool valid = !range.type.empty();
         while (semi != std::string_view::npos && valid) {
             std::size_t next = item.find(';', semi + 1);
             std::string_view param =
-                trim(item.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1));
+                core::trim_blanks(item.substr(semi + 1, next == std::string_view::npos ? next : next - semi - 1));
             if (param.size() > 2 && (param[0] == 'q' || param[0] == 'Q') && param[1] == '=') {
                 std::string_view number = param.substr(2);
                 auto [ptr, ec] = std::from_chars(number.data(), number.data() + number.size(), range.q);

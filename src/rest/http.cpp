@@ -1,30 +1,22 @@
 // Header/query lookups and target parsing (Boost.URL) for the transport-free request type.
 #include "jicofo/rest/http.hpp"
 
+#include "jicofo/core/text.hpp"
+
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <cctype>
 
 namespace jicofo::rest {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-               return std::tolower(x) == std::tolower(y);
-           });
-}
-
-}  // namespace
-
 void Headers::set(std::string name, std::string value) {
-    std::erase_if(fields_, [&](const auto& field) { return iequals(field.first, name); });
+    std::erase_if(fields_, [&](const auto& field) { return core::iequals_ascii(field.first, name); });
     add(std::move(name), std::move(value));
 }
 
 std::optional<std::string_view> Headers::get(std::string_view name) const {
     for (const auto& [field, value] : fields_) {
-        if (iequals(field, name)) {
+        if (core::iequals_ascii(field, name)) {
             return value;
         }
     }

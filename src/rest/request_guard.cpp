@@ -1,31 +1,13 @@
 // Origin, Content-Type and JSON nesting checks for the state-changing routes, and CORS headers for allowed origins.
 #include "jicofo/rest/request_guard.hpp"
 
+#include "jicofo/core/text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <utility>
 
 namespace jicofo::rest {
-namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-               return std::tolower(x) == std::tolower(y);
-           });
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
-        text.remove_prefix(1);
-    }
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
-        text.remove_suffix(1);
-    }
-    return text;
-}
-
-}  // namespace
-
 bool origin_allowed(std::string_view origin, const std::vector<std::string>& allowed) {
     return std::any_of(allowed.begin(), allowed.end(), [origin](std::string_view entry) {
         if (entry == "*") {
@@ -34,12 +16,12 @@ bool origin_allowed(std::string_view origin, const std::vector<std::string>& all
         if (entry.size() > 1 && entry.back() == '/') {
             entry.remove_suffix(1);
         }
-        return iequals(entry, origin);
+        return core::iequals_ascii(entry, origin);
     });
 }
 
 bool is_json_content_type(std::string_view content_type) {
-    return iequals(trim(content_type.substr(0, content_type.find(';'))), "application/json");
+    return core::iequals_ascii(core::trim_blanks(content_type.substr(0, content_type.find(';'))), "application/json");
 }
 
 std::size_t json_nesting_depth(std::string_view text, std::size_t limit) {

@@ -116,6 +116,9 @@ private:
     std::string render(const stanza::XmlElement& element) const;
     // Hands the text to libstrophe now if the socket has room for all of it, else keeps it in the outbox.
     void write_or_hold(Queued item);
+    // Writes one whole stanza through libstrophe now (the caller checked the socket has room), marking its request
+    // sent.
+    void hand_to_strophe(const Queued& item);
     // Free room in the socket's send buffer, less what libstrophe holds unwritten.
     [[nodiscard]] bool socket_has_room(std::size_t bytes) const;
     // Hands the outbox to libstrophe while the socket has room (each loop turn).

@@ -65,6 +65,10 @@ void ConnectionCore::write_or_hold(Queued item) {
         queue(std::move(item));
         return;
     }
+    hand_to_strophe(item);
+}
+
+void ConnectionCore::hand_to_strophe(const Queued& item) {
     if (packets_) {
         log_packet("OUT", item.text);
     }
@@ -150,15 +154,7 @@ void ConnectionCore::pump_outbox() {
         if (item.request_id && !pending_.contains(*item.request_id)) {
             continue;  // its deadline passed meanwhile: nobody waits for the answer
         }
-        if (packets_) {
-            log_packet("OUT", item.text);
-        }
-        if (item.request_id) {
-            pending_.set_sent(*item.request_id, true);
-        }
-        handed_bytes_ += item.text.size();
-        xmpp_send_raw(conn_, item.text.data(), item.text.size());
-        ++stanzas_out_;
+        hand_to_strophe(item);
     }
 }
 

@@ -1,6 +1,7 @@
 // Member values from occupant presence: role mapping, Jitsi extensions, trusted features, mute state and codecs.
 #include "jicofo/xmpp/member.hpp"
 
+#include "jicofo/core/text.hpp"
 #include "jicofo/stanza/namespaces.hpp"
 
 #include <algorithm>
@@ -103,11 +104,8 @@ bool domain_trusted(const std::optional<stanza::Jid>& real_jid, const std::vecto
         return false;
     }
     const std::string_view domain = real_jid->domain();
-    auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-    return std::any_of(domains.begin(), domains.end(), [&](const std::string& trusted) {
-        return std::equal(domain.begin(), domain.end(), trusted.begin(), trusted.end(),
-                          [&](char a, char b) { return lower(a) == lower(b); });
-    });
+    return std::any_of(domains.begin(), domains.end(),
+                       [&](const std::string& trusted) { return core::iequals_ascii(domain, trusted); });
 }
 
 std::string_view to_string(MemberRole role) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 
 namespace jicofo::core {
 
@@ -10,5 +11,11 @@ int hex_value(char c);
 
 // Appends the UTF-8 encoding of a Unicode code point (U+0000 to U+10FFFF).
 void append_utf8(std::string& out, char32_t code_point);
+
+// Equal ignoring ASCII case (domains, header names, media types); other bytes compare as they are.
+[[nodiscard]] bool iequals_ascii(std::string_view a, std::string_view b);
+
+// Without leading and trailing spaces and tabs (HTTP header values, list items).
+[[nodiscard]] std::string_view trim_blanks(std::string_view text);
 
 }  // namespace jicofo::core
