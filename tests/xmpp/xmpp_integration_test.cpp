@@ -103,6 +103,35 @@ Iq server_ping(const ProsodyFixture& prosody) {
     return make_get(Jid::parse(prosody.domain()).value(), XmlElement("ping", std::string(jicofo::stanza::kNsPing)));
 }
 
+// A second account, alice, whose peer takes <q xmlns='urn:test:silent'/> requests and never answers them.
+struct SilentAlice {
+    std::unique_ptr<jicofo::testing::PeerProcess> peer;
+    Jid jid;
+};
+
+std::optional<SilentAlice> start_silent_alice(const ProsodyFixture& prosody) {
+    auto peer = jicofo::testing::start_peer("silent");
+    if (!peer) {
+        ADD_FAILURE() << "the peer did not start";
+        return std::nullopt;
+    }
+    auto hello = peer->request(jicofo::testing::connect_command(prosody, "alice@auth.meet.test", "alice-secret").dump(),
+                               "connected", 10s);
+    const bool responding = hello && peer->request(nlohmann::json{{"cmd", "iq_responder"},
+                                                                  {"element", "q"},
+                                                                  {"ns", "urn:test:silent"},
+                                                                  {"type", "get"},
+                                                                  {"reply", "ignore"}}
+                                                       .dump(),
+                                                   "done", 5s);
+    if (!responding) {
+        ADD_FAILURE() << peer->transcript();
+        return std::nullopt;
+    }
+    auto jid = Jid::parse(std::string(jicofo::testing::event_json(hello)["jid"])).value();
+    return SilentAlice{std::move(peer), std::move(jid)};
+}
+
 }  // namespace
 
 TEST(XmppIntegration, PasswordLoginIsAFreshSessionThatAnswersAndPings) {
@@ -296,18 +325,9 @@ TEST(XmppIntegration, ProsodyCrashAndRestartGivesAFreshSession) {
 
     // Requests in flight when the server dies wait for the link (a resumed session would answer them); the fresh
     // session after the restart shows the server lost them: they fail with "disconnected", not as timeouts.
-    auto peer = jicofo::testing::start_peer("silent");
-    ASSERT_TRUE(peer);
-    auto hello = peer->request(
-        jicofo::testing::connect_command(*prosody, "alice@auth.meet.test", "alice-secret").dump(), "connected", 10s);
-    ASSERT_TRUE(hello) << peer->transcript();
-    ASSERT_TRUE(peer->request(
-        nlohmann::json{
-            {"cmd", "iq_responder"}, {"element", "q"}, {"ns", "urn:test:silent"}, {"type", "get"}, {"reply", "ignore"}}
-            .dump(),
-        "done", 5s));
-    const auto alice = Jid::parse(std::string(jicofo::testing::event_json(hello)["jid"])).value();
-    auto silent = make_get(alice, XmlElement("q", "urn:test:silent"));
+    auto alice = start_silent_alice(*prosody);
+    ASSERT_TRUE(alice);
+    auto silent = make_get(alice->jid, XmlElement("q", "urn:test:silent"));
     std::vector<std::shared_ptr<std::promise<IqResult>>> promises;
     for (int i = 0; i < 3; ++i) {
         auto p = std::make_shared<std::promise<IqResult>>();
@@ -368,25 +388,17 @@ TEST(XmppIntegration, UnansweredRequestTimesOutAfterReplyTimeout) {
     XmppConnection focus(settings);
     focus.start();
     ASSERT_TRUE(eventually([&] { return connected(focus); }));
-    auto peer = jicofo::testing::start_peer("silent");
-    ASSERT_TRUE(peer);
-    auto hello = peer->request(
-        jicofo::testing::connect_command(*prosody, "alice@auth.meet.test", "alice-secret").dump(), "connected", 10s);
-    ASSERT_TRUE(hello) << peer->transcript();
-    ASSERT_TRUE(peer->request(
-        nlohmann::json{
-            {"cmd", "iq_responder"}, {"element", "q"}, {"ns", "urn:test:silent"}, {"type", "get"}, {"reply", "ignore"}}
-            .dump(),
-        "done", 5s));
-    const auto alice = Jid::parse(std::string(jicofo::testing::event_json(hello)["jid"])).value();
+    auto silent = start_silent_alice(*prosody);
+    ASSERT_TRUE(silent);
+    const auto& alice = silent->jid;
     const auto start = std::chrono::steady_clock::now();
     auto result = request(focus, io.executor(), make_get(alice, XmlElement("q", "urn:test:silent")));
     const auto took = std::chrono::steady_clock::now() - start;
     ASSERT_FALSE(result.has_value());
     EXPECT_EQ(result.error().code, make_error_code(Errc::timeout)) << result.error().message();
     EXPECT_GE(took, 500ms);
-    EXPECT_LT(took, 5s);                             // it fired on its own deadline rather than never
-    EXPECT_TRUE(peer->wait_for("iq_received", 1s));  // it did arrive; nobody answered
+    EXPECT_LT(took, 5s);                                     // it fired on its own deadline rather than never
+    EXPECT_TRUE(silent->peer->wait_for("iq_received", 1s));  // it did arrive; nobody answered
 }
 
 // Requests waiting for replies are capped per connection: a peer that never answers cannot make the table grow
@@ -402,17 +414,9 @@ TEST(XmppIntegration, PendingRequestsOverTheCapAreRefusedAtOnce) {
     XmppConnection focus(settings, &metrics);
     focus.start();
     ASSERT_TRUE(eventually([&] { return connected(focus); }));
-    auto peer = jicofo::testing::start_peer("silent");
-    ASSERT_TRUE(peer);
-    auto hello = peer->request(
-        jicofo::testing::connect_command(*prosody, "alice@auth.meet.test", "alice-secret").dump(), "connected", 10s);
-    ASSERT_TRUE(hello) << peer->transcript();
-    ASSERT_TRUE(peer->request(
-        nlohmann::json{
-            {"cmd", "iq_responder"}, {"element", "q"}, {"ns", "urn:test:silent"}, {"type", "get"}, {"reply", "ignore"}}
-            .dump(),
-        "done", 5s));
-    const auto alice = Jid::parse(std::string(jicofo::testing::event_json(hello)["jid"])).value();
+    auto silent = start_silent_alice(*prosody);
+    ASSERT_TRUE(silent);
+    const auto& alice = silent->jid;
     // The ping keeps one slot busy at most briefly; wait until the table is empty so the count below is exact.
     ASSERT_TRUE(eventually([&] { return focus.snapshot().pending_iqs == 0; }));
     std::atomic<int> waiting_done{0};
