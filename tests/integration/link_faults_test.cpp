@@ -103,14 +103,8 @@ protected:
 // bridge's answer comes through the resumed stream, Carol gets her one session, Alice and Bob keep theirs, and no
 // bridge is failed.
 void LinkCutTest::run_scenario() {
-    jvb1_ = start_bridge("jvb1", "eu-west");
-    ASSERT_TRUE(jvb1_);
-    add_participant("alice", "alice1");
-    add_participant("bob", "bob1");
-    next("session_initiate", "alice");
-    next("session_initiate", "bob");
-    ASSERT_TRUE(poll([&] { return dump("alice")["remote_sources"].contains("bob1"); }, kSessionTimeout))
-        << participants_->transcript() << diagnostics();
+    alice_and_bob_with_sessions_on_jvb1();
+    ASSERT_FALSE(HasFatalFailure());
 
     const nlohmann::json hold = {{"cmd", "set_colibri"}, {"hold_ms", 1000}, {"count", 1}};
     ASSERT_TRUE(jvb1_->request(hold.dump(), "done", kEventTimeout));

@@ -138,6 +138,26 @@ protected:
         return event_json(line);
     }
 
+    // jvb1 in the brewery; Alice and Bob in the room, their session-accepts answered and each holding the other's
+    // sources, so the next jingle_reply of each answers what the test sends. Callers check HasFatalFailure().
+    void alice_and_bob_with_sessions_on_jvb1() {
+        jvb1_ = start_bridge("jvb1", "eu-west");
+        ASSERT_TRUE(jvb1_);
+        add_participant("alice", "alice1");
+        add_participant("bob", "bob1");
+        next("session_initiate", "alice");
+        next("session_initiate", "bob");
+        EXPECT_EQ(next("jingle_reply", "alice")["type"], "result");
+        EXPECT_EQ(next("jingle_reply", "bob")["type"], "result");
+        ASSERT_TRUE(poll(
+            [&] {
+                return dump("bob")["remote_sources"].contains("alice1") &&
+                       dump("alice")["remote_sources"].contains("bob1");
+            },
+            kSessionTimeout))
+            << participants_->transcript() << diagnostics();
+    }
+
     nlohmann::json dump(const std::string& name) {
         const nlohmann::json command = {{"cmd", "dump"}, {"name", name}};
         return event_json(participants_->request(command.dump(), "dump", kEventTimeout));

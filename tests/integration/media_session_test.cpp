@@ -80,17 +80,8 @@ TEST_F(MediaSessionTest, TwoParticipantsGetSessionsOnTheBridgeWithEachOthersSour
 }
 
 TEST_F(MediaSessionTest, HostileSourcesAreRefusedWithoutDisturbingOthers) {
-    jvb1_ = start_bridge("jvb1", "eu-west");
-    ASSERT_TRUE(jvb1_);
-    add_participant("alice", "alice1");
-    add_participant("bob", "bob1");
-    next("session_initiate", "alice");
-    next("session_initiate", "bob");
-    // Both session-accepts answered, so the next jingle_reply of each is the answer to what the test sends.
-    EXPECT_EQ(next("jingle_reply", "alice")["type"], "result");
-    EXPECT_EQ(next("jingle_reply", "bob")["type"], "result");
-    ASSERT_TRUE(poll([&] { return dump("bob")["remote_sources"].contains("alice1"); }, kSessionTimeout))
-        << participants_->transcript() << diagnostics();
+    alice_and_bob_with_sessions_on_jvb1();
+    ASSERT_FALSE(HasFatalFailure());
     // local_sources is keyed by owner like remote_sources; Alice has one owner entry, her own.
     const auto alice_local = dump("alice")["local_sources"];
     ASSERT_EQ(alice_local.size(), 1U) << alice_local.dump();
@@ -470,16 +461,8 @@ protected:
 };
 
 TEST_F(ManyThreadsMediaSessionTest, SourceChangesSentBackToBackAreHandledInOrder) {
-    jvb1_ = start_bridge("jvb1", "eu-west");
-    ASSERT_TRUE(jvb1_);
-    add_participant("alice", "alice1");
-    add_participant("bob", "bob1");
-    next("session_initiate", "alice");
-    next("session_initiate", "bob");
-    EXPECT_EQ(next("jingle_reply", "alice")["type"], "result");
-    EXPECT_EQ(next("jingle_reply", "bob")["type"], "result");
-    ASSERT_TRUE(poll([&] { return dump("bob")["remote_sources"].contains("alice1"); }, kSessionTimeout))
-        << participants_->transcript() << diagnostics();
+    alice_and_bob_with_sessions_on_jvb1();
+    ASSERT_FALSE(HasFatalFailure());
     const auto before = dump("bob")["remote_sources"]["alice1"];
 
     // 250 times: add a video source, remove it; all 500 IQs in flight at once.
