@@ -58,10 +58,11 @@ bool eventually(Pred pred, std::chrono::milliseconds deadline = 5s) {
 }  // namespace
 
 TEST(XmppConnectionOffline, RefusedConnectionIsClassifiedAndRetried) {
-    IoThread io;
-    XmppConnection connection(refused_settings());
+    // Declared before the io thread: destroyed after it stops, so no queued callback can touch them.
     std::mutex mutex;
     std::vector<ConnectionStatus> seen;
+    IoThread io;
+    XmppConnection connection(refused_settings());
     auto listener = connection.add_state_listener(io.io.get_executor(), [&](ConnectionStatus s) {
         std::lock_guard lock(mutex);
         seen.push_back(s);

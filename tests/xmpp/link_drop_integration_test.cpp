@@ -144,6 +144,12 @@ protected:
         return sessions_seen_;
     }
 
+    // What the listeners record, declared first so that it is destroyed last: after the io thread has stopped, no
+    // callback still queued there can touch it.
+    std::mutex mutex_;
+    std::vector<std::string> reasons_seen_;
+    std::vector<SessionKind> sessions_seen_;
+    std::map<std::string, int> received_;
     IoThread io_;
     std::unique_ptr<jicofo::testing::ProsodyFixture> prosody_;
     std::unique_ptr<jicofo::testing::TcpProxy> proxy_;
@@ -152,10 +158,6 @@ protected:
     Registration reasons_;
     Registration inbox_;
     Jid alice_jid_;
-    std::mutex mutex_;
-    std::vector<std::string> reasons_seen_;
-    std::vector<SessionKind> sessions_seen_;
-    std::map<std::string, int> received_;
 };
 
 }  // namespace

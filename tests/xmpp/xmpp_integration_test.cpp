@@ -137,10 +137,11 @@ std::optional<SilentAlice> start_silent_alice(const ProsodyFixture& prosody) {
 TEST(XmppIntegration, PasswordLoginIsAFreshSessionThatAnswersAndPings) {
     auto prosody = jicofo::testing::start_prosody(options_with_focus());
     ASSERT_TRUE(prosody);
-    IoThread io;
-    XmppConnection focus(focus_settings(*prosody));
+    // Declared before the io thread: destroyed after it stops, so no queued callback can touch them.
     std::mutex mutex;
     std::vector<ConnectionStatus> seen;
+    IoThread io;
+    XmppConnection focus(focus_settings(*prosody));
     auto listener = focus.add_state_listener(io.executor(), [&](ConnectionStatus s) {
         std::lock_guard lock(mutex);
         seen.push_back(s);
@@ -310,10 +311,10 @@ TEST(XmppIntegration, StartTlsVerifiesTheCertificate) {
 TEST(XmppIntegration, ProsodyCrashAndRestartGivesAFreshSession) {
     auto prosody = jicofo::testing::start_prosody(options_with_focus());
     ASSERT_TRUE(prosody);
+    std::atomic<int> fresh_sessions{0};  // before the io thread: it outlives every callback
     IoThread io;
     jicofo::metrics::MetricsRegistry metrics("test");
     XmppConnection focus(focus_settings(*prosody), &metrics);
-    std::atomic<int> fresh_sessions{0};
     auto listener = focus.add_state_listener(io.executor(), [&](ConnectionStatus s) {
         if (s.state == ConnectionState::connected && s.session == SessionKind::fresh) {
             ++fresh_sessions;
@@ -442,10 +443,10 @@ TEST(XmppIntegration, PendingRequestsOverTheCapAreRefusedAtOnce) {
 TEST(XmppIntegration, HostileStanzasGetErrorRepliesAndTheConnectionKeepsServing) {
     auto prosody = jicofo::testing::start_prosody(options_with_focus());
     ASSERT_TRUE(prosody);
+    std::atomic<int> handled{0};  // before the io thread: it outlives every callback
     IoThread io;
     XmppConnection focus(focus_settings(*prosody));
     auto strand = boost::asio::make_strand(io.io);
-    std::atomic<int> handled{0};
     auto handler = focus.register_iq_handler("burst", "urn:test:burst", IqType::get, strand, [&](Iq request) {
         ++handled;
         focus.send(Iq::result_for(request));
@@ -520,12 +521,12 @@ TEST(XmppIntegration, ShortDropResumesTheSession) {
     auto prosody = jicofo::testing::start_prosody(options_with_focus());
     ASSERT_TRUE(prosody);
     jicofo::testing::TcpProxy proxy(prosody->c2s_port());
+    std::mutex mutex;  // these before the io thread: they outlive every callback
+    std::vector<SessionKind> sessions;
     IoThread io;
     auto settings = focus_settings(*prosody);
     settings.port = proxy.port();
     XmppConnection focus(settings);
-    std::mutex mutex;
-    std::vector<SessionKind> sessions;
     auto listener = focus.add_state_listener(io.executor(), [&](ConnectionStatus s) {
         if (s.state == ConnectionState::connected) {
             std::lock_guard lock(mutex);
@@ -630,12 +631,12 @@ TEST(XmppIntegration, ABusyServerThatStillDeliversIsNotDeclaredDead) {
 TEST(XmppIntegration, ResourceConflictIsAStreamError) {
     auto prosody = jicofo::testing::start_prosody(options_with_focus());
     ASSERT_TRUE(prosody);
+    std::mutex mutex;  // these before the io thread: they outlive every callback
+    std::vector<DisconnectReason> reasons;
     IoThread io;
     auto settings = focus_settings(*prosody);
     settings.backoff_base = 2s;  // keep the two from taking turns while the test looks
     XmppConnection first(settings);
-    std::mutex mutex;
-    std::vector<DisconnectReason> reasons;
     auto listener = first.add_state_listener(io.executor(), [&](ConnectionStatus s) {
         if (s.state == ConnectionState::disconnected) {
             std::lock_guard lock(mutex);
