@@ -23,6 +23,8 @@ namespace {
 constexpr auto kDeadLinkGrace = std::chrono::seconds(2);
 // While the server still sends (it is reading a backlog of ours and answering it), the wait goes on, up to this.
 constexpr auto kDeadLinkLimit = std::chrono::seconds(20);
+// Reads per loop turn while draining (1 MiB): the loop's timers and commands run in between.
+constexpr int kDrainReadsPerTurn = 64;
 
 }  // namespace
 
@@ -51,7 +53,7 @@ void ConnectionCore::drain_dead_link(std::chrono::milliseconds wait) {
         return;  // nothing yet, or woken for a command
     }
     char buffer[16384];
-    while (true) {
+    for (int reads = 0; reads < kDrainReadsPerTurn; ++reads) {
         const ssize_t n = ::recv(socket_fd_, buffer, sizeof(buffer), MSG_DONTWAIT);
         if (n > 0) {
             // The server is alive and answering what it reads: it gets more time, within the limit.
