@@ -28,8 +28,6 @@ std::atomic<const void*> g_login_holder{nullptr};
 std::atomic<std::int64_t> g_login_taken_at{0};
 constexpr auto kLoginGateStale = std::chrono::seconds(10);
 constexpr auto kLoginGateRetry = std::chrono::milliseconds(20);
-// After a dead ping the focus ends its sending side and waits this long for the server to close the link.
-constexpr auto kDeadLinkGrace = std::chrono::seconds(2);
 
 bool take_login_gate(const void* who, std::chrono::steady_clock::time_point now) {
     const void* expected = nullptr;
@@ -289,12 +287,13 @@ void ConnectionCore::run() {
         };
         bound(reconnect_at_);
         bound(pending_.next_deadline());
-        if (connected_ && !outbox_.empty()) {
+        if (connected_ && !link_dead_ && !outbox_.empty()) {
             wait = std::min(wait, std::chrono::milliseconds(1));  // refill the socket as it drains
         }
         if (connected_ && !link_dead_ && !ping_id_) {
             bound(next_ping_at_);
         }
+        bound(dead_link_close_at_);
         in_select_.store(true, std::memory_order_release);
         {
             std::lock_guard lock(mutex_);
@@ -302,9 +301,13 @@ void ConnectionCore::run() {
                 wait = std::chrono::milliseconds(0);  // still run once: queued writes go out at its start
             }
         }
-        pump_outbox();
-        handed_bytes_ = 0;  // run_once writes what was handed to libstrophe first thing
-        xmpp_run_once(ctx_, static_cast<unsigned long>(wait.count()));
+        if (draining_dead_link()) {
+            drain_dead_link(wait);
+        } else {
+            pump_outbox();
+            handed_bytes_ = 0;  // run_once writes what was handed to libstrophe first thing
+            xmpp_run_once(ctx_, static_cast<unsigned long>(wait.count()));
+        }
         in_select_.store(false, std::memory_order_release);
         pending_count_ = pending_.size();
     }
@@ -365,13 +368,7 @@ void ConnectionCore::run_timers(Clock::time_point now) {
     if (connected_ && !link_dead_ && !ping_id_ && now >= next_ping_at_) {
         send_ping();
     }
-    if (hard_close_at_ && now >= *hard_close_at_) {
-        hard_close_at_.reset();
-        if (socket_fd_ >= 0) {
-            log_->info("connection={} the server did not close the dead link, dropping it", settings_.name);
-            ::shutdown(socket_fd_, SHUT_RDWR);
-        }
-    }
+    check_dead_link_deadline(now);
 }
 
 void ConnectionCore::connect_now() {
@@ -444,7 +441,7 @@ void ConnectionCore::on_connection_event(int event, int error, const char* strea
     const bool was_connected = connected_;
     connected_ = false;
     link_dead_ = false;
-    hard_close_at_.reset();
+    dead_link_close_at_.reset();
     socket_fd_ = -1;  // libstrophe has closed it
     ping_id_.reset();
     auto reason =
@@ -534,19 +531,7 @@ void ConnectionCore::send_ping() {
             log_->warn("connection={} no ping reply within {}ms, the link is dead", settings_.name,
                        settings_.ping_timeout.count());
             classifier_.set_local_reason({DisconnectKind::ping_timeout, {}});
-            link_dead_ = true;
-            // xmpp_disconnect() would write </stream:stream> into the link and wait 2 s for an answer. Shutting our
-            // sending side down ends the stream without closing it cleanly (the server keeps the session for
-            // resumption) and, unlike a reset, after every byte already written: the server reads up to a stanza
-            // boundary (we never hand the kernel part of a stanza), then closes its side. Prosody 0.12 parses a
-            // resumed stream with the old connection's parser, so an old stream cut mid-stanza breaks the resumed
-            // one (not-well-formed). A link that is really dead is shut down fully after kDeadLinkGrace.
-            if (socket_fd_ >= 0) {
-                ::shutdown(socket_fd_, SHUT_WR);
-                hard_close_at_ = Clock::now() + std::max<Clock::duration>(kDeadLinkGrace, 2 * settings_.ping_timeout);
-            } else {
-                xmpp_disconnect(conn_);
-            }
+            end_dead_link();
             return;
         }
         // Any reply, even an error, proves the link alive.

@@ -128,6 +128,15 @@ private:
     // On connect: a fresh session drops the old session's queued presence; pump_outbox sends the rest.
     void flush_outbox(bool fresh_session);
     void send_ping();
+    // A ping went unanswered: ends our sending side and waits for the server to read to the end and close
+    // (connection_dead_link.cpp).
+    void end_dead_link();
+    // While waiting so, libstrophe is not run (it would write into the ended stream and, failing, drop the link
+    // before the server has read it): what the server sends is read and dropped here, up to `wait`.
+    [[nodiscard]] bool draining_dead_link() const { return dead_link_close_at_.has_value() && !stop_requested_; }
+    void drain_dead_link(std::chrono::milliseconds wait);
+    // The server did not close the dead link in time: shuts it down both ways (libstrophe then sees it closed).
+    void check_dead_link_deadline(Clock::time_point now);
     void handle_iq(_xmpp_stanza_t* raw, const stanza::XmlElement& element);
     void reply_bad_request(_xmpp_stanza_t* raw, const std::string& why);
     void answer_disco(const stanza::Iq& request);
@@ -181,7 +190,10 @@ private:
     PendingIqTable pending_;
     std::deque<Queued> outbox_;     // at most kOutboxCap stanzas while the link is down
     std::size_t handed_bytes_ = 0;  // handed to libstrophe since its last write
-    std::optional<Clock::time_point> hard_close_at_;
+    // Set while a dead-pinged link waits for the server to close it: when it is shut down if the server stays
+    // silent (moved on while the server still sends), and when at the latest.
+    std::optional<Clock::time_point> dead_link_close_at_;
+    Clock::time_point dead_link_limit_{};
     bool may_resume_ = false;  // the server may hold our session: probe before each reconnect attempt
     IqRouter<RoutedHandler> router_;
     std::unordered_map<std::uint64_t, std::pair<IqRoute, std::uint64_t>> route_ids_;  // id → route, router id
