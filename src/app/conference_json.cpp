@@ -165,6 +165,17 @@ nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapsho
     if (snapshot.media) {
         json["media"] = media_debug_json(*snapshot.media, full);
     }
+    if (snapshot.main_room) {
+        json["main_room"] = snapshot.main_room->to_string();  // a breakout room's
+    }
+    if (!snapshot.holds.empty()) {
+        json["held_open_by"] = snapshot.holds;
+    }
+    // Each feature's part, under its name (e.g. "av_moderation").
+    for (const auto& [name, text] : snapshot.features) {
+        auto value = nlohmann::ordered_json::parse(text, nullptr, false);
+        json[name] = value.is_discarded() ? nlohmann::ordered_json(text) : std::move(value);
+    }
     return json;
 }
 

@@ -2,6 +2,7 @@
 #include "jicofo/app/conference_services.hpp"
 
 #include "jicofo/app/conference_json.hpp"
+#include "jicofo/app/features.hpp"
 #include "jicofo/app/version.hpp"
 #include "jicofo/auth/authentication_config.hpp"
 #include "jicofo/conference/authentication_iq_handler.hpp"
@@ -9,6 +10,7 @@
 #include "jicofo/conference/conference_iq_handler.hpp"
 #include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/core/logging.hpp"
+#include "jicofo/feature/feature_host.hpp"
 #include "jicofo/stanza/jid_prep.hpp"
 #include "jicofo/xmpp/component_discovery.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
@@ -104,9 +106,11 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
         authority = std::make_unique<auth::AuthenticationAuthority>(**auth_settings);
         auth_authority_ = std::string(auth::authority_name((*auth_settings)->type));
     }
-    auto factory = [client = client.get(), executor, shared = conference::share_conference_settings(settings), media](
-                       const stanza::Jid& room, conference::ConferenceCallbacks callbacks) {
-        return conference::Conference::create(*client, executor, shared, room, std::move(callbacks), {}, media);
+    features_ = std::make_unique<feature::FeatureHost>(config, metrics, executor);
+    features_->install(feature_list());
+    auto factory = [client = client.get(), executor, shared = conference::share_conference_settings(settings), media,
+                    slots = features_->slots()](const stanza::Jid& room, conference::ConferenceCallbacks callbacks) {
+        return conference::Conference::create(*client, executor, shared, room, std::move(callbacks), {}, media, slots);
     };
     manager_ = conference::FocusManager::create(executor, settings, std::move(factory), &metrics, std::move(authority));
     std::optional<stanza::Jid> proxy;
@@ -120,11 +124,12 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
         }
     }
     iq_handler_ = std::make_unique<conference::ConferenceIqHandler>(client, manager_, std::move(proxy));
-    discovery_ = std::make_unique<xmpp::ComponentDiscovery>(
-        *client, manager_->strand(), connection.xmpp_domain,
-        [weak = std::weak_ptr<conference::FocusManager>(manager_)](const xmpp::DiscoveredComponents& components) {
+    // The breakout rooms service Prosody announces is where requests may name rooms too.
+    features_->start(
+        client, manager_,
+        [weak = std::weak_ptr<conference::FocusManager>(manager_)](const xmpp::DiscoveredComponents& found) {
             if (auto manager = weak.lock()) {
-                manager->set_breakout_service(components.breakout_rooms);
+                manager->set_breakout_service(found.breakout_rooms);
             }
         });
     if (*auth_settings) {
@@ -133,19 +138,11 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
 }
 
 ConferenceServices::~ConferenceServices() {
-    stop_discovery();
-}
-
-void ConferenceServices::stop_discovery() {
-    if (discovery_) {
-        // Destroyed on the strand it calls back on.
-        boost::asio::post(manager_->strand(),
-                          [discovery = std::shared_ptr<xmpp::ComponentDiscovery>(std::move(discovery_))] {});
-    }
+    features_->stop();
 }
 
 void ConferenceServices::stop() {
-    stop_discovery();
+    features_->stop();
     iq_handler_.reset();
     auth_iq_handler_.reset();
     manager_->stop();
@@ -156,7 +153,9 @@ void ConferenceServices::set_debug_connections(std::vector<std::shared_ptr<xmpp:
 }
 
 rest::DomainRoutes ConferenceServices::routes() const {
-    return conference_routes(manager_, client_proxy_, debug_connections_, auth_authority_);
+    auto routes = conference_routes(manager_, client_proxy_, debug_connections_, auth_authority_);
+    features_->add_routes(routes);
+    return routes;
 }
 
 rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusManager>& manager,

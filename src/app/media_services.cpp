@@ -37,43 +37,6 @@ stanza::Iq request_iq(stanza::IqType type, const stanza::Jid& to, stanza::XmlEle
 
 namespace {
 
-// A request from a room occupant, parsed; answered with an error (and nullopt returned) when it cannot be handled.
-template <typename Payload>
-std::optional<Payload> parse_occupant_request(xmpp::XmppConnection& client, const stanza::Iq& request) {
-    if (!request.payload || !request.header.from) {
-        client.send(stanza::Iq::error_for(request, stanza::StanzaError::make(stanza::ErrorCondition::bad_request)));
-        return std::nullopt;
-    }
-    auto parsed = Payload::parse(*request.payload);
-    if (!parsed) {
-        client.send(stanza::Iq::error_for(request, parsed.error()));
-        return std::nullopt;
-    }
-    return std::move(parsed).value();
-}
-
-// Hands the request to the conference of the sender's room (its bare JID), or answers item-not-found.
-void route_to_conference(const std::weak_ptr<conference::FocusManager>& weak,
-                         const std::shared_ptr<xmpp::XmppConnection>& client, const stanza::Iq& request,
-                         std::function<void(conference::ConferenceHandle&, stanza::Iq)> deliver) {
-    auto manager = weak.lock();
-    if (!manager) {
-        client->send(
-            stanza::Iq::error_for(request, stanza::StanzaError::make(stanza::ErrorCondition::service_unavailable)));
-        return;
-    }
-    manager->with_conference(request.header.from->bare(),
-                             [client, request, deliver = std::move(deliver)](conference::ConferenceHandle* conference) {
-                                 if (!conference) {
-                                     client->send(stanza::Iq::error_for(
-                                         request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found,
-                                                                            "no conference in this room")));
-                                     return;
-                                 }
-                                 deliver(*conference, request);
-                             });
-}
-
 // Jingle with participants over the client connection.
 class XmppJingleSignaling : public conference::JingleSignaling {
 public:
@@ -264,9 +227,6 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     auto bridges_connection =
         config.bridge.xmpp_connection_name == config::XmppConnectionName::Client ? client : service;
     std::unique_ptr<MediaServices> services(new MediaServices());
-    services->client_ = client;
-    services->executor_ = executor;
-    services->occupant_requests_ = boost::asio::make_strand(executor);
     services->brewery_ = brewery.value();
 
     bridge::BridgeRegistrySettings settings;
@@ -297,7 +257,6 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
             registry->record_bridge_removed_from_conference();  // thread-safe: an atomic and a counter
         }
     };
-    services->jingle_counters_ = counters;
     setup->ports = [client, bridges_connection, registry = services->registry_, counters](
                        const boost::asio::any_io_executor& strand, const stanza::Jid& room) {
         conference::MediaPorts ports;
@@ -317,62 +276,31 @@ MediaServices::~MediaServices() {
 
 void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manager) {
     std::weak_ptr<conference::FocusManager> weak = manager;
-    auto client = client_;
-    auto counters = jingle_counters_;
-    // Jingle from participants: the room is the sender's bare JID.
-    jingle_handler_ = client_->register_iq_handler(
-        "jingle", std::string(stanza::kNsJingle), stanza::IqType::set, occupant_requests_,
-        [weak, client, counters](const stanza::Iq& request) {
-            auto jingle = parse_occupant_request<stanza::Jingle>(*client, request);
-            if (!jingle) {
-                return;
-            }
-            counters->jingle_received(jingle->action);
-            route_to_conference(
-                weak, client, request,
-                [jingle = std::move(*jingle)](conference::ConferenceHandle& conference, stanza::Iq iq) mutable {
-                    conference.handle_jingle(std::move(iq), std::move(jingle));
-                });
-        });
-    // Mute requests from participants, one namespace per media type.
-    for (const auto media : {stanza::MuteMedia::audio, stanza::MuteMedia::video, stanza::MuteMedia::desktop}) {
-        mute_handlers_.push_back(client_->register_iq_handler(
-            "mute", std::string(stanza::mute_namespace(media)), stanza::IqType::set, occupant_requests_,
-            [weak, client](const stanza::Iq& request) {
-                auto mute = parse_occupant_request<stanza::MuteIq>(*client, request);
-                if (!mute) {
-                    return;
-                }
-                route_to_conference(
-                    weak, client, request,
-                    [mute = std::move(*mute)](conference::ConferenceHandle& conference, stanza::Iq iq) mutable {
-                        conference.handle_mute(std::move(iq), std::move(mute));
+    auto tell = [weak](conference::BridgeEvent::Kind kind) {
+        return [weak, kind](const std::string& id) {
+            if (auto manager = weak.lock()) {
+                manager->for_each_conference(
+                    [event = conference::BridgeEvent{kind, id}](conference::ConferenceHandle& conference) {
+                        conference.bridge_event(event);
                     });
-            }));
-    }
-
-    auto changed = [weak](const std::string& id, bool up, const std::string& why) {
-        if (auto manager = weak.lock()) {
-            manager->for_each_conference(
-                [id, up, why](conference::ConferenceHandle& conference) { conference.bridge_changed(id, up, why); });
-        }
+            }
+        };
     };
+    using Kind = conference::BridgeEvent::Kind;
     bridge::BridgeEvents events;
-    events.bridge_added = [changed](const std::string& id) { changed(id, true, "added"); };
-    events.bridge_operational = [changed](const std::string& id) { changed(id, true, "operational again"); };
-    events.bridge_removed = [changed](const std::string& id, bool lost) {
-        changed(id, false, lost ? "was lost" : "left");
+    events.bridge_added = tell(Kind::added);
+    events.bridge_operational = tell(Kind::operational);
+    events.bridge_removed = [left = tell(Kind::left), lost = tell(Kind::lost)](const std::string& id, bool was_lost) {
+        (was_lost ? lost : left)(id);
     };
-    events.bridge_failed = [changed](const std::string& id) { changed(id, false, "failed its health check"); };
-    events.bridge_shutting_down = [changed](const std::string& id) { changed(id, false, "is shutting down"); };
+    events.bridge_failed = tell(Kind::failed);
+    events.bridge_shutting_down = tell(Kind::shutting_down);
     subscription_ = std::make_unique<Subscription>();
     subscription_->bridges = registry_->subscribe(std::move(events));
     registry_->start();
 }
 
 void MediaServices::stop() {
-    jingle_handler_.reset();
-    mute_handlers_.clear();
     subscription_.reset();
     if (registry_) {
         registry_->stop();

@@ -83,6 +83,8 @@ MediaStatistics::MediaStatistics(metrics::MetricsRegistry& metrics)
       ice_failed_(metrics.counter("participants_ice_failed", "Number of participants that reported an ICE failure")),
       restart_requested_(metrics.counter("participants_restart_requested",
                                          "Number of times a participant requested a restart via session-terminate")),
+      no_start_muted_rmd_(metrics.counter("participants_no_start_muted_rmd",
+                                          "Participants whose client cannot take start-muted from room metadata")),
       join_to_accept_(metrics.histogram("participant_join_to_session_accept_seconds",
                                         "Time from a participant's MUC join to its first session-accept",
                                         join_to_accept_buckets())) {
@@ -121,6 +123,10 @@ void MediaStatistics::participant_ice_failed() {
 
 void MediaStatistics::participant_restart_requested() {
     restart_requested_.Increment();
+}
+
+void MediaStatistics::participant_without_start_muted_rmd() {
+    no_start_muted_rmd_.Increment();
 }
 
 void MediaStatistics::jingle_sent(stanza::JingleAction action) {
@@ -169,6 +175,8 @@ void count_media_events(conference::ConferenceMediaSettings& settings, const std
         stats->join_to_session_accept(elapsed);
     };
     settings.ice_restart = [stats](std::string_view what) { stats->ice_restart(what); };
+    settings.jingle_received = [stats](stanza::JingleAction action) { stats->jingle_received(action); };
+    settings.participant_without_start_muted_rmd = [stats] { stats->participant_without_start_muted_rmd(); };
 }
 
 void add_media_stats(rest::DomainRoutes& routes, const std::shared_ptr<const MediaStatistics>& stats) {

@@ -97,15 +97,17 @@ std::shared_ptr<Conference> Conference::create(xmpp::XmppConnection& connection,
                                                const boost::asio::any_io_executor& executor,
                                                std::shared_ptr<const SharedConferenceSettings> shared, stanza::Jid room,
                                                ConferenceCallbacks callbacks, ParticipantListener listener,
-                                               std::shared_ptr<const MediaSetup> media) {
+                                               std::shared_ptr<const MediaSetup> media,
+                                               std::shared_ptr<const FeatureSlots> features) {
     return std::shared_ptr<Conference>(new Conference(connection, executor, std::move(shared), std::move(room),
-                                                      std::move(callbacks), std::move(listener), std::move(media)));
+                                                      std::move(callbacks), std::move(listener), std::move(media),
+                                                      std::move(features)));
 }
 
 Conference::Conference(xmpp::XmppConnection& connection, const boost::asio::any_io_executor& executor,
                        std::shared_ptr<const SharedConferenceSettings> shared, stanza::Jid room,
                        ConferenceCallbacks callbacks, ParticipantListener listener,
-                       std::shared_ptr<const MediaSetup> media)
+                       std::shared_ptr<const MediaSetup> media, std::shared_ptr<const FeatureSlots> features)
     : connection_(connection),
       strand_(boost::asio::make_strand(executor)),
       shared_(std::move(shared)),
@@ -114,6 +116,7 @@ Conference::Conference(xmpp::XmppConnection& connection, const boost::asio::any_
       callbacks_(std::move(callbacks)),
       listener_(std::move(listener)),
       media_setup_(std::move(media)),
+      feature_slots_(std::move(features)),
       created_ms_(now_ms()),
       initial_timer_(strand_),
       single_participant_timer_(strand_) {}
@@ -132,6 +135,7 @@ void Conference::start(std::function<void(std::error_code)> joined) {
             return;
         }
         self->joined_callback_ = std::move(joined);
+        self->create_feature_instances();
         xmpp::MucRoomSettings room_settings;
         room_settings.room = self->room_jid_;
         room_settings.member_options.trusted_domains = self->settings_.trusted_domains;
@@ -176,6 +180,7 @@ void Conference::on_join(xmpp::JoinResult result) {
         return;
     }
     joined_ = true;
+    room_info_ = result->info;
     meeting_id_ = result->info.meeting_id.value_or("");
     if (meeting_id_.empty()) {
         meeting_id_ = random_uuid();
@@ -183,13 +188,14 @@ void Conference::on_join(xmpp::JoinResult result) {
     logger()->info("room={} meeting_id={} joined (created={}, configured={})", room_jid_.to_string(), meeting_id_,
                    result->created, result->configured);
     start_media();
+    publish(ConferenceJoined{});
     if (joined) {
         joined({});
     }
     // Nobody came: end after initial-timeout. Occupants already in the room arrive as MemberJoined right after this.
     initial_timer_.expires_after(settings_.initial_timeout);
     initial_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
-        if (!ec && self->participants_.empty()) {
+        if (!ec && self->participants_.empty() && !self->held_open()) {
             logger()->info("room={} nobody joined within {} ms", self->room_jid_.to_string(),
                            self->settings_.initial_timeout.count());
             self->end("initial timeout");
@@ -207,9 +213,9 @@ void Conference::on_event(const xmpp::MucEvent& event) {
     } else if (const auto* e = std::get_if<xmpp::MemberUpdated>(&event)) {
         member_updated(e->member);
     } else if (const auto* e = std::get_if<xmpp::MemberLeft>(&event)) {
-        member_left(e->member, "left");
+        member_left(e->member, false);
     } else if (const auto* e = std::get_if<xmpp::MemberKicked>(&event)) {
-        member_left(e->member, "was kicked");
+        member_left(e->member, true);
     } else if (const auto* e = std::get_if<xmpp::OwnRoleChanged>(&event)) {
         if (e->current != xmpp::MemberRole::owner) {
             logger()->warn("room={} the focus lost ownership ({}); ending", room_jid_.to_string(),
@@ -256,6 +262,7 @@ void Conference::member_joined(const xmpp::SharedMember& member) {
     logger()->info("room={} endpoint={} joined ({} participants)", room_jid_.to_string(), member->nick,
                    participants_.size());
     notify(ParticipantEvent::Kind::joined, member);
+    publish(MemberJoined{member});
     if (callbacks_.size_changed) {
         callbacks_.size_changed(participants_.size(), true);
     }
@@ -270,25 +277,31 @@ void Conference::member_updated(const xmpp::SharedMember& member) {
         member_joined(member);
         return;
     }
-    *it = member;
+    const auto before = std::exchange(*it, member);
     notify(ParticipantEvent::Kind::updated, member);
+    publish(MemberUpdated{before, member});
+    if (before->role != member->role || before->affiliation != member->affiliation) {
+        publish(MemberRoleChanged{member, before->role});
+    }
 }
 
-void Conference::member_left(const xmpp::SharedMember& member, const char* how) {
+void Conference::member_left(const xmpp::SharedMember& member, bool kicked) {
     auto it = find_participant(member->nick);
     if (it == participants_.end()) {
         return;
     }
     const auto left = *it;  // the value it had here (the room's last one may differ)
     participants_.erase(it);
-    logger()->info("room={} endpoint={} {} ({} participants)", room_jid_.to_string(), member->nick, how,
-                   participants_.size());
+    logger()->info("room={} endpoint={} {} ({} participants)", room_jid_.to_string(), member->nick,
+                   kicked ? "was kicked" : "left", participants_.size());
     notify(ParticipantEvent::Kind::left, left);
+    // The room's last presence of the member: its status ("switch_room") says why it left.
+    publish(MemberLeft{member, kicked});
     if (callbacks_.size_changed) {
         callbacks_.size_changed(participants_.size(), false);
     }
     if (participants_.empty()) {
-        end("the last participant left");
+        end_if_empty("the last participant left");
         return;
     }
     if (owner_ && *owner_ == member->nick) {
@@ -302,7 +315,8 @@ void Conference::member_left(const xmpp::SharedMember& member, const char* how) 
 // or a visitor (and whose real JID we know, since the grant names it) becomes owner. With authentication on, Jicofo
 // makes the authenticated members owners instead, and nobody else.
 void Conference::elect_owner() {
-    if (!settings_.enable_auto_owner || !room_ || callbacks_.is_authenticated) {
+    // Not in breakout rooms: their moderators come from the main room.
+    if (!settings_.enable_auto_owner || !room_ || callbacks_.is_authenticated || room_info_.is_breakout) {
         return;
     }
     for (const auto& member : participants_) {
@@ -353,8 +367,10 @@ void Conference::end(const std::string& reason) {
     if (ended_) {
         return;
     }
+    publish(ConferenceEnding{reason});
     ended_ = true;
     logger()->info("room={} meeting_id={} conference ends: {}", room_jid_.to_string(), meeting_id_, reason);
+    holds_.clear();
     initial_timer_.cancel();
     single_participant_timer_.cancel();
     if (media_) {
@@ -380,6 +396,7 @@ void Conference::finish_end() {
     }
     room_.reset();
     media_.reset();
+    features_.clear();
     for (const auto& member : std::exchange(participants_, {})) {
         notify(ParticipantEvent::Kind::left, member);
     }
@@ -401,39 +418,36 @@ void Conference::start_media() {
     media_ = std::make_unique<ConferenceMedia>(*media_ports_.signaling, *media_ports_.colibri, *media_ports_.allocator,
                                                std::move(settings), callbacks_.options, room_jid_, meeting_id_,
                                                media_ports_.timers.get());
+    // Features decide who starts force-muted (AV moderation); the room metadata who starts muted.
+    media_->set_initial_force_mute([this](const xmpp::Member& member) {
+        stanza::ForceMute mute;
+        for (const auto& instance : features_) {
+            if (instance) {
+                const auto wanted = instance->initial_force_mute(*this, member);
+                mute.audio = mute.audio || wanted.audio;
+                mute.video = mute.video || wanted.video;
+            }
+        }
+        return mute;
+    });
+    media_->set_start_muted(metadata_.start_muted);
 }
 
-void Conference::handle_jingle(stanza::Iq request, stanza::Jingle jingle) {
-    boost::asio::post(strand_, [self = shared_from_this(), request = std::move(request), jingle = std::move(jingle)] {
-        if (self->media_ && !self->ended_) {
-            self->media_->handle_jingle(request, jingle);
-            return;
-        }
-        self->connection_.send(stanza::Iq::error_for(
-            request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found, "no media session here")));
+void Conference::run(std::function<void(ConferenceView*)> fn) {
+    boost::asio::post(strand_, [self = shared_from_this(), fn = std::move(fn)] {
+        fn(self->ended_ ? nullptr : static_cast<ConferenceView*>(self.get()));
     });
 }
 
-void Conference::handle_mute(stanza::Iq request, stanza::MuteIq mute) {
-    boost::asio::post(strand_, [self = shared_from_this(), request = std::move(request), mute = std::move(mute)] {
-        if (self->media_ && !self->ended_) {
-            self->media_->handle_mute(request, mute);
-            return;
-        }
-        self->connection_.send(stanza::Iq::error_for(
-            request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found, "no media session here")));
-    });
-}
-
-void Conference::bridge_changed(const std::string& bridge_id, bool up, const std::string& why) {
-    boost::asio::post(strand_, [self = shared_from_this(), bridge_id, up, why] {
+void Conference::bridge_event(BridgeEvent event) {
+    boost::asio::post(strand_, [self = shared_from_this(), event = std::move(event)] {
         if (!self->media_ || self->ended_) {
             return;
         }
-        if (up) {
-            self->media_->bridge_up(bridge_id);
+        if (event.up()) {
+            self->media_->bridge_up(event.bridge_id);
         } else {
-            self->media_->bridge_down(bridge_id, why);
+            self->media_->bridge_down(event.bridge_id, std::string(to_string(event.kind)));
         }
     });
 }
@@ -470,6 +484,17 @@ ConferenceSnapshot Conference::snapshot() const {
     }
     if (media_) {
         s.media = media_->snapshot();
+    }
+    s.main_room = room_info_.main_room;
+    for (const auto& [key, hold] : holds_) {
+        s.holds.push_back(key);
+    }
+    for (std::size_t i = 0; i < features_.size(); ++i) {
+        if (features_[i]) {
+            if (auto json = features_[i]->debug_json()) {
+                s.features.emplace_back((*feature_slots_)[i].name, std::move(*json));
+            }
+        }
     }
     return s;
 }

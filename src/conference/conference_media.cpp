@@ -9,8 +9,11 @@
 #include "jicofo/media/colibri_sources.hpp"
 #include "jicofo/media/jingle_sources.hpp"
 #include "jicofo/media/offer.hpp"
+#include "jicofo/stanza/namespaces.hpp"
 
 #include <spdlog/spdlog.h>
+
+#include <algorithm>
 
 namespace jicofo::conference {
 namespace {
@@ -107,8 +110,20 @@ void ConferenceMedia::participant_joined(xmpp::SharedMember member) {
     participant->member = std::move(member);
     participant->joined_at = std::chrono::steady_clock::now();
     participant->join_order = ++joined_count_;
+    participant->start_muted = metadata_start_muted_;
+    if (initial_force_mute_) {
+        participant->force_mute = initial_force_mute_(*participant->member);
+    }
     participants_.emplace(nick, std::move(participant));
     maybe_start_invites();
+}
+
+void ConferenceMedia::set_initial_force_mute(std::function<stanza::ForceMute(const xmpp::Member&)> decide) {
+    initial_force_mute_ = std::move(decide);
+}
+
+void ConferenceMedia::set_start_muted(std::optional<RoomMetadata::StartMuted> start_muted) {
+    metadata_start_muted_ = start_muted;
 }
 
 void ConferenceMedia::participant_updated(xmpp::SharedMember member) {
@@ -140,18 +155,22 @@ void ConferenceMedia::invite(Participant& participant) {
     }
     participant.state = ParticipantState::discovering;
     std::weak_ptr<bool> alive = alive_;
-    signaling_.discover_features(occupant_jid(endpoint_id),
-                                 [this, alive, endpoint_id, invite_number](const std::vector<std::string>& features) {
-                                     if (!alive.lock()) {
-                                         return;
-                                     }
-                                     auto* p = find(endpoint_id);
-                                     if (!p || p->invite != invite_number || stopped_) {
-                                         return;
-                                     }
-                                     p->capabilities = media::capabilities_from_features(features);
-                                     allocate(endpoint_id, invite_number);
-                                 });
+    signaling_.discover_features(
+        occupant_jid(endpoint_id), [this, alive, endpoint_id, invite_number](const std::vector<std::string>& features) {
+            if (!alive.lock()) {
+                return;
+            }
+            auto* p = find(endpoint_id);
+            if (!p || p->invite != invite_number || stopped_) {
+                return;
+            }
+            p->capabilities = media::capabilities_from_features(features);
+            if (settings_->participant_without_start_muted_rmd &&
+                std::find(features.begin(), features.end(), stanza::kFeatureStartMutedRoomMetadata) == features.end()) {
+                settings_->participant_without_start_muted_rmd();
+            }
+            allocate(endpoint_id, invite_number);
+        });
 }
 
 void ConferenceMedia::allocate(const std::string& endpoint_id, std::uint64_t invite_number) {
@@ -282,8 +301,12 @@ void ConferenceMedia::send_offer(Participant& participant, const colibri::Alloca
     }
     media::attach_transport(jingle.contents, allocation.transport, options.sctp ? sctp_port : std::nullopt);
     jingle.group = media::bundle_group(jingle.contents);
-    const bool audio_muted = options_.start_audio_muted && participant.join_order > *options_.start_audio_muted;
-    const bool video_muted = options_.start_video_muted && participant.join_order > *options_.start_video_muted;
+    // The request's thresholds, and the room metadata's startMuted for a participant's first offer after it joined.
+    const bool first_offer = participant.invites == 1;
+    const bool audio_muted = (options_.start_audio_muted && participant.join_order > *options_.start_audio_muted) ||
+                             (first_offer && participant.start_muted && participant.start_muted->audio);
+    const bool video_muted = (options_.start_video_muted && participant.join_order > *options_.start_video_muted) ||
+                             (first_offer && participant.start_muted && participant.start_muted->video);
     if (!replace && (audio_muted || video_muted)) {
         jingle.start_muted = stanza::StartMuted{audio_muted, video_muted};
     }

@@ -47,6 +47,9 @@ void ConferenceMedia::reply_result(const stanza::Iq& request) {
 }
 
 void ConferenceMedia::handle_jingle(const stanza::Iq& request, const stanza::Jingle& jingle) {
+    if (settings_->jingle_received) {
+        settings_->jingle_received(jingle.action);
+    }
     const std::string endpoint_id = request.header.from ? std::string(request.header.from->resource()) : std::string();
     auto* participant = find(endpoint_id);
     if (!participant || stopped_) {

@@ -59,22 +59,40 @@ void ConferenceMedia::handle_mute(const stanza::Iq& request, const stanza::MuteI
         return;
     }
 
-    // Desktop sharing is video on the bridge.
-    auto& forced = mute.media == stanza::MuteMedia::audio ? target->force_mute.audio : target->force_mute.video;
-    forced = *mute.mute;
-    if (colibri_->bridge_of(member.nick)) {
-        colibri_->force_mute(member.nick, target->force_mute);
-    }
+    force_mute(member.nick, mute.media, *mute.mute);
     logger()->info("room={} endpoint={} {} {} by {}", room_.to_string(), member.nick, media_name(mute.media),
                    *mute.mute ? "muted" : "unmuted", actor_id);
     reply_result(request);
     if (remote) {
-        stanza::MuteIq notice;
-        notice.media = mute.media;
-        notice.actor = actor->member->occupant_jid;
-        notice.mute = true;
-        signaling_.send_mute_notice(member.occupant_jid, notice);
+        notify_muted(member, mute.media, actor->member->occupant_jid);
     }
+}
+
+bool ConferenceMedia::force_mute(const std::string& endpoint_id, stanza::MuteMedia media, bool mute,
+                                 const std::optional<stanza::Jid>& actor) {
+    auto* target = find(endpoint_id);
+    if (!target || stopped_) {
+        return false;
+    }
+    // Desktop sharing is video on the bridge.
+    auto& forced = media == stanza::MuteMedia::audio ? target->force_mute.audio : target->force_mute.video;
+    const bool changed = forced != mute;
+    forced = mute;
+    if (changed && colibri_->bridge_of(endpoint_id)) {
+        colibri_->force_mute(endpoint_id, target->force_mute);
+    }
+    if (mute && actor) {
+        notify_muted(*target->member, media, *actor);
+    }
+    return true;
+}
+
+void ConferenceMedia::notify_muted(const xmpp::Member& member, stanza::MuteMedia media, const stanza::Jid& actor) {
+    stanza::MuteIq notice;
+    notice.media = media;
+    notice.actor = actor;
+    notice.mute = true;
+    signaling_.send_mute_notice(member.occupant_jid, notice);
 }
 
 }  // namespace jicofo::conference

@@ -59,6 +59,8 @@ struct ConferenceMedia::Participant {
     std::vector<std::chrono::steady_clock::time_point> ice_restart_requests;
     // Muted by the focus on the bridge (mute requests); sent with every allocation so a move keeps it.
     stanza::ForceMute force_mute;
+    // The room metadata's startMuted when the participant joined; applied to its first offer only.
+    std::optional<RoomMetadata::StartMuted> start_muted;
     // When the MUC join was seen; cleared at the first session-accept, which is measured against it.
     std::optional<std::chrono::steady_clock::time_point> joined_at;
 };

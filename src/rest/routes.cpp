@@ -142,6 +142,16 @@ Router build_router(const RestSettings& settings, ServiceContext& context) {
             }
         }
     }
+    // Features' routes: anything but GET changes state, so it gets the same guard as the routes above.
+    for (const auto& route : domain.feature_routes) {
+        if (route.method == "GET") {
+            router.get(route.path, route.handler);
+            continue;
+        }
+        const auto body = route.max_body > kNoBodyRouteLimit ? BodyKind::json : BodyKind::none;
+        router.add(route.method, route.path, state_changing(route.handler, origins, body),
+                   std::min(route.max_body, settings.max_body_bytes));
+    }
     return router;
 }
 

@@ -17,6 +17,9 @@ namespace jicofo::xmpp {
 class XmppConnection;
 class ComponentDiscovery;
 }  // namespace jicofo::xmpp
+namespace jicofo::feature {
+class FeatureHost;
+}  // namespace jicofo::feature
 namespace jicofo::conference {
 class FocusManager;
 class ConferenceIqHandler;
@@ -60,13 +63,11 @@ public:
     [[nodiscard]] const std::shared_ptr<conference::FocusManager>& manager() const { return manager_; }
 
 private:
-    void stop_discovery();
-
     std::shared_ptr<conference::FocusManager> manager_;
     std::unique_ptr<conference::ConferenceIqHandler> iq_handler_;
     std::unique_ptr<conference::AuthenticationIqHandler> auth_iq_handler_;  // with authentication on
-    // Finds the breakout service; lives on the room map's strand.
-    std::unique_ptr<xmpp::ComponentDiscovery> discovery_;
+    // The conference features (feature_list()): their IQ handlers, component discovery, REST routes and sections.
+    std::unique_ptr<feature::FeatureHost> features_;
     std::string client_proxy_;
     std::string auth_authority_;  // Jicofo's class name, for /debug; empty without authentication
     std::vector<std::shared_ptr<xmpp::XmppConnection>> debug_connections_;

@@ -1,6 +1,6 @@
 // The media layer wired to the process: the bridge registry on the service connection, the ports every conference
-// uses to reach participants (client connection), bridges (service connection) and the selector, Jingle IQs routed
-// to their room's conference, and bridge events fanned out to every conference.
+// uses to reach participants (client connection), bridges (service connection) and the selector, and bridge events
+// fanned out to every conference. (Jingle and mute IQs are features: src/jingle, src/mute.)
 #pragma once
 
 #include "jicofo/config/jicofo_config.hpp"
@@ -45,7 +45,7 @@ public:
     // The bridges' brewery room (a bridge's id is its occupant JID there).
     [[nodiscard]] const stanza::Jid& brewery() const { return brewery_; }
 
-    // Routes Jingle IQs to the manager's conferences and bridge events to all of them; joins the brewery.
+    // Sends bridge events to every conference of the manager; joins the brewery.
     void start(const std::shared_ptr<conference::FocusManager>& manager);
     // Stops routing and leaves the brewery.
     void stop();
@@ -53,20 +53,11 @@ public:
 private:
     MediaServices() = default;
 
-    std::shared_ptr<xmpp::XmppConnection> client_;
     std::shared_ptr<bridge::BridgeRegistry> registry_;
     std::shared_ptr<const conference::MediaSetup> setup_;
-    boost::asio::any_io_executor executor_;
-    // Every Jingle and mute IQ from occupants is parsed and routed here, one at a time in arrival order: from this
-    // one strand to the room map's and on to the conference's, each hop keeps that order. On the bare io_context
-    // two IQs of one participant could be routed by two threads at once and a source-remove overtake its add.
-    boost::asio::any_io_executor occupant_requests_;
     stanza::Jid brewery_;
-    xmpp::Registration jingle_handler_;
-    std::vector<xmpp::Registration> mute_handlers_;
     struct Subscription;
     std::unique_ptr<Subscription> subscription_;
-    std::shared_ptr<MediaStatistics> jingle_counters_;
 };
 
 }  // namespace jicofo::app

@@ -65,6 +65,8 @@ public:
     void participants_moved(int count);
     void participant_ice_failed();
     void participant_restart_requested();
+    // A participant whose client does not announce http://jitsi.org/start-muted-room-metadata.
+    void participant_without_start_muted_rmd();
     void jingle_sent(stanza::JingleAction action);
     void jingle_received(stanza::JingleAction action);
     void colibri_request(std::chrono::steady_clock::duration round_trip, ColibriOutcome outcome);
@@ -85,6 +87,7 @@ private:
     prometheus::Counter& bridges_removed_;
     prometheus::Counter& ice_failed_;
     prometheus::Counter& restart_requested_;
+    prometheus::Counter& no_start_muted_rmd_;
     std::array<prometheus::Counter*, kActions> jingle_sent_{};
     std::array<prometheus::Counter*, kActions> jingle_received_{};
     std::array<prometheus::Histogram*, 3> colibri_{};  // by ColibriOutcome

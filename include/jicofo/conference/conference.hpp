@@ -5,7 +5,9 @@
 
 #include "jicofo/conference/conference_media.hpp"
 #include "jicofo/conference/conference_settings.hpp"
+#include "jicofo/conference/conference_view.hpp"
 #include "jicofo/conference/focus_manager.hpp"
+#include "jicofo/stanza/focus.hpp"
 #include "jicofo/xmpp/member.hpp"
 #include "jicofo/xmpp/muc_room.hpp"
 
@@ -13,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -38,14 +41,16 @@ struct ParticipantEvent {
 };
 using ParticipantListener = std::function<void(const ParticipantEvent&)>;
 
-class Conference : public ConferenceHandle, public std::enable_shared_from_this<Conference> {
+class Conference : public ConferenceHandle, private ConferenceView, public std::enable_shared_from_this<Conference> {
 public:
-    // The connection must outlive the conference.
+    // The connection must outlive the conference. `features` are the installed features' slots (each makes its
+    // per-conference instance when the conference starts).
     static std::shared_ptr<Conference> create(xmpp::XmppConnection& connection,
                                               const boost::asio::any_io_executor& executor,
                                               std::shared_ptr<const SharedConferenceSettings> shared, stanza::Jid room,
                                               ConferenceCallbacks callbacks, ParticipantListener listener = {},
-                                              std::shared_ptr<const MediaSetup> media = nullptr);
+                                              std::shared_ptr<const MediaSetup> media = nullptr,
+                                              std::shared_ptr<const FeatureSlots> features = nullptr);
     ~Conference() override;
     Conference(const Conference&) = delete;
     Conference& operator=(const Conference&) = delete;
@@ -53,9 +58,8 @@ public:
     void start(std::function<void(std::error_code)> joined) override;
     void async_snapshot(std::function<void(ConferenceSnapshot)> done) override;
     void stop() override;
-    void handle_jingle(stanza::Iq request, stanza::Jingle jingle) override;
-    void handle_mute(stanza::Iq request, stanza::MuteIq mute) override;
-    void bridge_changed(const std::string& bridge_id, bool up, const std::string& why) override;
+    void run(std::function<void(ConferenceView*)> fn) override;
+    void bridge_event(BridgeEvent event) override;
     void move_endpoints(std::optional<std::string> bridge_id, std::optional<std::string> endpoint_id, int max_count,
                         std::function<void(int moved)> done) override;
     void authenticated(const stanza::Jid& real_jid) override;
@@ -63,14 +67,41 @@ public:
 private:
     Conference(xmpp::XmppConnection& connection, const boost::asio::any_io_executor& executor,
                std::shared_ptr<const SharedConferenceSettings> shared, stanza::Jid room, ConferenceCallbacks callbacks,
-               ParticipantListener listener, std::shared_ptr<const MediaSetup> media);
+               ParticipantListener listener, std::shared_ptr<const MediaSetup> media,
+               std::shared_ptr<const FeatureSlots> features);
     void start_media();
+
+    // ConferenceView (conference_view.cpp): what features see, on the strand.
+    [[nodiscard]] const stanza::Jid& room() const override { return room_jid_; }
+    [[nodiscard]] const std::string& meeting_id() const override { return meeting_id_; }
+    [[nodiscard]] const xmpp::RoomInfo& room_info() const override { return room_info_; }
+    [[nodiscard]] const std::vector<xmpp::SharedMember>& members() const override { return participants_; }
+    [[nodiscard]] const xmpp::Member* member(std::string_view nick) const override;
+    [[nodiscard]] ConferenceMedia* media() override { return ended_ ? nullptr : media_.get(); }
+    [[nodiscard]] stanza::Jid focus_occupant() const override;
+    void reply(const stanza::Iq& answer) override;
+    void set_presence_extension(stanza::XmlElement extension) override;
+    void remove_presence_extension(std::string_view name, std::string_view ns) override;
+    void set_conference_property(const std::string& key, std::optional<std::string> value) override;
+    void hold_open(const std::string& key, std::optional<std::chrono::milliseconds> duration) override;
+    void release_hold(const std::string& key) override;
+    [[nodiscard]] bool held_open() const override { return !holds_.empty(); }
+    [[nodiscard]] const RoomMetadata& metadata() const override { return metadata_; }
+    void set_metadata(RoomMetadata metadata) override;
+    [[nodiscard]] std::optional<stanza::StanzaError> unmute_refusal(const xmpp::Member& member,
+                                                                    stanza::MuteMedia media) const override;
+    [[nodiscard]] FeatureInstance* feature(std::size_t index) override;
+
+    void create_feature_instances();
+    void publish(const ConferenceEvent& event);
+    // Ends the conference when nobody is in the room and nothing holds it open.
+    void end_if_empty(const char* why);
 
     void on_join(xmpp::JoinResult result);
     void on_event(const xmpp::MucEvent& event);
     void member_joined(const xmpp::SharedMember& member);
     void member_updated(const xmpp::SharedMember& member);
-    void member_left(const xmpp::SharedMember& member, const char* how);
+    void member_left(const xmpp::SharedMember& member, bool kicked);
     void elect_owner();
     // With authentication on, every authenticated member is owner (conference_owner.cpp).
     void grant_owner_if_authenticated(const xmpp::Member& member);
@@ -96,6 +127,14 @@ private:
     std::function<void(std::error_code)> joined_callback_;
     // In join order: auto-owner elects the longest present. The room's values, shared with the media layer.
     std::vector<xmpp::SharedMember> participants_;
+    std::shared_ptr<const FeatureSlots> feature_slots_;
+    std::vector<std::unique_ptr<FeatureInstance>> features_;  // by slot index; null where a feature keeps nothing
+    struct Hold;
+    std::map<std::string, std::shared_ptr<Hold>, std::less<>> holds_;
+    RoomMetadata metadata_;
+    xmpp::RoomInfo room_info_;
+    stanza::ConferenceProperties properties_;  // the focus's <conference-properties>, once a feature edits them
+    bool properties_edited_ = false;
     std::optional<std::string> owner_;
     std::string meeting_id_;
     std::int64_t created_ms_ = 0;

@@ -8,6 +8,7 @@
 #include "jicofo/colibri/colibri_session_manager.hpp"
 #include "jicofo/conference/conference_request.hpp"
 #include "jicofo/conference/media_snapshot.hpp"
+#include "jicofo/conference/room_metadata.hpp"
 #include "jicofo/config/sections.hpp"
 #include "jicofo/sources/conference_source_map.hpp"
 #include "jicofo/sources/validation.hpp"
@@ -74,6 +75,10 @@ struct ConferenceMediaSettings {
     std::function<void(std::chrono::steady_clock::duration)> join_to_session_accept;
     // an in-place ICE restart: "requested", then "relayed", "not_needed" or "failed" (ice_restarts_<what>_total).
     std::function<void(std::string_view what)> ice_restart;
+    // a participant whose client does not announce start-muted-room-metadata (participants_no_start_muted_rmd).
+    std::function<void()> participant_without_start_muted_rmd;
+    // a Jingle IQ from a participant, by action (jingle_<action>_received).
+    std::function<void(stanza::JingleAction action)> jingle_received;
 };
 
 // Delayed work on the conference's strand (source-signaling-delays); tests fire it by hand.
@@ -126,6 +131,15 @@ public:
     void handle_jingle(const stanza::Iq& request, const stanza::Jingle& jingle);
     // A mute request (jicofo-protocol.md §4f) from an occupant; always answered. Applied as colibri2 force-mute.
     void handle_mute(const stanza::Iq& request, const stanza::MuteIq& mute);
+
+    // The media a participant is force-muted in when it joins (AV moderation); unset: none.
+    void set_initial_force_mute(std::function<stanza::ForceMute(const xmpp::Member&)> decide);
+    // The room metadata's startMuted: participants who join from now on get <startmuted/> in their first offer.
+    void set_start_muted(std::optional<RoomMetadata::StartMuted> start_muted);
+    // Force-mutes (or releases) a participant's `media` on the bridge, now and in every later allocation; with an
+    // `actor`, a muted participant is told who muted it (<mute actor=..>true</mute>). False: no such participant.
+    bool force_mute(const std::string& endpoint_id, stanza::MuteMedia media, bool mute,
+                    const std::optional<stanza::Jid>& actor = std::nullopt);
 
     // Bridge events: participants on a bridge that failed, shuts down or left are moved; a new bridge lets
     // participants who could not be placed try again.
@@ -181,6 +195,7 @@ private:
     // participant may have: checked on the element counts, before any per-source work.
     bool refuse_oversized(const stanza::Iq& request, const stanza::Jingle& jingle);
     void reply_result(const stanza::Iq& request);
+    void notify_muted(const xmpp::Member& member, stanza::MuteMedia media, const stanza::Jid& actor);
 
     // Source propagation: to active participants at once (or batched per source-signaling-delays), queued for those
     // whose session is not accepted yet.
@@ -198,6 +213,8 @@ private:
     MediaTimers* timers_;
     std::shared_ptr<const ConferenceMediaSettings> settings_;  // never null
     ConferenceOptions options_;
+    std::optional<RoomMetadata::StartMuted> metadata_start_muted_;
+    std::function<stanza::ForceMute(const xmpp::Member&)> initial_force_mute_;
     stanza::Jid room_;
     std::string meeting_id_;
     sources::SourceValidator validator_;

@@ -74,7 +74,11 @@ struct ConferenceSnapshot {
     std::int64_t created_ms = 0;       // unix epoch milliseconds
     std::optional<std::string> owner;  // the nick auto-owner made owner
     std::vector<ParticipantSnapshot> participants;
-    std::optional<MediaSnapshot> media;  // once the conference runs media (bridges configured and the room joined)
+    std::optional<MediaSnapshot> media;    // once the conference runs media (bridges configured and the room joined)
+    std::optional<stanza::Jid> main_room;  // of a breakout room
+    std::vector<std::string> holds;        // what keeps the conference open while empty (breakout rooms...)
+    // Each feature's /debug part (feature name, JSON text), from its FeatureInstance::debug_json.
+    std::vector<std::pair<std::string, std::string>> features;
 };
 
 // The room map's view: every conference with its size, and the counters /stats reports.

@@ -5,9 +5,8 @@
 #include "jicofo/auth/authentication_authority.hpp"
 #include "jicofo/conference/conference_request.hpp"
 #include "jicofo/conference/conference_settings.hpp"
+#include "jicofo/conference/conference_view.hpp"
 #include "jicofo/stanza/envelope.hpp"
-#include "jicofo/stanza/jingle.hpp"
-#include "jicofo/stanza/mute.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -31,6 +30,23 @@ class MetricsRegistry;
 
 namespace jicofo::conference {
 
+// What happened to a bridge, as the registry reports it to every conference.
+struct BridgeEvent {
+    enum class Kind {
+        added,          // a new bridge: participants who found none may try again
+        operational,    // a bridge that had failed passes its health checks again
+        left,           // it left the brewery
+        lost,           // it vanished (its XMPP session ended without leaving)
+        failed,         // it failed its health check
+        shutting_down,  // graceful shutdown: no new endpoints, present ones are moved
+    };
+    Kind kind = Kind::added;
+    std::string bridge_id;
+    // Whether participants may now be placed on it (added, operational) or must be moved off it.
+    [[nodiscard]] bool up() const { return kind == Kind::added || kind == Kind::operational; }
+};
+[[nodiscard]] std::string_view to_string(BridgeEvent::Kind kind);
+
 // What the room map needs of a conference; `Conference` implements it over a MUC room, tests use fakes.
 class ConferenceHandle {
 public:
@@ -42,24 +58,12 @@ public:
     virtual void stop() = 0;
     // With authentication on: the occupant with this real (full) JID has just authenticated and is to be owner.
     virtual void authenticated(const stanza::Jid& real_jid) { (void)real_jid; }
-    // The defaults below ignore their arguments; overrides take them by value because they move them to a strand.
+    // Runs `fn` on the conference's strand with its view, or with nullptr once the conference has ended (or, for
+    // a handle that has none, a fake). Thread-safe. This is how features reach a conference.
+    virtual void run(std::function<void(ConferenceView*)> fn) { fn(nullptr); }
     // NOLINTBEGIN(performance-unnecessary-value-param)
-    // A Jingle IQ (set) from an occupant of the room; the conference answers it. Thread-safe.
-    virtual void handle_jingle(stanza::Iq request, stanza::Jingle jingle) {
-        (void)request;
-        (void)jingle;
-    }
-    // A mute request (set) from an occupant of the room; the conference answers it. Thread-safe.
-    virtual void handle_mute(stanza::Iq request, stanza::MuteIq mute) {
-        (void)request;
-        (void)mute;
-    }
     // A bridge went away (failed, shutting down, left) or came (back); thread-safe.
-    virtual void bridge_changed(const std::string& bridge_id, bool up, const std::string& why) {
-        (void)bridge_id;
-        (void)up;
-        (void)why;
-    }
+    virtual void bridge_event(BridgeEvent event) { (void)event; }
     // Moves participants off a bridge (REST move-endpoints), see ConferenceMedia::move_endpoints. Thread-safe;
     // `done` gets the number moved, once, on the conference's strand (0 when the conference has no media).
     virtual void move_endpoints(std::optional<std::string> bridge_id, std::optional<std::string> endpoint_id,

@@ -44,6 +44,14 @@ struct RestSettings {
     std::chrono::milliseconds idle_timeout{std::chrono::seconds(60)};  // between requests on a kept-alive connection
 };
 
+// A route a conference feature registers (its folder decides its path and its enable key).
+struct FeatureRoute {
+    std::string method;
+    std::string path;
+    RouteHandler handler;
+    std::size_t max_body = kNoBodyRouteLimit;
+};
+
 // Endpoints served by domain modules that rest does not depend on: the application builds them (JSON at the edge,
 // from snapshots taken on the owners' strands) and the router registers each one that is set and whose group is
 // enabled. An unset handler leaves its route absent (404).
@@ -63,6 +71,8 @@ struct DomainRoutes {
     RouteHandler move_endpoint;   // GET /move-endpoints/move-endpoint
     RouteHandler move_endpoints;  // GET /move-endpoints/move-endpoints
     RouteHandler move_fraction;   // GET /move-endpoints/move-fraction
+    // The features' own routes, registered as they are.
+    std::vector<FeatureRoute> feature_routes;
 };
 
 // The state handlers read. References outlive the router (the application owns them).

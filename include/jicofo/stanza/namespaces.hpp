@@ -51,6 +51,7 @@ inline constexpr std::string_view kNsJingleDtlsSctp = "urn:xmpp:jingle:transport
 inline constexpr std::string_view kFeatureJibri = "http://jitsi.org/protocol/jibri";
 inline constexpr std::string_view kFeatureJigasi = "http://jitsi.org/protocol/jigasi";
 inline constexpr std::string_view kFeatureTranscriber = "http://jitsi.org/protocol/transcriber";
+inline constexpr std::string_view kFeatureStartMutedRoomMetadata = "http://jitsi.org/start-muted-room-metadata";
 
 // Disco features of a participant that shape its offer and how sources are signalled to it (Jicofo's Features).
 inline constexpr std::string_view kFeatureAudio = "urn:xmpp:jingle:apps:rtp:audio";

@@ -1,0 +1,141 @@
+// What a conference feature (AV moderation, breakout rooms, room metadata, Jibri...) sees of one conference, and
+// what it keeps there. Everything here is used on the conference's strand only: a feature's per-conference
+// instance is created with the conference, receives its events in room order, answers its IQs, and is destroyed
+// with it. Features never see `Conference` itself, so a test drives a feature through a fake view.
+#pragma once
+
+#include "jicofo/conference/room_metadata.hpp"
+#include "jicofo/stanza/colibri2.hpp"
+#include "jicofo/stanza/envelope.hpp"
+#include "jicofo/stanza/mute.hpp"
+#include "jicofo/xmpp/member.hpp"
+#include "jicofo/xmpp/muc_room.hpp"
+
+#include <chrono>
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace jicofo::conference {
+
+class ConferenceMedia;
+class ConferenceView;
+
+// The focus is in the room and owns it; room_info() and meeting_id() are known from here on.
+struct ConferenceJoined {};
+// An occupant other than the focus entered the room.
+struct MemberJoined {
+    const xmpp::SharedMember& member;
+};
+// An occupant's presence changed (mute state, codecs, features...); `before` is the previous value.
+struct MemberUpdated {
+    const xmpp::SharedMember& before;
+    const xmpp::SharedMember& member;
+};
+// An occupant's MUC role or affiliation changed, so its rights did (sent after MemberUpdated).
+struct MemberRoleChanged {
+    const xmpp::SharedMember& member;
+    xmpp::MemberRole before;
+};
+// An occupant left (or was kicked); its last presence (status "switch_room"...) is in `member`.
+struct MemberLeft {
+    const xmpp::SharedMember& member;
+    bool kicked = false;
+};
+// The room's metadata was replaced (view.metadata() is the new value).
+struct MetadataChanged {
+    const RoomMetadata& metadata;
+};
+// The conference is ending: the focus is still in the room and may still send; nothing is processed after this.
+struct ConferenceEnding {
+    std::string_view reason;
+};
+using ConferenceEvent = std::variant<ConferenceJoined, MemberJoined, MemberUpdated, MemberRoleChanged, MemberLeft,
+                                     MetadataChanged, ConferenceEnding>;
+
+// One feature's state in one conference. Every method runs on the conference's strand.
+class FeatureInstance {
+public:
+    virtual ~FeatureInstance() = default;
+    virtual void on_event(ConferenceView& conference, const ConferenceEvent& event) {
+        (void)conference;
+        (void)event;
+    }
+    // Why `member` may not unmute `media` by itself now (nullopt: this feature does not object).
+    [[nodiscard]] virtual std::optional<stanza::StanzaError> unmute_refusal(const ConferenceView& conference,
+                                                                            const xmpp::Member& member,
+                                                                            stanza::MuteMedia media) const {
+        (void)conference;
+        (void)member;
+        (void)media;
+        return std::nullopt;
+    }
+    // Media this participant is force-muted in when the bridge first hears of it (AV moderation on).
+    [[nodiscard]] virtual stanza::ForceMute initial_force_mute(const ConferenceView& conference,
+                                                               const xmpp::Member& member) const {
+        (void)conference;
+        (void)member;
+        return {};
+    }
+    // This feature's part of the conference's /debug object, as JSON text (nullopt: nothing to show).
+    [[nodiscard]] virtual std::optional<std::string> debug_json() const { return std::nullopt; }
+};
+
+// Makes a feature's instance for a new conference (may return nullptr: nothing to keep there).
+using FeatureInstanceFactory = std::function<std::unique_ptr<FeatureInstance>(ConferenceView&)>;
+struct FeatureSlot {
+    std::string name;
+    FeatureInstanceFactory make;
+};
+// Every feature's slot, in installation order; the index of a slot is the feature's index in every conference.
+using FeatureSlots = std::vector<FeatureSlot>;
+
+class ConferenceView {
+public:
+    virtual ~ConferenceView() = default;
+
+    [[nodiscard]] virtual const stanza::Jid& room() const = 0;
+    [[nodiscard]] virtual const std::string& meeting_id() const = 0;
+    // From the room's configuration and disco#info (breakout, lobby...); empty until ConferenceJoined.
+    [[nodiscard]] virtual const xmpp::RoomInfo& room_info() const = 0;
+    // Occupants other than the focus, in join order.
+    [[nodiscard]] virtual const std::vector<xmpp::SharedMember>& members() const = 0;
+    [[nodiscard]] virtual const xmpp::Member* member(std::string_view nick) const = 0;
+    // The media layer, when bridges are configured and the focus is in the room; nullptr otherwise.
+    [[nodiscard]] virtual ConferenceMedia* media() = 0;
+    // The focus's own occupant JID in this room.
+    [[nodiscard]] virtual stanza::Jid focus_occupant() const = 0;
+
+    // Answers a request (an IQ result or error) over the connection the conference lives on.
+    virtual void reply(const stanza::Iq& answer) = 0;
+
+    // The focus's presence in the room: an extension replaces one of the same name and namespace; each change is
+    // sent at once. Conference properties (`<conference-properties>`) are edited one key at a time.
+    virtual void set_presence_extension(stanza::XmlElement extension) = 0;
+    virtual void remove_presence_extension(std::string_view name, std::string_view ns) = 0;
+    virtual void set_conference_property(const std::string& key, std::optional<std::string> value) = 0;
+
+    // The conference ends when its last member leaves, unless something holds it open: a hold (by key) keeps an
+    // empty conference alive until released or, with `duration`, until it expires. A conference left empty when
+    // its last hold goes ends then.
+    virtual void hold_open(const std::string& key, std::optional<std::chrono::milliseconds> duration) = 0;
+    virtual void release_hold(const std::string& key) = 0;
+    [[nodiscard]] virtual bool held_open() const = 0;
+
+    // The room metadata (room_metadata feature writes it; a change is published as MetadataChanged).
+    [[nodiscard]] virtual const RoomMetadata& metadata() const = 0;
+    virtual void set_metadata(RoomMetadata metadata) = 0;
+
+    // What every feature says about a self-unmute (the first refusal wins).
+    [[nodiscard]] virtual std::optional<stanza::StanzaError> unmute_refusal(const xmpp::Member& member,
+                                                                            stanza::MuteMedia media) const = 0;
+    // The instance of the feature installed at `index` (nullptr if it keeps none here).
+    [[nodiscard]] virtual FeatureInstance* feature(std::size_t index) = 0;
+};
+
+}  // namespace jicofo::conference

@@ -1,0 +1,102 @@
+// A conference feature (AV moderation, breakout rooms, room metadata, Jibri, Jigasi...) is a module of its own:
+// src/<feature>/, include/jicofo/<feature>/, tests/<feature>/. It exposes one `feature::Feature` value, and the
+// application's feature list holds one line per feature. At start-up the application hands each feature's
+// `install` a Registrar, through which the feature declares everything it hooks into:
+//   - its per-conference instance (conference events, unmute refusals, initial force-mute, /debug part);
+//   - IQs from room occupants, delivered on the owning conference's strand in arrival order (a request for a room
+//     without a conference is answered item-not-found by the router, not by the feature);
+//   - the Prosody components it needs (discovered once per XMPP session) and their messages;
+//   - REST routes, and sections of /stats and /debug;
+//   - its metrics and its configuration section, read through the registrar.
+// Features depend on `conference` (its view), `stanza`, `core` and this module; never on each other. When two
+// must share something, its owner publishes a typed value on the conference (room metadata) and the other reads it.
+#pragma once
+
+#include "jicofo/conference/conference_view.hpp"
+#include "jicofo/config/jicofo_config.hpp"
+#include "jicofo/rest/router.hpp"
+#include "jicofo/stanza/envelope.hpp"
+
+#include <boost/asio/any_io_executor.hpp>
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace jicofo::metrics {
+class MetricsRegistry;
+}  // namespace jicofo::metrics
+
+namespace jicofo::feature {
+
+using conference::ConferenceView;
+using conference::FeatureInstance;
+
+// Which IQs a handler takes: the payload's element and namespace, and the IQ type.
+struct IqRoute {
+    std::string element;
+    std::string ns;
+    stanza::IqType type = stanza::IqType::set;
+};
+
+// An occupant's IQ, on the conference's strand. `instance` is this feature's instance in that conference (nullptr
+// if it keeps none). The handler answers the request, exactly once, through `conference.reply`.
+using OccupantIqHandler = std::function<void(ConferenceView& conference, FeatureInstance* instance, const stanza::Iq&)>;
+
+// Work for one conference, on its strand, with this feature's instance there.
+using ConferenceTask = std::function<void(ConferenceView& conference, FeatureInstance* instance)>;
+
+// Reaches conferences from a feature's own callbacks (component messages, REST). Thread-safe.
+class Conferences {
+public:
+    virtual ~Conferences() = default;
+    // Runs `task` on the room's conference strand; `missing` (may be empty) runs on the features strand when the room
+    // has no conference.
+    virtual void with_conference(const stanza::Jid& room, ConferenceTask task, std::function<void()> missing = {}) = 0;
+};
+
+// A message from a discovered component (its sender is the component's address), on the features strand.
+using ComponentMessageHandler = std::function<void(const stanza::Message& message, Conferences& conferences)>;
+
+// A JSON value for /stats or /debug, built on the features strand when asked.
+using JsonSection = std::function<nlohmann::ordered_json()>;
+
+class Registrar {
+public:
+    virtual ~Registrar() = default;
+
+    // The per-conference instance; called on the conference's strand when it starts.
+    virtual void per_conference(conference::FeatureInstanceFactory make) = 0;
+    // IQs sent by room occupants to the focus, over the client connection.
+    virtual void on_occupant_iq(IqRoute route, OccupantIqHandler handler) = 0;
+    // The component of this type (a disco identity of category "component" on the XMPP domain, e.g.
+    // "av_moderation"): `changed` gets its address after every discovery (nullopt: absent), on the features strand;
+    // `on_message` (may be empty) gets the messages it sends.
+    virtual void on_component(std::string type, std::function<void(const std::optional<std::string>& address)> changed,
+                              ComponentMessageHandler on_message) = 0;
+    // A REST route of the feature's own; `max_body` as in rest::Router::add.
+    virtual void route(std::string method, std::string path, rest::RouteHandler handler,
+                       std::size_t max_body = rest::kNoBodyRouteLimit) = 0;
+    // Top-level keys of GET /stats and GET /debug.
+    virtual void stats_section(std::string key, JsonSection fill) = 0;
+    virtual void debug_section(std::string key, JsonSection fill) = 0;
+
+    [[nodiscard]] virtual const config::JicofoConfig& config() const = 0;
+    [[nodiscard]] virtual metrics::MetricsRegistry& metrics() = 0;
+    // The strand every feature-wide callback runs on (component addresses and messages, sections).
+    [[nodiscard]] virtual const boost::asio::any_io_executor& strand() const = 0;
+    [[nodiscard]] virtual Conferences& conferences() = 0;
+    // This feature's index: `ConferenceView::feature(index)` is its instance in a conference.
+    [[nodiscard]] virtual std::size_t index() const = 0;
+};
+
+struct Feature {
+    std::string_view name;
+    void (*install)(Registrar& registrar);
+};
+
+}  // namespace jicofo::feature

@@ -1,0 +1,58 @@
+// The application's side of the feature registration: installs the features of the feature list, and connects
+// what they registered to the client connection (occupant IQs routed to the conference strands, component
+// discovery and component messages), to the conferences (their per-conference slots) and to REST.
+#pragma once
+
+#include "jicofo/feature/feature.hpp"
+#include "jicofo/rest/rest_settings.hpp"
+#include "jicofo/xmpp/component_discovery.hpp"
+
+#include <boost/asio/strand.hpp>
+
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace jicofo::conference {
+class FocusManager;
+}  // namespace jicofo::conference
+namespace jicofo::xmpp {
+class XmppConnection;
+}  // namespace jicofo::xmpp
+
+namespace jicofo::feature {
+
+class FeatureHost {
+public:
+    // `config` and `metrics` must outlive the host.
+    FeatureHost(const config::JicofoConfig& config, metrics::MetricsRegistry& metrics,
+                const boost::asio::any_io_executor& executor);
+    FeatureHost(const FeatureHost&) = delete;
+    FeatureHost& operator=(const FeatureHost&) = delete;
+    ~FeatureHost();
+
+    // Calls each feature's install, in order (a feature's index is its position).
+    void install(std::span<const Feature> features);
+    // Every feature's per-conference slot, for the conference factory.
+    [[nodiscard]] std::shared_ptr<const conference::FeatureSlots> slots() const;
+
+    // Registers the occupant IQ handlers on `client` (which must outlive the host, or stop() first) and starts
+    // component discovery on the XMPP domain; `discovered` (may be empty) also gets each result, on the features
+    // strand.
+    void start(const std::shared_ptr<xmpp::XmppConnection>& client,
+               const std::shared_ptr<conference::FocusManager>& manager,
+               std::function<void(const xmpp::DiscoveredComponents&)> discovered = {});
+    // The features' REST routes, and their sections of /stats and /debug (wrapping those handlers when set).
+    void add_routes(rest::DomainRoutes& routes) const;
+    // Unregisters the handlers and stops discovery.
+    void stop();
+
+    [[nodiscard]] const boost::asio::any_io_executor& strand() const;
+
+    struct State;  // opaque; public so that the registrar it hands out can name it
+
+private:
+    std::shared_ptr<State> state_;
+};
+
+}  // namespace jicofo::feature

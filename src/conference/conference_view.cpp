@@ -1,0 +1,194 @@
+// The conference as its features see it (ConferenceView): their instances and the events they get, the focus's
+// presence they edit, the holds that keep an empty conference open, and the room metadata. All on the strand.
+#include "jicofo/conference/conference.hpp"
+
+#include "jicofo/core/logging.hpp"
+#include "jicofo/xmpp/xmpp_connection.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <cassert>
+
+namespace jicofo::conference {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("conference");
+    return log;
+}
+
+}  // namespace
+
+std::string_view to_string(BridgeEvent::Kind kind) {
+    switch (kind) {
+        case BridgeEvent::Kind::added: return "added";
+        case BridgeEvent::Kind::operational: return "operational again";
+        case BridgeEvent::Kind::left: return "left";
+        case BridgeEvent::Kind::lost: return "was lost";
+        case BridgeEvent::Kind::failed: return "failed its health check";
+        case BridgeEvent::Kind::shutting_down: return "is shutting down";
+    }
+    return "changed";
+}
+
+struct Conference::Hold {
+    explicit Hold(const boost::asio::any_io_executor& strand) : timer(strand) {}
+    boost::asio::steady_timer timer;
+};
+
+void Conference::create_feature_instances() {
+    assert(strand_.running_in_this_thread());
+    if (!feature_slots_) {
+        return;
+    }
+    features_.clear();
+    features_.reserve(feature_slots_->size());
+    for (const auto& slot : *feature_slots_) {
+        features_.push_back(slot.make ? slot.make(*this) : nullptr);
+    }
+}
+
+void Conference::publish(const ConferenceEvent& event) {
+    assert(strand_.running_in_this_thread());
+    // By index: a feature may not add or remove instances, but an instance's handler may run code that reads them.
+    for (std::size_t i = 0; i < features_.size(); ++i) {
+        if (features_[i]) {
+            features_[i]->on_event(*this, event);
+        }
+    }
+}
+
+FeatureInstance* Conference::feature(std::size_t index) {
+    return index < features_.size() ? features_[index].get() : nullptr;
+}
+
+const xmpp::Member* Conference::member(std::string_view nick) const {
+    auto it = std::find_if(participants_.begin(), participants_.end(),
+                           [nick](const xmpp::SharedMember& m) { return m->nick == nick; });
+    return it == participants_.end() ? nullptr : it->get();
+}
+
+stanza::Jid Conference::focus_occupant() const {
+    auto occupant = room_jid_.with_resource(settings_.focus_nick);
+    return occupant ? std::move(occupant).value() : room_jid_;
+}
+
+void Conference::reply(const stanza::Iq& answer) {
+    connection_.send(answer);
+}
+
+void Conference::set_presence_extension(stanza::XmlElement extension) {
+    if (room_ && !ended_) {
+        room_->set_presence_extension(std::move(extension));
+    }
+}
+
+void Conference::remove_presence_extension(std::string_view name, std::string_view ns) {
+    if (room_ && !ended_) {
+        room_->remove_presence_extension(name, ns);
+    }
+}
+
+void Conference::set_conference_property(const std::string& key, std::optional<std::string> value) {
+    if (!properties_edited_) {
+        // Start from the properties every conference publishes (support-terminate-restart...).
+        for (const auto& element : *shared_->focus_presence) {
+            if (element.name() == "conference-properties") {
+                if (auto parsed = stanza::ConferenceProperties::parse(element)) {
+                    properties_ = std::move(parsed).value();
+                }
+            }
+        }
+        properties_edited_ = true;
+    }
+    const auto current = properties_.get(key);
+    if (value ? current == std::optional<std::string_view>(*value) : !current) {
+        return;  // unchanged: no presence for Prosody to broadcast
+    }
+    if (value) {
+        properties_.set(key, std::move(*value));
+    } else {
+        properties_.erase(key);
+    }
+    set_presence_extension(properties_.to_xml());
+}
+
+void Conference::hold_open(const std::string& key, std::optional<std::chrono::milliseconds> duration) {
+    assert(strand_.running_in_this_thread());
+    if (ended_) {
+        return;
+    }
+    auto& hold = holds_[key];
+    if (!hold) {
+        hold = std::make_shared<Hold>(strand_);
+    }
+    hold->timer.cancel();
+    if (!duration) {
+        return;
+    }
+    hold->timer.expires_after(*duration);
+    hold->timer.async_wait(
+        [weak = weak_from_this(), key, hold = std::weak_ptr<Hold>(hold)](boost::system::error_code ec) {
+            auto self = weak.lock();
+            auto alive = hold.lock();
+            if (ec || !self || !alive) {
+                return;
+            }
+            auto it = self->holds_.find(key);
+            if (it != self->holds_.end() && it->second == alive) {
+                logger()->info("room={} hold '{}' expired", self->room_jid_.to_string(), key);
+                self->release_hold(key);
+            }
+        });
+}
+
+void Conference::release_hold(const std::string& key) {
+    assert(strand_.running_in_this_thread());
+    auto it = holds_.find(key);
+    if (it == holds_.end()) {
+        return;
+    }
+    it->second->timer.cancel();
+    holds_.erase(it);
+    if (joined_) {
+        end_if_empty("nobody in the room and nothing holds it open");
+    }
+}
+
+void Conference::end_if_empty(const char* why) {
+    if (ended_ || !participants_.empty()) {
+        return;
+    }
+    if (!holds_.empty()) {
+        logger()->info("room={} empty, held open by '{}'", room_jid_.to_string(), holds_.begin()->first);
+        return;
+    }
+    end(why);
+}
+
+void Conference::set_metadata(RoomMetadata metadata) {
+    assert(strand_.running_in_this_thread());
+    if (ended_ || metadata == metadata_) {
+        return;
+    }
+    metadata_ = std::move(metadata);
+    if (media_) {
+        media_->set_start_muted(metadata_.start_muted);
+    }
+    publish(MetadataChanged{metadata_});
+}
+
+std::optional<stanza::StanzaError> Conference::unmute_refusal(const xmpp::Member& member,
+                                                              stanza::MuteMedia media) const {
+    for (const auto& instance : features_) {
+        if (instance) {
+            if (auto refusal = instance->unmute_refusal(*this, member, media)) {
+                return refusal;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace jicofo::conference
