@@ -1,8 +1,13 @@
 // The feature list: adding a conference feature is its folder and one line here (and its library in CMake).
 #include "jicofo/app/features.hpp"
 
+#include "jicofo/breakout/breakout_feature.hpp"
 #include "jicofo/jingle/jingle_feature.hpp"
+#include "jicofo/moderation/av_moderation_feature.hpp"
 #include "jicofo/mute/mute_feature.hpp"
+#include "jicofo/room_metadata/room_metadata_feature.hpp"
+#include "jicofo/room_presence/room_presence_feature.hpp"
+#include "jicofo/sender_limits/sender_limits_feature.hpp"
 
 #include <array>
 
@@ -10,8 +15,8 @@ namespace jicofo::app {
 
 std::span<const feature::Feature> feature_list() {
     static constexpr std::array kFeatures{
-        jingle::kFeature,
-        mute::kFeature,
+        jingle::kFeature,        mute::kFeature,          room_metadata::kFeature, moderation::kFeature,
+        sender_limits::kFeature, room_presence::kFeature, breakout::kFeature,
     };
     return kFeatures;
 }

@@ -554,6 +554,10 @@ std::vector<std::string> ColibriSessionManager::endpoints_on(const std::string& 
     return found == sessions_.end() ? std::vector<std::string>{} : found->second->endpoints;
 }
 
+std::size_t ColibriSessionManager::bridge_count() const {
+    return sessions_.size();
+}
+
 selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
     std::vector<const BridgeSession*> ordered;
     for (const auto& [id, session] : sessions_) {

@@ -296,7 +296,7 @@ void Conference::member_left(const xmpp::SharedMember& member, bool kicked) {
                    kicked ? "was kicked" : "left", participants_.size());
     notify(ParticipantEvent::Kind::left, left);
     // The room's last presence of the member: its status ("switch_room") says why it left.
-    publish(MemberLeft{member, kicked});
+    publish(MemberLeft{left, member->status, kicked});
     if (callbacks_.size_changed) {
         callbacks_.size_changed(participants_.size(), false);
     }
@@ -431,6 +431,18 @@ void Conference::start_media() {
         return mute;
     });
     media_->set_start_muted(metadata_.start_muted);
+    media_->set_source_add_check([this](const xmpp::Member& member, bool audio, bool video) {
+        std::optional<stanza::StanzaError> refusal;
+        for (const auto& instance : features_) {
+            if (instance && !refusal) {
+                refusal = instance->source_add_refusal(*this, member, audio, video);
+            }
+        }
+        return refusal;
+    });
+    media_->set_bridges_observer([this](int bridges, bool selection_failing) {
+        publish(BridgesChanged{bridges, selection_failing});
+    });
 }
 
 void Conference::run(std::function<void(ConferenceView*)> fn) {

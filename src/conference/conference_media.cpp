@@ -122,6 +122,28 @@ void ConferenceMedia::set_initial_force_mute(std::function<stanza::ForceMute(con
     initial_force_mute_ = std::move(decide);
 }
 
+void ConferenceMedia::set_bridges_observer(std::function<void(int bridges, bool selection_failing)> observer) {
+    bridges_observer_ = std::move(observer);
+}
+
+void ConferenceMedia::set_source_add_check(
+    std::function<std::optional<stanza::StanzaError>(const xmpp::Member&, bool audio, bool video)> check) {
+    source_add_check_ = std::move(check);
+}
+
+void ConferenceMedia::report_bridges(std::optional<bool> selection_failing) {
+    const int bridges = static_cast<int>(colibri_->bridge_count());
+    const bool failing = selection_failing.value_or(selection_failing_);
+    if (bridges == reported_bridges_ && failing == selection_failing_) {
+        return;
+    }
+    reported_bridges_ = bridges;
+    selection_failing_ = failing;
+    if (bridges_observer_) {
+        bridges_observer_(bridges, failing);
+    }
+}
+
 void ConferenceMedia::set_start_muted(std::optional<RoomMetadata::StartMuted> start_muted) {
     metadata_start_muted_ = start_muted;
 }
@@ -222,6 +244,7 @@ void ConferenceMedia::on_allocated(const std::string& endpoint_id, std::uint64_t
                                failure.message);
                 participant->state = ParticipantState::waiting;
                 participant->no_bridge = true;
+                report_bridges(true);
                 return;
             case colibri::AllocationErrc::disconnected:
                 // Nothing against any bridge: the participant is invited again once the link is back.
@@ -249,6 +272,7 @@ void ConferenceMedia::on_allocated(const std::string& endpoint_id, std::uint64_t
         return;
     }
     participant->no_bridge = false;
+    report_bridges(false);
     participant->placement = Participant::Placement{result->bridge.id, result->session_id};
     participant->feedback = feedback_for(*result);
     send_offer(*participant, *result);
@@ -444,6 +468,7 @@ void ConferenceMedia::participant_left(const std::string& endpoint_id) {
     }
     end_session(*participant, stanza::JingleReasonCondition::gone, "", false);
     participants_.erase(endpoint_id);
+    report_bridges();
 }
 
 void ConferenceMedia::participant_alone(const std::string& endpoint_id) {
@@ -464,6 +489,7 @@ void ConferenceMedia::bridge_down(const std::string& bridge_id, const std::strin
         moved += reinvite(endpoint, reason, true) ? 1 : 0;
     }
     count_moved(moved);
+    report_bridges();
 }
 
 int ConferenceMedia::move_endpoints(const std::optional<std::string>& bridge_id,

@@ -170,6 +170,15 @@ void ConferenceMedia::on_source_add(Participant& participant, const stanza::Iq& 
         reply_error(request, condition_for(signalled.error()), signalled.error().reason);
         return;
     }
+    // The conference's features may refuse new senders (jicofo.conference.max-audio-senders / max-video-senders).
+    if (source_add_check_) {
+        if (auto refusal = source_add_check_(*participant.member, signalled->has_audio(), signalled->has_video())) {
+            logger()->warn("room={} endpoint={} source-add refused: {}", room_.to_string(), participant.member->nick,
+                           refusal->text);
+            signaling_.reply(stanza::Iq::error_for(request, *refusal));
+            return;
+        }
+    }
     const std::string endpoint_id = participant.member->nick;
     auto accepted = validator_.try_add(sources_, endpoint_id, *signalled);
     if (!accepted) {

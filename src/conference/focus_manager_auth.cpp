@@ -3,6 +3,7 @@
 #include "jicofo/auth/token.hpp"
 #include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/core/logging.hpp"
+#include "jicofo/core/text.hpp"
 
 #include <boost/asio/post.hpp>
 
@@ -20,9 +21,9 @@ std::shared_ptr<spdlog::logger> logger() {
 
 }  // namespace
 
-// Jicofo's ConferenceIqHandler.processExtensions. TODO: Jicofo skips authentication for rooms on the breakout-rooms
-// component (found by disco) and lets users back into a main room that still has breakout rooms; neither is known
-// here yet, so breakout rooms need an authenticated creator like any other room.
+// Jicofo's ConferenceIqHandler.processExtensions. Rooms on the breakout rooms service Prosody announced are not
+// authenticated here (Prosody's breakout module lets only members of the main room create them), and a main room
+// that still has breakout rooms is held open by them, so it exists and lets its guests back in.
 core::Result<auth::SessionGrant, RequestError> FocusManager::authenticate(const ConferenceRequest& request,
                                                                           bool room_exists) {
     assert(strand_.running_in_this_thread());
@@ -34,6 +35,11 @@ core::Result<auth::SessionGrant, RequestError> FocusManager::authenticate(const 
                         claims.group.value_or("(none)"));
     }
     if (!authority_) {
+        return auth::SessionGrant{};
+    }
+    const auto& services = settings_.room_services;
+    if (services && services->breakout_service && !services->breakout_service->empty() &&
+        core::iequals_ascii(request.room->domain(), *services->breakout_service)) {
         return auth::SessionGrant{};
     }
     auto grant = authority_->authenticate({request.from, *request.room, request.session_id, request.machine_uid});

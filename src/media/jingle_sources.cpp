@@ -132,7 +132,7 @@ void add_sources_to_contents(std::vector<stanza::JingleContent>& contents, const
 void attach_sources(stanza::Jingle& jingle, const sources::ConferenceSourceMap& sources, bool json,
                     const OwnerJid& owner_jid) {
     if (json) {
-        jingle.json_message = stanza::JsonMessage{sources::encode_compact_json(sources)};
+        jingle.json_message = stanza::JsonMessage{sources::encode_compact_json(sources), std::nullopt};
         return;
     }
     add_sources_to_contents(jingle.contents, sources, owner_jid);

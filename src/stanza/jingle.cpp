@@ -141,11 +141,16 @@ ParseResult<JsonMessage> JsonMessage::parse(const XmlElement& element) {
     if (auto problem = detail::expect_element(element, "json-message", kNsJitmeet)) {
         return core::unexpected(*problem);
     }
-    return JsonMessage{element.text()};
+    JsonMessage message{element.text(), std::nullopt};
+    if (auto room = element.attribute("room")) {
+        message.room = std::string(*room);
+    }
+    return message;
 }
 
 XmlElement JsonMessage::to_xml() const {
     XmlElement e("json-message", std::string(kNsJitmeet));
+    e.set_attribute_if("room", room);
     if (!json.empty()) {
         e.add_text(json);
     }

@@ -177,6 +177,8 @@ public:
     [[nodiscard]] std::vector<std::string> endpoints_on(const std::string& bridge_id) const;
     [[nodiscard]] std::optional<std::string> session_id_of(const std::string& endpoint_id) const;
     [[nodiscard]] selector::ConferenceBridges conference_bridges() const;
+    // How many bridges the conference has a session on (created or being created).
+    [[nodiscard]] std::size_t bridge_count() const;
     [[nodiscard]] ColibriSnapshot snapshot() const;
 
 private:

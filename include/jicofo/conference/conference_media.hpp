@@ -134,6 +134,11 @@ public:
 
     // The media a participant is force-muted in when it joins (AV moderation); unset: none.
     void set_initial_force_mute(std::function<stanza::ForceMute(const xmpp::Member&)> decide);
+    // Told (on the strand) when the number of bridges or the bridge-selection state changes.
+    void set_bridges_observer(std::function<void(int bridges, bool selection_failing)> observer);
+    // Asked before a source-add with audio and/or video sources is accepted (sender limits); unset: accepted.
+    void set_source_add_check(
+        std::function<std::optional<stanza::StanzaError>(const xmpp::Member&, bool audio, bool video)> check);
     // The room metadata's startMuted: participants who join from now on get <startmuted/> in their first offer.
     void set_start_muted(std::optional<RoomMetadata::StartMuted> start_muted);
     // Force-mutes (or releases) a participant's `media` on the bridge, now and in every later allocation; with an
@@ -196,6 +201,8 @@ private:
     bool refuse_oversized(const stanza::Iq& request, const stanza::Jingle& jingle);
     void reply_result(const stanza::Iq& request);
     void notify_muted(const xmpp::Member& member, stanza::MuteMedia media, const stanza::Jid& actor);
+    // Tells the bridges observer when the bridge count or (when given) the selection state changed.
+    void report_bridges(std::optional<bool> selection_failing = std::nullopt);
 
     // Source propagation: to active participants at once (or batched per source-signaling-delays), queued for those
     // whose session is not accepted yet.
@@ -215,6 +222,10 @@ private:
     ConferenceOptions options_;
     std::optional<RoomMetadata::StartMuted> metadata_start_muted_;
     std::function<stanza::ForceMute(const xmpp::Member&)> initial_force_mute_;
+    std::function<void(int bridges, bool selection_failing)> bridges_observer_;
+    std::function<std::optional<stanza::StanzaError>(const xmpp::Member&, bool, bool)> source_add_check_;
+    int reported_bridges_ = 0;
+    bool selection_failing_ = false;
     stanza::Jid room_;
     std::string meeting_id_;
     sources::SourceValidator validator_;

@@ -42,21 +42,29 @@ struct MemberRoleChanged {
     const xmpp::SharedMember& member;
     xmpp::MemberRole before;
 };
-// An occupant left (or was kicked); its last presence (status "switch_room"...) is in `member`.
+// An occupant left (or was kicked). `member` is its last known state; `status` the <status/> of the presence it left
+// with ("switch_room" when it moves to a breakout room).
 struct MemberLeft {
     const xmpp::SharedMember& member;
+    const std::optional<std::string>& status;
     bool kicked = false;
 };
 // The room's metadata was replaced (view.metadata() is the new value).
 struct MetadataChanged {
     const RoomMetadata& metadata;
 };
+// The conference's bridges changed: how many it has a session on, and whether a participant is waiting because
+// bridge selection found none (the focus then publishes bridgeNotAvailable).
+struct BridgesChanged {
+    int bridges = 0;
+    bool selection_failing = false;
+};
 // The conference is ending: the focus is still in the room and may still send; nothing is processed after this.
 struct ConferenceEnding {
     std::string_view reason;
 };
 using ConferenceEvent = std::variant<ConferenceJoined, MemberJoined, MemberUpdated, MemberRoleChanged, MemberLeft,
-                                     MetadataChanged, ConferenceEnding>;
+                                     MetadataChanged, BridgesChanged, ConferenceEnding>;
 
 // One feature's state in one conference. Every method runs on the conference's strand.
 class FeatureInstance {
@@ -73,6 +81,16 @@ public:
         (void)conference;
         (void)member;
         (void)media;
+        return std::nullopt;
+    }
+    // Why `member`'s source-add with audio and/or video is refused (sender limits); nullopt: no objection.
+    [[nodiscard]] virtual std::optional<stanza::StanzaError> source_add_refusal(const ConferenceView& conference,
+                                                                                const xmpp::Member& member, bool audio,
+                                                                                bool video) const {
+        (void)conference;
+        (void)member;
+        (void)audio;
+        (void)video;
         return std::nullopt;
     }
     // Media this participant is force-muted in when the bridge first hears of it (AV moderation on).

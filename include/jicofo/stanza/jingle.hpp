@@ -107,6 +107,8 @@ struct StartMuted {
 // <json-message xmlns='http://jitsi.org/jitmeet'>{"sources":{...}}</json-message>; the JSON is kept as text.
 struct JsonMessage {
     std::string json;
+    // The room a Prosody component's message is about (room_metadata puts it here; others name it in the JSON).
+    std::optional<std::string> room;
 
     static ParseResult<JsonMessage> parse(const XmlElement& element);
     [[nodiscard]] XmlElement to_xml() const;

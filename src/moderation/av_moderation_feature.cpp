@@ -1,0 +1,188 @@
+// AV moderation per conference: the state the component announced and what it means for each participant.
+#include "jicofo/moderation/av_moderation_feature.hpp"
+#include "jicofo/conference/conference_media.hpp"
+#include "jicofo/core/logging.hpp"
+#include "jicofo/stanza/jid_prep.hpp"
+#include "jicofo/stanza/jingle.hpp"
+#include "jicofo/stanza/namespaces.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <memory>
+
+namespace jicofo::moderation {
+namespace {
+
+std::shared_ptr<spdlog::logger> logger() {
+    static auto log = core::module_logger("av_moderation");
+    return log;
+}
+
+constexpr std::array kMedia{stanza::MuteMedia::audio, stanza::MuteMedia::video, stanza::MuteMedia::desktop};
+
+std::string_view media_name(stanza::MuteMedia media) {
+    switch (media) {
+        case stanza::MuteMedia::audio: return "audio";
+        case stanza::MuteMedia::video: return "video";
+        case stanza::MuteMedia::desktop: return "desktop";
+    }
+    return "audio";
+}
+
+// Never force-muted by moderation: they cannot unmute themselves (Jicofo's shouldSuppressForceMute).
+bool exempt(const xmpp::Member& member) {
+    return member.is_jibri || member.is_jigasi || member.is_transcriber || member.is_visitor();
+}
+
+class Moderation : public feature::FeatureInstance {
+public:
+    void apply(feature::ConferenceView& conference, const AvModerationMessage& message) {
+        for (const auto& [media, whitelist] : message.whitelists) {
+            state(media).whitelist = whitelist;
+        }
+        if (!message.enabled || !message.media) {
+            return;
+        }
+        auto& moderated = state(*message.media);
+        const bool was = moderated.enabled;
+        moderated.enabled = *message.enabled;
+        if (moderated.enabled == was) {
+            return;
+        }
+        moderated.actor = moderated.enabled ? message.actor : std::nullopt;
+        logger()->info("room={} {} moderation {} by {}", conference.room().to_string(), media_name(*message.media),
+                       moderated.enabled ? "enabled" : "disabled", message.actor.value_or("?"));
+        auto* media = conference.media();
+        if (!media) {
+            return;
+        }
+        std::optional<stanza::Jid> actor;
+        if (message.actor) {
+            if (auto parsed = stanza::Jid::parse(*message.actor)) {
+                actor = std::move(parsed).value();
+            }
+        }
+        for (const auto& shared : conference.members()) {
+            const auto& member = *shared;
+            if (moderated.enabled) {
+                if (must_mute(member, *message.media)) {
+                    media->force_mute(member.nick, *message.media, true, actor ? actor : conference.focus_occupant());
+                }
+                continue;
+            }
+            // Off: lift the bridge's mute unless the other media type sharing it (video and desktop) still needs it.
+            const auto wanted = initial_force_mute(conference, member);
+            const bool still = *message.media == stanza::MuteMedia::audio ? wanted.audio : wanted.video;
+            if (!still) {
+                media->force_mute(member.nick, *message.media, false);
+            }
+        }
+    }
+
+    [[nodiscard]] std::optional<stanza::StanzaError> unmute_refusal(const feature::ConferenceView&,
+                                                                    const xmpp::Member& member,
+                                                                    stanza::MuteMedia media) const override {
+        const auto& moderated = state(media);
+        if (!moderated.enabled || xmpp::has_moderator_rights(member.role) || whitelisted(member, media)) {
+            return std::nullopt;
+        }
+        return stanza::StanzaError::make(stanza::ErrorCondition::not_allowed,
+                                         std::string(media_name(media)) + " moderation is on");
+    }
+
+    [[nodiscard]] stanza::ForceMute initial_force_mute(const feature::ConferenceView&,
+                                                       const xmpp::Member& member) const override {
+        stanza::ForceMute mute;
+        mute.audio = must_mute(member, stanza::MuteMedia::audio);
+        // Desktop sharing is video on the bridge.
+        mute.video = must_mute(member, stanza::MuteMedia::video) || must_mute(member, stanza::MuteMedia::desktop);
+        return mute;
+    }
+
+    [[nodiscard]] std::optional<std::string> debug_json() const override {
+        nlohmann::ordered_json json;
+        for (const auto media : kMedia) {
+            const auto& moderated = state(media);
+            json[std::string(media_name(media))] = {{"enabled", moderated.enabled}, {"whitelist", moderated.whitelist}};
+        }
+        return json.dump();
+    }
+
+private:
+    struct PerMedia {
+        bool enabled = false;
+        std::vector<std::string> whitelist;  // occupant JIDs
+        std::optional<std::string> actor;    // who turned it on
+    };
+
+    [[nodiscard]] PerMedia& state(stanza::MuteMedia media) { return media_[static_cast<std::size_t>(media)]; }
+    [[nodiscard]] const PerMedia& state(stanza::MuteMedia media) const {
+        return media_[static_cast<std::size_t>(media)];
+    }
+
+    [[nodiscard]] bool whitelisted(const xmpp::Member& member, stanza::MuteMedia media) const {
+        const auto& list = state(media).whitelist;
+        const auto occupant = member.occupant_jid.to_string();
+        return std::find(list.begin(), list.end(), occupant) != list.end();
+    }
+
+    [[nodiscard]] bool must_mute(const xmpp::Member& member, stanza::MuteMedia media) const {
+        const auto& moderated = state(media);
+        return moderated.enabled && !exempt(member) && !xmpp::has_moderator_rights(member.role) &&
+               moderated.actor != std::optional<std::string>(member.occupant_jid.to_string()) &&
+               !whitelisted(member, media);
+    }
+
+    std::array<PerMedia, kMedia.size()> media_{};
+};
+
+struct Component {
+    std::optional<std::string> address;
+};
+
+void on_message(const stanza::Message& message, feature::Conferences& conferences) {
+    const auto* element = message.extension("json-message", stanza::kNsJitmeet);
+    if (!element) {
+        logger()->warn("a message from the av_moderation component without json-message; ignored");
+        return;
+    }
+    auto json = stanza::JsonMessage::parse(*element);
+    auto parsed =
+        json ? parse_av_moderation(json->json)
+             : core::Result<AvModerationMessage, std::string>(core::unexpected(std::string("not a json-message")));
+    if (!parsed) {
+        logger()->warn("malformed av_moderation message ignored: {}", parsed.error());
+        return;
+    }
+    auto jid = stanza::Jid::parse(parsed->room);
+    auto room = jid ? stanza::prep(*jid) : jid;
+    if (!room || !room->is_bare() || room->local().empty()) {
+        logger()->warn("an av_moderation message for '{}', which is not a room; ignored", parsed->room);
+        return;
+    }
+    conferences.with_conference(*room, [message = std::move(parsed).value()](feature::ConferenceView& conference,
+                                                                             feature::FeatureInstance* instance) {
+        if (auto* moderation = dynamic_cast<Moderation*>(instance)) {
+            moderation->apply(conference, message);
+        }
+    });
+}
+
+}  // namespace
+
+void install(feature::Registrar& registrar) {
+    registrar.per_conference([](feature::ConferenceView&) { return std::make_unique<Moderation>(); });
+    auto component = std::make_shared<Component>();
+    registrar.on_component(
+        "av_moderation", [component](const std::optional<std::string>& address) { component->address = address; },
+        on_message);
+    // Jicofo's /debug "av_moderation": {"address": ..}.
+    registrar.debug_section("av_moderation", [component] {
+        return nlohmann::ordered_json{
+            {"address", component->address ? nlohmann::ordered_json(*component->address) : nullptr}};
+    });
+}
+
+}  // namespace jicofo::moderation
