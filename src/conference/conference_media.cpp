@@ -327,9 +327,13 @@ void ConferenceMedia::send_offer(Participant& participant, const colibri::Alloca
     jingle.group = media::bundle_group(jingle.contents);
     // The request's thresholds, and the room metadata's startMuted for a participant's first offer after it joined.
     const bool first_offer = participant.invites == 1;
+    // Beyond the sender limits a participant starts muted too (Jicofo's hasToStartAudioMuted).
+    const auto& limits = settings_->conference;
     const bool audio_muted = (options_.start_audio_muted && participant.join_order > *options_.start_audio_muted) ||
+                             participant.join_order > limits.max_audio_senders ||
                              (first_offer && participant.start_muted && participant.start_muted->audio);
     const bool video_muted = (options_.start_video_muted && participant.join_order > *options_.start_video_muted) ||
+                             participant.join_order > limits.max_video_senders ||
                              (first_offer && participant.start_muted && participant.start_muted->video);
     if (!replace && (audio_muted || video_muted)) {
         jingle.start_muted = stanza::StartMuted{audio_muted, video_muted};
