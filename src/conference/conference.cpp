@@ -445,8 +445,8 @@ void Conference::start_media() {
     });
 }
 
-void Conference::run(std::function<void(ConferenceView*)> fn) {
-    boost::asio::post(strand_, [self = shared_from_this(), fn = std::move(fn)] {
+void Conference::run(const std::function<void(ConferenceView*)>& fn) {
+    boost::asio::post(strand_, [self = shared_from_this(), fn] {
         fn(self->ended_ ? nullptr : static_cast<ConferenceView*>(self.get()));
     });
 }

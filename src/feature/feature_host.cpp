@@ -221,7 +221,7 @@ private:
 };
 
 // Wraps a handler whose 200 answer is a JSON object: the sections are filled on the features strand and added.
-rest::RouteHandler with_sections(rest::RouteHandler inner, std::weak_ptr<FeatureHost::State> weak,
+rest::RouteHandler with_sections(rest::RouteHandler inner, const std::weak_ptr<FeatureHost::State>& weak,
                                  std::vector<Section> FeatureHost::State::*sections) {
     return [inner = std::move(inner), weak, sections](const rest::HttpRequest& request, const rest::PathParams& params,
                                                       const rest::Responder& respond) {

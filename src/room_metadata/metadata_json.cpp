@@ -64,7 +64,7 @@ core::Result<std::map<std::string, std::string>, std::string> string_map(const J
     std::map<std::string, std::string> out;
     for (const auto& [key, item] : value.items()) {
         if (!item.is_string() || item.get_ref<const std::string&>().size() > kMaxStringBytes) {
-            return Failure{path + "." + key + " is not a short string"};
+            return Failure{std::string(path).append(".").append(key).append(" is not a short string")};
         }
         out.emplace(key, item.get<std::string>());
     }
@@ -177,7 +177,7 @@ std::optional<std::string> read_metadata(const Json& m, conference::RoomMetadata
                    " entries";
         }
         for (const auto& [endpoint, languages] : requests->items()) {
-            auto read = strings(languages, path + "audioTranslationRequests." + endpoint);
+            auto read = strings(languages, std::string(path).append("audioTranslationRequests.").append(endpoint));
             if (!read) {
                 return read.error();
             }

@@ -58,7 +58,7 @@ public:
     void start(std::function<void(std::error_code)> joined) override;
     void async_snapshot(std::function<void(ConferenceSnapshot)> done) override;
     void stop() override;
-    void run(std::function<void(ConferenceView*)> fn) override;
+    void run(const std::function<void(ConferenceView*)>& fn) override;
     void bridge_event(BridgeEvent event) override;
     void move_endpoints(std::optional<std::string> bridge_id, std::optional<std::string> endpoint_id, int max_count,
                         std::function<void(int moved)> done) override;

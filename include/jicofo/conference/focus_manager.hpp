@@ -60,7 +60,7 @@ public:
     virtual void authenticated(const stanza::Jid& real_jid) { (void)real_jid; }
     // Runs `fn` on the conference's strand with its view, or with nullptr once the conference has ended (or, for
     // a handle that has none, a fake). Thread-safe. This is how features reach a conference.
-    virtual void run(std::function<void(ConferenceView*)> fn) { fn(nullptr); }
+    virtual void run(const std::function<void(ConferenceView*)>& fn) { fn(nullptr); }
     // NOLINTBEGIN(performance-unnecessary-value-param)
     // A bridge went away (failed, shutting down, left) or came (back); thread-safe.
     virtual void bridge_event(BridgeEvent event) { (void)event; }

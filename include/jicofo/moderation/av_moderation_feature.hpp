@@ -17,7 +17,7 @@
 
 namespace jicofo::moderation {
 
-inline constexpr std::size_t kMaxMessageBytes = 64 * 1024;
+inline constexpr std::size_t kMaxMessageBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxWhitelist = 1000;
 
 // {"type":"av_moderation","room":..,"enabled":..,"mediaType":..,"actor":..,"whitelists":{"audio":[..],..}}.

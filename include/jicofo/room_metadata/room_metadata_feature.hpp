@@ -14,7 +14,7 @@
 namespace jicofo::room_metadata {
 
 // The largest message accepted, and the most entries kept in any list or map of it.
-inline constexpr std::size_t kMaxMessageBytes = 64 * 1024;
+inline constexpr std::size_t kMaxMessageBytes = std::size_t{64} * 1024;
 inline constexpr std::size_t kMaxEntries = 1000;
 
 // Pure: the JSON text of a room_metadata message. Unknown fields are ignored (as Jicofo); a wrong type, a missing
