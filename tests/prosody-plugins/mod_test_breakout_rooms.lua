@@ -81,7 +81,8 @@ local function send_update(main_jid)
 			participants = participants(main) };
 	};
 	for jid, subject in pairs(entry.rooms) do
-		rooms[jid_node(jid)] = { id = jid_node(jid), jid = jid, name = subject, participants = participants(breakout_room(jid)) };
+		rooms[jid_node(jid)] = { id = jid_node(jid), jid = jid, name = subject,
+			participants = participants(breakout_room(jid)) };
 	end
 	local payload = { type = "breakout_rooms", event = PREFIX .. "update", roomCounter = entry.counter, rooms = rooms };
 	local function to_occupants(room)
@@ -180,7 +181,8 @@ handlers["move-to-room"] = function(event, main_jid, request)
 		return util.refuse(event, "modify", "bad-request", "move-to-room needs participantJid and roomJid");
 	end
 	if not owns(main_jid, target) then
-		return util.refuse(event, "cancel", "item-not-found", target .. " is neither " .. main_jid .. " nor one of its breakout rooms");
+		return util.refuse(event, "cancel", "item-not-found",
+			target .. " is neither " .. main_jid .. " nor one of its breakout rooms");
 	end
 	local present = main_room(main_jid):get_occupant_by_real_jid(participant) ~= nil;
 	for jid in pairs((breakouts[main_jid] or { rooms = {} }).rooms) do
@@ -191,7 +193,8 @@ handlers["move-to-room"] = function(event, main_jid, request)
 		return util.refuse(event, "cancel", "item-not-found", participant .. " is in none of the rooms of " .. main_jid);
 	end
 	module:log("info", "moving %s to %s", participant, target);
-	util.send_json(module.host, participant, { type = "breakout_rooms", event = PREFIX .. "move-to-room", roomJid = target });
+	util.send_json(module.host, participant,
+		{ type = "breakout_rooms", event = PREFIX .. "move-to-room", roomJid = target });
 	return true;
 end
 
@@ -225,7 +228,8 @@ module:hook("muc-room-pre-create", function(event)
 	local main_jid = main_of[room.jid];
 	if not main_jid then
 		module:log("warn", "refused to create %s: not an added breakout room", room.jid);
-		event.origin.send(st.error_reply(event.stanza, "cancel", "item-not-found", "no breakout room " .. room.jid, module.host));
+		event.origin.send(st.error_reply(event.stanza, "cancel", "item-not-found", "no breakout room " .. room.jid,
+			module.host));
 		return true;
 	end
 	room:set_subject(room.jid, breakouts[main_jid].rooms[room.jid]);

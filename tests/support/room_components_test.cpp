@@ -223,6 +223,34 @@ TEST_F(RoomComponentsTest, AvModerationRefusesWhatIsNotAllowedOrOutOfOrder) {
     EXPECT_FALSE(focus_message_arrives("avmoderation.meet.test"));
 }
 
+TEST_F(RoomComponentsTest, JoinerUnderModerationHearsOfIt) {
+    command({{"cmd", "av_moderation"}, {"name", "alice"}, {"media", "video"}, {"enable", true}});
+    EXPECT_EQ(participant_event("bob", "av_moderation").value("mediaType", ""), "video");
+    ASSERT_TRUE(add_participant("carol", "carol1"));
+    const auto notice = participant_event("carol", "av_moderation");
+    EXPECT_EQ(notice.value("enabled", false), true) << notice.dump();
+    EXPECT_EQ(notice.value("mediaType", ""), "video");
+    EXPECT_EQ(notice.value("actor", ""), room_ + "/alice1");
+    // A message without a request, and one from somebody in no room, are refused too.
+    const nlohmann::json empty = {{"cmd", "send_raw"},
+                                  {"name", "alice"},
+                                  {"xml", "<message to='avmoderation.meet.test'><body>hi</body></message>"}};
+    ASSERT_TRUE(participants_->send(empty.dump()));
+    EXPECT_EQ(participant_event("alice", "component_error").value("condition", ""), "bad-request");
+    const nlohmann::json outsider = {
+        {"cmd", "send_raw"},
+        {"xml", "<message to='avmoderation.meet.test'><av_moderation enable='false' mediaType='video'/></message>"}};
+    ASSERT_TRUE(focus_->request(nlohmann::json{{"cmd", "leave"}, {"room", room_}}.dump(), "left", kEventTimeout));
+    ASSERT_TRUE(focus_->send(outsider.dump()));
+    const auto error = focus_->wait_for(
+        [](const std::string& l) {
+            return PeerProcess::is_event(l, "message") && PeerProcess::has_field(l, "type", "error");
+        },
+        kEventTimeout);
+    ASSERT_TRUE(error) << focus_->transcript();
+    EXPECT_TRUE(xml_has_element(*error, "item-not-found", {})) << *error;
+}
+
 TEST_F(RoomComponentsTest, ModeratorSetsMetadataForEveryone) {
     command({{"cmd", "set_metadata"},
              {"name", "alice"},
@@ -305,6 +333,9 @@ TEST_F(RoomComponentsTest, BreakoutRoomAndMove) {
     const nlohmann::json rejoin = {{"cmd", "join"}, {"name", "bob"}, {"room", breakout}, {"nick", "bob1"}};
     const auto joined = participants_->request(rejoin.dump(), "joined", kEventTimeout);
     ASSERT_TRUE(joined && PeerProcess::is_event(*joined, "joined")) << participants_->transcript();
+
+    // The focus is left out of the updates, as in Jitsi.
+    EXPECT_FALSE(focus_message_arrives("breakout.meet.test"));
 
     // Refused: a participant asking, a move to a room that is not one of this meeting's.
     command({{"cmd", "breakout_add"}, {"name", "bob"}});
