@@ -45,13 +45,23 @@ Commands (one JSON object a line; every command answers with one event, "error" 
   {"cmd":"session_terminate","name":..,"restart":true,"reason":"connectivity-error","text":"ICE FAILED",
    "bridge_session_id":".."}            (defaults: the current bridge-session, restart) -> jingle_reply
   {"cmd":"session_info","name":..,"bridge_session_id":".."}   ice-state failed -> jingle_reply
-  {"cmd":"leave","name":..}             -> {"event":"left"}
+  {"cmd":"leave","name":..,"status":"switch_room"}   status optional (jitsi-meet's when it changes rooms)
+                                        -> {"event":"left"}; then join the other room with join
   {"cmd":"mute","name":..,"target":nick,"media":"audio"|"video"|"desktop","value":true}
                                         mute IQ to the focus occupant -> {"event":"mute_reply","type","condition"}
   {"cmd":"dump","name":..}              -> {"event":"dump","name","session":{"sid","state","initiator","contents",
                                             "bridge_session"},"remote_sources":{owner:{"audio","video","groups",
                                             "sources"}},"local_sources":{...},"occupants":{nick:real_jid}}
   {"cmd":"disconnect","name":..}, and xmpp_peer's send_iq / send_raw / iq_responder with "name".
+  Room components (jitsi_components.py; each sends one message and answers {"event":"done"}; refusals come as
+  component_error events):
+  {"cmd":"discover","name":..,"domain":..}   disco#info of the domain -> {"event":"components","av_moderation":addr,
+      "breakout_rooms":addr,"room_metadata":addr,"identities":{type:name}}; needed before the commands below
+  {"cmd":"av_moderation","name":..,"media":"audio"|"video"|"desktop","enable":true|false}
+  {"cmd":"av_approve"|"av_reject","name":..,"media":..,"target":nick | "jid":occupant JID}
+  {"cmd":"set_metadata","name":..,"key":"startMuted","data":{...},"room":(default ours),"raw":(body as is)}
+  {"cmd":"breakout_add","name":..,"subject":..}, {"cmd":"breakout_remove","name":..,"room":breakout room JID}
+  {"cmd":"breakout_move","name":..,"target":nick | "participant_jid":real JID,"room":room JID}
 
 Events (all with "name"):
   {"event":"session_initiate","sid","initiator","contents":[names],"codecs":{content:[codec names]},
@@ -65,11 +75,15 @@ Events (all with "name"):
   {"event":"participant_left","nick","sources_removed":n}   (its sources leave the view, as in lib-jitsi-meet)
   {"event":"jingle","action","sid","reply":"error:feature-not-implemented"}   an action a client does not handle
   {"event":"mute_notice","media","actor","value"}   the focus says who muted us (answered result)
+  {"event":"av_moderation", <the JSON but "type">}, {"event":"room_metadata","room","metadata"},
+  {"event":"breakout_move","room"}, {"event":"breakout_update","room_counter","rooms"}: component messages
+  {"event":"component_error","component","from","condition","text"}: a component refused our request
   {"event":"error","cmd":"session-accept"|"transport-accept","message"}   an automatic answer that could not be sent
   {"event":"protocol_violation","reason","xml"}: a Jingle or mute IQ not from the focus, a mute notice that is not
   "true" or names no actor, a malformed offer or source
   signalling (answered bad-request), an unknown sid (answered item-not-found), an SSRC signalled twice, the removal
-  of a source never signalled, our own source signalled back to us.
+  of a source never signalled, our own source signalled back to us, a component message that breaks the rules in
+  jitsi_components.py.
 """
 
 import asyncio
@@ -81,6 +95,7 @@ from xml.sax.saxutils import quoteattr
 from jingle_session import (SourceView, build_answer, build_ice_failed, build_source_change, build_terminate,
                             build_transport_info, by_owner, codecs, local_sources, parse_jingle, parse_sources,
                             unknown_session_error_extensions, validate_offer)
+from jitsi_components import ComponentsDriverMixin, ComponentsPeerMixin
 from peer_xml import (CAPS_NS, DISCO_INFO_NS, FOCUS_NS, JINGLE_NS, PING_NS, Malformed, element, error_condition,
                       iq_error, iq_result, parse_mode, random_fingerprint, random_ssrc, random_token, sub, to_text)
 from xmpp_peer import MUC_USER_NS, Driver, Peer, bare, check_fragment, emit, local_name, namespace, run
@@ -110,7 +125,7 @@ def caps_ver(features):
     return base64.b64encode(hashlib.sha1(text.encode("utf-8")).digest()).decode("ascii")
 
 
-class ParticipantPeer(Peer):
+class ParticipantPeer(ComponentsPeerMixin, Peer):
     def __init__(self, jid, password, options):
         super().__init__(jid, password, options)
         self.name = options["name"]
@@ -417,7 +432,7 @@ def json_compact(value):
     return json.dumps(value, separators=(",", ":"))
 
 
-class ParticipantDriver(Driver):
+class ParticipantDriver(ComponentsDriverMixin, Driver):
     peer_class = ParticipantPeer
 
     def __init__(self):
@@ -617,7 +632,8 @@ class ParticipantDriver(Driver):
         peer = self.select(command)
         if peer.room is None:
             raise ValueError("not in a room")
-        await super().cmd_leave({"room": peer.room, "timeout": command.get("timeout", 10)})
+        await super().cmd_leave({"room": peer.room, "timeout": command.get("timeout", 10),
+                                 "status": command.get("status")})
         peer.room = None
 
     async def cmd_dump(self, command):

@@ -18,7 +18,7 @@ Commands (one JSON object a line; every command answers with one event, "error" 
       -> {"event":"joined","room":...,"nick":...,"xml":self_presence}, after the room's own presence (status 110)
   {"cmd":"presence","room":...,"xml":...}   re-sends our room presence with these extensions -> {"event":"done"}
   {"cmd":"presence","to":...,"type":...,"xml":...}   any other presence -> {"event":"done"}
-  {"cmd":"leave","room":...}                -> {"event":"left","room":...}
+  {"cmd":"leave","room":...,"status":"switch_room"}   (status optional) -> {"event":"left","room":...}
   {"cmd":"send_iq","xml":"<iq type='get' to='...'>...</iq>","timeout":10}
       -> {"event":"iq_reply","id":...,"type":"result"|"error","from":...,"xml":...} or {"event":"iq_timeout","id":...}
       Other commands are served while the reply is awaited.
@@ -512,7 +512,9 @@ class Driver:
         if state is None:
             raise ValueError("not in room %s" % room)
         state["left"] = asyncio.get_event_loop().create_future()
-        peer.send_raw("<presence to=%s type='unavailable'/>" % quoteattr("%s/%s" % (room, state["nick"])))
+        status = "<status>%s</status>" % escape(command["status"]) if command.get("status") else ""
+        peer.send_raw("<presence to=%s type='unavailable'>%s</presence>" % (
+            quoteattr("%s/%s" % (room, state["nick"])), status))
         await asyncio.wait_for(state["left"], float(command.get("timeout", 10)))
         emit("left", room=room)
 

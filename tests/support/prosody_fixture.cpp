@@ -270,9 +270,13 @@ bool ProsodyFixture::write_config() const {
         << "\"disco\"; \"ping\"; \"posix\"; \"bosh\"; \"websocket\"; \"smacks\" }\n"
         << "authentication = \"internal_hashed\"\n"
         << "storage = \"internal\"\n";
-    if (!options_.plugin_paths.empty()) {
+    auto plugin_paths = options_.plugin_paths;
+    if (options_.jitsi_room_components) {
+        plugin_paths.emplace_back(JICOFO_PROSODY_PLUGINS_DIR);
+    }
+    if (!plugin_paths.empty()) {
         lua << "plugin_paths = {";
-        for (const auto& path : options_.plugin_paths) {
+        for (const auto& path : plugin_paths) {
             lua << " " << lua_string(path) << ";";
         }
         lua << " }\n";
@@ -281,7 +285,8 @@ bool ProsodyFixture::write_config() const {
         << "VirtualHost " << lua_string(d) << "\n"
         << "  authentication = \"anonymous\"\n"
         << "  main_muc = " << lua_string(muc_domain()) << "\n"
-        << "Component " << lua_string(muc_domain()) << " \"muc\"\n"
+        << (options_.jitsi_room_components ? room_components_lua() : "") << "Component " << lua_string(muc_domain())
+        << " \"muc\"\n"
         << "  muc_room_locking = false\n"
         << "  admins = { " << lua_string(focus_jid()) << " }\n"
         << "Component " << lua_string(internal_muc_domain()) << " \"muc\"\n"
@@ -293,6 +298,26 @@ bool ProsodyFixture::write_config() const {
     std::ofstream out(config_file(), std::ios::trunc);
     out << lua.str();
     return static_cast<bool>(out.flush());
+}
+
+// The identities go on the VirtualHost (it is the section open where this is written), then the components.
+std::string ProsodyFixture::room_components_lua() const {
+    std::ostringstream lua;
+    lua << "  modules_enabled = { \"test_jitsi_identities\" }\n"
+        << "  test_jitsi_identities = { av_moderation = " << lua_string(av_moderation_component())
+        << "; breakout_rooms = " << lua_string(breakout_muc_domain())
+        << "; room_metadata = " << lua_string(room_metadata_component()) << " }\n"
+        << "Component " << lua_string(breakout_muc_domain()) << " \"muc\"\n"
+        << "  muc_room_locking = false\n"
+        << "  admins = { " << lua_string(focus_jid()) << " }\n"
+        << "  modules_enabled = { \"test_breakout_rooms\" }\n"
+        << "  main_muc = " << lua_string(muc_domain()) << "\n"
+        << "Component " << lua_string(av_moderation_component()) << " \"test_av_moderation\"\n"
+        << "  muc_component = " << lua_string(muc_domain()) << "\n"
+        << "Component " << lua_string(room_metadata_component()) << " \"test_room_metadata\"\n"
+        << "  muc_component = " << lua_string(muc_domain()) << "\n"
+        << "  breakout_rooms_component = " << lua_string(breakout_muc_domain()) << "\n";
+    return lua.str();
 }
 
 ProsodyFixture::Launch ProsodyFixture::launch(Clock::time_point deadline, std::string& why) {

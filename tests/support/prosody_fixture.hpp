@@ -25,6 +25,10 @@ struct ProsodyOptions {
     std::string extra_global_lua;                                          // appended to the global section
     std::string extra_hosts_lua;            // appended at the end (extra VirtualHost/Component blocks)
     std::vector<std::string> plugin_paths;  // for small Lua plugins of our own in the test tree
+    // Our emulations of Jitsi's room components (tests/prosody-plugins, see docs/testing.md): AV moderation at
+    // avmoderation.<domain>, a breakout rooms MUC at breakout.<domain>, room metadata at metadata.<domain>, each
+    // announced as a disco#info identity (category "component") of <domain>.
+    bool jitsi_room_components = false;
 };
 
 class ProsodyFixture {
@@ -46,6 +50,10 @@ public:
     std::string muc_domain() const { return "conference." + options_.domain; }
     std::string internal_muc_domain() const { return "internal.auth." + options_.domain; }
     std::string focus_jid() const { return "focus@" + auth_domain(); }
+    // With jitsi_room_components:
+    std::string av_moderation_component() const { return "avmoderation." + options_.domain; }
+    std::string breakout_muc_domain() const { return "breakout." + options_.domain; }
+    std::string room_metadata_component() const { return "metadata." + options_.domain; }
 
     // The self-signed certificate of a host (only with tls); it is its own CA, for "verify against this" tests.
     std::filesystem::path certificate_file(const std::string& host) const;
@@ -70,6 +78,7 @@ private:
     core::Result<bool, std::string> prepare();
     bool pick_ports();
     bool write_config() const;
+    std::string room_components_lua() const;
     Launch launch(std::chrono::steady_clock::time_point deadline, std::string& why);
     bool generate_certificate(const std::string& host, std::string& why) const;
 
