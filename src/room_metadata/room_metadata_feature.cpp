@@ -8,6 +8,7 @@
 #include <spdlog/spdlog.h>
 
 #include <memory>
+#include <variant>
 
 namespace jicofo::room_metadata {
 namespace {
@@ -55,9 +56,37 @@ void on_message(const stanza::Message& message, feature::Conferences& conference
         [room = room->to_string()] { logger()->debug("room={} room metadata for a room without a conference", room); });
 }
 
+// Shows the metadata the conference holds in its /debug state.
+class MetadataView : public feature::FeatureInstance {
+public:
+    void on_event(feature::ConferenceView&, const conference::ConferenceEvent& event) override {
+        if (const auto* changed = std::get_if<conference::MetadataChanged>(&event)) {
+            const auto& m = changed->metadata;
+            nlohmann::ordered_json json;
+            json["start_muted"] = m.start_muted ? nlohmann::ordered_json{{"audio", m.start_muted->audio},
+                                                                          {"video", m.start_muted->video}}
+                                                : nlohmann::ordered_json(nullptr);
+            json["moderators"] = m.moderators.size();
+            json["participants"] = m.participants ? nlohmann::ordered_json(m.participants->size()) : nullptr;
+            json["visitors_live"] = m.visitors_live;
+            json["participants_soft_limit"] =
+                m.participants_soft_limit ? nlohmann::ordered_json(*m.participants_soft_limit) : nullptr;
+            json["lobby_enabled"] = m.lobby_enabled;
+            json["transcribing_enabled"] = m.transcribing_enabled;
+            debug_ = json.dump();
+        }
+    }
+
+    [[nodiscard]] std::optional<std::string> debug_json() const override { return debug_; }
+
+private:
+    std::optional<std::string> debug_;  // nothing until the component said something
+};
+
 }  // namespace
 
 void install(feature::Registrar& registrar) {
+    registrar.per_conference([](feature::ConferenceView&) { return std::make_unique<MetadataView>(); });
     auto component = std::make_shared<Component>();
     registrar.on_component(
         "room_metadata", [component](const std::optional<std::string>& address) { component->address = address; },

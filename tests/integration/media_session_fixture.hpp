@@ -30,6 +30,7 @@ protected:
         options.users.emplace_back("focus", "auth.meet.test", kFocusPassword);
         options.users.emplace_back("jvb1", "auth.meet.test", kBridgePassword);
         options.users.emplace_back("jvb2", "auth.meet.test", kBridgePassword);
+        configure_prosody(options);
         prosody_ = start_prosody(options);
         ASSERT_TRUE(prosody_);
         before_jicofo();
@@ -58,6 +59,8 @@ protected:
         ASSERT_TRUE(participants_);
     }
 
+    // Prosody options for a fixture that needs more (e.g. Jitsi's room components).
+    virtual void configure_prosody(ProsodyOptions& options) { (void)options; }
     // More jicofo.* settings for a fixture that needs them.
     [[nodiscard]] virtual std::string extra_settings() const { return {}; }
     // Runs once Prosody is up, before jicofo starts (e.g. to put a proxy between them).

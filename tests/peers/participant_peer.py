@@ -51,7 +51,9 @@ Commands (one JSON object a line; every command answers with one event, "error" 
                                         mute IQ to the focus occupant -> {"event":"mute_reply","type","condition"}
   {"cmd":"dump","name":..}              -> {"event":"dump","name","session":{"sid","state","initiator","contents",
                                             "bridge_session"},"remote_sources":{owner:{"audio","video","groups",
-                                            "sources"}},"local_sources":{...},"occupants":{nick:real_jid}}
+                                            "sources"}},"local_sources":{...},"occupants":{nick:real_jid},
+                                            "focus_presence":{"properties":{key:value},"bridge_not_available",
+                                            "etherpad"}|null}
   {"cmd":"disconnect","name":..}, and xmpp_peer's send_iq / send_raw / iq_responder with "name".
   Room components (jitsi_components.py; each sends one message and answers {"event":"done"}; refusals come as
   component_error events):
@@ -204,6 +206,25 @@ class ParticipantPeer(ComponentsPeerMixin, Peer):
         elif xml.get("type") is None:
             items = [i for x in xml.iter("{%s}x" % MUC_USER_NS) for i in x.iter("{%s}item" % MUC_USER_NS)]
             self.occupants[nick] = next((i.get("jid") for i in items if i.get("jid")), "")
+            if nick == self.settings["focus_nick"]:
+                self.read_focus_presence(presence)
+
+    def read_focus_presence(self, presence):
+        """What lib-jitsi-meet reads from the focus's presence: conference properties (each key once),
+        bridgeNotAvailable and the shared document's name."""
+        xml = presence.xml
+        properties = {}
+        for container in xml.findall("{%s}conference-properties" % FOCUS_NS):
+            for item in container:
+                key, value = item.get("key"), item.get("value")
+                if local_name(item.tag) != "property" or key is None or value is None or key in properties:
+                    self.violation("malformed conference-properties in the focus's presence", presence)
+                    return
+                properties[key] = value
+        etherpad = xml.find("{http://jitsi.org/jitmeet/etherpad}etherpad")
+        self.focus_presence = {"properties": properties,
+                               "bridge_not_available": xml.find("{%s}bridgeNotAvailable" % FOCUS_NS) is not None,
+                               "etherpad": etherpad.text if etherpad is not None else None}
 
     # --- incoming IQs -------------------------------------------------------------------------------------------------
 
@@ -634,7 +655,13 @@ class ParticipantDriver(ComponentsDriverMixin, Driver):
             raise ValueError("not in a room")
         await super().cmd_leave({"room": peer.room, "timeout": command.get("timeout", 10),
                                  "status": command.get("status")})
+        # As lib-jitsi-meet: leaving the conference ends its Jingle session and forgets the others' sources, so
+        # that the next room starts afresh.
         peer.room = None
+        peer.session = None
+        peer.remote = SourceView()
+        peer.occupants = {}
+        peer.focus_presence = None
 
     async def cmd_dump(self, command):
         peer = self.select(command)
@@ -644,7 +671,7 @@ class ParticipantDriver(ComponentsDriverMixin, Driver):
             "contents": [c["name"] for c in session["contents"]], "bridge_session": session["bridge_session"]},
             remote_sources=peer.remote.snapshot(),
             local_sources=by_owner(peer.local["sources"], peer.local["groups"], detail=True),
-            occupants=peer.occupants)
+            occupants=peer.occupants, focus_presence=getattr(peer, "focus_presence", None))
 
     async def cmd_disconnect(self, command):
         self.select(command)
