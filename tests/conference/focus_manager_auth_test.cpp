@@ -113,6 +113,31 @@ TEST_F(FocusManagerAuthTest, OnlyAUserOfTheAuthenticationDomainCreatesARoomAndTh
     EXPECT_EQ(created_count(), 1U);
 }
 
+// As Jicofo: rooms on the breakout rooms service are not authenticated (Prosody's breakout module decides who may
+// enter them), so a guest moved there by a moderator gets in; a new room elsewhere still needs a user.
+TEST_F(FocusManagerAuthTest, AGuestEntersABreakoutRoomOnceTheBreakoutServiceIsKnown) {
+    ConferenceSettings settings;
+    settings.room_services = RoomServices{};
+    settings.room_services->xmpp_domain = "meet.test";
+    settings.room_services->conference_service = "conference.meet.test";
+    auto manager = make_manager(true, settings, authority());
+    const std::string breakout = "a1b2@breakout.meet.test";
+
+    // Unknown service: not a room a request may name.
+    auto before = ask(*manager, from("guest@meet.test/g1", breakout));
+    ASSERT_FALSE(before);
+    EXPECT_EQ(before.error().code, RequestErrc::not_allowed);
+
+    manager->set_breakout_service("breakout.meet.test");
+    auto entered = ask(*manager, from("guest@meet.test/g1", breakout));
+    ASSERT_TRUE(entered) << entered.error().text;
+    EXPECT_TRUE(entered->ready);
+    EXPECT_FALSE(entered->session_id) << "no authentication session for a breakout room";
+    auto main = ask(*manager, from("guest@meet.test/g1", "newroom@conference.meet.test"));
+    ASSERT_FALSE(main);
+    EXPECT_EQ(main.error().code, RequestErrc::not_authorized);
+}
+
 TEST_F(FocusManagerAuthTest, AGuestJoinsAnExistingRoomAndAuthenticatesWithTheSession) {
     auto manager = make_manager(true, {}, authority());
     const auto session = alice_creates_the_room(*manager);
