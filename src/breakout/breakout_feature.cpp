@@ -24,8 +24,8 @@ std::string hold_key(const stanza::Jid& breakout_room) {
 
 class Breakout : public feature::FeatureInstance {
 public:
-    Breakout(feature::Conferences& conferences, std::chrono::milliseconds switch_hold)
-        : conferences_(conferences), switch_hold_(switch_hold) {}
+    Breakout(std::shared_ptr<feature::Conferences> conferences, std::chrono::milliseconds switch_hold)
+        : conferences_(std::move(conferences)), switch_hold_(switch_hold) {}
 
     void on_event(feature::ConferenceView& conference, const conference::ConferenceEvent& event) override {
         if (std::holds_alternative<conference::ConferenceJoined>(event)) {
@@ -57,7 +57,7 @@ public:
 
 private:
     void tell_main_room(const stanza::Jid& breakout_room, bool running) {
-        conferences_.with_conference(
+        conferences_->with_conference(
             *main_room_,
             [key = hold_key(breakout_room), running](feature::ConferenceView& main, feature::FeatureInstance*) {
                 if (running) {
@@ -73,7 +73,7 @@ private:
             });
     }
 
-    feature::Conferences& conferences_;
+    std::shared_ptr<feature::Conferences> conferences_;
     std::chrono::milliseconds switch_hold_;
     std::optional<stanza::Jid> main_room_;
 };
@@ -85,9 +85,9 @@ struct Component {
 }  // namespace
 
 void install(feature::Registrar& registrar) {
-    auto& conferences = registrar.conferences();
+    auto conferences = registrar.conferences();
     const auto switch_hold = registrar.config().conference.initial_timeout;
-    registrar.per_conference([&conferences, switch_hold](feature::ConferenceView&) {
+    registrar.per_conference([conferences, switch_hold](feature::ConferenceView&) {
         return std::make_unique<Breakout>(conferences, switch_hold);
     });
     auto component = std::make_shared<Component>();

@@ -51,11 +51,13 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
 
     // One per feature: reaches conferences with that feature's instance there.
     struct FeatureConferences : Conferences {
-        FeatureConferences(State& state_, std::size_t index_) : state(state_), index(index_) {}
+        FeatureConferences(std::weak_ptr<State> state_, std::size_t index_) : state(std::move(state_)), index(index_) {}
         void with_conference(const stanza::Jid& room, ConferenceTask task, std::function<void()> missing) override {
-            state.with_feature_conference(room, index, std::move(task), std::move(missing));
+            if (auto alive = state.lock()) {
+                alive->with_feature_conference(room, index, std::move(task), std::move(missing));
+            }
         }
-        State& state;
+        std::weak_ptr<State> state;
         std::size_t index;
     };
 
@@ -63,7 +65,7 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
     metrics::MetricsRegistry& metrics;
     boost::asio::strand<boost::asio::any_io_executor> strand;
     boost::asio::any_io_executor executor;  // the same strand, type-erased for the features
-    std::vector<std::unique_ptr<FeatureConferences>> feature_conferences;  // by feature index
+    std::vector<std::shared_ptr<FeatureConferences>> feature_conferences;  // by feature index
     conference::FeatureSlots slots;
     std::vector<IqRegistration> iqs;
     std::vector<std::shared_ptr<ComponentNeed>> components;  // touched on the strand once started
@@ -211,7 +213,7 @@ public:
     [[nodiscard]] const config::JicofoConfig& config() const override { return state_.config; }
     [[nodiscard]] metrics::MetricsRegistry& metrics() override { return state_.metrics; }
     [[nodiscard]] const boost::asio::any_io_executor& strand() const override { return state_.executor; }
-    [[nodiscard]] Conferences& conferences() override { return *state_.feature_conferences[index_]; }
+    [[nodiscard]] std::shared_ptr<Conferences> conferences() override { return state_.feature_conferences[index_]; }
     [[nodiscard]] std::size_t index() const override { return index_; }
 
 private:
@@ -256,7 +258,7 @@ void FeatureHost::install(std::span<const Feature> features) {
     for (const auto& feature : features) {
         const std::size_t index = state_->slots.size();
         state_->slots.push_back(conference::FeatureSlot{std::string(feature.name), nullptr});
-        state_->feature_conferences.push_back(std::make_unique<State::FeatureConferences>(*state_, index));
+        state_->feature_conferences.push_back(std::make_shared<State::FeatureConferences>(state_, index));
         HostRegistrar registrar(*state_, index, std::string(feature.name));
         feature.install(registrar);
         logger()->debug("feature {} installed", feature.name);

@@ -89,7 +89,8 @@ public:
     [[nodiscard]] virtual metrics::MetricsRegistry& metrics() = 0;
     // The strand every feature-wide callback runs on (component addresses and messages, sections).
     [[nodiscard]] virtual const boost::asio::any_io_executor& strand() const = 0;
-    [[nodiscard]] virtual Conferences& conferences() = 0;
+    // Shared, so that a per-conference instance may keep it: it does nothing once the host is gone.
+    [[nodiscard]] virtual std::shared_ptr<Conferences> conferences() = 0;
     // This feature's index: `ConferenceView::feature(index)` is its instance in a conference.
     [[nodiscard]] virtual std::size_t index() const = 0;
 };
