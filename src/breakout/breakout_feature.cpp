@@ -78,10 +78,6 @@ private:
     std::optional<stanza::Jid> main_room_;
 };
 
-struct Component {
-    std::optional<std::string> address;
-};
-
 }  // namespace
 
 void install(feature::Registrar& registrar) {
@@ -90,14 +86,8 @@ void install(feature::Registrar& registrar) {
     registrar.per_conference([conferences, switch_hold](feature::ConferenceView&) {
         return std::make_unique<Breakout>(conferences, switch_hold);
     });
-    auto component = std::make_shared<Component>();
-    registrar.on_component(
-        "breakout_rooms", [component](const std::optional<std::string>& address) { component->address = address; },
-        nullptr);
-    registrar.debug_section("breakout_rooms", [component] {
-        return nlohmann::ordered_json{
-            {"address", component->address ? nlohmann::ordered_json(*component->address) : nullptr}};
-    });
+    // Only its address, for /debug: the room map learns the service itself (component discovery in the app).
+    feature::use_component(registrar, "breakout_rooms", "breakout_rooms", nullptr);
 }
 
 }  // namespace jicofo::breakout

@@ -15,15 +15,6 @@ std::shared_ptr<spdlog::logger> logger() {
     return log;
 }
 
-std::string_view media_name(stanza::MuteMedia media) {
-    switch (media) {
-        case stanza::MuteMedia::audio: return "audio";
-        case stanza::MuteMedia::video: return "video";
-        case stanza::MuteMedia::desktop: return "desktop";
-    }
-    return "audio";
-}
-
 }  // namespace
 
 void ConferenceMedia::handle_mute(const stanza::Iq& request, const stanza::MuteIq& mute) {
@@ -60,7 +51,7 @@ void ConferenceMedia::handle_mute(const stanza::Iq& request, const stanza::MuteI
     }
 
     force_mute(member.nick, mute.media, *mute.mute);
-    logger()->info("room={} endpoint={} {} {} by {}", room_.to_string(), member.nick, media_name(mute.media),
+    logger()->info("room={} endpoint={} {} {} by {}", room_.to_string(), member.nick, stanza::to_string(mute.media),
                    *mute.mute ? "muted" : "unmuted", actor_id);
     reply_result(request);
     if (remote) {

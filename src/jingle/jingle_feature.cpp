@@ -11,24 +11,13 @@ void install(feature::Registrar& registrar) {
     registrar.on_occupant_iq(
         {"jingle", std::string(stanza::kNsJingle), stanza::IqType::set},
         [](feature::ConferenceView& conference, feature::FeatureInstance*, const stanza::Iq& request) {
-            if (!request.payload) {
-                conference.reply(
-                    stanza::Iq::error_for(request, stanza::StanzaError::make(stanza::ErrorCondition::bad_request)));
-                return;
-            }
-            auto jingle = stanza::Jingle::parse(*request.payload);
+            auto jingle = feature::parse_request<stanza::Jingle>(conference, request);
             if (!jingle) {
-                conference.reply(stanza::Iq::error_for(request, jingle.error()));
                 return;
             }
-            auto* media = conference.media();
-            if (!media) {
-                conference.reply(stanza::Iq::error_for(
-                    request,
-                    stanza::StanzaError::make(stanza::ErrorCondition::item_not_found, "no media session here")));
-                return;
+            if (auto* media = feature::media_or_refuse(conference, request)) {
+                media->handle_jingle(request, *jingle);
             }
-            media->handle_jingle(request, *jingle);
         });
 }
 

@@ -22,15 +22,6 @@ std::shared_ptr<spdlog::logger> logger() {
 
 constexpr std::array kMedia{stanza::MuteMedia::audio, stanza::MuteMedia::video, stanza::MuteMedia::desktop};
 
-std::string_view media_name(stanza::MuteMedia media) {
-    switch (media) {
-        case stanza::MuteMedia::audio: return "audio";
-        case stanza::MuteMedia::video: return "video";
-        case stanza::MuteMedia::desktop: return "desktop";
-    }
-    return "audio";
-}
-
 // Never force-muted by moderation: they cannot unmute themselves (Jicofo's shouldSuppressForceMute).
 bool exempt(const xmpp::Member& member) {
     return member.is_jibri || member.is_jigasi || member.is_transcriber || member.is_visitor();
@@ -52,8 +43,9 @@ public:
             return;
         }
         moderated.actor = moderated.enabled ? message.actor : std::nullopt;
-        logger()->info("room={} {} moderation {} by {}", conference.room().to_string(), media_name(*message.media),
-                       moderated.enabled ? "enabled" : "disabled", message.actor.value_or("?"));
+        logger()->info("room={} {} moderation {} by {}", conference.room().to_string(),
+                       stanza::to_string(*message.media), moderated.enabled ? "enabled" : "disabled",
+                       message.actor.value_or("?"));
         auto* media = conference.media();
         if (!media) {
             return;
@@ -89,7 +81,7 @@ public:
             return std::nullopt;
         }
         return stanza::StanzaError::make(stanza::ErrorCondition::not_allowed,
-                                         std::string(media_name(media)) + " moderation is on");
+                                         std::string(stanza::to_string(media)) + " moderation is on");
     }
 
     [[nodiscard]] stanza::ForceMute initial_force_mute(const feature::ConferenceView&,
@@ -105,7 +97,8 @@ public:
         nlohmann::ordered_json json;
         for (const auto media : kMedia) {
             const auto& moderated = state(media);
-            json[std::string(media_name(media))] = {{"enabled", moderated.enabled}, {"whitelist", moderated.whitelist}};
+            json[std::string(stanza::to_string(media))] = {{"enabled", moderated.enabled},
+                                                           {"whitelist", moderated.whitelist}};
         }
         return json.dump();
     }
@@ -136,10 +129,6 @@ private:
     }
 
     std::array<PerMedia, kMedia.size()> media_{};
-};
-
-struct Component {
-    std::optional<std::string> address;
 };
 
 void on_message(const stanza::Message& message, feature::Conferences& conferences) {
@@ -174,15 +163,8 @@ void on_message(const stanza::Message& message, feature::Conferences& conference
 
 void install(feature::Registrar& registrar) {
     registrar.per_conference([](feature::ConferenceView&) { return std::make_unique<Moderation>(); });
-    auto component = std::make_shared<Component>();
-    registrar.on_component(
-        "av_moderation", [component](const std::optional<std::string>& address) { component->address = address; },
-        on_message);
-    // Jicofo's /debug "av_moderation": {"address": ..}.
-    registrar.debug_section("av_moderation", [component] {
-        return nlohmann::ordered_json{
-            {"address", component->address ? nlohmann::ordered_json(*component->address) : nullptr}};
-    });
+    // Jicofo's /debug has "av_moderation": {"address": ..}.
+    feature::use_component(registrar, "av_moderation", "av_moderation", on_message);
 }
 
 }  // namespace jicofo::moderation

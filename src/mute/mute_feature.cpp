@@ -8,20 +8,12 @@ namespace jicofo::mute {
 namespace {
 
 void handle(feature::ConferenceView& conference, const stanza::Iq& request) {
-    if (!request.payload) {
-        conference.reply(
-            stanza::Iq::error_for(request, stanza::StanzaError::make(stanza::ErrorCondition::bad_request)));
-        return;
-    }
-    auto mute = stanza::MuteIq::parse(*request.payload);
+    auto mute = feature::parse_request<stanza::MuteIq>(conference, request);
     if (!mute) {
-        conference.reply(stanza::Iq::error_for(request, mute.error()));
         return;
     }
-    auto* media = conference.media();
+    auto* media = feature::media_or_refuse(conference, request);
     if (!media) {
-        conference.reply(stanza::Iq::error_for(
-            request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found, "no media session here")));
         return;
     }
     // Unmuting oneself is what the conference's features may refuse; muting is never refused here.

@@ -19,10 +19,6 @@ std::shared_ptr<spdlog::logger> logger() {
 }
 
 // Feature-wide state, on the features strand.
-struct Component {
-    std::optional<std::string> address;
-};
-
 void on_message(const stanza::Message& message, feature::Conferences& conferences) {
     const auto* element = message.extension("json-message", stanza::kNsJitmeet);
     if (!element) {
@@ -63,9 +59,9 @@ public:
         if (const auto* changed = std::get_if<conference::MetadataChanged>(&event)) {
             const auto& m = changed->metadata;
             nlohmann::ordered_json json;
-            json["start_muted"] = m.start_muted ? nlohmann::ordered_json{{"audio", m.start_muted->audio},
-                                                                          {"video", m.start_muted->video}}
-                                                : nlohmann::ordered_json(nullptr);
+            json["start_muted"] =
+                m.start_muted ? nlohmann::ordered_json{{"audio", m.start_muted->audio}, {"video", m.start_muted->video}}
+                              : nlohmann::ordered_json(nullptr);
             json["moderators"] = m.moderators.size();
             json["participants"] = m.participants ? nlohmann::ordered_json(m.participants->size()) : nullptr;
             json["visitors_live"] = m.visitors_live;
@@ -87,14 +83,7 @@ private:
 
 void install(feature::Registrar& registrar) {
     registrar.per_conference([](feature::ConferenceView&) { return std::make_unique<MetadataView>(); });
-    auto component = std::make_shared<Component>();
-    registrar.on_component(
-        "room_metadata", [component](const std::optional<std::string>& address) { component->address = address; },
-        on_message);
-    registrar.debug_section("room_metadata", [component] {
-        return nlohmann::ordered_json{
-            {"address", component->address ? nlohmann::ordered_json(*component->address) : nullptr}};
-    });
+    feature::use_component(registrar, "room_metadata", "room_metadata", on_message);
 }
 
 }  // namespace jicofo::room_metadata

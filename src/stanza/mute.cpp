@@ -8,6 +8,15 @@
 
 namespace jicofo::stanza {
 
+std::string_view to_string(MuteMedia media) {
+    switch (media) {
+        case MuteMedia::audio: return "audio";
+        case MuteMedia::video: return "video";
+        case MuteMedia::desktop: return "desktop";
+    }
+    return "audio";
+}
+
 std::string_view mute_namespace(MuteMedia media) {
     switch (media) {
         case MuteMedia::audio: return kNsJitmeetAudio;

@@ -107,9 +107,20 @@ protected:
         nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
         connect["name"] = name;
         ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s)) << participants_->transcript();
+        nlohmann::json options = nlohmann::json::object();
+        if (region) {
+            options["region"] = *region;
+        }
+        enter_room(name, room_, nick, options);
+    }
+
+    // A connected participant asks the focus for a room (conference request) and joins it, as a client does when
+    // it enters a conference or moves to another room; `options` go into the join command.
+    void enter_room(const std::string& name, const std::string& room, const std::string& nick,
+                    const nlohmann::json& options = nlohmann::json::object()) {
         const nlohmann::json request = {{"cmd", "conference"},
                                         {"name", name},
-                                        {"room", room_},
+                                        {"room", room},
                                         {"to", prosody_->focus_jid() + "/focus"},
                                         {"machine_uid", "uid-" + name}};
         const auto line = participants_->request(request.dump(), "conference_reply", kSessionTimeout);
@@ -118,15 +129,26 @@ protected:
         ASSERT_EQ(reply.value("ready", ""), "true") << reply.dump() << diagnostics();
         nlohmann::json join = {{"cmd", "join"},
                                {"name", name},
-                               {"room", room_},
+                               {"room", room},
                                {"nick", nick},
                                {"stats_id", "Stats-" + name},
                                {"focus_jid", prosody_->focus_jid()},
                                {"accept_delay_ms", 0}};
-        if (region) {
-            join["region"] = *region;
-        }
+        join.update(options);
         ASSERT_TRUE(participants_->request(join.dump(), "joined", kEventTimeout)) << participants_->transcript();
+    }
+
+    // The force-mute a bridge holds for an endpoint, over all its conferences (null: never force-muted there).
+    nlohmann::json forced(PeerProcess& bridge, const std::string& endpoint) {
+        const auto state = bridge_state(bridge);
+        const auto conferences = state.value("conferences", nlohmann::json::object());
+        for (const auto& [meeting, conference] : conferences.items()) {
+            const auto endpoints = conference.value("endpoints", nlohmann::json::object());
+            if (endpoints.contains(endpoint)) {
+                return endpoints[endpoint].value("force_mute", nlohmann::json());
+            }
+        }
+        return nullptr;
     }
 
     // The next event of this kind for this participant.

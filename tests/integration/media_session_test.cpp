@@ -193,17 +193,7 @@ TEST_F(MediaSessionTest, AModeratorMutesAParticipantOnTheBridgeAndTheParticipant
     const auto notice = next("mute_notice", "bob");
     EXPECT_EQ(notice["media"], "audio");
     EXPECT_EQ(notice["actor"], room_ + "/alice1");
-    auto forced = [&](const std::string& endpoint) {
-        const auto state = bridge_state(*jvb1_);
-        const auto conferences = state.value("conferences", nlohmann::json::object());
-        for (const auto& [meeting, conference] : conferences.items()) {
-            const auto endpoints = conference.value("endpoints", nlohmann::json::object());
-            if (endpoints.contains(endpoint)) {
-                return endpoints[endpoint].value("force_mute", nlohmann::json());
-            }
-        }
-        return nlohmann::json();
-    };
+    auto forced = [&](const std::string& endpoint) { return MediaSessionTest::forced(*jvb1_, endpoint); };
     ASSERT_TRUE(poll([&] { return forced("bob1").value("audio", false); }, kSessionTimeout))
         << bridge_state(*jvb1_).dump() << diagnostics();
     EXPECT_FALSE(forced("bob1").value("video", true));

@@ -36,41 +36,13 @@ protected:
         ASSERT_TRUE(poll([&] { return dump("alice")["occupants"].contains("alice1"); }, kSessionTimeout));
     }
 
-    // The bridge's force-mute of an endpoint, over all its conferences (null: never force-muted).
-    nlohmann::json forced(const std::string& endpoint) {
-        const auto state = bridge_state(*jvb1_);
-        const auto conferences = state.value("conferences", nlohmann::json::object());
-        for (const auto& [meeting, conference] : conferences.items()) {
-            const auto endpoints = conference.value("endpoints", nlohmann::json::object());
-            if (endpoints.contains(endpoint)) {
-                return endpoints[endpoint].value("force_mute", nlohmann::json());
-            }
-        }
-        return nullptr;
-    }
+    nlohmann::json forced(const std::string& endpoint) { return MediaSessionTest::forced(*jvb1_, endpoint); }
 
     nlohmann::json mute(const std::string& from, const std::string& target, bool value,
                         const std::string& media = "audio") {
         const nlohmann::json command = {
             {"cmd", "mute"}, {"name", from}, {"target", target}, {"media", media}, {"value", value}};
         return event_json(participants_->request(command.dump(), "mute_reply", kEventTimeout));
-    }
-
-    // Asks the focus for a room (conference request) and joins it, as a client moving rooms does.
-    void enter(const std::string& name, const std::string& room, const std::string& nick,
-               const nlohmann::json& options = nlohmann::json::object()) {
-        const nlohmann::json request = {{"cmd", "conference"},
-                                        {"name", name},
-                                        {"room", room},
-                                        {"to", prosody_->focus_jid() + "/focus"},
-                                        {"machine_uid", "uid-" + name}};
-        const auto reply = event_json(participants_->request(request.dump(), "conference_reply", kSessionTimeout));
-        ASSERT_EQ(reply.value("ready", ""), "true") << reply.dump() << diagnostics();
-        nlohmann::json join = {{"cmd", "join"},       {"name", name},     {"room", room},
-                               {"nick", nick},        {"stats_id", name}, {"focus_jid", prosody_->focus_jid()},
-                               {"accept_delay_ms", 0}};
-        join.update(options);
-        ASSERT_TRUE(participants_->request(join.dump(), "joined", kEventTimeout)) << participants_->transcript();
     }
 
     std::vector<std::string> conferences() {
@@ -158,10 +130,10 @@ TEST_F(RoomFeaturesTest, MovingEveryoneToABreakoutRoomKeepsTheMainConferenceUnti
     EXPECT_EQ(next("breakout_move", "bob").value("room", ""), breakout);
     const nlohmann::json bob_leaves = {{"cmd", "leave"}, {"name", "bob"}, {"status", "switch_room"}};
     ASSERT_TRUE(participants_->request(bob_leaves.dump(), "left", kEventTimeout));
-    ASSERT_NO_FATAL_FAILURE(enter("bob", breakout, "bob1"));
+    ASSERT_NO_FATAL_FAILURE(enter_room("bob", breakout, "bob1"));
     const nlohmann::json alice_leaves = {{"cmd", "leave"}, {"name", "alice"}, {"status", "switch_room"}};
     ASSERT_TRUE(participants_->request(alice_leaves.dump(), "left", kEventTimeout));
-    ASSERT_NO_FATAL_FAILURE(enter("alice", breakout, "alice1"));
+    ASSERT_NO_FATAL_FAILURE(enter_room("alice", breakout, "alice1"));
 
     // Both get a new session in the breakout room, on the bridge's conference for that room.
     next("session_initiate", "bob");
@@ -289,7 +261,7 @@ TEST_F(SenderLimitsTest, TheAudioLimitFlagFollowsTheSendersAndAnUnmuteBeyondItIs
     nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
     connect["name"] = "carol";
     ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s));
-    ASSERT_NO_FATAL_FAILURE(enter("carol", room_, "carol1", {{"audio_muted", true}}));
+    ASSERT_NO_FATAL_FAILURE(enter_room("carol", room_, "carol1", {{"audio_muted", true}}));
     const auto offer = next("session_initiate", "carol");
     EXPECT_EQ(offer["start_muted"].value("audio", false), true) << "the third starts muted: " << offer.dump();
     ASSERT_TRUE(

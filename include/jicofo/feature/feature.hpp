@@ -100,4 +100,30 @@ struct Feature {
     void (*install)(Registrar& registrar);
 };
 
+// Helpers for what most features do (feature.cpp).
+
+// on_component for the common case: the component's messages go to `on_message`, and /debug shows its address
+// under `debug_key` as {"address": <address or null>}.
+void use_component(Registrar& registrar, std::string type, std::string debug_key, ComponentMessageHandler on_message);
+
+// The request's payload parsed as `Payload` (a stanza struct with parse); on failure the request is answered with
+// the parser's error (bad-request without a payload) and nullopt is returned.
+template <typename Payload>
+std::optional<Payload> parse_request(ConferenceView& conference, const stanza::Iq& request) {
+    if (!request.payload) {
+        conference.reply(stanza::Iq::error_for(request, stanza::StanzaError::bad_request("no payload")));
+        return std::nullopt;
+    }
+    auto parsed = Payload::parse(*request.payload);
+    if (!parsed) {
+        conference.reply(stanza::Iq::error_for(request, parsed.error()));
+        return std::nullopt;
+    }
+    return std::move(parsed).value();
+}
+
+// The conference's media layer, or nullptr after answering the request item-not-found (no bridges configured, or
+// the focus is not in the room yet).
+conference::ConferenceMedia* media_or_refuse(ConferenceView& conference, const stanza::Iq& request);
+
 }  // namespace jicofo::feature

@@ -14,6 +14,8 @@ namespace jicofo::stanza {
 enum class MuteMedia { audio, video, desktop };
 
 [[nodiscard]] std::string_view mute_namespace(MuteMedia media);
+// "audio", "video" or "desktop", as the namespaces end and as Jitsi's components name media types.
+[[nodiscard]] std::string_view to_string(MuteMedia media);
 [[nodiscard]] std::optional<MuteMedia> mute_media_from_namespace(std::string_view ns);
 
 // <mute xmlns='http://jitsi.org/jitmeet/audio' jid='room@conference/nick' actor='room@conference/nick'>true</mute>.
