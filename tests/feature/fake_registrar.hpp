@@ -51,8 +51,12 @@ public:
     void route(std::string method, std::string path, rest::RouteHandler handler, std::size_t max_body) override {
         routes.push_back({std::move(method), std::move(path), std::move(handler), max_body});
     }
-    void stats_section(std::string key, JsonSection fill) override { stats.emplace_back(std::move(key), std::move(fill)); }
-    void debug_section(std::string key, JsonSection fill) override { debug.emplace_back(std::move(key), std::move(fill)); }
+    void stats_section(std::string key, JsonSection fill) override {
+        stats.emplace_back(std::move(key), std::move(fill));
+    }
+    void debug_section(std::string key, JsonSection fill) override {
+        debug.emplace_back(std::move(key), std::move(fill));
+    }
 
     [[nodiscard]] const config::JicofoConfig& config() const override { return config_; }
     [[nodiscard]] metrics::MetricsRegistry& metrics() override { return metrics_; }

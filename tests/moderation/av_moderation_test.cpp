@@ -15,8 +15,8 @@
 namespace jicofo::moderation {
 namespace {
 
-using ::testing::HasSubstr;
 using stanza::MuteMedia;
+using ::testing::HasSubstr;
 
 TEST(ParseAvModeration, ReadsEveryField) {
     const auto parsed = parse_av_moderation(
@@ -113,10 +113,9 @@ TEST(ParseAvModeration, LongStringsAndDeepNestingAreRefused) {
     const std::string long_jid(4000, 'x');
     EXPECT_FALSE(parse_av_moderation(R"({"type":"av_moderation","room":")" + long_jid + R"("})"));
     EXPECT_FALSE(parse_av_moderation(R"({"type":"av_moderation","room":"r@c","actor":")" + long_jid + R"("})"));
-    EXPECT_FALSE(parse_av_moderation(R"({"type":"av_moderation","room":"r@c","whitelists":{"audio":[")" + long_jid +
-                                     R"("]}})"));
-    const auto deep =
-        parse_av_moderation(R"({"type":"av_moderation","room":"r@c","x":[[[[[[[[[[[[1]]]]]]]]]]]]})");
+    EXPECT_FALSE(
+        parse_av_moderation(R"({"type":"av_moderation","room":"r@c","whitelists":{"audio":[")" + long_jid + R"("]}})"));
+    const auto deep = parse_av_moderation(R"({"type":"av_moderation","room":"r@c","x":[[[[[[[[[[[[1]]]]]]]]]]]]})");
     ASSERT_FALSE(deep);
     EXPECT_THAT(deep.error(), HasSubstr("nested"));
 }
@@ -130,8 +129,9 @@ protected:
         view.media_ = media.get();
         instance = registrar.instance_for(view);
         // As Conference does: the media layer asks the features who starts force-muted.
-        media->set_initial_force_mute(
-            [this](const xmpp::Member& m) { return instance ? instance->initial_force_mute(view, m) : stanza::ForceMute{}; });
+        media->set_initial_force_mute([this](const xmpp::Member& m) {
+            return instance ? instance->initial_force_mute(view, m) : stanza::ForceMute{};
+        });
     }
 
     void SetUp() override {
@@ -292,8 +292,10 @@ TEST_F(ModerationTest, DisablingLiftsTheForceMute) {
 }
 
 TEST_F(ModerationTest, MessagesForAnotherRoomOrMalformedOnesChangeNothing) {
-    component_says(R"({"type":"av_moderation","room":"room2@conference.meet.test","enabled":true,"mediaType":"audio"})");
-    component_says(R"({"type":"av_moderation","room":"room1@conference.meet.test","enabled":"yes","mediaType":"audio"})");
+    component_says(
+        R"({"type":"av_moderation","room":"room2@conference.meet.test","enabled":true,"mediaType":"audio"})");
+    component_says(
+        R"({"type":"av_moderation","room":"room1@conference.meet.test","enabled":"yes","mediaType":"audio"})");
     component_says(R"({"type":"av_moderation","room":"conference.meet.test","enabled":true,"mediaType":"audio"})");
     EXPECT_TRUE(colibri.about("bob").size() == 1U) << "only bob's allocation";
     EXPECT_FALSE(refusal("bob", MuteMedia::audio));
@@ -301,7 +303,8 @@ TEST_F(ModerationTest, MessagesForAnotherRoomOrMalformedOnesChangeNothing) {
 }
 
 TEST_F(ModerationTest, TheRoomIsMatchedInItsPreparedForm) {
-    component_says(R"({"type":"av_moderation","room":"ROOM1@conference.meet.test","enabled":true,"mediaType":"audio"})");
+    component_says(
+        R"({"type":"av_moderation","room":"ROOM1@conference.meet.test","enabled":true,"mediaType":"audio"})");
     EXPECT_TRUE(refusal("bob", MuteMedia::audio));
 }
 

@@ -96,32 +96,30 @@ TEST_P(ParseRoomMetadataWrongType, IsRefusedNamingTheField) {
 
 INSTANTIATE_TEST_SUITE_P(
     Fields, ParseRoomMetadataWrongType,
-    ::testing::Values(WrongType{R"({"visitors":true})", "metadata.visitors"},
-                      WrongType{R"({"visitors":{"live":"yes"}})", "metadata.visitors.live"},
-                      WrongType{R"({"startMuted":[true]})", "metadata.startMuted"},
-                      WrongType{R"({"startMuted":{"audio":1}})", "metadata.startMuted.audio"},
-                      WrongType{R"({"startMuted":{"video":"true"}})", "metadata.startMuted.video"},
-                      WrongType{R"({"moderators":"user-a"})", "metadata.moderators"},
-                      WrongType{R"({"moderators":["a",2]})", "metadata.moderators"},
-                      WrongType{R"({"participants":{}})", "metadata.participants"},
-                      WrongType{R"({"visitorsEnabled":"false"})", "metadata.visitorsEnabled"},
-                      WrongType{R"({"lobbyEnabled":0})", "metadata.lobbyEnabled"},
-                      WrongType{R"({"asyncTranscription":[]})", "metadata.asyncTranscription"},
-                      WrongType{R"({"participantsSoftLimit":"10"})", "metadata.participantsSoftLimit"},
-                      WrongType{R"({"participantsSoftLimit":-1})", "metadata.participantsSoftLimit"},
-                      WrongType{R"({"participantsSoftLimit":2.5})", "metadata.participantsSoftLimit"},
-                      WrongType{R"({"participantsSoftLimit":4294967296})", "metadata.participantsSoftLimit"},
-                      WrongType{R"({"recording":true})", "metadata.recording"},
-                      WrongType{R"({"recording":{"isTranscribingEnabled":"y"}})",
-                                "metadata.recording.isTranscribingEnabled"},
-                      WrongType{R"({"transcription":"x"})", "metadata.transcription"},
-                      WrongType{R"({"transcription":{"urlParams":[]}})", "metadata.transcription.urlParams"},
-                      WrongType{R"({"transcription":{"httpHeaders":{"X-A":1}}})",
-                                "metadata.transcription.httpHeaders.X-A"},
-                      WrongType{R"({"translation":{"httpHeaders":"h"}})", "metadata.translation.httpHeaders"},
-                      WrongType{R"({"audioTranslationRequests":[]})", "metadata.audioTranslationRequests"},
-                      WrongType{R"({"audioTranslationRequests":{"ep1":"de"}})",
-                                "metadata.audioTranslationRequests.ep1"}));
+    ::testing::Values(
+        WrongType{R"({"visitors":true})", "metadata.visitors"},
+        WrongType{R"({"visitors":{"live":"yes"}})", "metadata.visitors.live"},
+        WrongType{R"({"startMuted":[true]})", "metadata.startMuted"},
+        WrongType{R"({"startMuted":{"audio":1}})", "metadata.startMuted.audio"},
+        WrongType{R"({"startMuted":{"video":"true"}})", "metadata.startMuted.video"},
+        WrongType{R"({"moderators":"user-a"})", "metadata.moderators"},
+        WrongType{R"({"moderators":["a",2]})", "metadata.moderators"},
+        WrongType{R"({"participants":{}})", "metadata.participants"},
+        WrongType{R"({"visitorsEnabled":"false"})", "metadata.visitorsEnabled"},
+        WrongType{R"({"lobbyEnabled":0})", "metadata.lobbyEnabled"},
+        WrongType{R"({"asyncTranscription":[]})", "metadata.asyncTranscription"},
+        WrongType{R"({"participantsSoftLimit":"10"})", "metadata.participantsSoftLimit"},
+        WrongType{R"({"participantsSoftLimit":-1})", "metadata.participantsSoftLimit"},
+        WrongType{R"({"participantsSoftLimit":2.5})", "metadata.participantsSoftLimit"},
+        WrongType{R"({"participantsSoftLimit":4294967296})", "metadata.participantsSoftLimit"},
+        WrongType{R"({"recording":true})", "metadata.recording"},
+        WrongType{R"({"recording":{"isTranscribingEnabled":"y"}})", "metadata.recording.isTranscribingEnabled"},
+        WrongType{R"({"transcription":"x"})", "metadata.transcription"},
+        WrongType{R"({"transcription":{"urlParams":[]}})", "metadata.transcription.urlParams"},
+        WrongType{R"({"transcription":{"httpHeaders":{"X-A":1}}})", "metadata.transcription.httpHeaders.X-A"},
+        WrongType{R"({"translation":{"httpHeaders":"h"}})", "metadata.translation.httpHeaders"},
+        WrongType{R"({"audioTranslationRequests":[]})", "metadata.audioTranslationRequests"},
+        WrongType{R"({"audioTranslationRequests":{"ep1":"de"}})", "metadata.audioTranslationRequests.ep1"}));
 
 TEST(ParseRoomMetadata, AMissingOrWrongMetadataIsRefused) {
     EXPECT_THAT(parse_room_metadata(R"({"type":"room_metadata"})").error(), HasSubstr("metadata"));
@@ -288,7 +286,7 @@ TEST_F(RoomMetadataFeatureTest, AMessageForARoomWithoutConferenceChangesNothing)
 
 TEST_F(RoomMetadataFeatureTest, MessagesWithoutARoomOrWithABadRoomAreIgnored) {
     deliver(message(std::nullopt, wrap(R"({"lobbyEnabled":true})")));
-    deliver(message("conference.meet.test", wrap(R"({"lobbyEnabled":true})")));               // a domain
+    deliver(message("conference.meet.test", wrap(R"({"lobbyEnabled":true})")));             // a domain
     deliver(message("room1@conference.meet.test/nick", wrap(R"({"lobbyEnabled":true})")));  // an occupant
     deliver(message("not a jid@@", wrap(R"({"lobbyEnabled":true})")));
     EXPECT_TRUE(registrar.fake_conferences().asked.empty());
