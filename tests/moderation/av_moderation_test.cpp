@@ -304,7 +304,7 @@ TEST_F(ModerationTest, MessagesForAnotherRoomOrMalformedOnesChangeNothing) {
 
 TEST_F(ModerationTest, TheRoomIsMatchedInItsPreparedForm) {
     component_says(
-        R"({"type":"av_moderation","room":"ROOM1@conference.meet.test","enabled":true,"mediaType":"audio"})");
+        R"({"type":"av_moderation","room":"\uFF32OOM1@conference.meet.test","enabled":true,"mediaType":"audio"})");
     EXPECT_TRUE(refusal("bob", MuteMedia::audio));
 }
 

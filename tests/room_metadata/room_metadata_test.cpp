@@ -273,7 +273,8 @@ TEST_F(RoomMetadataFeatureTest, AMessageSetsTheMetadataOfItsRoomOnly) {
 }
 
 TEST_F(RoomMetadataFeatureTest, TheRoomIsMatchedInItsPreparedForm) {
-    deliver(message("Room1@Conference.Meet.Test", wrap(R"({"lobbyEnabled":true})")));
+    // A fullwidth R: the same room to Prosody (nodeprep), not to a plain comparison.
+    deliver(message("\uFF32oom1@Conference.Meet.Test", wrap(R"({"lobbyEnabled":true})")));
     ASSERT_EQ(room1.metadata_sets, 1);
     EXPECT_TRUE(room1.metadata().lobby_enabled);
 }
