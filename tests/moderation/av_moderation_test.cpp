@@ -323,7 +323,7 @@ TEST_F(ModerationTest, BobsOwnUnmuteThroughTheMuteFeatureIsRefused) {
     ASSERT_NE(route, nullptr);
     moderation("audio", true);
 
-    auto request = [this](const std::string& from, const std::string& target, bool mute) {
+    auto request = [](const std::string& from, const std::string& target, bool mute) {
         stanza::MuteIq payload;
         payload.media = MuteMedia::audio;
         payload.jid = conference::testing::jid("room1@conference.meet.test/" + target);
