@@ -315,6 +315,36 @@ TEST_F(ModerationTest, DebugShowsEachMediaTypesState) {
     EXPECT_EQ(json["audio"]["enabled"], false);
 }
 
+TEST(ModerationFeature, DeclaresItsInstanceComponentAndDebugSection) {
+    feature::testing::FakeRegistrar registrar;
+    install(registrar);
+    EXPECT_TRUE(registrar.factory);
+    const auto* component = registrar.component("av_moderation");
+    ASSERT_NE(component, nullptr);
+    EXPECT_TRUE(component->on_message);
+    EXPECT_TRUE((*registrar.debug_value("av_moderation"))["address"].is_null());
+    component->changed(std::string("avmoderation.meet.test"));
+    EXPECT_EQ((*registrar.debug_value("av_moderation"))["address"], "avmoderation.meet.test");
+}
+
+// Without a media layer (no bridges configured) the state is still kept: unmutes are refused, joiners start muted.
+TEST(ModerationFeature, WithoutMediaTheStateIsStillKept) {
+    feature::testing::FakeRegistrar registrar;
+    install(registrar);
+    feature::testing::FakeConferenceView view;
+    auto* instance = registrar.instance_for(view);
+    ASSERT_NE(instance, nullptr);
+    view.join(view.make_member("bob"));
+    stanza::Message message;
+    message.from = conference::testing::jid("avmoderation.meet.test");
+    stanza::JsonMessage payload;
+    payload.json = R"({"type":"av_moderation","room":"room1@conference.meet.test","enabled":true,"mediaType":"video"})";
+    message.extensions.push_back(payload.to_xml());
+    registrar.component("av_moderation")->on_message(message, registrar.conferences());
+    EXPECT_TRUE(instance->unmute_refusal(view, *view.member("bob"), MuteMedia::video));
+    EXPECT_TRUE(instance->initial_force_mute(view, view.make_member("dave")) == (stanza::ForceMute{false, true}));
+}
+
 // The mute feature asks the view (so every feature) before a self-unmute reaches the media layer.
 TEST_F(ModerationTest, BobsOwnUnmuteThroughTheMuteFeatureIsRefused) {
     feature::testing::FakeRegistrar mute_registrar(1);
