@@ -11,6 +11,8 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <thread>
+#include <variant>
 
 namespace jicofo::conference {
 namespace {
@@ -45,7 +47,8 @@ protected:
         }
     }
 
-    void start_focus(std::chrono::milliseconds initial_timeout = 15s) {
+    void start_focus(std::chrono::milliseconds initial_timeout = 15s,
+                     std::shared_ptr<const FeatureSlots> features = nullptr) {
         auto xmpp_settings = xmpp::testing::focus_settings(*prosody_);
         connection_ = std::make_shared<xmpp::XmppConnection>(xmpp_settings);
         ConferenceSettings settings;
@@ -58,10 +61,11 @@ protected:
         auto* connection = connection_.get();
         manager_ = FocusManager::create(
             executor, settings,
-            [this, connection, executor, shared = share_conference_settings(settings)](const stanza::Jid& room,
-                                                                                       ConferenceCallbacks callbacks) {
-                return Conference::create(*connection, executor, shared, room, std::move(callbacks),
-                                          [this](const ParticipantEvent& event) { events_.push(event); });
+            [this, connection, executor, shared = share_conference_settings(settings), features](
+                const stanza::Jid& room, ConferenceCallbacks callbacks) {
+                return Conference::create(
+                    *connection, executor, shared, room, std::move(callbacks),
+                    [this](const ParticipantEvent& event) { events_.push(event); }, nullptr, features);
             },
             &metrics_);
         handler_ =
@@ -319,6 +323,82 @@ TEST_F(ConferenceIntegrationTest, MalformedRequestsAreRefusedAndCreateNothing) {
     EXPECT_TRUE(snapshot().conferences.empty());
     EXPECT_EQ(snapshot().conferences_created, 0U);
     expect_no_violation(*alice);
+}
+
+// A feature whose instance holds its conference open from ConferenceJoined, under `key` and for `duration`.
+class HoldOnJoin : public FeatureInstance {
+public:
+    HoldOnJoin(std::string key, std::optional<std::chrono::milliseconds> duration)
+        : key_(std::move(key)), duration_(duration) {}
+    void on_event(ConferenceView& conference, const ConferenceEvent& event) override {
+        if (std::holds_alternative<ConferenceJoined>(event)) {
+            conference.hold_open(key_, duration_);
+        }
+    }
+
+private:
+    std::string key_;
+    std::optional<std::chrono::milliseconds> duration_;
+};
+
+std::shared_ptr<const FeatureSlots> hold_on_join(const std::string& key,
+                                                 std::optional<std::chrono::milliseconds> duration) {
+    auto slots = std::make_shared<FeatureSlots>();
+    slots->push_back(
+        FeatureSlot{"hold", [key, duration](ConferenceView&) { return std::make_unique<HoldOnJoin>(key, duration); }});
+    return slots;
+}
+
+TEST_F(ConferenceIntegrationTest, AHeldConferenceOutlivesItsTimeoutsAndEndsWhenTheHoldIsReleased) {
+    start_focus(300ms, hold_on_join("test hold", std::nullopt));
+    auto alice = client("alice");
+    ASSERT_TRUE(alice);
+    const std::string room = "held@conference.meet.test";
+    auto reply = event_json(alice->request(conference_iq("focus@auth.meet.test/focus", room, "h1"), "iq_reply", 15s));
+    ASSERT_EQ(reply["type"], "result") << alice->transcript();
+    ASSERT_TRUE(eventually([&] {
+        auto c = conference(room);
+        return c && c->joined;
+    }));
+    // Past the initial timeout with nobody in the room: still there, and it says why.
+    std::this_thread::sleep_for(1s);
+    auto held = conference(room);
+    ASSERT_TRUE(held) << "an empty conference held open does not end on its initial timeout";
+    EXPECT_EQ(held->holds, std::vector<std::string>{"test hold"});
+
+    // Somebody comes and goes: the last one leaving does not end it either.
+    ASSERT_TRUE(
+        alice->request(nlohmann::json{{"cmd", "join"}, {"room", room}, {"nick", "a1a1a1a1"}}.dump(), "joined", 10s));
+    ASSERT_TRUE(eventually([&] { return snapshot().participants_current == 1; }));
+    ASSERT_TRUE(alice->request(nlohmann::json{{"cmd", "leave"}, {"room", room}}.dump(), "left", 10s));
+    ASSERT_TRUE(eventually([&] { return snapshot().participants_current == 0; }));
+    std::this_thread::sleep_for(500ms);
+    ASSERT_TRUE(conference(room)) << "the last member left, but the hold keeps it";
+
+    // The hold is released: the empty conference ends then.
+    manager_->with_conference(stanza::Jid::parse(room).value(), [](ConferenceHandle* handle) {
+        ASSERT_NE(handle, nullptr);
+        handle->run([](ConferenceView* view) {
+            ASSERT_NE(view, nullptr);
+            view->release_hold("test hold");
+        });
+    });
+    EXPECT_TRUE(eventually([&] { return snapshot().conferences.empty(); }, 5s));
+    expect_no_violation(*alice);
+}
+
+TEST_F(ConferenceIntegrationTest, AHoldWithADurationEndsTheEmptyConferenceWhenItExpires) {
+    start_focus(300ms, hold_on_join("timed hold", 1500ms));
+    auto alice = client("alice");
+    ASSERT_TRUE(alice);
+    const std::string room = "timed@conference.meet.test";
+    const auto asked = std::chrono::steady_clock::now();
+    auto reply = event_json(alice->request(conference_iq("focus@auth.meet.test/focus", room, "t1"), "iq_reply", 15s));
+    ASSERT_EQ(reply["type"], "result") << alice->transcript();
+    std::this_thread::sleep_until(asked + 800ms);
+    EXPECT_TRUE(conference(room)) << "held past the 300 ms initial timeout";
+    EXPECT_TRUE(eventually([&] { return snapshot().conferences.empty(); }, 5s));
+    EXPECT_GE(std::chrono::steady_clock::now() - asked, 1500ms);
 }
 
 }  // namespace

@@ -1,0 +1,129 @@
+// A Registrar that records what a feature's install() declares (its per-conference factory, occupant IQ routes,
+// components with their callbacks, REST routes, /stats and /debug sections), so a feature is tested without XMPP:
+// the test calls the recorded callbacks itself, as the feature host would.
+#pragma once
+
+#include "feature/fake_conference_view.hpp"
+#include "jicofo/feature/feature.hpp"
+#include "jicofo/metrics/metrics_registry.hpp"
+
+#include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace jicofo::feature::testing {
+
+class FakeRegistrar : public Registrar {
+public:
+    struct OccupantIq {
+        IqRoute route;
+        OccupantIqHandler handler;
+    };
+    struct Component {
+        std::string type;
+        std::function<void(const std::optional<std::string>&)> changed;
+        ComponentMessageHandler on_message;
+    };
+    struct Route {
+        std::string method;
+        std::string path;
+        rest::RouteHandler handler;
+        std::size_t max_body = 0;
+    };
+
+    explicit FakeRegistrar(std::size_t index = 0) : index_(index) { conferences_.index = index; }
+
+    void per_conference(conference::FeatureInstanceFactory make) override {
+        EXPECT_FALSE(factory) << "a feature declares its per-conference instance once";
+        factory = std::move(make);
+    }
+    void on_occupant_iq(IqRoute route, OccupantIqHandler handler) override {
+        iqs.push_back({std::move(route), std::move(handler)});
+    }
+    void on_component(std::string type, std::function<void(const std::optional<std::string>&)> changed,
+                      ComponentMessageHandler on_message) override {
+        components.push_back({std::move(type), std::move(changed), std::move(on_message)});
+    }
+    void route(std::string method, std::string path, rest::RouteHandler handler, std::size_t max_body) override {
+        routes.push_back({std::move(method), std::move(path), std::move(handler), max_body});
+    }
+    void stats_section(std::string key, JsonSection fill) override {
+        stats.emplace_back(std::move(key), std::move(fill));
+    }
+    void debug_section(std::string key, JsonSection fill) override {
+        debug.emplace_back(std::move(key), std::move(fill));
+    }
+
+    [[nodiscard]] const config::JicofoConfig& config() const override { return config_; }
+    [[nodiscard]] metrics::MetricsRegistry& metrics() override { return metrics_; }
+    [[nodiscard]] const boost::asio::any_io_executor& strand() const override { return executor_; }
+    [[nodiscard]] Conferences& conferences() override { return conferences_; }
+    [[nodiscard]] std::size_t index() const override { return index_; }
+
+    // The feature's instance for `view`, made by the recorded factory and attached to the view at this feature's
+    // index (nullptr when the feature declared no instance or keeps none there).
+    // The view also becomes reachable through conferences().
+    FeatureInstance* instance_for(FakeConferenceView& view) {
+        conferences_.add(view);
+        if (!factory) {
+            return nullptr;
+        }
+        while (view.instances.size() < index_) {
+            view.instances.push_back(nullptr);
+        }
+        view.attach(factory(view));
+        return view.feature(index_);
+    }
+
+    // The room map behind conferences(): rooms get there through instance_for().
+    FakeConferences& fake_conferences() { return conferences_; }
+
+    // The recorded component of this type (nullptr: not declared).
+    [[nodiscard]] const Component* component(std::string_view type) const {
+        for (const auto& c : components) {
+            if (c.type == type) {
+                return &c;
+            }
+        }
+        return nullptr;
+    }
+    // The recorded occupant IQ handler for this element and namespace.
+    [[nodiscard]] const OccupantIq* iq_route(std::string_view element, std::string_view ns) const {
+        for (const auto& iq : iqs) {
+            if (iq.route.element == element && iq.route.ns == ns) {
+                return &iq;
+            }
+        }
+        return nullptr;
+    }
+    // The value of a recorded /debug section.
+    [[nodiscard]] std::optional<nlohmann::ordered_json> debug_value(std::string_view key) const {
+        for (const auto& [k, fill] : debug) {
+            if (k == key) {
+                return fill();
+            }
+        }
+        return std::nullopt;
+    }
+
+    config::JicofoConfig config_;
+    conference::FeatureInstanceFactory factory;
+    std::vector<OccupantIq> iqs;
+    std::vector<Component> components;
+    std::vector<Route> routes;
+    std::vector<std::pair<std::string, JsonSection>> stats;
+    std::vector<std::pair<std::string, JsonSection>> debug;
+
+private:
+    std::size_t index_;
+    boost::asio::io_context io_;
+    boost::asio::any_io_executor executor_{io_.get_executor()};
+    metrics::MetricsRegistry metrics_{"test"};
+    FakeConferences conferences_;
+};
+
+}  // namespace jicofo::feature::testing
