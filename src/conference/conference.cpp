@@ -419,11 +419,11 @@ void Conference::start_media() {
                                                std::move(settings), callbacks_.options, room_jid_, meeting_id_,
                                                media_ports_.timers.get());
     // Features decide who starts force-muted (AV moderation); the room metadata who starts muted.
-    media_->set_initial_force_mute([this](const xmpp::Member& member) {
+    media_->set_force_mute_policy([this](const xmpp::Member& member) {
         stanza::ForceMute mute;
         for (const auto& instance : features_) {
             if (instance) {
-                const auto wanted = instance->initial_force_mute(*this, member);
+                const auto wanted = instance->required_force_mute(*this, member);
                 mute.audio = mute.audio || wanted.audio;
                 mute.video = mute.video || wanted.video;
             }

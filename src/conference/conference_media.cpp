@@ -111,15 +111,15 @@ void ConferenceMedia::participant_joined(xmpp::SharedMember member) {
     participant->joined_at = std::chrono::steady_clock::now();
     participant->join_order = ++joined_count_;
     participant->start_muted = metadata_start_muted_;
-    if (initial_force_mute_) {
-        participant->force_mute = initial_force_mute_(*participant->member);
+    if (force_mute_policy_) {
+        participant->force_mute = force_mute_policy_(*participant->member);
     }
     participants_.emplace(nick, std::move(participant));
     maybe_start_invites();
 }
 
-void ConferenceMedia::set_initial_force_mute(std::function<stanza::ForceMute(const xmpp::Member&)> decide) {
-    initial_force_mute_ = std::move(decide);
+void ConferenceMedia::set_force_mute_policy(std::function<stanza::ForceMute(const xmpp::Member&)> decide) {
+    force_mute_policy_ = std::move(decide);
 }
 
 void ConferenceMedia::set_bridges_observer(std::function<void(int bridges, bool selection_failing)> observer) {

@@ -50,7 +50,14 @@ void ConferenceMedia::handle_mute(const stanza::Iq& request, const stanza::MuteI
         return;
     }
 
-    force_mute(member.nick, mute.media, *mute.mute);
+    // An unmute keeps what the features still require on the bridge: a screen-share unmute must not lift the video
+    // force-mute that video moderation set, since both are video there.
+    bool forced = *mute.mute;
+    if (!forced && force_mute_policy_) {
+        const auto required = force_mute_policy_(member);
+        forced = mute.media == stanza::MuteMedia::audio ? required.audio : required.video;
+    }
+    force_mute(member.nick, mute.media, forced);
     logger()->info("room={} endpoint={} {} {} by {}", room_.to_string(), member.nick, stanza::to_string(mute.media),
                    *mute.mute ? "muted" : "unmuted", actor_id);
     reply_result(request);
@@ -76,6 +83,12 @@ bool ConferenceMedia::force_mute(const std::string& endpoint_id, stanza::MuteMed
         notify_muted(*target->member, media, *actor);
     }
     return true;
+}
+
+void ConferenceMedia::tell_muted(const std::string& endpoint_id, stanza::MuteMedia media, const stanza::Jid& actor) {
+    if (auto* target = find(endpoint_id); target && !stopped_) {
+        notify_muted(*target->member, media, actor);
+    }
 }
 
 void ConferenceMedia::notify_muted(const xmpp::Member& member, stanza::MuteMedia media, const stanza::Jid& actor) {

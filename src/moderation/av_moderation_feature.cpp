@@ -56,19 +56,17 @@ public:
                 actor = std::move(parsed).value();
             }
         }
+        const auto told_by = actor ? *actor : conference.focus_occupant();
         for (const auto& shared : conference.members()) {
             const auto& member = *shared;
-            if (moderated.enabled) {
-                if (must_mute(member, *message.media)) {
-                    media->force_mute(member.nick, *message.media, true, actor ? actor : conference.focus_occupant());
-                }
-                continue;
+            // The bridge has audio and video; desktop moderation leaves it alone (see required_force_mute).
+            const auto required = required_force_mute(conference, member);
+            const bool bridge = *message.media == stanza::MuteMedia::audio ? required.audio : required.video;
+            if (*message.media != stanza::MuteMedia::desktop) {
+                media->force_mute(member.nick, *message.media, bridge);
             }
-            // Off: lift the bridge's mute unless the other media type sharing it (video and desktop) still needs it.
-            const auto wanted = initial_force_mute(conference, member);
-            const bool still = *message.media == stanza::MuteMedia::audio ? wanted.audio : wanted.video;
-            if (!still) {
-                media->force_mute(member.nick, *message.media, false);
+            if (moderated.enabled && must_mute(member, *message.media)) {
+                media->tell_muted(member.nick, *message.media, told_by);
             }
         }
     }
@@ -84,12 +82,15 @@ public:
                                          std::string(stanza::to_string(media)) + " moderation is on");
     }
 
-    [[nodiscard]] stanza::ForceMute initial_force_mute(const feature::ConferenceView&,
-                                                       const xmpp::Member& member) const override {
+    [[nodiscard]] stanza::ForceMute required_force_mute(const feature::ConferenceView&,
+                                                        const xmpp::Member& member) const override {
         stanza::ForceMute mute;
         mute.audio = must_mute(member, stanza::MuteMedia::audio);
-        // Desktop sharing is video on the bridge.
-        mute.video = must_mute(member, stanza::MuteMedia::video) || must_mute(member, stanza::MuteMedia::desktop);
+        // Camera and screen share are one video force-mute on the bridge. It follows video moderation only: desktop
+        // moderation alone must not stop the camera, so it is enforced by refusing the screen-share unmute (and by
+        // the client). Jicofo forces video only while both video and desktop moderation deny it, which leaves
+        // video moderation unenforced for clients that know no desktop moderation.
+        mute.video = must_mute(member, stanza::MuteMedia::video);
         return mute;
     }
 

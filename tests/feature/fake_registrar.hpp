@@ -35,7 +35,7 @@ public:
         std::size_t max_body = 0;
     };
 
-    explicit FakeRegistrar(std::size_t index = 0) : index_(index) { conferences_.index = index; }
+    explicit FakeRegistrar(std::size_t index = 0) : index_(index) { conferences_->index = index; }
 
     void per_conference(conference::FeatureInstanceFactory make) override {
         EXPECT_FALSE(factory) << "a feature declares its per-conference instance once";
@@ -61,14 +61,14 @@ public:
     [[nodiscard]] const config::JicofoConfig& config() const override { return config_; }
     [[nodiscard]] metrics::MetricsRegistry& metrics() override { return metrics_; }
     [[nodiscard]] const boost::asio::any_io_executor& strand() const override { return executor_; }
-    [[nodiscard]] Conferences& conferences() override { return conferences_; }
+    [[nodiscard]] std::shared_ptr<Conferences> conferences() override { return conferences_; }
     [[nodiscard]] std::size_t index() const override { return index_; }
 
     // The feature's instance for `view`, made by the recorded factory and attached to the view at this feature's
     // index (nullptr when the feature declared no instance or keeps none there).
     // The view also becomes reachable through conferences().
     FeatureInstance* instance_for(FakeConferenceView& view) {
-        conferences_.add(view);
+        conferences_->add(view);
         if (!factory) {
             return nullptr;
         }
@@ -80,7 +80,7 @@ public:
     }
 
     // The room map behind conferences(): rooms get there through instance_for().
-    FakeConferences& fake_conferences() { return conferences_; }
+    FakeConferences& fake_conferences() { return *conferences_; }
 
     // The recorded component of this type (nullptr: not declared).
     [[nodiscard]] const Component* component(std::string_view type) const {
@@ -123,7 +123,7 @@ private:
     boost::asio::io_context io_;
     boost::asio::any_io_executor executor_{io_.get_executor()};
     metrics::MetricsRegistry metrics_{"test"};
-    FakeConferences conferences_;
+    std::shared_ptr<FakeConferences> conferences_ = std::make_shared<FakeConferences>();
 };
 
 }  // namespace jicofo::feature::testing

@@ -129,8 +129,8 @@ protected:
         view.media_ = media.get();
         instance = registrar.instance_for(view);
         // As Conference does: the media layer asks the features who starts force-muted.
-        media->set_initial_force_mute([this](const xmpp::Member& m) {
-            return instance ? instance->initial_force_mute(view, m) : stanza::ForceMute{};
+        media->set_force_mute_policy([this](const xmpp::Member& m) {
+            return instance ? instance->required_force_mute(view, m) : stanza::ForceMute{};
         });
     }
 
@@ -160,7 +160,7 @@ protected:
         stanza::JsonMessage payload;
         payload.json = json;
         message.extensions.push_back(payload.to_xml());
-        component->on_message(message, registrar.conferences());
+        component->on_message(message, *registrar.conferences());
     }
     void moderation(const std::string& media_type, bool enabled, const std::string& actor = "alice") {
         component_says(R"({"type":"av_moderation","room":"room1@conference.meet.test","enabled":)" +
@@ -251,12 +251,11 @@ TEST_F(ModerationTest, AWhitelistedOccupantMayUnmuteAndIsNotForceMuted) {
 
 TEST_F(ModerationTest, AJoinerStartsForceMutedOnTheBridge) {
     moderation("audio", true);
-    moderation("desktop", true);
+    moderation("video", true);
     auto dave = view.make_member("dave");
-    ASSERT_TRUE(instance->initial_force_mute(view, dave) == (stanza::ForceMute{true, true}))
-        << "desktop moderation force-mutes video on the bridge";
+    ASSERT_TRUE(instance->required_force_mute(view, dave) == (stanza::ForceMute{true, true}));
     auto moderator = view.make_member("erin", xmpp::MemberRole::moderator);
-    EXPECT_TRUE(instance->initial_force_mute(view, moderator) == stanza::ForceMute{});
+    EXPECT_TRUE(instance->required_force_mute(view, moderator) == stanza::ForceMute{});
 
     enter(dave);
     answer_allocations();
@@ -272,14 +271,42 @@ TEST_F(ModerationTest, AJoinerStartsForceMutedOnTheBridge) {
     EXPECT_TRUE(*allocated == (stanza::ForceMute{true, true}));
 }
 
-TEST_F(ModerationTest, DisablingVideoKeepsVideoForceMutedWhileDesktopModerationIsOn) {
-    moderation("video", true);
+// Camera and screen share are one video force-mute on the bridge: it follows video moderation, and desktop
+// moderation alone (enforced by refusing the screen-share unmute) never stops the camera.
+TEST_F(ModerationTest, DesktopModerationLeavesTheBridgeAloneAndIsEnforcedByRefusingTheUnmute) {
     moderation("desktop", true);
+    EXPECT_TRUE(force_mutes("bob").empty()) << "the camera is not moderated";
+    EXPECT_EQ(notified(), (std::vector<std::string>{"bob", "carol"})) << "but the moderated are told";
+    EXPECT_TRUE(refusal("bob", MuteMedia::desktop));
+    EXPECT_FALSE(refusal("bob", MuteMedia::video));
+    EXPECT_TRUE(instance->required_force_mute(view, view.make_member("dave")) == stanza::ForceMute{});
+
+    moderation("video", true);
     EXPECT_EQ(force_mutes("bob"), (std::vector<stanza::ForceMute>{{false, true}}));
     moderation("video", false);
-    EXPECT_EQ(force_mutes("bob"), (std::vector<stanza::ForceMute>{{false, true}})) << "desktop still needs it";
+    EXPECT_EQ(force_mutes("bob"), (std::vector<stanza::ForceMute>{{false, true}, {false, false}}))
+        << "video moderation off lifts the video force-mute, desktop moderation or not";
     moderation("desktop", false);
-    EXPECT_EQ(force_mutes("bob"), (std::vector<stanza::ForceMute>{{false, true}, {false, false}}));
+    EXPECT_EQ(force_mutes("bob").size(), 2U) << "nothing more for the bridge";
+}
+
+// A participant allowed to share its screen while video moderation denies its camera: the unmute of its screen
+// share is answered, but the bridge keeps video force-muted, since both are video there.
+TEST_F(ModerationTest, AScreenShareUnmuteDoesNotLiftVideoModerationsForceMute) {
+    moderation("video", true);
+    ASSERT_EQ(force_mutes("bob"), (std::vector<stanza::ForceMute>{{false, true}}));
+    stanza::Iq request;
+    request.header.type = stanza::IqType::set;
+    request.header.id = "unmute-screen";
+    request.header.from = conference::testing::jid("room1@conference.meet.test/bob");
+    stanza::MuteIq unmute;
+    unmute.media = MuteMedia::desktop;
+    unmute.jid = conference::testing::jid("room1@conference.meet.test/bob");
+    unmute.mute = false;
+    EXPECT_FALSE(refusal("bob", MuteMedia::desktop)) << "desktop is not moderated";
+    media->handle_mute(request, unmute);
+    EXPECT_EQ(force_mutes("bob"), (std::vector<stanza::ForceMute>{{false, true}}))
+        << "no colibri update lifting the video force-mute";
 }
 
 TEST_F(ModerationTest, DisablingLiftsTheForceMute) {
@@ -288,7 +315,7 @@ TEST_F(ModerationTest, DisablingLiftsTheForceMute) {
     EXPECT_EQ(force_mutes("bob"), (std::vector<stanza::ForceMute>{{true, false}, {false, false}}));
     EXPECT_EQ(force_mutes("carol"), (std::vector<stanza::ForceMute>{{true, false}, {false, false}}));
     EXPECT_FALSE(refusal("bob", MuteMedia::audio));
-    EXPECT_TRUE(instance->initial_force_mute(view, view.make_member("dave")) == stanza::ForceMute{});
+    EXPECT_TRUE(instance->required_force_mute(view, view.make_member("dave")) == stanza::ForceMute{});
 }
 
 TEST_F(ModerationTest, MessagesForAnotherRoomOrMalformedOnesChangeNothing) {
@@ -340,9 +367,9 @@ TEST(ModerationFeature, WithoutMediaTheStateIsStillKept) {
     stanza::JsonMessage payload;
     payload.json = R"({"type":"av_moderation","room":"room1@conference.meet.test","enabled":true,"mediaType":"video"})";
     message.extensions.push_back(payload.to_xml());
-    registrar.component("av_moderation")->on_message(message, registrar.conferences());
+    registrar.component("av_moderation")->on_message(message, *registrar.conferences());
     EXPECT_TRUE(instance->unmute_refusal(view, *view.member("bob"), MuteMedia::video));
-    EXPECT_TRUE(instance->initial_force_mute(view, view.make_member("dave")) == (stanza::ForceMute{false, true}));
+    EXPECT_TRUE(instance->required_force_mute(view, view.make_member("dave")) == (stanza::ForceMute{false, true}));
 }
 
 // The mute feature asks the view (so every feature) before a self-unmute reaches the media layer.

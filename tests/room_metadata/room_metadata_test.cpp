@@ -217,9 +217,10 @@ class RoomMetadataFeatureTest : public ::testing::Test {
 protected:
     RoomMetadataFeatureTest() {
         install(registrar);
-        // The feature keeps no instance; the rooms still need to be reachable.
-        EXPECT_EQ(registrar.instance_for(room1), nullptr);
-        EXPECT_EQ(registrar.instance_for(room2), nullptr);
+        // The feature keeps an instance per conference (its /debug part); this also makes the rooms reachable.
+        instance1 = registrar.instance_for(room1);
+        EXPECT_NE(instance1, nullptr);
+        EXPECT_NE(registrar.instance_for(room2), nullptr);
     }
 
     const feature::testing::FakeRegistrar::Component& component() {
@@ -242,13 +243,28 @@ protected:
 
     void deliver(const stanza::Message& m) {
         ASSERT_TRUE(component().on_message) << "room_metadata subscribes to the component's messages";
-        component().on_message(m, registrar.conferences());
+        component().on_message(m, *registrar.conferences());
     }
 
     feature::testing::FakeRegistrar registrar;
     feature::testing::FakeConferenceView room1{"room1@conference.meet.test"};
     feature::testing::FakeConferenceView room2{"room2@conference.meet.test"};
+    feature::FeatureInstance* instance1 = nullptr;
 };
+
+TEST_F(RoomMetadataFeatureTest, TheConferencesDebugStateShowsTheMetadataOnceThereIsSome) {
+    ASSERT_NE(instance1, nullptr);
+    EXPECT_FALSE(instance1->debug_json()) << "nothing before the component said something";
+    deliver(message("room1@conference.meet.test",
+                    wrap(R"({"startMuted":{"audio":true},"moderators":["a","b"],"participantsSoftLimit":7})")));
+    const auto debug = instance1->debug_json();
+    ASSERT_TRUE(debug);
+    const auto json = nlohmann::json::parse(*debug);
+    EXPECT_EQ(json["start_muted"], (nlohmann::json{{"audio", true}, {"video", false}})) << *debug;
+    EXPECT_EQ(json["moderators"], 2);
+    EXPECT_EQ(json["participants_soft_limit"], 7);
+    EXPECT_TRUE(json["participants"].is_null());
+}
 
 TEST_F(RoomMetadataFeatureTest, DeclaresTheComponentAndItsDebugSection) {
     ASSERT_NE(registrar.component("room_metadata"), nullptr);

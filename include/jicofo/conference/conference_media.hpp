@@ -132,8 +132,9 @@ public:
     // A mute request (jicofo-protocol.md §4f) from an occupant; always answered. Applied as colibri2 force-mute.
     void handle_mute(const stanza::Iq& request, const stanza::MuteIq& mute);
 
-    // The media a participant is force-muted in when it joins (AV moderation); unset: none.
-    void set_initial_force_mute(std::function<stanza::ForceMute(const xmpp::Member&)> decide);
+    // The force-mute the conference's features require for a participant (AV moderation): applied when it joins,
+    // and kept when it unmutes itself; unset: none.
+    void set_force_mute_policy(std::function<stanza::ForceMute(const xmpp::Member&)> decide);
     // Told (on the strand) when the number of bridges or the bridge-selection state changes.
     void set_bridges_observer(std::function<void(int bridges, bool selection_failing)> observer);
     // Asked before a source-add with audio and/or video sources is accepted (sender limits); unset: accepted.
@@ -145,6 +146,8 @@ public:
     // `actor`, a muted participant is told who muted it (<mute actor=..>true</mute>). False: no such participant.
     bool force_mute(const std::string& endpoint_id, stanza::MuteMedia media, bool mute,
                     const std::optional<stanza::Jid>& actor = std::nullopt);
+    // Tells a participant it was muted by `actor` (<mute actor=..>true</mute>), without touching the bridge.
+    void tell_muted(const std::string& endpoint_id, stanza::MuteMedia media, const stanza::Jid& actor);
 
     // Bridge events: participants on a bridge that failed, shuts down or left are moved; a new bridge lets
     // participants who could not be placed try again.
@@ -221,7 +224,7 @@ private:
     std::shared_ptr<const ConferenceMediaSettings> settings_;  // never null
     ConferenceOptions options_;
     std::optional<RoomMetadata::StartMuted> metadata_start_muted_;
-    std::function<stanza::ForceMute(const xmpp::Member&)> initial_force_mute_;
+    std::function<stanza::ForceMute(const xmpp::Member&)> force_mute_policy_;
     std::function<void(int bridges, bool selection_failing)> bridges_observer_;
     std::function<std::optional<stanza::StanzaError>(const xmpp::Member&, bool, bool)> source_add_check_;
     int reported_bridges_ = 0;

@@ -93,9 +93,10 @@ public:
         (void)video;
         return std::nullopt;
     }
-    // Media this participant is force-muted in when the bridge first hears of it (AV moderation on).
-    [[nodiscard]] virtual stanza::ForceMute initial_force_mute(const ConferenceView& conference,
-                                                               const xmpp::Member& member) const {
+    // Media this participant must be force-muted in on the bridge (AV moderation): from its first allocation on, and
+    // an unmute of its own does not lift it.
+    [[nodiscard]] virtual stanza::ForceMute required_force_mute(const ConferenceView& conference,
+                                                                const xmpp::Member& member) const {
         (void)conference;
         (void)member;
         return {};
