@@ -1,7 +1,6 @@
 // The av_moderation message's JSON, read without exceptions (types checked before reading, sizes capped).
 #include "jicofo/core/text.hpp"
 #include "jicofo/moderation/av_moderation_feature.hpp"
-#include "jicofo/rest/request_guard.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -35,7 +34,7 @@ core::Result<AvModerationMessage, std::string> parse_av_moderation(std::string_v
     if (json.size() > kMaxMessageBytes) {
         return Failure{"the message is larger than " + std::to_string(kMaxMessageBytes) + " bytes"};
     }
-    if (rest::json_nesting_depth(json, kMaxDepth) > kMaxDepth) {
+    if (core::json_nesting_depth(json, kMaxDepth) > kMaxDepth) {
         return Failure{"the JSON is nested too deep"};
     }
     auto root = nlohmann::json::parse(json, nullptr, false);

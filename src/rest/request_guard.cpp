@@ -24,36 +24,6 @@ bool is_json_content_type(std::string_view content_type) {
     return core::iequals_ascii(core::trim_blanks(content_type.substr(0, content_type.find(';'))), "application/json");
 }
 
-std::size_t json_nesting_depth(std::string_view text, std::size_t limit) {
-    std::size_t depth = 0;
-    std::size_t deepest = 0;
-    bool in_string = false;
-    bool escaped = false;
-    for (char c : text) {
-        if (in_string) {
-            if (escaped) {
-                escaped = false;
-            } else if (c == '\\') {
-                escaped = true;
-            } else if (c == '"') {
-                in_string = false;
-            }
-            continue;
-        }
-        if (c == '"') {
-            in_string = true;
-        } else if (c == '[' || c == '{') {
-            deepest = std::max(deepest, ++depth);
-            if (deepest > limit) {
-                break;
-            }
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            --depth;
-        }
-    }
-    return deepest;
-}
-
 void add_cors_headers(HttpResponse& response, const HttpRequest& request, const std::vector<std::string>& allowed,
                       std::string_view methods) {
     auto origin = request.headers.get("Origin");

@@ -1,6 +1,6 @@
 // The room_metadata message's JSON, read into conference::RoomMetadata without exceptions: every value's type is
 // checked before it is read, and sizes are capped.
-#include "jicofo/rest/request_guard.hpp"
+#include "jicofo/core/text.hpp"
 #include "jicofo/room_metadata/room_metadata_feature.hpp"
 
 #include <nlohmann/json.hpp>
@@ -193,7 +193,7 @@ core::Result<conference::RoomMetadata, std::string> parse_room_metadata(std::str
     if (json.size() > kMaxMessageBytes) {
         return Failure{"the message is larger than " + std::to_string(kMaxMessageBytes) + " bytes"};
     }
-    if (rest::json_nesting_depth(json, kMaxDepth) > kMaxDepth) {
+    if (core::json_nesting_depth(json, kMaxDepth) > kMaxDepth) {
         return Failure{"the JSON is nested deeper than " + std::to_string(kMaxDepth) + " levels"};
     }
     auto root = Json::parse(json, nullptr, false);

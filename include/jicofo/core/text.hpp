@@ -1,6 +1,7 @@
 // Small text helpers shared by the parsers (HOCON, .properties, JSON fragments, URL decoding).
 #pragma once
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,10 @@ void append_utf8(std::string& out, char32_t code_point);
 
 // Without leading and trailing spaces and tabs (HTTP header values, list items).
 [[nodiscard]] std::string_view trim_blanks(std::string_view text);
+
+// The deepest nesting of arrays and objects in JSON `text` (brackets inside strings do not count), checked before
+// a parser whose values are destroyed recursively sees it. Scanning stops once the depth exceeds `limit`, so the
+// result is at most limit + 1 and the cost is linear.
+[[nodiscard]] std::size_t json_nesting_depth(std::string_view text, std::size_t limit);
 
 }  // namespace jicofo::core

@@ -7,6 +7,7 @@
 #include <string_view>
 #include <vector>
 
+#include "jicofo/core/text.hpp"
 #include "jicofo/rest/http.hpp"
 #include "jicofo/rest/router.hpp"
 
@@ -28,9 +29,8 @@ bool origin_allowed(std::string_view origin, const std::vector<std::string>& all
 // Whether the Content-Type's media type (parameters such as charset ignored) is application/json.
 bool is_json_content_type(std::string_view content_type);
 
-// The deepest nesting of arrays and objects in `text` (brackets inside strings do not count). Scanning stops once
-// the depth exceeds `limit`, so the result is at most limit + 1 and the cost is linear.
-std::size_t json_nesting_depth(std::string_view text, std::size_t limit);
+// core::json_nesting_depth, where the REST checks have always found it.
+using core::json_nesting_depth;
 
 // Adds Access-Control-Allow-* naming the request's Origin when that origin is allowed; nothing otherwise.
 void add_cors_headers(HttpResponse& response, const HttpRequest& request, const std::vector<std::string>& allowed,
