@@ -1,5 +1,6 @@
 // The probe inside one page: joins a room with lib-jitsi-meet and records what the focus signals to this client
-// (Jingle actions with their sources, the client's answers and their acks, conference events), for the driver.
+// (Jingle actions with their sources, the client's answers and their acks, mute requests both ways, conference
+// events, AV moderation events), for the driver. It also drives the client's moderation APIs on request.
 (function () {
     'use strict';
 
@@ -18,7 +19,14 @@
         jingleOut: [], // what this client sent: {id, action, to, sources, reply}
         remoteTracks: {}, // endpoint -> {audio, video}: remote tracks live now
         remoteSdpSsrcs: [], // the SSRCs in the session's current remote description
-        localTracks: []
+        localTracks: [],
+        moderator: false, // conference.isModerator()
+        avModerationSupported: false, // the client found the AV moderation component (disco#info of its domain)
+        localAudioMuted: null,
+        avEvents: [], // AV moderation events: {event, mediaType, enabled, actor, participant}
+        localMuteChanges: [], // TRACK_MUTE_CHANGED of local tracks: {type, muted, actor}
+        muteIn: [], // mute requests from anyone (the focus): {id, from, media, actor, value}
+        muteOut: [] // mute requests this client sent: {id, to, media, jid, value, reply, condition}
     };
     const ssrcOwners = {}; // source-remove may name only the SSRC: the owner comes from the earlier signalling
     let connection = null;
@@ -35,6 +43,27 @@
             }
         }
         return null;
+    }
+
+    // The media of a <mute xmlns='http://jitsi.org/jitmeet/<media>'> child of an IQ, with the element.
+    function muteOf(stanza) {
+        for (const media of [ 'audio', 'video', 'desktop' ]) {
+            const mute = childByNs(stanza, 'mute', `${JITMEET}/${media}`);
+
+            if (mute) {
+                return { media, mute };
+            }
+        }
+
+        return null;
+    }
+
+    // The defined condition of an error reply (the first child of <error> that is not its text).
+    function errorCondition(stanza) {
+        const error = childByNs(stanza, 'error');
+        const condition = error && Array.from(error.children).find(child => child.localName !== 'text');
+
+        return condition ? condition.localName : null;
     }
 
     function resourceOf(jid) {
@@ -85,10 +114,23 @@
         const type = stanza.getAttribute('type');
         const id = stanza.getAttribute('id');
         if (type === 'result' || type === 'error') {
-            const sent = state.jingleOut.find(entry => entry.id === id);
+            const sent = state.jingleOut.find(entry => entry.id === id) || state.muteOut.find(entry => entry.id === id);
             if (sent) {
                 sent.reply = type;
+                sent.condition = type === 'error' ? errorCondition(stanza) : null;
             }
+
+            return;
+        }
+        const mute = muteOf(stanza);
+        if (mute) {
+            state.muteIn.push({
+                id,
+                from: stanza.getAttribute('from'),
+                media: mute.media,
+                actor: mute.mute.getAttribute('actor'),
+                value: mute.mute.textContent
+            });
 
             return;
         }
@@ -123,6 +165,20 @@
             if (received) {
                 received.ack = type;
             }
+
+            return;
+        }
+        const mute = muteOf(stanza);
+        if (mute) {
+            state.muteOut.push({
+                id,
+                to: stanza.getAttribute('to'),
+                media: mute.media,
+                jid: mute.mute.getAttribute('jid'),
+                value: mute.mute.textContent,
+                reply: null,
+                condition: null
+            });
 
             return;
         }
@@ -202,6 +258,7 @@
         conference.on(events.USER_LEFT, id => state.users.push({ id, event: 'left' }));
         conference.on(events.CONFERENCE_FAILED, error => fail('CONFERENCE_FAILED', error));
         conference.on(events.CONFERENCE_ERROR, error => fail('CONFERENCE_ERROR', error));
+        recordModeration(events);
 
         const tracks = await JitsiMeetJS.createLocalTracks({ devices: [ 'audio', 'video' ] });
 
@@ -216,6 +273,40 @@
         await joined;
         state.joined = true;
         state.endpoint = conference.myUserId();
+    }
+
+    function idOf(participant) {
+        return participant ? participant.getId() : null;
+    }
+
+    function recordModeration(events) {
+        const record = (event, fields) => state.avEvents.push(Object.assign({ event }, fields));
+
+        conference.on(events.AV_MODERATION_CHANGED, ({ enabled, mediaType, actor }) =>
+            record('changed', { enabled, mediaType, actor: idOf(actor) }));
+        conference.on(events.AV_MODERATION_APPROVED, ({ mediaType }) => record('approved', { mediaType }));
+        conference.on(events.AV_MODERATION_REJECTED, ({ mediaType }) => record('rejected', { mediaType }));
+        conference.on(events.AV_MODERATION_PARTICIPANT_APPROVED, ({ participant, mediaType }) =>
+            record('participant_approved', { mediaType, participant: idOf(participant) }));
+        conference.on(events.AV_MODERATION_PARTICIPANT_REJECTED, ({ participant, mediaType }) =>
+            record('participant_rejected', { mediaType, participant: idOf(participant) }));
+        // A mute the focus asked for names its actor (lib-jitsi-meet resolves the focus's actor attribute).
+        conference.on(events.TRACK_MUTE_CHANGED, (track, actor) => {
+            if (track.isLocal()) {
+                state.localMuteChanges.push({ type: track.getType(), muted: track.isMuted(), actor: idOf(actor) });
+            }
+        });
+    }
+
+    // Unmutes the local audio track, as a user pressing the button does; lib-jitsi-meet asks the focus to lift
+    // its mute when the focus had muted it.
+    async function unmuteAudio() {
+        const track = conference.getLocalAudioTrack();
+
+        if (!track) {
+            throw new Error('no local audio track');
+        }
+        await track.unmute();
     }
 
     async function leave() {
@@ -239,6 +330,13 @@
     function snapshot() {
         state.focusMucJid = conference && conference.room ? conference.room.focusMucJid || null : null;
         state.remoteSdpSsrcs = remoteSdpSsrcs();
+        if (conference) {
+            const audio = conference.getLocalAudioTrack();
+
+            state.moderator = conference.isModerator();
+            state.avModerationSupported = conference.isAVModerationSupported();
+            state.localAudioMuted = audio ? audio.isMuted() : null;
+        }
 
         return JSON.parse(JSON.stringify(state));
     }
@@ -250,6 +348,14 @@
             return false;
         }),
         leave,
-        snapshot
+        snapshot,
+        enableAVModeration: media => conference.enableAVModeration(media),
+        disableAVModeration: media => conference.disableAVModeration(media),
+        avModerationApprove: (media, id) => conference.avModerationApprove(media, id),
+        unmuteAudio: () => unmuteAudio().then(() => true, error => {
+            fail('unmuteAudio', error && error.stack ? error.stack : error);
+
+            return false;
+        })
     };
 })();
