@@ -7,17 +7,16 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <nlohmann/json.hpp>
-#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "feature_judges.hpp"
 #include "support/harness_test_util.hpp"
 #include "support/jicofo_binary.hpp"
 
@@ -84,129 +83,6 @@ std::set<uint32_t> ssrcs_of(const nlohmann::json& by_media) {
         ssrcs.insert(list.begin(), list.end());
     }
     return ssrcs;
-}
-
-// The endpoints that colibri2 requests to the emulated bridge (its "colibri" events) named with this operation.
-std::set<std::string> endpoints_with(const std::vector<nlohmann::json>& requests, const std::string& op) {
-    std::set<std::string> endpoints;
-    for (const auto& request : requests) {
-        for (const auto& endpoint : request.value("endpoints", nlohmann::json::array())) {
-            if (endpoint.value("op", "") == op) {
-                endpoints.insert(endpoint.value("id", ""));
-            }
-        }
-    }
-    return endpoints;
-}
-
-// True when some entry of the list has every key of the pattern with the pattern's value.
-bool has_entry(const nlohmann::json& list, const nlohmann::json& pattern) {
-    for (const auto& entry : list) {
-        bool matches = entry.is_object();
-        for (const auto& [key, value] : pattern.items()) {
-            matches = matches && entry.contains(key) && entry[key] == value;
-        }
-        if (matches) {
-            return true;
-        }
-    }
-    return false;
-}
-
-// The audio force-mute the focus gave the bridge for this endpoint (colibri2 force-mute), request after request.
-std::vector<bool> audio_force_mutes(const std::vector<nlohmann::json>& requests, const std::string& endpoint) {
-    std::vector<bool> values;
-    for (const auto& request : requests) {
-        for (const auto& item : request.value("endpoints", nlohmann::json::array())) {
-            const auto forced = item.value("force_mute", nlohmann::json());
-            if (item.value("id", "") == endpoint && forced.is_object() &&
-                forced.value("audio", nlohmann::json()).is_boolean()) {
-                values.push_back(forced["audio"].get<bool>());
-            }
-        }
-    }
-    return values;
-}
-
-// Whether the endpoint was force-muted and, from then on, what it ended with (nullopt: never force-muted).
-std::optional<bool> last_after_force_mute(const std::vector<bool>& values) {
-    const auto first = std::find(values.begin(), values.end(), true);
-    return first == values.end() ? std::nullopt : std::optional<bool>(values.back());
-}
-
-// AV moderation as the real client drives it (features.js): the first client, owner by the focus's auto-owner,
-// turns audio moderation on through the component it found by disco#info; every client hears of it, and the
-// focus mutes the two others (a mute request naming the moderator, which lib-jitsi-meet applies to its local audio
-// track) and has the bridge force-mute them. The moderator approves the second: the focus accepts its unmute and
-// lifts the bridge's force-mute; it refuses the third's unmute and keeps it muted on the bridge.
-void expect_audio_moderation(const nlohmann::json& av, const std::string& room,
-                             const std::vector<nlohmann::json>& colibri) {
-    ASSERT_TRUE(av.is_object() && !av.contains("error")) << av.dump(1);
-    for (const auto& step : av["steps"]) {
-        EXPECT_TRUE(step.value("reached", false)) << step.dump();
-    }
-    const auto moderator = av.value("moderator", "");
-    const auto approved = av.value("approved", "");
-    const auto refused = av.value("refused", "");
-    const auto& roles = av["roles"];
-    const auto& after_enable = av["after_enable"];
-    const auto& clients = av["clients"];
-    ASSERT_EQ(roles.size(), 3U) << av.dump(1);
-    ASSERT_EQ(after_enable.size(), 3U) << av.dump(1);
-    ASSERT_EQ(clients.size(), 3U) << av.dump(1);
-    for (std::size_t i = 0; i < roles.size(); ++i) {
-        EXPECT_EQ(roles[i].value("moderator", false), i == 0) << roles[i].dump();
-        EXPECT_TRUE(roles[i].value("av_moderation_supported", false)) << roles[i].dump();
-        // Moderators are not muted by the focus: only the two others.
-        EXPECT_EQ(after_enable[i].value("local_audio_muted", false), i != 0) << after_enable[i].dump();
-    }
-
-    const auto focus = room + "/focus";
-    for (std::size_t i = 0; i < clients.size(); ++i) {
-        const auto& client = clients[i];
-        const auto endpoint = client.value("endpoint", "");
-        nlohmann::json enabled = {{"event", "changed"}, {"enabled", true}, {"mediaType", "audio"}};
-        if (endpoint != moderator) {
-            enabled["actor"] = moderator;
-        }
-        EXPECT_TRUE(has_entry(client["av_events"], enabled)) << client.dump(1);
-        EXPECT_TRUE(client["failures"].empty()) << client.dump(1);
-        if (endpoint == moderator) {
-            EXPECT_TRUE(client["mute_in"].empty()) << client.dump(1);
-            EXPECT_TRUE(client["local_mute_changes"].empty()) << client.dump(1);
-            EXPECT_TRUE(
-                has_entry(client["av_events"],
-                          {{"event", "participant_approved"}, {"mediaType", "audio"}, {"participant", approved}}))
-                << client.dump(1);
-            continue;
-        }
-        ASSERT_EQ(client["mute_in"].size(), 1U) << client.dump(1);
-        EXPECT_TRUE(
-            has_entry(client["mute_in"],
-                      {{"from", focus}, {"media", "audio"}, {"actor", room + "/" + moderator}, {"value", "true"}}))
-            << client.dump(1);
-        ASSERT_FALSE(client["local_mute_changes"].empty()) << client.dump(1);
-        EXPECT_EQ(client["local_mute_changes"][0],
-                  nlohmann::json({{"type", "audio"}, {"muted", true}, {"actor", moderator}}))
-            << client.dump(1);
-        const bool is_approved = endpoint == approved;
-        EXPECT_EQ(has_entry(client["av_events"], {{"event", "approved"}, {"mediaType", "audio"}}), is_approved)
-            << client.dump(1);
-        ASSERT_EQ(client["mute_out"].size(), 1U) << client.dump(1);
-        nlohmann::json unmute = {{"to", focus},
-                                 {"media", "audio"},
-                                 {"jid", room + "/" + endpoint},
-                                 {"value", "false"},
-                                 {"reply", is_approved ? "result" : "error"}};
-        if (!is_approved) {
-            unmute["condition"] = "not-allowed";
-        }
-        EXPECT_TRUE(has_entry(client["mute_out"], unmute)) << client.dump(1);
-    }
-
-    EXPECT_EQ(last_after_force_mute(audio_force_mutes(colibri, moderator)), std::nullopt);
-    EXPECT_EQ(last_after_force_mute(audio_force_mutes(colibri, approved)), std::optional<bool>(false));
-    EXPECT_EQ(last_after_force_mute(audio_force_mutes(colibri, refused)), std::optional<bool>(true));
 }
 
 class BrowserJudgeTest : public ::testing::Test {
@@ -368,7 +244,10 @@ TEST_F(BrowserJudgeTest, ThreeClientsGetEachOthersSourcesFollowAudioModerationAn
     }
 
     // The bridge got each client's transport and sources (from its session-accept) over colibri2, and the
-    // leaver's endpoint was the first expired (the others go when the browser closes).
+    // leaver's endpoint was the first expired (the others go when the browser closes or they move).
+    const auto main_room = "browserjudge@" + prosody_->muc_domain();
+    const auto breakout = report.value("breakout", nlohmann::json::object());
+    const auto breakout_room = text_of(breakout, "breakout_room");
     std::vector<nlohmann::json> colibri;
     EXPECT_TRUE(poll(
         [&] {
@@ -378,31 +257,25 @@ TEST_F(BrowserJudgeTest, ThreeClientsGetEachOthersSourcesFollowAudioModerationAn
                     colibri.push_back(nlohmann::json::parse(line));
                 }
             }
-            return endpoints_with(colibri, "expire").count(leaver) > 0;
+            return endpoints_with(colibri, "expire").count(leaver) > 0 &&
+                   endpoints_with_transport(requests_for_room(colibri, breakout_room)).size() == 2;
         },
         10s))
-        << "the leaver's endpoint was never expired on the bridge";
-    std::set<std::string> with_transport;
+        << "the leaver's endpoint was never expired on the bridge, or the breakout room's endpoints not set up";
+    const auto main_colibri = requests_for_room(colibri, main_room);
+    EXPECT_EQ(endpoints_with_transport(main_colibri), std::set<std::string>(endpoints.begin(), endpoints.end()));
     std::string first_expired;
-    for (const auto& request : colibri) {
+    for (const auto& request : main_colibri) {
         for (const auto& endpoint : request.value("endpoints", nlohmann::json::array())) {
-            const auto id = endpoint.value("id", "");
-            const auto op = endpoint.value("op", "");
-            if (op == "expire" && first_expired.empty()) {
-                first_expired = id;
-            }
-            const auto sources = endpoint.value("sources", nlohmann::json());
-            if (op == "update" && endpoint.value("ice_udp", nlohmann::json()).is_object() && sources.is_object() &&
-                !sources.value("audio", nlohmann::json::array()).empty() &&
-                !sources.value("video", nlohmann::json::array()).empty()) {
-                with_transport.insert(id);
+            if (endpoint.value("op", "") == "expire" && first_expired.empty()) {
+                first_expired = endpoint.value("id", "");
             }
         }
     }
-    EXPECT_EQ(with_transport, std::set<std::string>(endpoints.begin(), endpoints.end()));
     EXPECT_EQ(first_expired, leaver);
 
-    expect_audio_moderation(report["av_moderation"], "browserjudge@" + prosody_->muc_domain(), colibri);
+    expect_audio_moderation(report.value("av_moderation", nlohmann::json()), main_room, main_colibri);
+    expect_breakout_move(breakout, main_room, prosody_->breakout_muc_domain(), colibri);
 }
 
 }  // namespace

@@ -225,9 +225,12 @@ async function main() {
 
         report.timings_ms.sessions = Date.now() - begun;
 
-        // AV moderation with the sessions up (it changes no sources, so the leave below is judged as before).
+        // AV moderation with the sessions up (it changes no sources, so the leave below is judged as before);
+        // without them, the features are not tried.
+        const sessionsUp = before.every(s => s.joined && sessionAccepted(s));
+
         try {
-            report.av_moderation = await features.avModeration(clients, { waitFor });
+            report.av_moderation = sessionsUp ? await features.avModeration(clients) : { error: 'no sessions' };
         } catch (error) {
             report.av_moderation = { error: String(error && error.stack ? error.stack : error) };
         }
@@ -251,6 +254,14 @@ async function main() {
             && liveTracks(s, leaverEndpoint) === 0, leaveDeadline);
 
         report.timings_ms.leave = Date.now() - begun;
+
+        // The two who stayed move to a breakout room.
+        try {
+            report.breakout = sessionsUp ? await features.breakoutMove(stayers) : { error: 'no sessions' };
+        } catch (error) {
+            report.breakout = { error: String(error && error.stack ? error.stack : error) };
+        }
+        report.timings_ms.breakout = Date.now() - begun;
 
         report.clients = before.map((s, i) => {
             const entry = {

@@ -26,11 +26,18 @@
         avEvents: [], // AV moderation events: {event, mediaType, enabled, actor, participant}
         localMuteChanges: [], // TRACK_MUTE_CHANGED of local tracks: {type, muted, actor}
         muteIn: [], // mute requests from anyone (the focus): {id, from, media, actor, value}
-        muteOut: [] // mute requests this client sent: {id, to, media, jid, value, reply, condition}
+        muteOut: [], // mute requests this client sent: {id, to, media, jid, value, reply, condition}
+        room: null, // the room the client is in now
+        roomEndpoint: null, // its endpoint there (lib-jitsi-meet takes a new nick in every room)
+        // Breakout rooms: the component found, its last update's rooms, the moves it asked for, the rooms entered,
+        // and what lib-jitsi-meet learnt of the current room (its disco#info).
+        breakout: { supported: false, updates: 0, rooms: null, moves: [], entered: [], isBreakoutRoom: false,
+            mainRoomJid: null }
     };
     const ssrcOwners = {}; // source-remove may name only the SSRC: the owner comes from the earlier signalling
     let connection = null;
     let conference = null;
+    let localTracks = []; // created once, added to every room the client enters
 
     function fail(what, detail) {
         state.failures.push(`${what}: ${detail === undefined ? '' : String(detail)}`);
@@ -242,16 +249,12 @@
         });
     }
 
-    async function start(options) {
-        state.name = options.name;
-        JitsiMeetJS.init({ disableAudioLevels: true, disableThirdPartyRequests: true });
-        JitsiMeetJS.setLogLevel(JitsiMeetJS.logLevels.INFO);
-        await connect(options);
-
+    // Creates the conference of a room, with the probe's handlers, adds the local tracks and joins it.
+    async function enter(room, extraOptions) {
         const events = JitsiMeetJS.events.conference;
 
         // No peer-to-peer: every session must be the focus's, whatever the number of participants.
-        conference = connection.initJitsiConference(options.room, { p2p: { enabled: false } });
+        conference = connection.initJitsiConference(room, Object.assign({ p2p: { enabled: false } }, extraOptions));
         conference.on(events.TRACK_ADDED, track => countTrack(track, 1));
         conference.on(events.TRACK_REMOVED, track => countTrack(track, -1));
         conference.on(events.USER_JOINED, id => state.users.push({ id, event: 'joined' }));
@@ -259,11 +262,9 @@
         conference.on(events.CONFERENCE_FAILED, error => fail('CONFERENCE_FAILED', error));
         conference.on(events.CONFERENCE_ERROR, error => fail('CONFERENCE_ERROR', error));
         recordModeration(events);
+        recordBreakoutRooms(events);
 
-        const tracks = await JitsiMeetJS.createLocalTracks({ devices: [ 'audio', 'video' ] });
-
-        for (const track of tracks) {
-            state.localTracks.push(track.getType());
+        for (const track of localTracks) {
             await conference.addTrack(track);
         }
 
@@ -271,8 +272,56 @@
 
         conference.join();
         await joined;
+    }
+
+    async function start(options) {
+        state.name = options.name;
+        JitsiMeetJS.init({ disableAudioLevels: true, disableThirdPartyRequests: true });
+        JitsiMeetJS.setLogLevel(JitsiMeetJS.logLevels.INFO);
+        await connect(options);
+        localTracks = await JitsiMeetJS.createLocalTracks({ devices: [ 'audio', 'video' ] });
+        state.localTracks = localTracks.map(track => track.getType());
+        await enter(options.room, {});
         state.joined = true;
         state.endpoint = conference.myUserId();
+    }
+
+    // Asked by the breakout rooms component to move, the client does what the Jitsi Meet app does: leaves its
+    // room and joins the other (a room of another MUC domain) with the same connection and tracks.
+    async function moveTo(roomJid) {
+        const at = roomJid.indexOf('@');
+
+        await conference.leave();
+        await enter(roomJid.substring(0, at), { customDomain: roomJid.substring(at + 1) });
+        state.breakout.entered.push(roomJid);
+    }
+
+    function recordBreakoutRooms(events) {
+        conference.on(events.BREAKOUT_ROOMS_UPDATED, payload => {
+            state.breakout.updates += 1;
+            state.breakout.rooms = payload.rooms;
+        });
+        conference.on(events.BREAKOUT_ROOMS_MOVE_TO_ROOM, roomJid => {
+            state.breakout.moves.push(roomJid);
+            moveTo(roomJid).catch(error => fail('moveTo', error && error.stack ? error.stack : error));
+        });
+    }
+
+    // A moderator sends a participant, named by its endpoint, to a room: the component wants the participant's
+    // real JID, which its last update listed.
+    function sendToRoom(endpoint, roomJid) {
+        for (const room of Object.values(state.breakout.rooms || {})) {
+            for (const [ occupant, participant ] of Object.entries(room.participants || {})) {
+                if (resourceOf(occupant) === endpoint) {
+                    conference.getBreakoutRooms().sendParticipantToRoom(participant.jid, roomJid);
+
+                    return true;
+                }
+            }
+        }
+        fail('sendToRoom', `${endpoint} is in no room of the last breakout rooms update`);
+
+        return false;
     }
 
     function idOf(participant) {
@@ -336,6 +385,13 @@
             state.moderator = conference.isModerator();
             state.avModerationSupported = conference.isAVModerationSupported();
             state.localAudioMuted = audio ? audio.isMuted() : null;
+            state.room = conference.room ? conference.room.roomjid : null;
+            state.roomEndpoint = conference.myUserId();
+            const breakout = conference.getBreakoutRooms();
+
+            state.breakout.supported = Boolean(breakout && breakout.isSupported());
+            state.breakout.isBreakoutRoom = Boolean(breakout && breakout.isBreakoutRoom());
+            state.breakout.mainRoomJid = breakout ? breakout.getMainRoomJid() || null : null;
         }
 
         return JSON.parse(JSON.stringify(state));
@@ -352,6 +408,8 @@
         enableAVModeration: media => conference.enableAVModeration(media),
         disableAVModeration: media => conference.disableAVModeration(media),
         avModerationApprove: (media, id) => conference.avModerationApprove(media, id),
+        createBreakoutRoom: subject => conference.getBreakoutRooms().createBreakoutRoom(subject),
+        sendToRoom,
         unmuteAudio: () => unmuteAudio().then(() => true, error => {
             fail('unmuteAudio', error && error.stack ? error.stack : error);
 
