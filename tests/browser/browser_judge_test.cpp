@@ -1,7 +1,9 @@
 // The real client as the final judge: three lib-jitsi-meet clients in headless Chromium (driver.js) join one room
 // through Prosody's WebSocket, the client-proxy component, the jicofo binary and an emulated bridge. Each must
-// join, get a session with the others' audio and video and have its session-accept acknowledged; when one leaves,
-// the others must end up without exactly its sources.
+// join, get a session with the others' audio and video and have its session-accept acknowledged; the first, the
+// room's owner, turns audio moderation on through our emulation of Jitsi's component, and the others must be
+// muted by the focus and on the bridge until approved; when one leaves, the others must end up without exactly its
+// sources.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "feature_judges.hpp"
 #include "support/harness_test_util.hpp"
 #include "support/jicofo_binary.hpp"
 
@@ -82,19 +85,6 @@ std::set<uint32_t> ssrcs_of(const nlohmann::json& by_media) {
     return ssrcs;
 }
 
-// The endpoints that colibri2 requests to the emulated bridge (its "colibri" events) named with this operation.
-std::set<std::string> endpoints_with(const std::vector<nlohmann::json>& requests, const std::string& op) {
-    std::set<std::string> endpoints;
-    for (const auto& request : requests) {
-        for (const auto& endpoint : request.value("endpoints", nlohmann::json::array())) {
-            if (endpoint.value("op", "") == op) {
-                endpoints.insert(endpoint.value("id", ""));
-            }
-        }
-    }
-    return endpoints;
-}
-
 class BrowserJudgeTest : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -110,6 +100,9 @@ protected:
         options.users.emplace_back("jvb1", "auth.meet.test", kBridgePassword);
         // Clients find the focus at focus.<domain>, a component that relays to the focus's session.
         options.plugin_paths = {JICOFO_TEST_PROXY_PLUGIN_DIR};
+        // Our emulations of Jitsi's room components, announced in the domain's disco#info, where both the
+        // clients and the focus look for them.
+        options.jitsi_room_components = true;
         options.extra_hosts_lua =
             "Component \"focus.meet.test\" \"test_client_proxy\"\n  target_address = \"focus@auth.meet.test\"\n";
         prosody_ = start_prosody(options);
@@ -194,7 +187,7 @@ protected:
     std::filesystem::path driver_output_;
 };
 
-TEST_F(BrowserJudgeTest, ThreeClientsGetEachOthersSourcesAndLoseTheLeaversSources) {
+TEST_F(BrowserJudgeTest, ThreeClientsGetEachOthersSourcesFollowAudioModerationAndLoseTheLeaversSources) {
     const auto report = run_driver();
     ASSERT_TRUE(report.is_object() && report.value("completed", false)) << "the driver did not complete";
     const auto& clients = report["clients"];
@@ -251,7 +244,10 @@ TEST_F(BrowserJudgeTest, ThreeClientsGetEachOthersSourcesAndLoseTheLeaversSource
     }
 
     // The bridge got each client's transport and sources (from its session-accept) over colibri2, and the
-    // leaver's endpoint was the first expired (the others go when the browser closes).
+    // leaver's endpoint was the first expired (the others go when the browser closes or they move).
+    const auto main_room = "browserjudge@" + prosody_->muc_domain();
+    const auto breakout = report.value("breakout", nlohmann::json::object());
+    const auto breakout_room = text_of(breakout, "breakout_room");
     std::vector<nlohmann::json> colibri;
     EXPECT_TRUE(poll(
         [&] {
@@ -261,29 +257,25 @@ TEST_F(BrowserJudgeTest, ThreeClientsGetEachOthersSourcesAndLoseTheLeaversSource
                     colibri.push_back(nlohmann::json::parse(line));
                 }
             }
-            return endpoints_with(colibri, "expire").count(leaver) > 0;
+            return endpoints_with(colibri, "expire").count(leaver) > 0 &&
+                   endpoints_with_transport(requests_for_room(colibri, breakout_room)).size() == 2;
         },
         10s))
-        << "the leaver's endpoint was never expired on the bridge";
-    std::set<std::string> with_transport;
+        << "the leaver's endpoint was never expired on the bridge, or the breakout room's endpoints not set up";
+    const auto main_colibri = requests_for_room(colibri, main_room);
+    EXPECT_EQ(endpoints_with_transport(main_colibri), std::set<std::string>(endpoints.begin(), endpoints.end()));
     std::string first_expired;
-    for (const auto& request : colibri) {
+    for (const auto& request : main_colibri) {
         for (const auto& endpoint : request.value("endpoints", nlohmann::json::array())) {
-            const auto id = endpoint.value("id", "");
-            const auto op = endpoint.value("op", "");
-            if (op == "expire" && first_expired.empty()) {
-                first_expired = id;
-            }
-            const auto sources = endpoint.value("sources", nlohmann::json());
-            if (op == "update" && endpoint.value("ice_udp", nlohmann::json()).is_object() && sources.is_object() &&
-                !sources.value("audio", nlohmann::json::array()).empty() &&
-                !sources.value("video", nlohmann::json::array()).empty()) {
-                with_transport.insert(id);
+            if (endpoint.value("op", "") == "expire" && first_expired.empty()) {
+                first_expired = endpoint.value("id", "");
             }
         }
     }
-    EXPECT_EQ(with_transport, std::set<std::string>(endpoints.begin(), endpoints.end()));
     EXPECT_EQ(first_expired, leaver);
+
+    expect_audio_moderation(report.value("av_moderation", nlohmann::json()), main_room, main_colibri);
+    expect_breakout_move(breakout, main_room, prosody_->breakout_muc_domain(), colibri);
 }
 
 }  // namespace

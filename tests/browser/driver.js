@@ -1,6 +1,7 @@
 // Drives lib-jitsi-meet clients in headless Chromium (playwright-core, Debian's /usr/bin/chromium) through one
-// conference: all join, wait for their sessions with everyone's sources, one leaves, the others wait for its
-// source-remove. Writes a JSON report of what each client saw; judging it is the caller's job.
+// conference: all join, wait for their sessions with everyone's sources, go through AV moderation (features.js),
+// then one leaves and the others wait to lose its sources. Writes a JSON report of what each client saw; judging
+// it is the caller's job.
 //
 // node driver.js --ws ws://127.0.0.1:<port>/xmpp-websocket --domain meet.test --room <room> [--clients 3]
 //                [--timeout-ms 45000] [--report report.json] [--log browser.log]
@@ -9,6 +10,8 @@
 const fs = require('fs');
 const http = require('http');
 const path = require('path');
+
+const features = require('./features');
 
 const here = __dirname;
 const modules = path.join(here, 'node_modules');
@@ -222,6 +225,17 @@ async function main() {
 
         report.timings_ms.sessions = Date.now() - begun;
 
+        // AV moderation with the sessions up (it changes no sources, so the leave below is judged as before);
+        // without them, the features are not tried.
+        const sessionsUp = before.every(s => s.joined && sessionAccepted(s));
+
+        try {
+            report.av_moderation = sessionsUp ? await features.avModeration(clients) : { error: 'no sessions' };
+        } catch (error) {
+            report.av_moderation = { error: String(error && error.stack ? error.stack : error) };
+        }
+        report.timings_ms.av_moderation = Date.now() - begun;
+
         // The last one leaves. The focus sends no source-remove for a participant who left (jicofo-protocol.md
         // §4(e)): each client removes the leaver's sources itself on its MUC leave. What is judged is what the
         // others end up with: the leaver's SSRCs gone from their remote description and its tracks removed.
@@ -240,6 +254,14 @@ async function main() {
             && liveTracks(s, leaverEndpoint) === 0, leaveDeadline);
 
         report.timings_ms.leave = Date.now() - begun;
+
+        // The two who stayed move to a breakout room.
+        try {
+            report.breakout = sessionsUp ? await features.breakoutMove(stayers) : { error: 'no sessions' };
+        } catch (error) {
+            report.breakout = { error: String(error && error.stack ? error.stack : error) };
+        }
+        report.timings_ms.breakout = Date.now() - begun;
 
         report.clients = before.map((s, i) => {
             const entry = {

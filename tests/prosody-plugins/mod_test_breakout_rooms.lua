@@ -17,6 +17,10 @@
 --     {"jid":real JID,"role","displayName"}}}}}
 -- Only rooms that were added can be created (others are refused item-not-found). Their disco#info form carries
 -- muc#roominfo_isbreakout=1 and muc#roominfo_breakout_main_room; affiliations follow the main room's.
+-- As in Jitsi, a main room with breakout rooms is persistent, so it outlives everybody moving out of it at once
+-- (the focus leaves too when its conference there ends); once nobody but the focus is left in it or any of its
+-- breakout rooms for `breakout_rooms_close_after` seconds (Jitsi's 5 by default), it is destroyed, and with it
+-- its breakout rooms.
 local st = require "util.stanza";
 local uuid = require "util.uuid".generate;
 local jid_bare = require "util.jid".bare;
@@ -30,6 +34,7 @@ if not main_muc then
 	return;
 end
 
+local CLOSE_AFTER = module:get_option_number("breakout_rooms_close_after", 5);
 local PREFIX = "features/breakout-rooms/";
 local UPDATE_DELAY = 0.1; -- coalesces the updates of several changes, as Jitsi does
 
@@ -138,6 +143,10 @@ function handlers.add(event, main_jid, request)
 	local jid = uuid() .. "@" .. module.host;
 	entry.rooms[jid] = request.attr.subject or ("Breakout room " .. entry.counter);
 	main_of[jid] = main_jid;
+	local main = main_room(main_jid);
+	if main then
+		main:set_persistent(true);
+	end
 	module:log("info", "breakout room %s of %s added", jid, main_jid);
 	schedule_update(main_jid);
 	return true;
@@ -256,8 +265,57 @@ local function on_presence_change(event)
 	end
 end
 
-module:hook("muc-occupant-joined", on_presence_change);
-module:hook("muc-occupant-left", on_presence_change);
+local function anybody_in(room)
+	if not room then
+		return false;
+	end
+	for _, occupant in room:each_occupant() do
+		if not is_focus(occupant) then
+			return true;
+		end
+	end
+	return false;
+end
+
+-- Anybody joining a room of the meeting (the focus too) keeps the meeting: no close.
+local function on_joined(event)
+	local main_jid = jid_host(event.room.jid) == main_muc and event.room.jid or main_of[event.room.jid];
+	local entry = main_jid and breakouts[main_jid];
+	if entry and entry.close_timer then
+		entry.close_timer:stop();
+		entry.close_timer = nil;
+	end
+	on_presence_change(event);
+end
+
+-- The last participant (not the focus) gone from the main room and its breakout rooms: the meeting closes unless
+-- somebody joins within CLOSE_AFTER seconds.
+local function on_left(event)
+	on_presence_change(event);
+	local main_jid = jid_host(event.room.jid) == main_muc and event.room.jid or main_of[event.room.jid];
+	local entry = main_jid and breakouts[main_jid];
+	if not entry or entry.close_timer or anybody_in(main_room(main_jid)) then
+		return;
+	end
+	for jid in pairs(entry.rooms) do
+		if anybody_in(breakout_room(jid)) then
+			return;
+		end
+	end
+	entry.close_timer = module:add_timer(CLOSE_AFTER, function()
+		local main = main_room(main_jid);
+		if breakouts[main_jid] ~= entry or not entry.close_timer or not main then
+			return;
+		end
+		entry.close_timer = nil;
+		module:log("info", "closing %s: everybody left it and its breakout rooms", main_jid);
+		main:set_persistent(false); -- a persistent room would leave a tombstone behind
+		main:destroy(nil, "All occupants left.");
+	end);
+end
+
+module:hook("muc-occupant-joined", on_joined);
+module:hook("muc-occupant-left", on_left);
 
 -- Affiliations in a breakout room are those of its main room (moderators stay moderators).
 util.on_host(module.host, function()
@@ -273,8 +331,8 @@ util.on_host(module.host, function()
 end);
 
 util.on_host(main_muc, function(muc_module)
-	muc_module:hook("muc-occupant-joined", on_presence_change);
-	muc_module:hook("muc-occupant-left", on_presence_change);
+	muc_module:hook("muc-occupant-joined", on_joined);
+	muc_module:hook("muc-occupant-left", on_left);
 	muc_module:hook("muc-room-destroyed", function(event)
 		local main_jid = event.room.jid;
 		local entry = breakouts[main_jid];

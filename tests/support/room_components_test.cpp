@@ -344,5 +344,36 @@ TEST_F(RoomComponentsTest, BreakoutRoomAndMove) {
     EXPECT_EQ(participant_event("alice", "component_error").value("condition", ""), "item-not-found");
 }
 
+// As in Jitsi, a main room with breakout rooms is persistent: everybody leaving it at once (the focus too, as when
+// its conference there ends) does not destroy it, so its breakout rooms can still be entered.
+TEST_F(RoomComponentsTest, EverybodyLeavingTheMainRoomAtOnceKeepsItsBreakoutRooms) {
+    command({{"cmd", "breakout_add"}, {"name", "alice"}, {"subject", "Room A"}});
+    const auto update = participant_event("bob", "breakout_update");
+    std::string breakout;
+    for (const auto& [node, room] : update["rooms"].items()) {
+        if (!room.value("isMainRoom", false)) {
+            breakout = room.value("jid", "");
+        }
+    }
+    ASSERT_FALSE(breakout.empty());
+    for (const auto* name : {"alice", "bob"}) {
+        const nlohmann::json leave = {{"cmd", "leave"}, {"name", name}, {"status", "switch_room"}};
+        ASSERT_TRUE(participants_->request(leave.dump(), "left", kEventTimeout)) << participants_->transcript();
+    }
+    const nlohmann::json focus_leaves = {{"cmd", "leave"}, {"room", room_}};
+    ASSERT_TRUE(focus_->request(focus_leaves.dump(), "left", kEventTimeout)) << focus_->transcript();
+
+    // The empty main room still answers disco#info, and the breakout room can be created.
+    const nlohmann::json disco = {
+        {"cmd", "send_iq"},
+        {"xml", "<iq type='get' to='" + room_ + "'><query xmlns='http://jabber.org/protocol/disco#info'/></iq>"}};
+    const auto info = event_json(focus_->request(disco.dump(), "iq_reply", kEventTimeout));
+    EXPECT_EQ(info.value("type", ""), "result") << info.dump();
+    const nlohmann::json enter = {{"cmd", "join"}, {"name", "bob"}, {"room", breakout}, {"nick", "bob1"}};
+    const auto joined = participants_->request(enter.dump(), "joined", kEventTimeout);
+    ASSERT_TRUE(joined && PeerProcess::is_event(*joined, "joined"))
+        << participants_->transcript() << prosody_->log_text();
+}
+
 }  // namespace
 }  // namespace jicofo::testing

@@ -1,5 +1,6 @@
 // The probe inside one page: joins a room with lib-jitsi-meet and records what the focus signals to this client
-// (Jingle actions with their sources, the client's answers and their acks, conference events), for the driver.
+// (Jingle actions with their sources, the client's answers and their acks, mute requests both ways, conference
+// events, AV moderation events), for the driver. It also drives the client's moderation APIs on request.
 (function () {
     'use strict';
 
@@ -18,11 +19,25 @@
         jingleOut: [], // what this client sent: {id, action, to, sources, reply}
         remoteTracks: {}, // endpoint -> {audio, video}: remote tracks live now
         remoteSdpSsrcs: [], // the SSRCs in the session's current remote description
-        localTracks: []
+        localTracks: [],
+        moderator: false, // conference.isModerator()
+        avModerationSupported: false, // the client found the AV moderation component (disco#info of its domain)
+        localAudioMuted: null,
+        avEvents: [], // AV moderation events: {event, mediaType, enabled, actor, participant}
+        localMuteChanges: [], // TRACK_MUTE_CHANGED of local tracks: {type, muted, actor}
+        muteIn: [], // mute requests from anyone (the focus): {id, from, media, actor, value}
+        muteOut: [], // mute requests this client sent: {id, to, media, jid, value, reply, condition}
+        room: null, // the room the client is in now
+        roomEndpoint: null, // its endpoint there (lib-jitsi-meet takes a new nick in every room)
+        // Breakout rooms: the component found, its last update's rooms, the moves it asked for, the rooms entered,
+        // and what lib-jitsi-meet learnt of the current room (its disco#info).
+        breakout: { supported: false, updates: 0, rooms: null, moves: [], entered: [], isBreakoutRoom: false,
+            mainRoomJid: null }
     };
     const ssrcOwners = {}; // source-remove may name only the SSRC: the owner comes from the earlier signalling
     let connection = null;
     let conference = null;
+    let localTracks = []; // created once, added to every room the client enters
 
     function fail(what, detail) {
         state.failures.push(`${what}: ${detail === undefined ? '' : String(detail)}`);
@@ -35,6 +50,27 @@
             }
         }
         return null;
+    }
+
+    // The media of a <mute xmlns='http://jitsi.org/jitmeet/<media>'> child of an IQ, with the element.
+    function muteOf(stanza) {
+        for (const media of [ 'audio', 'video', 'desktop' ]) {
+            const mute = childByNs(stanza, 'mute', `${JITMEET}/${media}`);
+
+            if (mute) {
+                return { media, mute };
+            }
+        }
+
+        return null;
+    }
+
+    // The defined condition of an error reply (the first child of <error> that is not its text).
+    function errorCondition(stanza) {
+        const error = childByNs(stanza, 'error');
+        const condition = error && Array.from(error.children).find(child => child.localName !== 'text');
+
+        return condition ? condition.localName : null;
     }
 
     function resourceOf(jid) {
@@ -85,10 +121,23 @@
         const type = stanza.getAttribute('type');
         const id = stanza.getAttribute('id');
         if (type === 'result' || type === 'error') {
-            const sent = state.jingleOut.find(entry => entry.id === id);
+            const sent = state.jingleOut.find(entry => entry.id === id) || state.muteOut.find(entry => entry.id === id);
             if (sent) {
                 sent.reply = type;
+                sent.condition = type === 'error' ? errorCondition(stanza) : null;
             }
+
+            return;
+        }
+        const mute = muteOf(stanza);
+        if (mute) {
+            state.muteIn.push({
+                id,
+                from: stanza.getAttribute('from'),
+                media: mute.media,
+                actor: mute.mute.getAttribute('actor'),
+                value: mute.mute.textContent
+            });
 
             return;
         }
@@ -123,6 +172,20 @@
             if (received) {
                 received.ack = type;
             }
+
+            return;
+        }
+        const mute = muteOf(stanza);
+        if (mute) {
+            state.muteOut.push({
+                id,
+                to: stanza.getAttribute('to'),
+                media: mute.media,
+                jid: mute.mute.getAttribute('jid'),
+                value: mute.mute.textContent,
+                reply: null,
+                condition: null
+            });
 
             return;
         }
@@ -186,27 +249,22 @@
         });
     }
 
-    async function start(options) {
-        state.name = options.name;
-        JitsiMeetJS.init({ disableAudioLevels: true, disableThirdPartyRequests: true });
-        JitsiMeetJS.setLogLevel(JitsiMeetJS.logLevels.INFO);
-        await connect(options);
-
+    // Creates the conference of a room, with the probe's handlers, adds the local tracks and joins it.
+    async function enter(room, extraOptions) {
         const events = JitsiMeetJS.events.conference;
 
         // No peer-to-peer: every session must be the focus's, whatever the number of participants.
-        conference = connection.initJitsiConference(options.room, { p2p: { enabled: false } });
+        conference = connection.initJitsiConference(room, Object.assign({ p2p: { enabled: false } }, extraOptions));
         conference.on(events.TRACK_ADDED, track => countTrack(track, 1));
         conference.on(events.TRACK_REMOVED, track => countTrack(track, -1));
         conference.on(events.USER_JOINED, id => state.users.push({ id, event: 'joined' }));
         conference.on(events.USER_LEFT, id => state.users.push({ id, event: 'left' }));
         conference.on(events.CONFERENCE_FAILED, error => fail('CONFERENCE_FAILED', error));
         conference.on(events.CONFERENCE_ERROR, error => fail('CONFERENCE_ERROR', error));
+        recordModeration(events);
+        recordBreakoutRooms(events);
 
-        const tracks = await JitsiMeetJS.createLocalTracks({ devices: [ 'audio', 'video' ] });
-
-        for (const track of tracks) {
-            state.localTracks.push(track.getType());
+        for (const track of localTracks) {
             await conference.addTrack(track);
         }
 
@@ -214,8 +272,90 @@
 
         conference.join();
         await joined;
+    }
+
+    async function start(options) {
+        state.name = options.name;
+        JitsiMeetJS.init({ disableAudioLevels: true, disableThirdPartyRequests: true });
+        JitsiMeetJS.setLogLevel(JitsiMeetJS.logLevels.INFO);
+        await connect(options);
+        localTracks = await JitsiMeetJS.createLocalTracks({ devices: [ 'audio', 'video' ] });
+        state.localTracks = localTracks.map(track => track.getType());
+        await enter(options.room, {});
         state.joined = true;
         state.endpoint = conference.myUserId();
+    }
+
+    // Asked by the breakout rooms component to move, the client does what the Jitsi Meet app does: leaves its
+    // room and joins the other (a room of another MUC domain) with the same connection and tracks.
+    async function moveTo(roomJid) {
+        const at = roomJid.indexOf('@');
+
+        await conference.leave();
+        await enter(roomJid.substring(0, at), { customDomain: roomJid.substring(at + 1) });
+        state.breakout.entered.push(roomJid);
+    }
+
+    function recordBreakoutRooms(events) {
+        conference.on(events.BREAKOUT_ROOMS_UPDATED, payload => {
+            state.breakout.updates += 1;
+            state.breakout.rooms = payload.rooms;
+        });
+        conference.on(events.BREAKOUT_ROOMS_MOVE_TO_ROOM, roomJid => {
+            state.breakout.moves.push(roomJid);
+            moveTo(roomJid).catch(error => fail('moveTo', error && error.stack ? error.stack : error));
+        });
+    }
+
+    // A moderator sends a participant, named by its endpoint, to a room: the component wants the participant's
+    // real JID, which its last update listed.
+    function sendToRoom(endpoint, roomJid) {
+        for (const room of Object.values(state.breakout.rooms || {})) {
+            for (const [ occupant, participant ] of Object.entries(room.participants || {})) {
+                if (resourceOf(occupant) === endpoint) {
+                    conference.getBreakoutRooms().sendParticipantToRoom(participant.jid, roomJid);
+
+                    return true;
+                }
+            }
+        }
+        fail('sendToRoom', `${endpoint} is in no room of the last breakout rooms update`);
+
+        return false;
+    }
+
+    function idOf(participant) {
+        return participant ? participant.getId() : null;
+    }
+
+    function recordModeration(events) {
+        const record = (event, fields) => state.avEvents.push(Object.assign({ event }, fields));
+
+        conference.on(events.AV_MODERATION_CHANGED, ({ enabled, mediaType, actor }) =>
+            record('changed', { enabled, mediaType, actor: idOf(actor) }));
+        conference.on(events.AV_MODERATION_APPROVED, ({ mediaType }) => record('approved', { mediaType }));
+        conference.on(events.AV_MODERATION_REJECTED, ({ mediaType }) => record('rejected', { mediaType }));
+        conference.on(events.AV_MODERATION_PARTICIPANT_APPROVED, ({ participant, mediaType }) =>
+            record('participant_approved', { mediaType, participant: idOf(participant) }));
+        conference.on(events.AV_MODERATION_PARTICIPANT_REJECTED, ({ participant, mediaType }) =>
+            record('participant_rejected', { mediaType, participant: idOf(participant) }));
+        // A mute the focus asked for names its actor (lib-jitsi-meet resolves the focus's actor attribute).
+        conference.on(events.TRACK_MUTE_CHANGED, (track, actor) => {
+            if (track.isLocal()) {
+                state.localMuteChanges.push({ type: track.getType(), muted: track.isMuted(), actor: idOf(actor) });
+            }
+        });
+    }
+
+    // Unmutes the local audio track, as a user pressing the button does; lib-jitsi-meet asks the focus to lift
+    // its mute when the focus had muted it.
+    async function unmuteAudio() {
+        const track = conference.getLocalAudioTrack();
+
+        if (!track) {
+            throw new Error('no local audio track');
+        }
+        await track.unmute();
     }
 
     async function leave() {
@@ -239,6 +379,20 @@
     function snapshot() {
         state.focusMucJid = conference && conference.room ? conference.room.focusMucJid || null : null;
         state.remoteSdpSsrcs = remoteSdpSsrcs();
+        if (conference) {
+            const audio = conference.getLocalAudioTrack();
+
+            state.moderator = conference.isModerator();
+            state.avModerationSupported = conference.isAVModerationSupported();
+            state.localAudioMuted = audio ? audio.isMuted() : null;
+            state.room = conference.room ? conference.room.roomjid : null;
+            state.roomEndpoint = conference.myUserId();
+            const breakout = conference.getBreakoutRooms();
+
+            state.breakout.supported = Boolean(breakout && breakout.isSupported());
+            state.breakout.isBreakoutRoom = Boolean(breakout && breakout.isBreakoutRoom());
+            state.breakout.mainRoomJid = breakout ? breakout.getMainRoomJid() || null : null;
+        }
 
         return JSON.parse(JSON.stringify(state));
     }
@@ -250,6 +404,16 @@
             return false;
         }),
         leave,
-        snapshot
+        snapshot,
+        enableAVModeration: media => conference.enableAVModeration(media),
+        disableAVModeration: media => conference.disableAVModeration(media),
+        avModerationApprove: (media, id) => conference.avModerationApprove(media, id),
+        createBreakoutRoom: subject => conference.getBreakoutRooms().createBreakoutRoom(subject),
+        sendToRoom,
+        unmuteAudio: () => unmuteAudio().then(() => true, error => {
+            fail('unmuteAudio', error && error.stack ? error.stack : error);
+
+            return false;
+        })
     };
 })();
