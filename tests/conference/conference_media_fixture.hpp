@@ -149,6 +149,18 @@ public:
         }
         return found;
     }
+    // The force-mute states sent for an endpoint after its allocation, in order.
+    std::vector<stanza::ForceMute> force_mutes(const std::string& endpoint_id) {
+        std::vector<stanza::ForceMute> found;
+        for (auto* s : about(endpoint_id)) {
+            for (const auto& e : s->request.endpoints) {
+                if (e.id == endpoint_id && e.force_mute && !e.create) {
+                    found.push_back(*e.force_mute);
+                }
+            }
+        }
+        return found;
+    }
     std::deque<SentColibri> sent;
 };
 

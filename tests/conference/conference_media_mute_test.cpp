@@ -52,18 +52,7 @@ protected:
         return reply.error->condition;
     }
 
-    // The force-mute requests sent to the bridge for an endpoint.
-    std::vector<stanza::ForceMute> force_mutes(const std::string& endpoint) {
-        std::vector<stanza::ForceMute> found;
-        for (auto* sent : colibri.about(endpoint)) {
-            for (const auto& e : sent->request.endpoints) {
-                if (e.id == endpoint && e.force_mute && !e.create) {
-                    found.push_back(*e.force_mute);
-                }
-            }
-        }
-        return found;
-    }
+    std::vector<stanza::ForceMute> force_mutes(const std::string& endpoint) { return colibri.force_mutes(endpoint); }
 
     int next_mute_ = 0;
 };

@@ -168,18 +168,7 @@ protected:
                        R"(","actor":"room1@conference.meet.test/)" + actor + R"("})");
     }
 
-    // The force-mute states sent to the bridge for an endpoint after its allocation, in order.
-    std::vector<stanza::ForceMute> force_mutes(const std::string& endpoint) {
-        std::vector<stanza::ForceMute> found;
-        for (auto* sent : colibri.about(endpoint)) {
-            for (const auto& e : sent->request.endpoints) {
-                if (e.id == endpoint && e.force_mute && !e.create) {
-                    found.push_back(*e.force_mute);
-                }
-            }
-        }
-        return found;
-    }
+    std::vector<stanza::ForceMute> force_mutes(const std::string& endpoint) { return colibri.force_mutes(endpoint); }
     std::vector<std::string> notified() {
         std::vector<std::string> nicks;
         for (const auto& [to, notice] : signaling.mute_notices) {
