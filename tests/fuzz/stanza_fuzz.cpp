@@ -6,6 +6,7 @@
 #include "jicofo/stanza/disco.hpp"
 #include "jicofo/stanza/envelope.hpp"
 #include "jicofo/stanza/focus.hpp"
+#include "jicofo/stanza/jibri.hpp"
 #include "jicofo/stanza/jid.hpp"
 #include "jicofo/stanza/jid_prep.hpp"
 #include "jicofo/stanza/jingle.hpp"
@@ -56,6 +57,9 @@ void parse_tree(const XmlElement& e, int depth) {
     round_trip<ConferenceIq>(e);
     round_trip<ConferenceModify>(e);
     round_trip<MuteIq>(e);
+    // Jibri's IQ and the statuses the focus publishes.
+    parse_all<JibriRecordingStatus, JibriSipCallState>(e);
+    round_trip<JibriIq>(e);
     if (auto info = SourceInfo::parse(e)) {
         static_cast<void>(info->sources());
     }
