@@ -296,5 +296,28 @@ TEST_F(JibriPeerTest, StartsFromAnyoneButTheFocusAreRefused) {
     EXPECT_EQ(jibri_event("start")["affiliation"], "none");
 }
 
+TEST_F(JibriPeerTest, AnUnansweredStatusIsReportedAsATimeoutAndDieDropsTheOccupant) {
+    // The focus stops answering status IQs: the Jibri reports the timeout.
+    const nlohmann::json ignore = {
+        {"cmd", "iq_responder"}, {"element", "jibri"}, {"ns", kJibriNs}, {"type", "set"}, {"reply", "ignore"}};
+    ASSERT_TRUE(focus_->request(ignore.dump(), "done", kEventTimeout));
+    ASSERT_TRUE(jibri_->request(R"({"cmd":"set_mode","reply_timeout":0.5})", "done", kEventTimeout));
+    const auto reply = send_to_jibri(start_iq("session_id='s-13' room='r@conference.meet.test' recording_mode='file'"));
+    ASSERT_EQ(reply.value("type", ""), "result") << reply.dump();
+    const auto sent = jibri_event("status_sent");
+    EXPECT_EQ(sent["status"], "on");
+    EXPECT_EQ(sent["reply"], "timeout") << sent.dump();
+    expect_no_violation();
+
+    ASSERT_TRUE(jibri_->request(R"({"cmd":"die"})", "died", kEventTimeout)) << jibri_->transcript();
+    const auto gone = focus_->wait_for(
+        [&](const std::string& l) {
+            return PeerProcess::is_event(l, "presence") && PeerProcess::has_field(l, "from", jibri_jid_) &&
+                   PeerProcess::has_field(l, "type", "unavailable");
+        },
+        std::chrono::seconds(10));
+    EXPECT_TRUE(gone) << focus_->transcript();
+}
+
 }  // namespace
 }  // namespace jicofo::testing
