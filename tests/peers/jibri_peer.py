@@ -215,7 +215,7 @@ class JibriPeer(Peer):
         if self.mode == "fail":
             self.later(self.delay_ms, self.finish_session, "error", self.should_retry)
         else:
-            self.later(self.delay_ms, self.send_status, dict(self.session), "on", None, None)
+            self.later(self.delay_ms, self.report_running, self.session["session_id"])
 
     def start_result(self, request, status, failure_reason=None, should_retry=None):
         return iq_result(request, element("jibri", {
@@ -243,6 +243,11 @@ class JibriPeer(Peer):
     async def after(self, delay_ms, function, *args):
         await asyncio.sleep(delay_ms / 1000.0)
         await function(*args)
+
+    async def report_running(self, session_id):
+        # A stop (or end_session) during the start-up delay ends the session before it ever runs.
+        if self.session is not None and self.session["session_id"] == session_id:
+            await self.send_status(dict(self.session), "on", None, None)
 
     async def finish_session(self, failure_reason, should_retry):
         session = self.session
