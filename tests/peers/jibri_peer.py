@@ -13,10 +13,11 @@ adds it. It is written from the protocol and shares no code with the product.
 
 Strictness (each is reported as a protocol_violation): a jibri IQ that is not type set; one not sent by the focus
 (directly: from the focus account; through the brewery MUC: from an occupant whose real JID is the focus account,
-or, when the room hides real JIDs as Prosody's default does, an owner or admin of the room); an unknown action, recording_mode or attribute; a start without session_id, or with a room that is not a bare JID;
-a recorder start without recording_mode, stream without streamid, file with one; a start while a session is active;
-a stop for a session that is not active. Answers: forbidden (not the focus), bad-request (malformed), item-not-found
-(stop of an unknown session), result status='off' failure_reason='busy' (start while active, as the real Jibri).
+or, when the room hides real JIDs as Prosody's default does, an owner or admin of the room); an unknown action,
+recording_mode or attribute; a start without session_id, or with a room that is not a bare JID; a recorder start
+without recording_mode, stream without streamid, file with one; a start while a session is active; a stop for a
+session that is not active. Answers: forbidden (not the focus), bad-request (malformed), item-not-found (stop of an
+unknown session), result status='off' failure_reason='busy' (start while active, as the real Jibri).
 
 Commands (one JSON object a line; every command answers with one event, "error" when it fails):
   {"cmd":"connect","jid":"jibri1@auth.meet.test","password":"pw","port":5222}      as in xmpp_peer -> connected
@@ -36,8 +37,9 @@ Commands (one JSON object a line; every command answers with one event, "error" 
   {"cmd":"die"}             closes the socket at once, without unavailable presence or </stream> -> {"event":"died"}
 
 Unsolicited events, besides xmpp_peer's:
-  {"event":"start","id","from","origin":sender's bare JID|null,"affiliation":in the brewery|null,"session_id","room","recording_mode","streamid","sipaddress","displayname",
-   "you_tube_broadcast_id","app_data","mode":"file"|"stream"|"sip",
+  {"event":"start","id","from","origin":sender's bare JID|null,"affiliation":in the brewery|null,"session_id","room",
+   "recording_mode","streamid","sipaddress","displayname","you_tube_broadcast_id","app_data",
+   "mode":"file"|"stream"|"sip",
    "reply":"pending"|"busy"|"ignored"|"error:<condition>"}   one per start IQ, after any violation it caused
   {"event":"stop","id","from","origin","affiliation","session_id","reply":"off"|"error:<condition>"}
   {"event":"status_sent","id","to","session_id","status":"on"|"off","failure_reason","should_retry",

@@ -319,5 +319,22 @@ TEST_F(JibriPeerTest, AnUnansweredStatusIsReportedAsATimeoutAndDieDropsTheOccupa
     EXPECT_TRUE(gone) << focus_->transcript();
 }
 
+TEST_F(JibriPeerTest, AStopDuringTheStartUpDelayEndsTheSessionWithoutStatusOn) {
+    ASSERT_TRUE(jibri_->request(R"({"cmd":"set_mode","delay_ms":500})", "done", kEventTimeout));
+    const auto reply = send_to_jibri(start_iq("session_id='s-14' room='r@conference.meet.test' recording_mode='file'"));
+    ASSERT_EQ(reply.value("type", ""), "result") << reply.dump();
+    const auto stopped =
+        send_to_jibri(std::string("<jibri xmlns='") + kJibriNs + "' action='stop' session_id='s-14'/>");
+    ASSERT_EQ(stopped.value("type", ""), "result") << stopped.dump();
+    EXPECT_TRUE(has_jibri(stopped, {"status=\"off\""})) << stopped.dump();
+    const auto status = focus_->wait_for(
+        [](const std::string& l) {
+            return PeerProcess::is_event(l, "iq_received") && PeerProcess::has_field(l, "element", "jibri");
+        },
+        std::chrono::milliseconds(1000));
+    EXPECT_FALSE(status) << *status;
+    expect_no_violation();
+}
+
 }  // namespace
 }  // namespace jicofo::testing
