@@ -418,31 +418,10 @@ void Conference::start_media() {
     media_ = std::make_unique<ConferenceMedia>(*media_ports_.signaling, *media_ports_.colibri, *media_ports_.allocator,
                                                std::move(settings), callbacks_.options, room_jid_, meeting_id_,
                                                media_ports_.timers.get());
-    // Features decide who starts force-muted (AV moderation); the room metadata who starts muted.
-    media_->set_force_mute_policy([this](const xmpp::Member& member) {
-        stanza::ForceMute mute;
-        for (const auto& instance : features_) {
-            if (instance) {
-                const auto wanted = instance->required_force_mute(*this, member);
-                mute.audio = mute.audio || wanted.audio;
-                mute.video = mute.video || wanted.video;
-            }
-        }
-        return mute;
-    });
+    // The features decide who is force-muted (AV moderation) and whose sources are refused (sender limits); the
+    // room metadata who starts muted.
+    media_->set_policy(this);
     media_->set_start_muted(metadata_.start_muted);
-    media_->set_source_add_check([this](const xmpp::Member& member, bool audio, bool video) {
-        std::optional<stanza::StanzaError> refusal;
-        for (const auto& instance : features_) {
-            if (instance && !refusal) {
-                refusal = instance->source_add_refusal(*this, member, audio, video);
-            }
-        }
-        return refusal;
-    });
-    media_->set_bridges_observer([this](int bridges, bool selection_failing) {
-        publish(BridgesChanged{bridges, selection_failing});
-    });
 }
 
 void Conference::run(const std::function<void(ConferenceView*)>& fn) {

@@ -111,24 +111,11 @@ void ConferenceMedia::participant_joined(xmpp::SharedMember member) {
     participant->joined_at = std::chrono::steady_clock::now();
     participant->join_order = ++joined_count_;
     participant->start_muted = metadata_start_muted_;
-    if (force_mute_policy_) {
-        participant->force_mute = force_mute_policy_(*participant->member);
+    if (policy_) {
+        participant->force_mute = policy_->required_force_mute(*participant->member);
     }
     participants_.emplace(nick, std::move(participant));
     maybe_start_invites();
-}
-
-void ConferenceMedia::set_force_mute_policy(std::function<stanza::ForceMute(const xmpp::Member&)> decide) {
-    force_mute_policy_ = std::move(decide);
-}
-
-void ConferenceMedia::set_bridges_observer(std::function<void(int bridges, bool selection_failing)> observer) {
-    bridges_observer_ = std::move(observer);
-}
-
-void ConferenceMedia::set_source_add_check(
-    std::function<std::optional<stanza::StanzaError>(const xmpp::Member&, bool audio, bool video)> check) {
-    source_add_check_ = std::move(check);
 }
 
 void ConferenceMedia::report_bridges(std::optional<bool> selection_failing) {
@@ -139,8 +126,8 @@ void ConferenceMedia::report_bridges(std::optional<bool> selection_failing) {
     }
     reported_bridges_ = bridges;
     selection_failing_ = failing;
-    if (bridges_observer_) {
-        bridges_observer_(bridges, failing);
+    if (policy_) {
+        policy_->bridges_changed(bridges, failing);
     }
 }
 

@@ -171,8 +171,9 @@ void ConferenceMedia::on_source_add(Participant& participant, const stanza::Iq& 
         return;
     }
     // The conference's features may refuse new senders (jicofo.conference.max-audio-senders / max-video-senders).
-    if (source_add_check_) {
-        if (auto refusal = source_add_check_(*participant.member, signalled->has_audio(), signalled->has_video())) {
+    if (policy_) {
+        if (auto refusal =
+                policy_->source_add_refusal(*participant.member, signalled->has_audio(), signalled->has_video())) {
             logger()->warn("room={} endpoint={} source-add refused: {}", room_.to_string(), participant.member->nick,
                            refusal->text);
             signaling_.reply(stanza::Iq::error_for(request, *refusal));

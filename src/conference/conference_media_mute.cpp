@@ -53,8 +53,8 @@ void ConferenceMedia::handle_mute(const stanza::Iq& request, const stanza::MuteI
     // An unmute keeps what the features still require on the bridge: a screen-share unmute must not lift the video
     // force-mute that video moderation set, since both are video there.
     bool forced = *mute.mute;
-    if (!forced && force_mute_policy_) {
-        const auto required = force_mute_policy_(member);
+    if (!forced && policy_) {
+        const auto required = policy_->required_force_mute(member);
         forced = mute.media == stanza::MuteMedia::audio ? required.audio : required.video;
     }
     force_mute(member.nick, mute.media, forced);

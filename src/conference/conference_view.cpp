@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstdint>
 
 namespace jicofo::conference {
 namespace {
@@ -35,6 +36,8 @@ std::string_view to_string(BridgeEvent::Kind kind) {
 struct Conference::Hold {
     explicit Hold(const boost::asio::any_io_executor& strand) : timer(strand) {}
     boost::asio::steady_timer timer;
+    // Re-armed by every hold_open: a wait that completed before it was cancelled is not this arming's expiry.
+    std::uint64_t arming = 0;
 };
 
 void Conference::create_feature_instances() {
@@ -57,6 +60,34 @@ void Conference::publish(const ConferenceEvent& event) {
             features_[i]->on_event(*this, event);
         }
     }
+}
+
+stanza::ForceMute Conference::required_force_mute(const xmpp::Member& member) const {
+    stanza::ForceMute mute;
+    for (const auto& instance : features_) {
+        if (instance) {
+            const auto wanted = instance->required_force_mute(*this, member);
+            mute.audio = mute.audio || wanted.audio;
+            mute.video = mute.video || wanted.video;
+        }
+    }
+    return mute;
+}
+
+std::optional<stanza::StanzaError> Conference::source_add_refusal(const xmpp::Member& member, bool audio,
+                                                                  bool video) const {
+    for (const auto& instance : features_) {
+        if (instance) {
+            if (auto refusal = instance->source_add_refusal(*this, member, audio, video)) {
+                return refusal;
+            }
+        }
+    }
+    return std::nullopt;
+}
+
+void Conference::bridges_changed(int bridges, bool selection_failing) {
+    publish(BridgesChanged{bridges, selection_failing});
 }
 
 FeatureInstance* Conference::feature(std::size_t index) {
@@ -124,15 +155,16 @@ void Conference::hold_open(const std::string& key, std::optional<std::chrono::mi
         hold = std::make_shared<Hold>(strand_);
     }
     hold->timer.cancel();
+    const auto arming = ++hold->arming;
     if (!duration) {
         return;
     }
     hold->timer.expires_after(*duration);
     hold->timer.async_wait(
-        [weak = weak_from_this(), key, hold = std::weak_ptr<Hold>(hold)](boost::system::error_code ec) {
+        [weak = weak_from_this(), key, arming, hold = std::weak_ptr<Hold>(hold)](boost::system::error_code ec) {
             auto self = weak.lock();
             auto alive = hold.lock();
-            if (ec || !self || !alive) {
+            if (ec || !self || !alive || alive->arming != arming) {
                 return;
             }
             auto it = self->holds_.find(key);

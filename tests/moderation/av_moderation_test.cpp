@@ -128,11 +128,23 @@ protected:
         start();
         view.media_ = media.get();
         instance = registrar.instance_for(view);
-        // As Conference does: the media layer asks the features who starts force-muted.
-        media->set_force_mute_policy([this](const xmpp::Member& m) {
-            return instance ? instance->required_force_mute(view, m) : stanza::ForceMute{};
-        });
+        // As Conference does: the media layer asks the features who is force-muted.
+        media->set_policy(&policy);
     }
+
+    // The conference's side of the media policy, for this one feature.
+    struct Policy : conference::MediaPolicy {
+        explicit Policy(const ModerationTest& owner) : test(owner) {}
+        [[nodiscard]] stanza::ForceMute required_force_mute(const xmpp::Member& m) const override {
+            return test.instance ? test.instance->required_force_mute(test.view, m) : stanza::ForceMute{};
+        }
+        [[nodiscard]] std::optional<stanza::StanzaError> source_add_refusal(const xmpp::Member&, bool,
+                                                                            bool) const override {
+            return std::nullopt;
+        }
+        void bridges_changed(int, bool) override {}
+        const ModerationTest& test;
+    };
 
     void SetUp() override {
         ASSERT_NE(instance, nullptr) << "av_moderation keeps an instance per conference";
@@ -185,6 +197,7 @@ protected:
     feature::testing::FakeRegistrar registrar;
     feature::testing::FakeConferenceView view;
     feature::FeatureInstance* instance = nullptr;
+    Policy policy{*this};
 };
 
 TEST_F(ModerationTest, EnablingAudioForceMutesEveryoneButModeratorsAndJibri) {

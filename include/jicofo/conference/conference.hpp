@@ -41,7 +41,10 @@ struct ParticipantEvent {
 };
 using ParticipantListener = std::function<void(const ParticipantEvent&)>;
 
-class Conference : public ConferenceHandle, private ConferenceView, public std::enable_shared_from_this<Conference> {
+class Conference : public ConferenceHandle,
+                   private ConferenceView,
+                   private MediaPolicy,
+                   public std::enable_shared_from_this<Conference> {
 public:
     // The connection must outlive the conference. `features` are the installed features' slots (each makes its
     // per-conference instance when the conference starts).
@@ -91,6 +94,12 @@ private:
     [[nodiscard]] std::optional<stanza::StanzaError> unmute_refusal(const xmpp::Member& member,
                                                                     stanza::MuteMedia media) const override;
     [[nodiscard]] FeatureInstance* feature(std::size_t index) override;
+
+    // MediaPolicy (conference_view.cpp): what the features decide for the media layer.
+    [[nodiscard]] stanza::ForceMute required_force_mute(const xmpp::Member& member) const override;
+    [[nodiscard]] std::optional<stanza::StanzaError> source_add_refusal(const xmpp::Member& member, bool audio,
+                                                                        bool video) const override;
+    void bridges_changed(int bridges, bool selection_failing) override;
 
     void create_feature_instances();
     void publish(const ConferenceEvent& event);

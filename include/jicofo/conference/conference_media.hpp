@@ -81,6 +81,21 @@ struct ConferenceMediaSettings {
     std::function<void(stanza::JingleAction action)> jingle_received;
 };
 
+// What the conference's features decide for its media layer (Conference asks each of its features); called on the
+// conference's strand.
+class MediaPolicy {
+public:
+    virtual ~MediaPolicy() = default;
+    // The force-mute the features require for a participant (AV moderation): applied when it joins, and kept when it
+    // unmutes itself.
+    [[nodiscard]] virtual stanza::ForceMute required_force_mute(const xmpp::Member& member) const = 0;
+    // Why a source-add with audio and/or video sources is refused (sender limits); nullopt: accepted.
+    [[nodiscard]] virtual std::optional<stanza::StanzaError> source_add_refusal(const xmpp::Member& member, bool audio,
+                                                                                bool video) const = 0;
+    // The number of bridges or the bridge-selection state changed.
+    virtual void bridges_changed(int bridges, bool selection_failing) = 0;
+};
+
 // Delayed work on the conference's strand (source-signaling-delays); tests fire it by hand.
 class MediaTimers {
 public:
@@ -132,14 +147,8 @@ public:
     // A mute request (jicofo-protocol.md §4f) from an occupant; always answered. Applied as colibri2 force-mute.
     void handle_mute(const stanza::Iq& request, const stanza::MuteIq& mute);
 
-    // The force-mute the conference's features require for a participant (AV moderation): applied when it joins,
-    // and kept when it unmutes itself; unset: none.
-    void set_force_mute_policy(std::function<stanza::ForceMute(const xmpp::Member&)> decide);
-    // Told (on the strand) when the number of bridges or the bridge-selection state changes.
-    void set_bridges_observer(std::function<void(int bridges, bool selection_failing)> observer);
-    // Asked before a source-add with audio and/or video sources is accepted (sender limits); unset: accepted.
-    void set_source_add_check(
-        std::function<std::optional<stanza::StanzaError>(const xmpp::Member&, bool audio, bool video)> check);
+    // The features' say (it must outlive this object); unset: no force-mute, every source-add accepted.
+    void set_policy(MediaPolicy* policy) { policy_ = policy; }
     // The room metadata's startMuted: participants who join from now on get <startmuted/> in their first offer.
     void set_start_muted(std::optional<RoomMetadata::StartMuted> start_muted);
     // Force-mutes (or releases) a participant's `media` on the bridge, now and in every later allocation; with an
@@ -224,9 +233,7 @@ private:
     std::shared_ptr<const ConferenceMediaSettings> settings_;  // never null
     ConferenceOptions options_;
     std::optional<RoomMetadata::StartMuted> metadata_start_muted_;
-    std::function<stanza::ForceMute(const xmpp::Member&)> force_mute_policy_;
-    std::function<void(int bridges, bool selection_failing)> bridges_observer_;
-    std::function<std::optional<stanza::StanzaError>(const xmpp::Member&, bool, bool)> source_add_check_;
+    MediaPolicy* policy_ = nullptr;
     int reported_bridges_ = 0;
     bool selection_failing_ = false;
     stanza::Jid room_;
