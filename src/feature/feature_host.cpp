@@ -33,8 +33,7 @@ struct ComponentNeed {
     ComponentMessageHandler on_message;
     std::size_t index = 0;
     std::optional<std::string> address;
-    xmpp::Registration subscription;
-    bool subscription_active = false;
+    xmpp::Registration subscription;  // the connection keeps it across reconnects
 };
 
 struct Section {
@@ -139,7 +138,7 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
             if (it != found.all.end()) {
                 address = it->second;
             }
-            if (address != need->address || (address && !need->subscription_active)) {
+            if (address != need->address) {
                 subscribe(*need, address);
             }
             if (need->changed) {
@@ -154,7 +153,6 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
     void subscribe(ComponentNeed& need, const std::optional<std::string>& address) {
         need.address = address;
         need.subscription.reset();
-        need.subscription_active = false;
         auto connection = client.lock();
         if (!address || !need.on_message || !connection) {
             return;
@@ -175,7 +173,6 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
                     handler(message, *self->feature_conferences[index]);
                 }
             });
-        need.subscription_active = true;
     }
 };
 
