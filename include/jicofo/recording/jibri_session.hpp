@@ -15,6 +15,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace jicofo::recording {
 
@@ -31,12 +32,25 @@ struct JibriSessionStatus {
     std::optional<stanza::JibriFailureReason> failure_reason;
 };
 
+// Why a session failed, for the failure counter labelled by reason: the client hears busy/error, the operator
+// needs to tell "no Jibri at all" from "a Jibri broke".
+enum class JibriFailure {
+    no_instance,      // no Jibri in the brewery
+    all_busy,         // every Jibri busy, failing or just selected (after busy-retries, if any)
+    start_refused,    // the Jibri answered the start with an error or an unexpected status
+    start_timeout,    // no answer to the start, or no `on` within pending-timeout
+    jibri_failed,     // the Jibri reported a failure (off with failure_reason)
+    jibri_left,       // the Jibri left the brewery mid-session
+};
+[[nodiscard]] std::string_view to_string(JibriFailure failure);
+
 // What a session needs from the feature that owns it; called on the conference's strand.
 class JibriPort {
 public:
     virtual ~JibriPort() = default;
-    // An instance for this session's kind (the pool marks it selected).
-    virtual core::Result<std::string, NoJibri> select() = 0;
+    // An instance for this session's kind (the pool, on another strand, marks it selected); `done` runs once, on
+    // the conference's strand, and not after the session is gone.
+    virtual void select(std::function<void(core::Result<std::string, NoJibri>)> done) = 0;
     // The instance failed a request: not selected for a while.
     virtual void failed(const std::string& jibri) = 0;
     // Sends an IQ set to the instance; `done` runs once (not after the session is gone).
@@ -45,11 +59,17 @@ public:
     virtual void after(std::chrono::milliseconds delay, std::function<void()> fn) = 0;
     // Clients should see this.
     virtual void status_changed(const JibriSessionStatus& status) = 0;
+    // The session failed for good (once per session; whether or not the client had been answered).
+    virtual void session_failed(JibriFailure cause) = 0;
 };
 
 struct JibriSessionSettings {
     std::chrono::milliseconds pending_timeout{std::chrono::seconds(90)};  // jicofo.jibri.pending-timeout
-    int num_retries = 5;                                                  // jicofo.jibri.num-retries
+    int num_retries = 5;                                                  // jicofo.jibri.num-retries; < 0: no limit
+    // jicofo.jibri.busy-retries: when every Jibri is busy at the start, the client is answered at once (pending)
+    // and selection is tried again every busy_retry_delay, this many times; 0 answers resource-constraint at once.
+    int busy_retries = 0;
+    std::chrono::milliseconds busy_retry_delay{std::chrono::seconds(5)};  // jicofo.jibri.busy-retry-delay
 };
 
 class JibriSession {
