@@ -18,6 +18,17 @@ using stanza::JibriFailureReason;
 using stanza::JibriStatusValue;
 using stanza::StanzaError;
 
+// What a client whose start nobody took hears: as Jicofo, no Jibri at all and all of them busy are told apart.
+StanzaError refusal(std::optional<JibriFailureReason> failure, std::optional<JibriFailure> cause) {
+    if (cause == JibriFailure::no_instance) {
+        return StanzaError::make(ErrorCondition::service_unavailable, "no Jibris available");
+    }
+    if (failure == JibriFailureReason::busy) {
+        return StanzaError::make(ErrorCondition::resource_constraint, "all Jibris are busy");
+    }
+    return StanzaError::make(ErrorCondition::internal_server_error, "the Jibri failed to start");
+}
+
 }  // namespace
 
 JibriSession::JibriSession(JibriPort& port, JibriSessionSettings settings, StartRequest request, std::string session_id,
@@ -31,28 +42,72 @@ JibriSession::JibriSession(JibriPort& port, JibriSessionSettings settings, Start
 
 JibriSession::~JibriSession() = default;
 
-void JibriSession::start(Answer answer) {
-    answer_ = std::move(answer);
-    attempt();
+std::string_view to_string(JibriFailure failure) {
+    switch (failure) {
+        case JibriFailure::no_instance: return "no_instance";
+        case JibriFailure::all_busy: return "all_busy";
+        case JibriFailure::start_refused: return "start_refused";
+        case JibriFailure::start_timeout: return "start_timeout";
+        case JibriFailure::jibri_failed: return "jibri_failed";
+        case JibriFailure::jibri_left: return "jibri_left";
+    }
+    return "unknown";
 }
 
-void JibriSession::attempt() {
-    auto selected = port_.select();
-    if (!selected) {
-        const bool none = selected.error() == NoJibri::none_present;
-        logger()->info("room={} session={} no Jibri to start ({})", room_.to_string(), session_id_,
-                       none ? "none present" : "all busy");
-        if (answer_) {
-            state_ = State::ended;
-            answer_client(
-                core::unexpected(none ? StanzaError::make(ErrorCondition::service_unavailable, "no Jibris available")
-                                      : StanzaError::make(ErrorCondition::resource_constraint, "all Jibris are busy")));
-            return;
+void JibriSession::start(Answer answer) {
+    answer_ = std::move(answer);
+    select(Selection::first);
+}
+
+void JibriSession::select(Selection why) {
+    // Set before asking: the port may answer at once.
+    state_ = State::selecting;
+    const auto attempt = ++attempt_;
+    std::weak_ptr<bool> alive = alive_;
+    port_.select([this, alive, attempt, why](const core::Result<std::string, NoJibri>& selected) {
+        // A stop (or anything else that moved the session on) while the pool was asked makes its answer moot; the
+        // instance it marked selected is free again after the pool's short selection hold.
+        if (alive.lock() && attempt == attempt_ && state_ == State::selecting) {
+            on_selected(why, selected);
         }
-        end(none ? JibriFailureReason::error : JibriFailureReason::busy);
+    });
+}
+
+void JibriSession::on_selected(Selection why, const core::Result<std::string, NoJibri>& selected) {
+    if (selected) {
+        jibri_ = *selected;
+        send_start();
         return;
     }
-    jibri_ = *selected;
+    const bool none = selected.error() == NoJibri::none_present;
+    logger()->info("room={} session={} no Jibri to start ({})", room_.to_string(), session_id_,
+                   none ? "none present" : "all busy");
+    // Only the start waits for a busy pool to free up; a Jibri that failed mid-way is replaced now or not at all.
+    if (!none && why != Selection::after_failure && busy_retries_ < settings_.busy_retries) {
+        wait_for_free_jibri();
+        return;
+    }
+    end(none ? JibriFailureReason::error : JibriFailureReason::busy,
+        none ? JibriFailure::no_instance : JibriFailure::all_busy);
+}
+
+void JibriSession::wait_for_free_jibri() {
+    ++busy_retries_;
+    state_ = State::waiting;
+    answer_client(session_id_);
+    publish(JibriStatusValue::pending, std::nullopt);
+    logger()->info("room={} session={} every Jibri busy, selecting again in {} ms ({}/{})", room_.to_string(),
+                   session_id_, settings_.busy_retry_delay.count(), busy_retries_, settings_.busy_retries);
+    const auto attempt = ++attempt_;
+    std::weak_ptr<bool> alive = alive_;
+    port_.after(settings_.busy_retry_delay, [this, alive, attempt] {
+        if (alive.lock() && attempt == attempt_ && state_ == State::waiting) {
+            select(Selection::busy_retry);
+        }
+    });
+}
+
+void JibriSession::send_start() {
     state_ = State::starting;
     const auto attempt = ++attempt_;
     stanza::JibriIq start;
@@ -87,7 +142,7 @@ void JibriSession::attempt() {
         if (jibri_) {
             send_stop(*jibri_);
         }
-        retry_or_fail(JibriFailureReason::error);
+        retry_or_fail(JibriFailureReason::error, JibriFailure::start_timeout);
     });
 }
 
@@ -99,7 +154,7 @@ void JibriSession::on_start_answer(std::uint64_t attempt, const std::string& jib
         // It may still be starting (Chrome can be slow): told to stop, so that it does not join the room later.
         logger()->warn("room={} session={} Jibri {} did not answer the start", room_.to_string(), session_id_, jibri);
         send_stop(jibri);
-        retry_or_fail(JibriFailureReason::error);
+        retry_or_fail(JibriFailureReason::error, JibriFailure::start_timeout);
         return;
     }
     const auto* iq = answer.iq ? &*answer.iq : nullptr;
@@ -108,7 +163,11 @@ void JibriSession::on_start_answer(std::uint64_t attempt, const std::string& jib
         (iq->status != JibriStatusValue::pending && iq->status != JibriStatusValue::on)) {
         logger()->warn("room={} session={} Jibri {} refused the start{}", room_.to_string(), session_id_, jibri,
                        busy ? ": busy" : "");
-        retry_or_fail(busy ? JibriFailureReason::busy : JibriFailureReason::error);
+        if (busy) {
+            retry_or_fail(JibriFailureReason::busy, JibriFailure::all_busy);
+        } else {
+            retry_or_fail(JibriFailureReason::error, JibriFailure::start_refused);
+        }
         return;
     }
     state_ = iq->status == JibriStatusValue::on ? State::on : State::pending;
@@ -131,9 +190,11 @@ bool JibriSession::jibri_status(const std::string& jibri, const stanza::JibriIq&
             if (status.failure_reason && status.should_retry == std::optional<bool>(true)) {
                 logger()->warn("room={} session={} Jibri {} failed ({}), retrying", room_.to_string(), session_id_,
                                jibri, stanza::to_string(*status.failure_reason));
-                retry_or_fail(*status.failure_reason);
+                retry_or_fail(*status.failure_reason, JibriFailure::jibri_failed);
+            } else if (status.failure_reason) {
+                end(status.failure_reason, JibriFailure::jibri_failed);
             } else {
-                end(status.failure_reason);
+                end(std::nullopt, std::nullopt);  // a clean off: the recording is over
             }
             break;
     }
@@ -143,26 +204,30 @@ bool JibriSession::jibri_status(const std::string& jibri, const stanza::JibriIq&
 void JibriSession::jibri_left(const std::string& jibri) {
     if (state_ != State::ended && jibri_ == std::optional<std::string>(jibri)) {
         logger()->warn("room={} session={} Jibri {} left the brewery", room_.to_string(), session_id_, jibri);
-        retry_or_fail(JibriFailureReason::error);
+        retry_or_fail(JibriFailureReason::error, JibriFailure::jibri_left);
     }
 }
 
-void JibriSession::retry_or_fail(JibriFailureReason reason) {
+void JibriSession::retry_or_fail(JibriFailureReason reason, JibriFailure cause) {
     if (jibri_) {
         port_.failed(*jibri_);
     }
-    if (retries_ < settings_.num_retries) {
+    // As Jicofo: the limit is exceeded when it is set (>= 0) and reached.
+    if (settings_.num_retries < 0 || retries_ < settings_.num_retries) {
         ++retries_;
-        attempt();
+        // Until another instance is selected, the failed one's statuses and departure are not this session's.
+        jibri_.reset();
+        select(Selection::after_failure);
         return;
     }
-    end(reason);
+    end(reason, cause);
 }
 
 void JibriSession::stop() {
     if (state_ == State::ended) {
         return;
     }
+    // While selecting or waiting there is no instance: nothing to send, and a late selection is ignored.
     if (jibri_) {
         send_stop(*jibri_);
     }
@@ -173,19 +238,25 @@ void JibriSession::stop() {
     publish(JibriStatusValue::off, std::nullopt);
 }
 
-void JibriSession::end(std::optional<JibriFailureReason> failure) {
-    state_ = State::ended;
-    if (answer_) {
-        // Nobody took the start: the client hears why, and there was no status to take back.
-        answer_client(core::unexpected(
-            failure == JibriFailureReason::busy
-                ? StanzaError::make(ErrorCondition::resource_constraint, "all Jibris are busy")
-                : StanzaError::make(ErrorCondition::internal_server_error, "the Jibri failed to start")));
+void JibriSession::end(std::optional<JibriFailureReason> failure, std::optional<JibriFailure> cause) {
+    if (state_ == State::ended) {
         return;
     }
-    logger()->info("room={} session={} off{}", room_.to_string(), session_id_,
-                   failure ? std::string(" (") + std::string(stanza::to_string(*failure)) + ")" : "");
-    publish(JibriStatusValue::off, failure);
+    state_ = State::ended;
+    if (cause) {
+        logger()->warn("room={} session={} failed ({})", room_.to_string(), session_id_, to_string(*cause));
+    }
+    if (answer_) {
+        // Nobody took the start: the client hears why, and there was no status to take back.
+        answer_client(core::unexpected(refusal(failure, cause)));
+    } else {
+        logger()->info("room={} session={} off{}", room_.to_string(), session_id_,
+                       failure ? std::string(" (") + std::string(stanza::to_string(*failure)) + ")" : "");
+        publish(JibriStatusValue::off, failure);
+    }
+    if (cause) {
+        port_.session_failed(*cause);
+    }
 }
 
 void JibriSession::send_stop(const std::string& jibri) {
@@ -196,7 +267,12 @@ void JibriSession::send_stop(const std::string& jibri) {
 }
 
 void JibriSession::publish(JibriStatusValue status, std::optional<JibriFailureReason> failure) {
-    port_.status_changed(JibriSessionStatus{status, failure});
+    // A Jibri taking the start after a busy wait says pending again: clients already see that.
+    if (published_ && published_->status == status && published_->failure_reason == failure) {
+        return;
+    }
+    published_ = JibriSessionStatus{status, failure};
+    port_.status_changed(*published_);
 }
 
 void JibriSession::answer_client(core::Result<std::string, StanzaError> result) {

@@ -1,12 +1,8 @@
 // A Jibri session driven by hand through a fake port: the start the Jibri gets, the client's answer, pending then
 // on, the pending timeout, retries on another instance (errors, timeouts, busy, failures with should_retry, an
-// instance leaving), the limit of retries, and stop.
-#include "jicofo/recording/jibri_session.hpp"
-
-#include <gtest/gtest.h>
-
-#include <deque>
-#include <map>
+// instance leaving), the limit of retries (none below zero), stop (also while the pool is still selecting), and the
+// cause a failed session is reported with.
+#include "jibri_session_fixture.hpp"
 
 namespace jicofo::recording {
 namespace {
@@ -15,81 +11,10 @@ using namespace std::chrono_literals;
 using stanza::ErrorCondition;
 using stanza::JibriAction;
 using stanza::JibriFailureReason;
-using stanza::JibriIq;
 using stanza::JibriStatusValue;
-
-class FakePort : public JibriPort {
-public:
-    core::Result<std::string, NoJibri> select() override {
-        if (instances.empty()) {
-            return core::unexpected(present ? NoJibri::none_available : NoJibri::none_present);
-        }
-        auto next = instances.front();
-        instances.pop_front();
-        return next;
-    }
-    void failed(const std::string& jibri) override { failures.push_back(jibri); }
-    void send(const std::string& jibri, const JibriIq& iq, std::function<void(JibriAnswer)> done) override {
-        sent.push_back({jibri, iq, std::move(done)});
-    }
-    void after(std::chrono::milliseconds delay, std::function<void()> fn) override {
-        timers.emplace_back(delay, std::move(fn));
-    }
-    void status_changed(const JibriSessionStatus& status) override { statuses.push_back(status); }
-
-    struct Sent {
-        std::string jibri;
-        JibriIq iq;
-        std::function<void(JibriAnswer)> done;
-    };
-    std::deque<std::string> instances;
-    bool present = true;  // with no instance left: "none available" rather than "none present"
-    std::vector<std::string> failures;
-    std::vector<Sent> sent;
-    std::vector<std::pair<std::chrono::milliseconds, std::function<void()>>> timers;
-    std::vector<JibriSessionStatus> statuses;
-};
-
-JibriAnswer pending() {
-    JibriIq iq;
-    iq.status = JibriStatusValue::pending;
-    return {JibriAnswer::Kind::result, iq};
-}
-
-JibriIq status(JibriStatusValue value, std::optional<JibriFailureReason> failure = std::nullopt,
-               std::optional<bool> should_retry = std::nullopt) {
-    JibriIq iq;
-    iq.status = value;
-    iq.failure_reason = failure;
-    iq.should_retry = should_retry;
-    return iq;
-}
-
-class JibriSessionTest : public ::testing::Test {
-protected:
-    JibriSession& session(StartRequest request = {}, int retries = 2) {
-        JibriSessionSettings settings;
-        settings.pending_timeout = 90s;
-        settings.num_retries = retries;
-        made = std::make_unique<JibriSession>(port, settings, std::move(request), "s1",
-                                              stanza::Jid::parse("room1@conference.meet.test").value(), false);
-        return *made;
-    }
-    void start() {
-        made->start([this](core::Result<std::string, stanza::StanzaError> result) { answers.push_back(result); });
-    }
-    std::vector<JibriStatusValue> statuses() const {
-        std::vector<JibriStatusValue> values;
-        for (const auto& s : port.statuses) {
-            values.push_back(s.status);
-        }
-        return values;
-    }
-
-    FakePort port;
-    std::unique_ptr<JibriSession> made;
-    std::vector<core::Result<std::string, stanza::StanzaError>> answers;
-};
+using testing::JibriSessionTest;
+using testing::pending;
+using testing::status;
 
 TEST_F(JibriSessionTest, AFileRecordingStartsPendingThenOn) {
     port.instances = {"jibri1"};
@@ -123,13 +48,17 @@ TEST_F(JibriSessionTest, NoJibriAndAllBusyAreTheClientsErrors) {
     start();
     ASSERT_EQ(answers.size(), 1U);
     EXPECT_EQ(answers[0].error().condition, ErrorCondition::service_unavailable);
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::no_instance}));
     port.present = true;
     answers.clear();
+    port.session_failures.clear();
     session();
     start();
     EXPECT_EQ(answers.at(0).error().condition, ErrorCondition::resource_constraint);
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::all_busy}));
     EXPECT_TRUE(port.statuses.empty());
     EXPECT_FALSE(made->active());
+    EXPECT_TRUE(port.timers.empty()) << "without busy-retries nobody waits for a Jibri to free up";
 }
 
 TEST_F(JibriSessionTest, AnErrorATimeoutAndABusyAnswerAreRetriedOnAnotherInstance) {
@@ -163,6 +92,7 @@ TEST_F(JibriSessionTest, WhenEveryAttemptFailsTheClientHearsWhy) {
     EXPECT_EQ(answers[0].error().condition, ErrorCondition::internal_server_error);
     EXPECT_FALSE(made->active());
     EXPECT_TRUE(port.statuses.empty()) << "nothing was published, so nothing to take back";
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::start_refused}));
 }
 
 TEST_F(JibriSessionTest, NoOnWithinThePendingTimeoutStopsThatJibriAndTriesAnother) {
@@ -196,6 +126,7 @@ TEST_F(JibriSessionTest, AFailureWithShouldRetryMovesTheSessionAndWithoutItEndsI
     ASSERT_FALSE(port.statuses.empty());
     EXPECT_EQ(port.statuses.back().status, JibriStatusValue::off);
     EXPECT_EQ(port.statuses.back().failure_reason, JibriFailureReason::error);
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::jibri_failed}));
 }
 
 TEST_F(JibriSessionTest, AnInstanceLeavingMidSessionIsReplaced) {
@@ -226,6 +157,7 @@ TEST_F(JibriSessionTest, StopSendsStopAndTheSessionIsOff) {
     EXPECT_FALSE(made->active());
     made->stop();  // twice is once
     EXPECT_EQ(port.sent.size(), 2U);
+    EXPECT_TRUE(port.session_failures.empty()) << "a stop is not a failure";
 }
 
 TEST_F(JibriSessionTest, ASipCallCarriesTheAddressAndNoRecordingMode) {
@@ -251,6 +183,163 @@ TEST_F(JibriSessionTest, CallbacksAfterTheSessionIsGoneAreIgnored) {
     port.timers[0].second();
     EXPECT_TRUE(answers.empty());
     EXPECT_TRUE(port.statuses.empty());
+}
+
+TEST_F(JibriSessionTest, RetriesBelowZeroHaveNoLimit) {
+    for (int i = 0; i < 12; ++i) {
+        port.instances.push_back("jibri" + std::to_string(i));
+    }
+    session({}, -1);
+    start();
+    for (std::size_t i = 0; i < 11; ++i) {
+        ASSERT_EQ(port.sent.size(), i + 1);
+        port.sent[i].done(JibriAnswer{JibriAnswer::Kind::error, std::nullopt});
+    }
+    EXPECT_EQ(made->retries(), 11);
+    EXPECT_TRUE(made->active());
+    EXPECT_TRUE(answers.empty());
+    EXPECT_TRUE(port.session_failures.empty());
+    port.sent.back().done(pending());
+    EXPECT_EQ(answers.at(0).value(), "s1");
+}
+
+TEST_F(JibriSessionTest, NoRetriesMeansTheFirstFailureIsFinal) {
+    port.instances = {"jibri1", "jibri2"};
+    session({}, 0);
+    start();
+    port.sent[0].done(JibriAnswer{JibriAnswer::Kind::error, std::nullopt});
+    EXPECT_EQ(port.sent.size(), 1U);
+    EXPECT_EQ(answers.at(0).error().condition, ErrorCondition::internal_server_error);
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::start_refused}));
+}
+
+TEST_F(JibriSessionTest, TheStartWaitsForTheSelectionFromThePool) {
+    port.defer_selections = true;
+    session();
+    start();
+    EXPECT_EQ(port.selections, 1);
+    EXPECT_TRUE(port.sent.empty());
+    EXPECT_TRUE(made->active());
+    port.answer_selection(std::string("jibri1"));
+    ASSERT_EQ(port.sent.size(), 1U);
+    EXPECT_EQ(port.sent[0].jibri, "jibri1");
+    EXPECT_EQ(made->current_jibri(), std::optional<std::string>("jibri1"));
+    port.sent[0].done(pending());
+    EXPECT_EQ(answers.at(0).value(), "s1");
+}
+
+TEST_F(JibriSessionTest, AStopWhileThePoolIsSelectingSendsNothingToTheInstanceItSelects) {
+    port.defer_selections = true;
+    session();
+    start();
+    made->stop();
+    EXPECT_FALSE(made->active());
+    EXPECT_EQ(answers.at(0).error().condition, ErrorCondition::undefined_condition);
+    EXPECT_EQ(statuses(), (std::vector<JibriStatusValue>{JibriStatusValue::off}));
+    port.answer_selection(std::string("jibri1"));
+    EXPECT_TRUE(port.sent.empty());
+    EXPECT_TRUE(port.timers.empty());
+    EXPECT_FALSE(made->current_jibri());
+    EXPECT_TRUE(port.session_failures.empty());
+}
+
+TEST_F(JibriSessionTest, AStopWhileSelectingAReplacementIgnoresTheReplacement) {
+    port.instances = {"jibri1"};
+    session();
+    start();
+    port.sent[0].done(pending());
+    ASSERT_TRUE(made->jibri_status("jibri1", status(JibriStatusValue::on)));
+    port.defer_selections = true;
+    ASSERT_TRUE(made->jibri_status("jibri1", status(JibriStatusValue::off, JibriFailureReason::error, true)));
+    ASSERT_EQ(port.held_selections.size(), 1U);
+    // Until a replacement is selected the failed instance is not this session's any more.
+    EXPECT_FALSE(made->jibri_status("jibri1", status(JibriStatusValue::on)));
+    made->stop();
+    port.answer_selection(std::string("jibri2"));
+    EXPECT_EQ(port.sent.size(), 1U) << "neither a stop to the failed instance nor a start to the replacement";
+    EXPECT_EQ(statuses(),
+              (std::vector<JibriStatusValue>{JibriStatusValue::pending, JibriStatusValue::on, JibriStatusValue::off}));
+    EXPECT_TRUE(port.session_failures.empty());
+}
+
+TEST_F(JibriSessionTest, FailureCausesHaveTheirPrometheusNames) {
+    EXPECT_EQ(to_string(JibriFailure::no_instance), "no_instance");
+    EXPECT_EQ(to_string(JibriFailure::all_busy), "all_busy");
+    EXPECT_EQ(to_string(JibriFailure::start_refused), "start_refused");
+    EXPECT_EQ(to_string(JibriFailure::start_timeout), "start_timeout");
+    EXPECT_EQ(to_string(JibriFailure::jibri_failed), "jibri_failed");
+    EXPECT_EQ(to_string(JibriFailure::jibri_left), "jibri_left");
+}
+
+TEST_F(JibriSessionTest, TheCauseIsThatOfTheLastFailedAttempt) {
+    port.instances = {"jibri1", "jibri2"};
+    session({}, 1);
+    start();
+    port.sent[0].done(JibriAnswer{JibriAnswer::Kind::error, std::nullopt});
+    JibriAnswer busy;
+    busy.iq = status(JibriStatusValue::off, JibriFailureReason::busy);
+    port.sent[1].done(busy);
+    EXPECT_EQ(answers.at(0).error().condition, ErrorCondition::resource_constraint);
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::all_busy}));
+}
+
+TEST_F(JibriSessionTest, AStartWithoutAnswerFailsWithStartTimeout) {
+    port.instances = {"jibri1"};
+    session({}, 0);
+    start();
+    port.sent[0].done(JibriAnswer{JibriAnswer::Kind::timeout, std::nullopt});
+    EXPECT_EQ(answers.at(0).error().condition, ErrorCondition::internal_server_error);
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::start_timeout}));
+}
+
+TEST_F(JibriSessionTest, NoOnWithinThePendingTimeoutFailsWithStartTimeoutAfterTheClientWasAnswered) {
+    port.instances = {"jibri1"};
+    session({}, 0);
+    start();
+    port.sent[0].done(pending());
+    port.timers.at(0).second();
+    EXPECT_EQ(answers.at(0).value(), "s1");
+    ASSERT_EQ(port.statuses.size(), 2U);
+    EXPECT_EQ(port.statuses[1].status, JibriStatusValue::off);
+    EXPECT_EQ(port.statuses[1].failure_reason, JibriFailureReason::error);
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::start_timeout}));
+}
+
+TEST_F(JibriSessionTest, AnInstanceLeavingWithNoRetriesLeftFailsWithJibriLeft) {
+    port.instances = {"jibri1"};
+    session({}, 0);
+    start();
+    port.sent[0].done(pending());
+    made->jibri_left("jibri1");
+    EXPECT_FALSE(made->active());
+    EXPECT_EQ(port.statuses.back().status, JibriStatusValue::off);
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::jibri_left}));
+}
+
+TEST_F(JibriSessionTest, ACleanOffIsNoFailure) {
+    port.instances = {"jibri1"};
+    session();
+    start();
+    port.sent[0].done(pending());
+    ASSERT_TRUE(made->jibri_status("jibri1", status(JibriStatusValue::on)));
+    ASSERT_TRUE(made->jibri_status("jibri1", status(JibriStatusValue::off)));
+    EXPECT_FALSE(made->active());
+    EXPECT_EQ(port.statuses.back().status, JibriStatusValue::off);
+    EXPECT_FALSE(port.statuses.back().failure_reason);
+    EXPECT_TRUE(port.session_failures.empty());
+}
+
+TEST_F(JibriSessionTest, AReplacementThatFindsNoInstanceEndsTheSessionWithThatCause) {
+    port.instances = {"jibri1"};
+    session();
+    start();
+    port.sent[0].done(pending());
+    port.present = false;  // the failed one was the last in the brewery
+    made->jibri_left("jibri1");
+    EXPECT_FALSE(made->active());
+    EXPECT_EQ(port.statuses.back().status, JibriStatusValue::off);
+    EXPECT_EQ(port.statuses.back().failure_reason, JibriFailureReason::error);
+    EXPECT_EQ(port.session_failures, (std::vector<JibriFailure>{JibriFailure::no_instance}));
 }
 
 }  // namespace

@@ -2,8 +2,10 @@
 // conference's strand. It selects an instance, sends it `start` and expects `status='pending'`; it waits
 // `pending-timeout` for the Jibri's own `status='on'`; a Jibri that fails to start (an error, a timeout, busy, no
 // `on` in time), fails later with `should_retry`, or leaves the brewery mid-session is replaced by another instance,
-// up to `num-retries` times. Every change of what clients should see is handed to the port (the focus publishes it
-// as jibri-recording-status or jibri-sip-call-state). Pure logic over a port, so that tests drive it by hand.
+// up to `num-retries` times (no limit below zero). With `busy-retries` (Jicofo PR 1288), a start that finds every
+// Jibri busy is answered at once and selection is tried again later. Every change of what clients should see is
+// handed to the port (the focus publishes it as jibri-recording-status or jibri-sip-call-state), and a session that
+// fails for good is reported once with its cause. Pure logic over a port, so that tests drive it by hand.
 #pragma once
 
 #include "jicofo/recording/jibri_pool.hpp"
@@ -35,12 +37,12 @@ struct JibriSessionStatus {
 // Why a session failed, for the failure counter labelled by reason: the client hears busy/error, the operator
 // needs to tell "no Jibri at all" from "a Jibri broke".
 enum class JibriFailure {
-    no_instance,      // no Jibri in the brewery
-    all_busy,         // every Jibri busy, failing or just selected (after busy-retries, if any)
-    start_refused,    // the Jibri answered the start with an error or an unexpected status
-    start_timeout,    // no answer to the start, or no `on` within pending-timeout
-    jibri_failed,     // the Jibri reported a failure (off with failure_reason)
-    jibri_left,       // the Jibri left the brewery mid-session
+    no_instance,    // no Jibri in the brewery
+    all_busy,       // every Jibri busy, failing or just selected (after busy-retries, if any)
+    start_refused,  // the Jibri answered the start with an error or an unexpected status
+    start_timeout,  // no answer to the start, or no `on` within pending-timeout
+    jibri_failed,   // the Jibri reported a failure (off with failure_reason)
+    jibri_left,     // the Jibri left the brewery mid-session
 };
 [[nodiscard]] std::string_view to_string(JibriFailure failure);
 
@@ -101,13 +103,21 @@ public:
     [[nodiscard]] int retries() const { return retries_; }
 
 private:
-    enum class State { starting, pending, on, ended };
+    // selecting: a selection is outstanding; waiting: every Jibri was busy, selection is tried again later.
+    enum class State { selecting, waiting, starting, pending, on, ended };
+    // Why an instance is being selected: what a failed selection leads to depends on it.
+    enum class Selection { first, busy_retry, after_failure };
 
-    void attempt();
+    void select(Selection why);
+    void on_selected(Selection why, const core::Result<std::string, NoJibri>& selected);
+    // Every Jibri was busy at the start: the client is answered (pending) and selection is tried again later.
+    void wait_for_free_jibri();
+    void send_start();
     void on_start_answer(std::uint64_t attempt, const std::string& jibri, const JibriAnswer& answer);
     // The current instance failed; another one is tried if retries are left, else the session ends failed.
-    void retry_or_fail(stanza::JibriFailureReason reason);
-    void end(std::optional<stanza::JibriFailureReason> failure);
+    void retry_or_fail(stanza::JibriFailureReason reason, JibriFailure cause);
+    // The session ends: a client not answered yet hears why, otherwise clients see off; `cause` when it failed.
+    void end(std::optional<stanza::JibriFailureReason> failure, std::optional<JibriFailure> cause);
     void send_stop(const std::string& jibri);
     void publish(stanza::JibriStatusValue status, std::optional<stanza::JibriFailureReason> failure);
     void answer_client(core::Result<std::string, stanza::StanzaError> result);
@@ -121,7 +131,9 @@ private:
     State state_ = State::starting;
     std::optional<std::string> jibri_;
     int retries_ = 0;
-    std::uint64_t attempt_ = 0;  // callbacks of an older attempt are ignored
+    int busy_retries_ = 0;
+    std::uint64_t attempt_ = 0;                    // callbacks of an older selection, attempt or wait are ignored
+    std::optional<JibriSessionStatus> published_;  // what clients saw last, so that a repeat is not sent
     Answer answer_;
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
