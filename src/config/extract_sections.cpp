@@ -214,6 +214,8 @@ void read_other_sections(Reader& r, JicofoConfig& config) {
     jibri.brewery_jid = r.optional_string("jicofo.jibri.brewery-jid");
     jibri.num_retries = r.integer("jicofo.jibri.num-retries", -1, INT_MAX);
     jibri.pending_timeout = positive_duration(r, "jicofo.jibri.pending-timeout");
+    jibri.busy_retries = r.integer("jicofo.jibri.busy-retries", 0, INT_MAX);
+    jibri.busy_retry_delay = positive_duration(r, "jicofo.jibri.busy-retry-delay");
     jibri.xmpp_connection_name = read_xmpp_connection_name(r, "jicofo.jibri.xmpp-connection-name");
     jibri.use_private_address_connectivity = r.boolean("jicofo.jibri.use-private-address-connectivity");
     config.jibri_sip.brewery_jid = r.optional_string("jicofo.jibri-sip.brewery-jid");

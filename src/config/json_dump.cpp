@@ -247,6 +247,8 @@ std::string to_json(const JicofoConfig& c) {
          {{"brewery-jid", optional(c.jibri.brewery_jid)},
           {"num-retries", c.jibri.num_retries},
           {"pending-timeout", format_duration(c.jibri.pending_timeout)},
+          {"busy-retries", c.jibri.busy_retries},
+          {"busy-retry-delay", format_duration(c.jibri.busy_retry_delay)},
           {"xmpp-connection-name", connection_name(c.jibri.xmpp_connection_name)},
           {"use-private-address-connectivity", c.jibri.use_private_address_connectivity}}},
         {"jibri-sip", {{"brewery-jid", optional(c.jibri_sip.brewery_jid)}}},

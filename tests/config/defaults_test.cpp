@@ -210,6 +210,8 @@ TEST_F(DefaultsTest, HealthAndComponents) {
     EXPECT_FALSE(c.jibri.brewery_jid);
     EXPECT_EQ(c.jibri.num_retries, 5);
     EXPECT_EQ(c.jibri.pending_timeout, 90s);
+    EXPECT_EQ(c.jibri.busy_retries, 0);  // off: all busy is refused at once, as before Jicofo's PR 1288
+    EXPECT_EQ(c.jibri.busy_retry_delay, 5s);
     EXPECT_EQ(c.jibri.xmpp_connection_name, XmppConnectionName::Client);
     EXPECT_TRUE(c.jibri.use_private_address_connectivity);
     EXPECT_FALSE(c.jibri_sip.brewery_jid);

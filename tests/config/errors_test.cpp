@@ -62,6 +62,8 @@ INSTANTIATE_TEST_SUITE_P(
                       BadValue{"0", "jicofo.bridge.max-bridge-participants", "use -1"},
                       BadValue{"200", "jicofo.codec.video.vp8.pt", "out of range"},
                       BadValue{"-2", "jicofo.jibri.num-retries", "out of range"},
+                      BadValue{"-1", "jicofo.jibri.busy-retries", "out of range"},
+                      BadValue{"0", "jicofo.jibri.busy-retry-delay", "longer than zero"},
                       BadValue{"{ a = 1 }", "jicofo.xmpp.client.hostname", "expected a string"},
                       BadValue{"\"a.b\"", "jicofo.xmpp.trusted-domains", "expected a list"},
                       // REST sockets must leave descriptors below 1024 for libstrophe's select().

@@ -50,6 +50,7 @@ TEST(ToJson, RoundTripsThroughTheLoader) {
         jicofo.transcription.http-headers { Authorization = "Bearer x" }
         jicofo.authentication { enabled = true, type = JWT, login-url = auth.example.com }
         jicofo.logging.level = WARNING
+        jicofo.jibri { busy-retries = 4, busy-retry-delay = 2500 ms }
     )")
                               .config;
     auto reloaded = load_config_text(to_json(original), "dump.json", fake_environment());

@@ -257,5 +257,17 @@ TEST(Overrides, RestPortZeroLetsTheSystemChoose) {
     EXPECT_EQ(load_ok("jicofo.rest.port = 0").config.rest.port, 0);
 }
 
+TEST(Overrides, JibriRetries) {
+    const auto c = load_ok(R"(
+        jicofo.jibri { num-retries = -1, pending-timeout = 2 minutes, busy-retries = 6, busy-retry-delay = 10 seconds }
+    )")
+                       .config;
+    EXPECT_EQ(c.jibri.num_retries, -1);
+    EXPECT_EQ(c.jibri.pending_timeout, 120s);
+    EXPECT_EQ(c.jibri.busy_retries, 6);
+    EXPECT_EQ(c.jibri.busy_retry_delay, 10s);
+    EXPECT_TRUE(load_ok("jicofo.jibri.busy-retries = 2").warnings.empty()) << "a known key";
+}
+
 }  // namespace
 }  // namespace jicofo::config

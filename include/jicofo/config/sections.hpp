@@ -311,6 +311,8 @@ struct JibriConfig {
     std::optional<std::string> brewery_jid;
     int num_retries = 5;  // -1: retry for ever
     milliseconds pending_timeout = 90s;
+    int busy_retries = 0;  // 0: every Jibri busy is refused at once (Jicofo's behaviour before PR 1288)
+    milliseconds busy_retry_delay = 5s;
     XmppConnectionName xmpp_connection_name = XmppConnectionName::Client;
     bool use_private_address_connectivity = true;
 
