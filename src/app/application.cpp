@@ -287,7 +287,7 @@ int Application::run() {
                                               running.xmpp->service(), running.metrics);
         running.conferences =
             std::make_unique<ConferenceServices>(config, running.io.get_executor(), running.xmpp->client(),
-                                                 running.metrics, running.media ? running.media->setup() : nullptr);
+                                                 running.xmpp->service(), running.metrics, running.media ? running.media->setup() : nullptr);
         if (running.media) {
             running.media->start(running.conferences->manager());
         }

@@ -92,6 +92,7 @@ conference::RoomServices room_services(const config::JicofoConfig& config, const
 
 ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const boost::asio::any_io_executor& executor,
                                        const std::shared_ptr<xmpp::XmppConnection>& client,
+                                       const std::shared_ptr<xmpp::XmppConnection>& service,
                                        metrics::MetricsRegistry& metrics,
                                        const std::shared_ptr<const conference::MediaSetup>& media) {
     const auto& connection = client->settings();
@@ -126,7 +127,7 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
     iq_handler_ = std::make_unique<conference::ConferenceIqHandler>(client, manager_, std::move(proxy));
     // The breakout rooms service Prosody announces is where requests may name rooms too.
     features_->start(
-        client, manager_,
+        feature::Connections{client, service}, manager_,
         [weak = std::weak_ptr<conference::FocusManager>(manager_)](const xmpp::DiscoveredComponents& found) {
             if (auto manager = weak.lock()) {
                 manager->set_breakout_service(found.breakout_rooms);

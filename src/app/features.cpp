@@ -5,6 +5,7 @@
 #include "jicofo/jingle/jingle_feature.hpp"
 #include "jicofo/moderation/av_moderation_feature.hpp"
 #include "jicofo/mute/mute_feature.hpp"
+#include "jicofo/recording/recording_feature.hpp"
 #include "jicofo/room_metadata/room_metadata_feature.hpp"
 #include "jicofo/room_presence/room_presence_feature.hpp"
 #include "jicofo/sender_limits/sender_limits_feature.hpp"
@@ -16,7 +17,7 @@ namespace jicofo::app {
 std::span<const feature::Feature> feature_list() {
     static constexpr std::array kFeatures{
         jingle::kFeature,        mute::kFeature,          room_metadata::kFeature, moderation::kFeature,
-        sender_limits::kFeature, room_presence::kFeature, breakout::kFeature,
+        sender_limits::kFeature, room_presence::kFeature, breakout::kFeature,      recording::kFeature,
     };
     return kFeatures;
 }

@@ -4,6 +4,7 @@
 
 #include "jicofo/core/error.hpp"
 #include "jicofo/core/logging.hpp"
+#include "jicofo/core/random.hpp"
 #include "jicofo/stanza/focus.hpp"
 #include "jicofo/stanza/jitsi_presence.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
@@ -56,30 +57,6 @@ ParticipantSnapshot participant_snapshot(const xmpp::Member& member) {
 }
 
 }  // namespace
-
-std::string random_uuid() {
-    thread_local std::mt19937_64 engine(std::random_device{}());
-    std::array<unsigned char, 16> bytes{};
-    for (std::size_t i = 0; i < bytes.size(); i += 8) {
-        auto value = engine();
-        for (std::size_t j = 0; j < 8; ++j) {
-            bytes[i + j] = static_cast<unsigned char>(value >> (8 * j));
-        }
-    }
-    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
-    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
-    std::string text;
-    text.reserve(36);
-    constexpr std::string_view kHex = "0123456789abcdef";
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) {
-            text.push_back('-');
-        }
-        text.push_back(kHex[bytes[i] >> 4]);
-        text.push_back(kHex[bytes[i] & 0x0F]);
-    }
-    return text;
-}
 
 std::shared_ptr<const SharedConferenceSettings> share_conference_settings(ConferenceSettings settings) {
     stanza::Versions versions;
@@ -183,7 +160,7 @@ void Conference::on_join(xmpp::JoinResult result) {
     room_info_ = result->info;
     meeting_id_ = result->info.meeting_id.value_or("");
     if (meeting_id_.empty()) {
-        meeting_id_ = random_uuid();
+        meeting_id_ = core::random_uuid();
     }
     logger()->info("room={} meeting_id={} joined (created={}, configured={})", room_jid_.to_string(), meeting_id_,
                    result->created, result->configured);

@@ -41,6 +41,26 @@ struct Section {
     JsonSection fill;
 };
 
+struct PeerIqRegistration {
+    IqRoute route;
+    config::XmppConnectionName connection = config::XmppConnectionName::Client;
+    PeerClaim claims;
+    PeerIqHandler handler;
+};
+
+// One IQ route on one connection: the handler the connection calls, which tries the peers' claims, then the
+// occupant route (client connection only).
+struct RouteOnConnection {
+    std::shared_ptr<xmpp::XmppConnection> connection;
+    IqRoute route;
+    std::vector<const PeerIqRegistration*> peers;
+    const IqRegistration* occupant = nullptr;
+};
+
+bool same_route(const IqRoute& a, const IqRoute& b) {
+    return a.element == b.element && a.ns == b.ns && a.type == b.type;
+}
+
 }  // namespace
 
 struct FeatureHost::State : std::enable_shared_from_this<State> {
@@ -67,6 +87,11 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
     std::vector<std::shared_ptr<FeatureConferences>> feature_conferences;  // by feature index
     conference::FeatureSlots slots;
     std::vector<IqRegistration> iqs;
+    std::vector<PeerIqRegistration> peer_iqs;
+    std::vector<std::function<void(const Connections&)>> start_hooks;
+    std::vector<std::function<void()>> stop_hooks;
+    std::vector<RouteOnConnection> routes_on_connections;    // fixed once started
+    bool started = false;                                    // on the strand
     std::vector<std::shared_ptr<ComponentNeed>> components;  // touched on the strand once started
     std::vector<rest::FeatureRoute> routes;
     std::vector<Section> stats;
@@ -129,6 +154,44 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
                 handler(view, instance, request);
             },
             std::move(not_found));
+    }
+
+    void dispatch(const RouteOnConnection& target, const stanza::Iq& request) {
+        if (request.header.from) {
+            for (const auto* peer : target.peers) {
+                if (peer->claims(*request.header.from)) {
+                    peer->handler(request, *target.connection);
+                    return;
+                }
+            }
+        }
+        if (target.occupant) {
+            route_occupant_iq(*target.occupant, request);
+            return;
+        }
+        target.connection->send(stanza::Iq::error_for(
+            request, stanza::StanzaError::make(stanza::ErrorCondition::service_unavailable, "not from a known peer")));
+    }
+
+    // Groups the occupant and peer routes by connection, one registration each.
+    void plan_routes(const Connections& connections) {
+        auto entry = [this](const std::shared_ptr<xmpp::XmppConnection>& connection,
+                            const IqRoute& route) -> RouteOnConnection& {
+            for (auto& existing : routes_on_connections) {
+                if (existing.connection == connection && same_route(existing.route, route)) {
+                    return existing;
+                }
+            }
+            return routes_on_connections.emplace_back(RouteOnConnection{connection, route, {}, nullptr});
+        };
+        for (const auto& registration : iqs) {
+            entry(connections.client, registration.route).occupant = &registration;
+        }
+        for (const auto& peer : peer_iqs) {
+            if (const auto& connection = connections.named(peer.connection)) {
+                entry(connection, peer.route).peers.push_back(&peer);
+            }
+        }
     }
 
     void components_found(const xmpp::DiscoveredComponents& found) {
@@ -207,9 +270,18 @@ public:
     void debug_section(std::string key, JsonSection fill) override {
         state_.debug.push_back(Section{std::move(key), std::move(fill)});
     }
+    void on_start(std::function<void(const Connections&)> started) override {
+        state_.start_hooks.push_back(std::move(started));
+    }
+    void on_stop(std::function<void()> stopping) override { state_.stop_hooks.push_back(std::move(stopping)); }
+    void on_peer_iq(IqRoute route, config::XmppConnectionName connection, PeerClaim claims,
+                    PeerIqHandler handler) override {
+        state_.peer_iqs.push_back(
+            PeerIqRegistration{std::move(route), connection, std::move(claims), std::move(handler)});
+    }
     [[nodiscard]] const config::JicofoConfig& config() const override { return state_.config; }
     [[nodiscard]] metrics::MetricsRegistry& metrics() override { return state_.metrics; }
-    [[nodiscard]] const boost::asio::any_io_executor& strand() const override { return state_.executor; }
+    [[nodiscard]] const Strand& strand() const override { return state_.strand; }
     [[nodiscard]] std::shared_ptr<Conferences> conferences() override { return state_.feature_conferences[index_]; }
     [[nodiscard]] std::size_t index() const override { return index_; }
 
@@ -267,21 +339,29 @@ std::shared_ptr<const conference::FeatureSlots> FeatureHost::slots() const {
     return std::make_shared<const conference::FeatureSlots>(state_->slots);
 }
 
-void FeatureHost::start(const std::shared_ptr<xmpp::XmppConnection>& client,
-                        const std::shared_ptr<conference::FocusManager>& manager,
+void FeatureHost::start(const Connections& connections, const std::shared_ptr<conference::FocusManager>& manager,
                         std::function<void(const xmpp::DiscoveredComponents&)> discovered) {
+    const auto& client = connections.client;
     state_->client = client;
     state_->manager = manager;
     state_->discovered = std::move(discovered);
-    for (const auto& registration : state_->iqs) {
-        state_->iq_registrations.push_back(client->register_iq_handler(
-            registration.route.element, registration.route.ns, registration.route.type, state_->executor,
-            [weak = std::weak_ptr<State>(state_), registration](const stanza::Iq& request) {
+    state_->plan_routes(connections);
+    for (std::size_t i = 0; i < state_->routes_on_connections.size(); ++i) {
+        const auto& target = state_->routes_on_connections[i];
+        state_->iq_registrations.push_back(target.connection->register_iq_handler(
+            target.route.element, target.route.ns, target.route.type, state_->executor,
+            [weak = std::weak_ptr<State>(state_), i](const stanza::Iq& request) {
                 if (auto state = weak.lock()) {
-                    state->route_occupant_iq(registration, request);
+                    state->dispatch(state->routes_on_connections[i], request);
                 }
             }));
     }
+    boost::asio::post(state_->strand, [state = state_, connections] {
+        state->started = true;
+        for (const auto& hook : state->start_hooks) {
+            hook(connections);
+        }
+    });
     boost::asio::post(state_->strand, [state = state_, client] {
         state->discovery = std::make_unique<xmpp::ComponentDiscovery>(
             *client, state->strand, client->settings().xmpp_domain,
@@ -309,6 +389,11 @@ void FeatureHost::stop() {
     state_->iq_registrations.clear();
     // The discovery and the subscriptions live on the strand.
     boost::asio::post(state_->strand, [state = state_] {
+        if (std::exchange(state->started, false)) {
+            for (const auto& hook : state->stop_hooks) {
+                hook();
+            }
+        }
         state->discovery.reset();
         for (auto& need : state->components) {
             need->subscription.reset();
@@ -316,8 +401,8 @@ void FeatureHost::stop() {
     });
 }
 
-const boost::asio::any_io_executor& FeatureHost::strand() const {
-    return state_->executor;
+const Strand& FeatureHost::strand() const {
+    return state_->strand;
 }
 
 }  // namespace jicofo::feature

@@ -42,7 +42,7 @@ core::Result<ClientRequest, StanzaError> read_client_request(const stanza::Jibri
         if (!active) {
             return refuse(ErrorCondition::item_not_found, "Unknown session");
         }
-        return ClientRequest{StopRequest{kind}};
+        return ClientRequest{StopRequest{kind, kind == JibriKind::sip_gateway ? iq.sip_address : std::nullopt}};
     }
     if (active) {
         return refuse(ErrorCondition::unexpected_request, kind == JibriKind::recorder

@@ -7,6 +7,8 @@
 #include "jicofo/feature/feature.hpp"
 
 #include <gtest/gtest.h>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -94,6 +96,7 @@ public:
         return it == members_.end() ? nullptr : it->get();
     }
     [[nodiscard]] conference::ConferenceMedia* media() override { return media_; }
+    [[nodiscard]] const xmpp::Strand& strand() const override { return strand_; }
     [[nodiscard]] stanza::Jid focus_occupant() const override { return parse_jid(room_.to_string() + "/focus"); }
     void reply(const stanza::Iq& answer) override { replies.push_back(answer); }
 
@@ -153,6 +156,9 @@ public:
         return it == presence.end() ? nullptr : &*it;
     }
 
+    // The conference's strand runs on this context; a test runs it to deliver timers and posted answers.
+    boost::asio::io_context io;
+    xmpp::Strand strand_{boost::asio::make_strand(io.get_executor())};
     stanza::Jid room_;
     std::string meeting_id_ = "meeting-1";
     xmpp::RoomInfo room_info_;

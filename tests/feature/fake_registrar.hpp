@@ -28,6 +28,12 @@ public:
         std::function<void(const std::optional<std::string>&)> changed;
         ComponentMessageHandler on_message;
     };
+    struct PeerIq {
+        IqRoute route;
+        config::XmppConnectionName connection;
+        PeerClaim claims;
+        PeerIqHandler handler;
+    };
     struct Route {
         std::string method;
         std::string path;
@@ -57,10 +63,18 @@ public:
     void debug_section(std::string key, JsonSection fill) override {
         debug.emplace_back(std::move(key), std::move(fill));
     }
+    void on_start(std::function<void(const Connections&)> started) override {
+        start_hooks.push_back(std::move(started));
+    }
+    void on_stop(std::function<void()> stopping) override { stop_hooks.push_back(std::move(stopping)); }
+    void on_peer_iq(IqRoute route, config::XmppConnectionName connection, PeerClaim claims,
+                    PeerIqHandler handler) override {
+        peer_iqs.push_back({std::move(route), connection, std::move(claims), std::move(handler)});
+    }
 
     [[nodiscard]] const config::JicofoConfig& config() const override { return config_; }
     [[nodiscard]] metrics::MetricsRegistry& metrics() override { return metrics_; }
-    [[nodiscard]] const boost::asio::any_io_executor& strand() const override { return executor_; }
+    [[nodiscard]] const Strand& strand() const override { return strand_; }
     [[nodiscard]] std::shared_ptr<Conferences> conferences() override { return conferences_; }
     [[nodiscard]] std::size_t index() const override { return index_; }
 
@@ -115,13 +129,16 @@ public:
     std::vector<OccupantIq> iqs;
     std::vector<Component> components;
     std::vector<Route> routes;
+    std::vector<PeerIq> peer_iqs;
+    std::vector<std::function<void(const Connections&)>> start_hooks;
+    std::vector<std::function<void()>> stop_hooks;
     std::vector<std::pair<std::string, JsonSection>> stats;
     std::vector<std::pair<std::string, JsonSection>> debug;
 
 private:
     std::size_t index_;
     boost::asio::io_context io_;
-    boost::asio::any_io_executor executor_{io_.get_executor()};
+    Strand strand_{boost::asio::make_strand(io_.get_executor())};
     metrics::MetricsRegistry metrics_{"test"};
     std::shared_ptr<FakeConferences> conferences_ = std::make_shared<FakeConferences>();
 };

@@ -43,10 +43,12 @@ namespace jicofo::app {
 
 class ConferenceServices {
 public:
-    // `client` is the client connection (it must outlive this object); the IQ handlers are registered at once.
-    // Throws std::runtime_error for an unusable jicofo.authentication (a start-up configuration error).
+    // `client` is the client connection and `service` the service one (the client again when there is none); both
+    // must outlive this object. The IQ handlers are registered at once. Throws std::runtime_error for an unusable
+    // jicofo.authentication (a start-up configuration error).
     ConferenceServices(const config::JicofoConfig& config, const boost::asio::any_io_executor& executor,
-                       const std::shared_ptr<xmpp::XmppConnection>& client, metrics::MetricsRegistry& metrics,
+                       const std::shared_ptr<xmpp::XmppConnection>& client,
+                       const std::shared_ptr<xmpp::XmppConnection>& service, metrics::MetricsRegistry& metrics,
                        const std::shared_ptr<const conference::MediaSetup>& media = nullptr);
     ConferenceServices(const ConferenceServices&) = delete;
     ConferenceServices& operator=(const ConferenceServices&) = delete;

@@ -81,6 +81,7 @@ private:
     [[nodiscard]] const std::vector<xmpp::SharedMember>& members() const override { return participants_; }
     [[nodiscard]] const xmpp::Member* member(std::string_view nick) const override;
     [[nodiscard]] ConferenceMedia* media() override { return ended_ ? nullptr : media_.get(); }
+    [[nodiscard]] const xmpp::Strand& strand() const override { return strand_; }
     [[nodiscard]] stanza::Jid focus_occupant() const override;
     void reply(const stanza::Iq& answer) override;
     void set_presence_extension(stanza::XmlElement extension) override;
@@ -152,8 +153,5 @@ private:
     boost::asio::steady_timer initial_timer_;
     boost::asio::steady_timer single_participant_timer_;
 };
-
-// A random (version 4) UUID, for rooms that have no meetingId of their own.
-[[nodiscard]] std::string random_uuid();
 
 }  // namespace jicofo::conference

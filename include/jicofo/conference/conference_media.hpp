@@ -134,6 +134,9 @@ public:
     ConferenceMedia(const ConferenceMedia&) = delete;
     ConferenceMedia& operator=(const ConferenceMedia&) = delete;
 
+    // What the request that created the conference asked for (rtcstats, start-muted thresholds).
+    [[nodiscard]] const ConferenceOptions& options() const { return options_; }
+
     // Occupants of the room.
     // The member is shared with the conference (a copy of every member for each would double their memory).
     void participant_joined(xmpp::SharedMember member);

@@ -127,6 +127,9 @@ public:
     [[nodiscard]] virtual const xmpp::Member* member(std::string_view nick) const = 0;
     // The media layer, when bridges are configured and the focus is in the room; nullptr otherwise.
     [[nodiscard]] virtual ConferenceMedia* media() = 0;
+    // The conference's strand: a feature's timers and its replies from elsewhere (IQ answers from components) are
+    // run there; a handler must check that its instance still exists, since it is destroyed with the conference.
+    [[nodiscard]] virtual const xmpp::Strand& strand() const = 0;
     // The focus's own occupant JID in this room.
     [[nodiscard]] virtual stanza::Jid focus_occupant() const = 0;
 

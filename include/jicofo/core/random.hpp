@@ -10,4 +10,7 @@ namespace jicofo::core {
 // `length` characters of [0-9a-z] from a per-thread engine seeded by std::random_device.
 [[nodiscard]] std::string random_token(std::size_t length);
 
+// A random (version 4) UUID: meeting ids for rooms without one, Jibri session ids.
+[[nodiscard]] std::string random_uuid();
+
 }  // namespace jicofo::core

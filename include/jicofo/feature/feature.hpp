@@ -6,6 +6,8 @@
 //   - IQs from room occupants, delivered on the owning conference's strand in arrival order (a request for a room
 //     without a conference is answered item-not-found by the router, not by the feature);
 //   - the Prosody components it needs (discovered once per XMPP session) and their messages;
+//   - once the XMPP connections exist, whatever it runs on them itself (a brewery), and IQs from the peers it claims
+//     (its brewery's occupants), which are told apart from occupant IQs of the same element;
 //   - REST routes, and sections of /stats and /debug;
 //   - its metrics and its configuration section, read through the registrar.
 // Features depend on `conference` (its view), `stanza`, `core` and this module; never on each other. When two
@@ -18,6 +20,7 @@
 #include "jicofo/stanza/envelope.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/strand.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstddef>
@@ -30,6 +33,9 @@
 namespace jicofo::metrics {
 class MetricsRegistry;
 }  // namespace jicofo::metrics
+namespace jicofo::xmpp {
+class XmppConnection;
+}  // namespace jicofo::xmpp
 
 namespace jicofo::feature {
 
@@ -65,6 +71,23 @@ using ComponentMessageHandler = std::function<void(const stanza::Message& messag
 // A JSON value for /stats or /debug, built on the features strand when asked.
 using JsonSection = std::function<nlohmann::ordered_json()>;
 
+// The XMPP connections, once they exist.
+struct Connections {
+    std::shared_ptr<xmpp::XmppConnection> client;
+    std::shared_ptr<xmpp::XmppConnection> service;  // the client connection when no separate one is configured
+
+    [[nodiscard]] const std::shared_ptr<xmpp::XmppConnection>& named(config::XmppConnectionName name) const {
+        return name == config::XmppConnectionName::Service ? service : client;
+    }
+};
+
+// An IQ from a peer the feature claimed, on the features strand; answered exactly once over `connection`.
+using PeerIqHandler = std::function<void(const stanza::Iq& request, xmpp::XmppConnection& connection)>;
+// Whether an IQ's sender is one of the feature's peers (e.g. its brewery's occupants); on the features strand.
+using PeerClaim = std::function<bool(const stanza::Jid& from)>;
+
+using Strand = boost::asio::strand<boost::asio::any_io_executor>;
+
 class Registrar {
 public:
     virtual ~Registrar() = default;
@@ -78,6 +101,15 @@ public:
     // `on_message` (may be empty) gets the messages it sends.
     virtual void on_component(std::string type, std::function<void(const std::optional<std::string>& address)> changed,
                               ComponentMessageHandler on_message) = 0;
+    // Called on the features strand once the connections exist (start) and before they close (stop): what a
+    // feature runs on the connections itself (a brewery) is made and undone here.
+    virtual void on_start(std::function<void(const Connections&)> started) = 0;
+    virtual void on_stop(std::function<void()> stopping) = 0;
+    // IQs of `route` arriving on the named connection whose sender `claims` accepts. They are tried before the
+    // occupant IQ handlers of the same route, so a component that answers with the same element a client sends
+    // (Jibri's status IQs, clients' <jibri/> requests) reaches the right handler.
+    virtual void on_peer_iq(IqRoute route, config::XmppConnectionName connection, PeerClaim claims,
+                            PeerIqHandler handler) = 0;
     // A REST route of the feature's own; `max_body` as in rest::Router::add.
     virtual void route(std::string method, std::string path, rest::RouteHandler handler,
                        std::size_t max_body = rest::kNoBodyRouteLimit) = 0;
@@ -88,7 +120,7 @@ public:
     [[nodiscard]] virtual const config::JicofoConfig& config() const = 0;
     [[nodiscard]] virtual metrics::MetricsRegistry& metrics() = 0;
     // The strand every feature-wide callback runs on (component addresses and messages, sections).
-    [[nodiscard]] virtual const boost::asio::any_io_executor& strand() const = 0;
+    [[nodiscard]] virtual const Strand& strand() const = 0;
     // Shared, so that a per-conference instance may keep it: it does nothing once the host is gone.
     [[nodiscard]] virtual std::shared_ptr<Conferences> conferences() = 0;
     // This feature's index: `ConferenceView::feature(index)` is its instance in a conference.

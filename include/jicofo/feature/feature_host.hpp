@@ -36,18 +36,17 @@ public:
     // Every feature's per-conference slot, for the conference factory.
     [[nodiscard]] std::shared_ptr<const conference::FeatureSlots> slots() const;
 
-    // Registers the occupant IQ handlers on `client` (which must outlive the host, or stop() first) and starts
-    // component discovery on the XMPP domain; `discovered` (may be empty) also gets each result, on the features
-    // strand.
-    void start(const std::shared_ptr<xmpp::XmppConnection>& client,
-               const std::shared_ptr<conference::FocusManager>& manager,
+    // Registers the occupant IQ handlers on the client connection and the peer IQ handlers on theirs (the
+    // connections must outlive the host, or stop() first), runs the features' start hooks and starts component
+    // discovery on the XMPP domain; `discovered` (may be empty) also gets each result, on the features strand.
+    void start(const Connections& connections, const std::shared_ptr<conference::FocusManager>& manager,
                std::function<void(const xmpp::DiscoveredComponents&)> discovered = {});
     // The features' REST routes, and their sections of /stats and /debug (wrapping those handlers when set).
     void add_routes(rest::DomainRoutes& routes) const;
-    // Unregisters the handlers and stops discovery.
+    // Unregisters the handlers, runs the features' stop hooks and stops discovery.
     void stop();
 
-    [[nodiscard]] const boost::asio::any_io_executor& strand() const;
+    [[nodiscard]] const Strand& strand() const;
 
     struct State;  // opaque; public so that the registrar it hands out can name it
 

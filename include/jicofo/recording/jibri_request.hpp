@@ -31,6 +31,7 @@ struct StartRequest {
 
 struct StopRequest {
     JibriKind kind = JibriKind::recorder;
+    std::optional<std::string> sip_address;  // which SIP call (a conference may have several)
 };
 
 using ClientRequest = std::variant<StartRequest, StopRequest>;
