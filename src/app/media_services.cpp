@@ -244,6 +244,8 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     setup->settings.codecs = config.codec;
     setup->settings.conference = config.conference;
     setup->settings.sctp_enabled = config.sctp.enabled;
+    setup->settings.jibri_private_addresses = config.jibri.use_private_address_connectivity;
+    setup->settings.jigasi_private_addresses = config.jigasi.use_private_address_connectivity;
     // SplitBridge puts participants on different bridges on purpose, so it needs relays whatever octo says.
     setup->settings.relays.enabled =
         config.octo.enabled || config.bridge.selection_strategy == config::SelectionStrategy::SplitBridge;

@@ -202,7 +202,9 @@ void ConferenceMedia::allocate(const std::string& endpoint_id, std::uint64_t inv
     if (media::use_ssrc_rewriting(caps, settings_->conference)) {
         request.capabilities.emplace_back(stanza::kCapabilitySsrcRewriting);
     }
-    if (participant->member->is_jibri || participant->member->is_jigasi) {
+    const auto& member = *participant->member;
+    if ((member.is_jibri && settings_->jibri_private_addresses) ||
+        (member.is_jigasi && settings_->jigasi_private_addresses)) {
         request.capabilities.emplace_back(stanza::kCapabilityPrivateAddressConnectivity);
     }
     if (participant->force_mute.audio || participant->force_mute.video) {

@@ -111,6 +111,37 @@ TEST_F(ConferenceMediaMuteTest, JibriAndVisitorsCannotBeMuted) {
     EXPECT_EQ(condition(mute("alice", "visitor", true)), stanza::ErrorCondition::not_allowed);
 }
 
+// Jicofo's use-private-address-connectivity: the bridge offers its private candidates to Jibri and Jigasi (often in
+// its own network), to clients never, and to neither component when the operator turns it off.
+TEST_F(ConferenceMediaMuteTest, OnlyComponentsAskForPrivateAddressesAndOnlyWhenConfigured) {
+    for (const bool enabled : {true, false}) {
+        settings.jibri_private_addresses = enabled;
+        settings.jigasi_private_addresses = enabled;
+        colibri.sent.clear();
+        start();
+        auto jibri = member("jibri");
+        jibri.is_jibri = true;
+        auto jigasi = member("jigasi");
+        jigasi.is_jigasi = true;
+        join("alice");
+        media->participant_joined(std::make_shared<const xmpp::Member>(jibri));
+        media->participant_joined(std::make_shared<const xmpp::Member>(jigasi));
+        answer_allocations();
+        std::map<std::string, bool> asked;
+        for (const auto& sent : colibri.sent) {
+            for (const auto& endpoint : sent.request.endpoints) {
+                if (endpoint.create) {
+                    asked[endpoint.id] = endpoint.has_capability(stanza::kCapabilityPrivateAddressConnectivity);
+                }
+            }
+        }
+        ASSERT_EQ(asked.size(), 3U) << "every member is allocated";
+        EXPECT_FALSE(asked["alice"]);
+        EXPECT_EQ(asked["jibri"], enabled);
+        EXPECT_EQ(asked["jigasi"], enabled);
+    }
+}
+
 TEST_F(ConferenceMediaMuteTest, AMutedParticipantMovedToAnotherBridgeStaysMuted) {
     three_offered();
     ASSERT_TRUE(is_result(mute("alice", "bob", true)));

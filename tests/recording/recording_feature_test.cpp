@@ -1,8 +1,8 @@
 // The recording feature without XMPP: what it registers (the client route, a peer route per configured brewery on
 // the connection the configuration names, start/stop hooks, /stats and /debug sections, the reference's metric
 // names), and the answers a client gets before any Jibri is involved (refusals, no brewery configured).
-#include "feature/fake_registrar.hpp"
 #include "jicofo/recording/recording_feature.hpp"
+#include "feature/fake_registrar.hpp"
 #include "jicofo/stanza/namespaces.hpp"
 #include "jicofo/stanza/xml_codec.hpp"
 
@@ -31,8 +31,7 @@ protected:
 
     // A <jibri/> request from `nick` with these attributes, handled as the host would.
     const stanza::Iq& request(const std::string& nick, const std::string& attributes) {
-        auto payload = stanza::parse_xml("<jibri xmlns='" + std::string(stanza::kNsJibri) + "' " +
-                                                 attributes + "/>");
+        auto payload = stanza::parse_xml("<jibri xmlns='" + std::string(stanza::kNsJibri) + "' " + attributes + "/>");
         EXPECT_TRUE(payload) << attributes;
         stanza::Iq iq;
         iq.header.type = stanza::IqType::set;

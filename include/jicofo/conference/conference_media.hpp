@@ -57,6 +57,10 @@ struct ConferenceMediaSettings {
     config::CodecConfigs codecs;
     config::ConferenceConfig conference;
     bool sctp_enabled = true;
+    // jicofo.jibri / jicofo.jigasi use-private-address-connectivity: the bridge offers its private host candidates
+    // to these components, which often sit in the bridge's network; never to clients.
+    bool jibri_private_addresses = true;
+    bool jigasi_private_addresses = true;
     int max_allocation_attempts = 3;  // bridges tried for one invite before giving up
     // Relays between bridges (jicofo.octo.*); their media is filled from `codecs` when empty.
     colibri::RelaySettings relays;
