@@ -166,8 +166,10 @@ void RecordingService::make_detector(JibriKind kind, const std::shared_ptr<xmpp:
 }
 
 void RecordingService::stop() {
-    recorder_ = {};  // a joined brewery sends unavailable presence as it goes
-    sip_ = {};
+    // A joined brewery sends unavailable presence as it goes. The connections stay: conferences that end after this
+    // (at shutdown they end after the features stop) still tell their Jibris to stop, as Jicofo does.
+    recorder_.detector.reset();
+    sip_.detector.reset();
     refresh_gauges();
 }
 
