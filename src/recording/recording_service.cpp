@@ -214,7 +214,7 @@ void RecordingService::jibri_iq(JibriKind kind, const stanza::Iq& request, xmpp:
         [answer] { answer(false); });
 }
 
-void RecordingService::select(JibriKind kind, stanza::Jid room, feature::Strand reply_on,
+void RecordingService::select(JibriKind kind, stanza::Jid room, const feature::Strand& reply_on,
                               std::function<void(core::Result<std::string, NoJibri>)> done) {
     boost::asio::post(
         strand_, [self = shared_from_this(), kind, room = std::move(room), reply_on, done = std::move(done)]() mutable {
@@ -236,7 +236,8 @@ void RecordingService::failed(JibriKind kind, std::string jibri) {
     });
 }
 
-void RecordingService::send(JibriKind kind, stanza::Iq request, feature::Strand reply_on, xmpp::IqCallback done) {
+void RecordingService::send(JibriKind kind, stanza::Iq request, const feature::Strand& reply_on,
+                            xmpp::IqCallback done) {
     boost::asio::post(strand_, [self = shared_from_this(), kind, request = std::move(request), reply_on,
                                 done = std::move(done)]() mutable {
         const auto& connection = self->brewery(kind).connection;

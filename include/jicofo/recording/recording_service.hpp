@@ -79,10 +79,10 @@ public:
     [[nodiscard]] nlohmann::ordered_json session_stats() const;
 
     // Any strand. `done` runs on `reply_on`; guard it if its owner may be gone by then.
-    void select(JibriKind kind, stanza::Jid room, feature::Strand reply_on,
+    void select(JibriKind kind, stanza::Jid room, const feature::Strand& reply_on,
                 std::function<void(core::Result<std::string, NoJibri>)> done);
     void failed(JibriKind kind, std::string jibri);
-    void send(JibriKind kind, stanza::Iq request, feature::Strand reply_on, xmpp::IqCallback done);
+    void send(JibriKind kind, stanza::Iq request, const feature::Strand& reply_on, xmpp::IqCallback done);
 
     // Immutable after construction.
     [[nodiscard]] const RecordingSettings& settings() const { return settings_; }
