@@ -1,9 +1,10 @@
 // The real client as the final judge: three lib-jitsi-meet clients in headless Chromium (driver.js) join one room
-// through Prosody's WebSocket, the client-proxy component, the jicofo binary and an emulated bridge. Each must
-// join, get a session with the others' audio and video and have its session-accept acknowledged; the first, the
-// room's owner, turns audio moderation on through our emulation of Jitsi's component, and the others must be
-// muted by the focus and on the bridge until approved; when one leaves, the others must end up without exactly its
-// sources.
+// through Prosody's WebSocket, the client-proxy component, the jicofo binary, an emulated bridge and an emulated
+// Jibri. Each must join, get a session with the others' audio and video and have its session-accept acknowledged;
+// the first, the room's owner, turns audio moderation on through our emulation of Jitsi's component, and the others
+// must be muted by the focus and on the bridge until approved; it then records the conference through the focus,
+// and everyone must see the recording go on and off; when one leaves, the others must end up without exactly its
+// sources; the two left move to a breakout room.
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -27,6 +28,7 @@ using namespace std::chrono_literals;
 
 constexpr const char* kFocusPassword = "focus-secret";
 constexpr const char* kBridgePassword = "jvb-secret";
+constexpr const char* kJibriPassword = "jibri-secret";
 constexpr const char* kChromium = "/usr/bin/chromium";
 constexpr int kClients = 3;
 constexpr auto kDriverTimeout = 45s;                          // the driver's own deadline for the whole scenario
@@ -98,6 +100,7 @@ protected:
         ProsodyOptions options;
         options.users.emplace_back("focus", "auth.meet.test", kFocusPassword);
         options.users.emplace_back("jvb1", "auth.meet.test", kBridgePassword);
+        options.users.emplace_back("jibri1", "auth.meet.test", kJibriPassword);
         // Clients find the focus at focus.<domain>, a component that relays to the focus's session.
         options.plugin_paths = {JICOFO_TEST_PROXY_PLUGIN_DIR};
         // Our emulations of Jitsi's room components, announced in the domain's disco#info, where both the
@@ -109,14 +112,17 @@ protected:
         ASSERT_TRUE(prosody_);
 
         const std::string brewery = "jvbbrewery@" + prosody_->internal_muc_domain();
+        const std::string jibri_brewery = "jibribrewery@" + prosody_->internal_muc_domain();
+        rest_port_ = free_loopback_port();
         std::ostringstream settings;
         settings << "  bridge {\n"
                  << "    brewery-jid = \"" << brewery << "\"\n"
                  << "    xmpp-connection-name = Client\n"
                  << "    health-checks.interval = 500 ms\n"
                  << "  }\n"
+                 << "  jibri.brewery-jid = \"" << jibri_brewery << "\"\n"
                  << "  health.enabled = false\n"
-                 << "  rest { host = \"127.0.0.1\", port = " << free_loopback_port() << " }\n";
+                 << "  rest { host = \"127.0.0.1\", port = " << rest_port_ << " }\n";
         const std::string config = jicofo_config(*prosody_, kFocusPassword,
                                                  "    use-tls = false\n"
                                                  "    client-proxy = \"focus.meet.test\"\n",
@@ -133,6 +139,23 @@ protected:
         ASSERT_TRUE(bridge_->request(join.dump(), "joined", kEventTimeout)) << bridge_->transcript();
         // Health-checked: jicofo knows the bridge before the first client asks for a conference.
         ASSERT_TRUE(bridge_->wait_for("healthcheck", 15s)) << bridge_->transcript() << diagnostics();
+
+        // A recorder in the Jibri brewery, obeying the focus's account; jicofo counts it available before any
+        // client can ask for a recording.
+        jibri_ = start_peer("jibri1", "jibri_peer.py");
+        ASSERT_TRUE(jibri_);
+        const auto jibri_jid = "jibri1@" + prosody_->auth_domain();
+        ASSERT_FALSE(connect_peer(*jibri_, *prosody_, connect_command(*prosody_, jibri_jid, kJibriPassword)).empty());
+        const nlohmann::json join_jibri = {
+            {"cmd", "join_brewery"}, {"room", jibri_brewery}, {"nick", "jibri1"}, {"focus", prosody_->focus_jid()}};
+        ASSERT_TRUE(jibri_->request(join_jibri.dump(), "joined", kEventTimeout)) << jibri_->transcript();
+        ASSERT_TRUE(poll(
+            [&] {
+                const auto detector = http_get_json("/stats").value("jibri_detector", nlohmann::json());
+                return detector.is_object() && detector.value("available", 0) == 1;
+            },
+            10s))
+            << "jicofo never counted the Jibri available" << diagnostics();
     }
 
     void TearDown() override {
@@ -145,11 +168,20 @@ protected:
                       << read_file_text(report_file_) << "\n"
                       << driver_text() << diagnostics() << "\n";
         }
-        if (bridge_) {
-            for (const auto& line : bridge_->take_all()) {
-                EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << line;
+        for (auto* peer : {bridge_.get(), jibri_.get()}) {
+            if (peer) {
+                for (const auto& line : peer->take_all()) {
+                    EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << line;
+                }
             }
         }
+    }
+
+    // GET on jicofo's REST API; an empty object when it does not answer with JSON.
+    nlohmann::json http_get_json(const std::string& path) const {
+        const auto reply = http_request(rest_port_, "GET", path);
+        auto json = nlohmann::json::parse(reply.body, nullptr, false);
+        return reply.status == 200 && json.is_object() ? json : nlohmann::json::object();
     }
 
     // Runs the driver to completion; its JSON report (null when it did not write one).
@@ -176,18 +208,21 @@ protected:
     }
 
     std::string diagnostics() const {
-        return diagnostics_text(jicofo_.get(), *prosody_) + (bridge_ ? "\nbridge:\n" + bridge_->transcript() : "");
+        return diagnostics_text(jicofo_.get(), *prosody_) + (bridge_ ? "\nbridge:\n" + bridge_->transcript() : "") +
+               (jibri_ ? "\njibri:\n" + jibri_->transcript() : "");
     }
 
     std::unique_ptr<ProsodyFixture> prosody_;
     std::unique_ptr<JicofoProcess> jicofo_;
     std::unique_ptr<PeerProcess> bridge_;
+    std::unique_ptr<PeerProcess> jibri_;
+    uint16_t rest_port_ = 0;
     std::filesystem::path report_file_;
     std::filesystem::path browser_log_;
     std::filesystem::path driver_output_;
 };
 
-TEST_F(BrowserJudgeTest, ThreeClientsGetEachOthersSourcesFollowAudioModerationAndLoseTheLeaversSources) {
+TEST_F(BrowserJudgeTest, ThreeClientsGetEachOthersSourcesFollowAudioModerationSeeARecordingAndLoseTheLeaversSources) {
     const auto report = run_driver();
     ASSERT_TRUE(report.is_object() && report.value("completed", false)) << "the driver did not complete";
     const auto& clients = report["clients"];
@@ -275,6 +310,31 @@ TEST_F(BrowserJudgeTest, ThreeClientsGetEachOthersSourcesFollowAudioModerationAn
     EXPECT_EQ(first_expired, leaver);
 
     expect_audio_moderation(report.value("av_moderation", nlohmann::json()), main_room, main_colibri);
+
+    // The clients see the recording off as soon as the focus has sent the Jibri its stop, which may arrive later.
+    std::vector<nlohmann::json> jibri_events;
+    bool stopped = false;
+    poll(
+        [&] {
+            for (const auto& line : jibri_->take_all()) {
+                EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << line;
+                stopped = stopped || PeerProcess::is_event(line, "stop");
+                jibri_events.push_back(nlohmann::json::parse(line, nullptr, false));
+            }
+            return stopped;
+        },
+        5s);
+    expect_recording(report.value("recording", nlohmann::json()), main_room, jibri_events);
+    // The session is over for jicofo too: nothing recording, no failure, the Jibri free again.
+    EXPECT_TRUE(poll(
+        [&] {
+            const auto stats = http_get_json("/stats");
+            return stats.value("jibri", nlohmann::json::object()).value("recording_active", -1) == 0 &&
+                   stats.value("jibri_detector", nlohmann::json::object()).value("available", 0) == 1;
+        },
+        5s))
+        << http_get_json("/stats").dump(1);
+    EXPECT_EQ(http_get_json("/stats")["jibri"].value("total_recording_failures", -1), 0);
     expect_breakout_move(breakout, main_room, prosody_->breakout_muc_domain(), colibri);
 }
 

@@ -1,6 +1,6 @@
 // Drives lib-jitsi-meet clients in headless Chromium (playwright-core, Debian's /usr/bin/chromium) through one
-// conference: all join, wait for their sessions with everyone's sources, go through AV moderation (features.js),
-// then one leaves and the others wait to lose its sources. Writes a JSON report of what each client saw; judging
+// conference: all join, wait for their sessions with everyone's sources, go through AV moderation and a recording
+// (features.js), then one leaves and the others wait to lose its sources, and the two left move to a breakout room. Writes a JSON report of what each client saw; judging
 // it is the caller's job.
 //
 // node driver.js --ws ws://127.0.0.1:<port>/xmpp-websocket --domain meet.test --room <room> [--clients 3]
@@ -235,6 +235,14 @@ async function main() {
             report.av_moderation = { error: String(error && error.stack ? error.stack : error) };
         }
         report.timings_ms.av_moderation = Date.now() - begun;
+
+        // A recording started and stopped by the moderator (a Jibri of the focus's brewery; no sources change).
+        try {
+            report.recording = sessionsUp ? await features.recording(clients) : { error: 'no sessions' };
+        } catch (error) {
+            report.recording = { error: String(error && error.stack ? error.stack : error) };
+        }
+        report.timings_ms.recording = Date.now() - begun;
 
         // The last one leaves. The focus sends no source-remove for a participant who left (jicofo-protocol.md
         // §4(e)): each client removes the leaver's sources itself on its MUC leave. What is judged is what the

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <iterator>
 #include <map>
 #include <optional>
 
@@ -162,6 +163,128 @@ void expect_audio_moderation(const nlohmann::json& av, const std::string& room,
     EXPECT_EQ(last_after_force_mute(audio_force_mutes(colibri, moderator)), std::nullopt);
     EXPECT_EQ(last_after_force_mute(audio_force_mutes(colibri, approved)), std::optional<bool>(false));
     EXPECT_EQ(last_after_force_mute(audio_force_mutes(colibri, refused)), std::optional<bool>(true));
+}
+
+namespace {
+
+// The statuses this client's application saw for the session, each once in a row (the moderator hears pending twice:
+// from its start's answer and from the focus's presence).
+std::vector<std::string> recorder_statuses(const nlohmann::json& events, const std::string& session_id) {
+    std::vector<std::string> statuses;
+    for (const auto& event : events) {
+        const auto status = text_of(event, "status");
+        if (text_of(event, "sessionId") == session_id && (statuses.empty() || statuses.back() != status)) {
+            statuses.push_back(status);
+        }
+    }
+    return statuses;
+}
+
+// The first recorder event of the session with this status (null when there is none).
+nlohmann::json recorder_event(const nlohmann::json& events, const std::string& session_id, const std::string& status) {
+    for (const auto& event : events) {
+        if (text_of(event, "sessionId") == session_id && text_of(event, "status") == status) {
+            return event;
+        }
+    }
+    return nullptr;
+}
+
+std::vector<nlohmann::json> events_named(const std::vector<nlohmann::json>& events, const std::string& name) {
+    std::vector<nlohmann::json> found;
+    std::copy_if(events.begin(), events.end(), std::back_inserter(found),
+                 [&](const auto& event) { return text_of(event, "event") == name; });
+    return found;
+}
+
+}  // namespace
+
+// A participant's start was refused; the moderator started a file recording with lib-jitsi-meet's startRecording:
+// the focus answered with the session id, had the Jibri start it in this room (pending, then on) and published each
+// status in its presence, which every client's RecordingManager turned into RECORDER_STATE_CHANGED: pending, on
+// (initiated by the moderator), off (stopped by the moderator) after the moderator's stopRecording, which the focus
+// passed on to the Jibri as a stop.
+void expect_recording(const nlohmann::json& recording, const std::string& room,
+                      const std::vector<nlohmann::json>& jibri_events) {
+    ASSERT_TRUE(recording.is_object() && !recording.contains("error")) << recording.dump(1);
+    for (const auto& step : recording["steps"]) {
+        EXPECT_TRUE(step.value("reached", false)) << step.dump();
+    }
+    const auto moderator = text_of(recording, "initiator");
+    const auto& start = recording["start"];
+    EXPECT_EQ(text_of(start, "reply"), "result") << recording.dump(1);
+    const auto session_id = text_of(start, "sessionId");
+    ASSERT_FALSE(session_id.empty()) << recording.dump(1);
+    EXPECT_EQ(recording["stop"], nlohmann::json({{"reply", "result"}})) << recording.dump(1);
+
+    // A participant who is not a moderator was refused (the condition first in the error, where lib-jitsi-meet
+    // reads it), which its RecordingManager reports as a session without id carrying that error.
+    const auto refused_participant = text_of(recording, "refused_participant");
+    EXPECT_EQ(recording["refused"], nlohmann::json({{"reply", "error"}, {"condition", "not-allowed"}}))
+        << recording.dump(1);
+
+    const auto& clients = recording["clients"];
+    ASSERT_EQ(clients.size(), 3U) << recording.dump(1);
+    const auto focus = room + "/focus";
+    const auto moderator_jid = room + "/" + moderator;
+    for (const auto& client : clients) {
+        auto events = client["recorder_events"];
+        if (text_of(client, "endpoint") == refused_participant) {
+            ASSERT_FALSE(events.empty()) << client.dump(1);
+            EXPECT_EQ(events[0], nlohmann::json({{"status", nullptr},
+                                                 {"sessionId", nullptr},
+                                                 {"mode", "file"},
+                                                 {"error", "not-allowed"},
+                                                 {"initiator", nullptr},
+                                                 {"terminator", nullptr}}))
+                << client.dump(1);
+            events.erase(events.begin());
+        }
+        EXPECT_EQ(recorder_statuses(events, session_id), std::vector<std::string>({"pending", "on", "off"}))
+            << client.dump(1);
+        for (const auto& event : events) {
+            EXPECT_EQ(text_of(event, "sessionId"), session_id) << client.dump(1);
+            EXPECT_EQ(text_of(event, "mode"), "file") << client.dump(1);
+            EXPECT_TRUE(event["error"].is_null()) << client.dump(1);
+        }
+        // lib-jitsi-meet resolves the presence's initiator to the participant (to the resource for itself).
+        EXPECT_EQ(text_of(recorder_event(events, session_id, "on"), "initiator"), moderator) << client.dump(1);
+        EXPECT_EQ(text_of(recorder_event(events, session_id, "off"), "terminator"), moderator) << client.dump(1);
+        EXPECT_TRUE(client["failures"].empty()) << client.dump(1);
+
+        // What the focus put in its presence, change by change.
+        const auto& presence = client["recording_presence"];
+        ASSERT_EQ(presence.size(), 3U) << client.dump(1);
+        const char* statuses[] = {"pending", "on", "off"};
+        for (std::size_t i = 0; i < presence.size(); ++i) {
+            EXPECT_EQ(text_of(presence[i], "from"), focus) << client.dump(1);
+            EXPECT_EQ(text_of(presence[i], "status"), statuses[i]) << client.dump(1);
+            EXPECT_EQ(text_of(presence[i], "session_id"), session_id) << client.dump(1);
+            EXPECT_EQ(text_of(presence[i], "recording_mode"), "file") << client.dump(1);
+            EXPECT_TRUE(presence[i]["failure_reason"].is_null()) << client.dump(1);
+        }
+        // Who started it while on, who stopped it once off: the moderator's occupant JID both times.
+        EXPECT_EQ(text_of(presence[1], "initiator"), moderator_jid) << client.dump(1);
+        EXPECT_EQ(text_of(presence[2], "initiator"), moderator_jid) << client.dump(1);
+    }
+
+    // The Jibri was asked once to start this session in this room, answered pending, said on (which the focus
+    // acknowledged) and was asked once to stop it.
+    const auto starts = events_named(jibri_events, "start");
+    ASSERT_EQ(starts.size(), 1U) << nlohmann::json(jibri_events).dump(1);
+    EXPECT_EQ(text_of(starts[0], "session_id"), session_id) << starts[0].dump();
+    EXPECT_EQ(text_of(starts[0], "room"), room) << starts[0].dump();
+    EXPECT_EQ(text_of(starts[0], "mode"), "file") << starts[0].dump();
+    EXPECT_EQ(text_of(starts[0], "recording_mode"), "file") << starts[0].dump();
+    EXPECT_EQ(text_of(starts[0], "reply"), "pending") << starts[0].dump();
+    const auto statuses = events_named(jibri_events, "status_sent");
+    ASSERT_EQ(statuses.size(), 1U) << nlohmann::json(jibri_events).dump(1);
+    EXPECT_EQ(text_of(statuses[0], "status"), "on") << statuses[0].dump();
+    EXPECT_EQ(text_of(statuses[0], "reply"), "result") << statuses[0].dump();
+    const auto stops = events_named(jibri_events, "stop");
+    ASSERT_EQ(stops.size(), 1U) << nlohmann::json(jibri_events).dump(1);
+    EXPECT_EQ(text_of(stops[0], "session_id"), session_id) << stops[0].dump();
+    EXPECT_EQ(text_of(stops[0], "reply"), "off") << stops[0].dump();
 }
 
 // The moderator added a breakout room and sent the other and itself there through our emulation of Jitsi's

@@ -29,6 +29,11 @@ std::set<std::string> endpoints_with_transport(const std::vector<nlohmann::json>
 void expect_audio_moderation(const nlohmann::json& av, const std::string& room,
                              const std::vector<nlohmann::json>& colibri);
 
+// A file recording the moderator started and stopped (features.js recording), judged with what the emulated Jibri
+// reported (its "start", "stop" and "status_sent" events, in arrival order).
+void expect_recording(const nlohmann::json& recording, const std::string& room,
+                      const std::vector<nlohmann::json>& jibri_events);
+
 // The move of the two who stayed to a breakout room (features.js breakoutMove): `colibri` is every request.
 void expect_breakout_move(const nlohmann::json& breakout, const std::string& main_room,
                           const std::string& breakout_domain, const std::vector<nlohmann::json>& colibri);

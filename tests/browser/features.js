@@ -1,6 +1,6 @@
 // The conference features the driver puts the clients through once their sessions are up, as the real client
 // drives them (its JitsiConference API, the components found by disco#info): AV moderation with the focus's mute
-// requests, and a move to a breakout room.
+// requests, a recording started and stopped through the focus, and a move to a breakout room.
 // Each phase waits for what the clients should end up with and returns what they saw; judging is the caller's.
 'use strict';
 
@@ -182,4 +182,50 @@ async function breakoutMove(clients) {
     return result;
 }
 
-module.exports = { avModeration, breakoutMove };
+// What the report keeps of a client's view of recording.
+function recordingView(snapshot) {
+    return {
+        name: snapshot.name,
+        endpoint: snapshot.endpoint,
+        moderator: snapshot.moderator,
+        recorder_events: snapshot.recorderEvents,
+        recording_presence: snapshot.recordingPresence,
+        failures: snapshot.failures
+    };
+}
+
+function sawRecorderState(snapshot, sessionId, status) {
+    return snapshot.recorderEvents.some(e => e.sessionId === sessionId && e.status === status);
+}
+
+// The second client, not a moderator, asks for a recording first and must be refused. Then the first client (a
+// moderator) starts a file recording with lib-jitsi-meet's startRecording, which asks the focus; the focus has a
+// Jibri of its brewery start it and tells the room in its presence. Every client must see the session go on
+// (RECORDER_STATE_CHANGED); the moderator then stops it, and every client must see it go off.
+async function recording(clients) {
+    const [ moderator, participant ] = clients;
+    const result = { steps: phaseSteps() };
+    let snapshots = await step(result.steps, 'moderator', clients, s => s.name !== moderator.name || s.moderator);
+
+    result.initiator = snapshots[0].endpoint;
+    result.refused_participant = snapshots[1].endpoint;
+    result.refused = await evaluate(participant, mode => window.judge.startRecording(mode), 'file');
+    result.start = await evaluate(moderator, mode => window.judge.startRecording(mode), 'file');
+    const sessionId = result.start.sessionId;
+
+    if (!sessionId) {
+        result.clients = snapshots.map(recordingView);
+
+        return result;
+    }
+    snapshots = await step(result.steps, 'on', clients, s => sawRecorderState(s, sessionId, 'on'));
+    result.after_start = snapshots.map(recordingView);
+
+    result.stop = await evaluate(moderator, id => window.judge.stopRecording(id), sessionId);
+    snapshots = await step(result.steps, 'off', clients, s => sawRecorderState(s, sessionId, 'off'));
+    result.clients = snapshots.map(recordingView);
+
+    return result;
+}
+
+module.exports = { avModeration, breakoutMove, recording };

@@ -1,12 +1,14 @@
 // The probe inside one page: joins a room with lib-jitsi-meet and records what the focus signals to this client
 // (Jingle actions with their sources, the client's answers and their acks, mute requests both ways, conference
-// events, AV moderation events), for the driver. It also drives the client's moderation APIs on request.
+// events, AV moderation events, recording states), for the driver. It also drives the client's moderation and
+// recording APIs on request.
 (function () {
     'use strict';
 
     const JINGLE = 'urn:xmpp:jingle:1';
     const SSMA = 'urn:xmpp:jingle:apps:rtp:ssma:0';
     const JITMEET = 'http://jitsi.org/jitmeet';
+    const JIBRI = 'http://jitsi.org/protocol/jibri';
 
     const state = {
         name: '',
@@ -32,7 +34,11 @@
         // Breakout rooms: the component found, its last update's rooms, the moves it asked for, the rooms entered,
         // and what lib-jitsi-meet learnt of the current room (its disco#info).
         breakout: { supported: false, updates: 0, rooms: null, moves: [], entered: [], isBreakoutRoom: false,
-            mainRoomJid: null }
+            mainRoomJid: null },
+        // Recording: RECORDER_STATE_CHANGED as the application sees it ({status, sessionId, mode, error, initiator,
+        // terminator}), and each change of the focus's <jibri-recording-status/> in its presence, as sent.
+        recorderEvents: [],
+        recordingPresence: []
     };
     const ssrcOwners = {}; // source-remove may name only the SSRC: the owner comes from the earlier signalling
     let connection = null;
@@ -114,7 +120,33 @@
         }
     }
 
+    // The focus's <jibri-recording-status/> (its attributes), when it differs from the last one it sent: presence
+    // repeats every extension with every change.
+    function onPresence(stanza) {
+        const from = stanza.getAttribute('from') || '';
+        const status = childByNs(stanza, 'jibri-recording-status', JIBRI);
+
+        if (!status || resourceOf(from) !== 'focus') {
+            return;
+        }
+        const entry = { from };
+
+        for (const name of [ 'status', 'session_id', 'initiator', 'recording_mode', 'failure_reason' ]) {
+            entry[name] = status.getAttribute(name);
+        }
+        const last = state.recordingPresence[state.recordingPresence.length - 1];
+
+        if (!last || JSON.stringify(last) !== JSON.stringify(entry)) {
+            state.recordingPresence.push(entry);
+        }
+    }
+
     function onInput(stanza) {
+        if (stanza.localName === 'presence') {
+            onPresence(stanza);
+
+            return;
+        }
         if (stanza.localName !== 'iq') {
             return;
         }
@@ -263,6 +295,7 @@
         conference.on(events.CONFERENCE_ERROR, error => fail('CONFERENCE_ERROR', error));
         recordModeration(events);
         recordBreakoutRooms(events);
+        recordRecording(events);
 
         for (const track of localTracks) {
             await conference.addTrack(track);
@@ -347,6 +380,46 @@
         });
     }
 
+    // An initiator or terminator: a JitsiParticipant, or the resource when it is this client (lib-jitsi-meet).
+    function endpointOf(who) {
+        if (who === undefined || who === null) {
+            return null;
+        }
+
+        return typeof who === 'string' ? who : who.getId();
+    }
+
+    function recordRecording(events) {
+        conference.on(events.RECORDER_STATE_CHANGED, session => state.recorderEvents.push({
+            status: session.getStatus() || null,
+            sessionId: session.getID() || null,
+            mode: session.getMode() || null,
+            error: session.getError() || null,
+            initiator: endpointOf(session.getInitiator()),
+            terminator: endpointOf(session.getTerminator())
+        }));
+    }
+
+    // What a failed recording request's promise carries: the IQ error (its condition), or an Error.
+    function requestFailure(error) {
+        if (error && typeof error.getElementsByTagName === 'function') {
+            return { reply: 'error', condition: errorCondition(error) };
+        }
+
+        return { reply: 'failed', condition: null, error: String(error && error.stack ? error.stack : error) };
+    }
+
+    // conference.startRecording as the application calls it; the promise gives the session once the focus accepted.
+    function startRecording(mode) {
+        return conference.startRecording({ mode }).then(
+            session => ({ reply: 'result', sessionId: session.getID() || null, status: session.getStatus() || null }),
+            requestFailure);
+    }
+
+    function stopRecording(sessionId) {
+        return conference.stopRecording(sessionId).then(() => ({ reply: 'result' }), requestFailure);
+    }
+
     // Unmutes the local audio track, as a user pressing the button does; lib-jitsi-meet asks the focus to lift
     // its mute when the focus had muted it.
     async function unmuteAudio() {
@@ -410,6 +483,8 @@
         avModerationApprove: (media, id) => conference.avModerationApprove(media, id),
         createBreakoutRoom: subject => conference.getBreakoutRooms().createBreakoutRoom(subject),
         sendToRoom,
+        startRecording,
+        stopRecording,
         unmuteAudio: () => unmuteAudio().then(() => true, error => {
             fail('unmuteAudio', error && error.stack ? error.stack : error);
 
