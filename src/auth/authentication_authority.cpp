@@ -3,6 +3,7 @@
 #include "jicofo/auth/authentication_authority.hpp"
 
 #include "jicofo/core/logging.hpp"
+#include "jicofo/core/random.hpp"
 
 #include <spdlog/spdlog.h>
 
@@ -45,19 +46,7 @@ std::string random_session_id() {
             byte = static_cast<unsigned char>(device());
         }
     }
-    bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // UUID version 4, as Jicofo's UUID.randomUUID
-    bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);
-    constexpr std::string_view kHex = "0123456789abcdef";
-    std::string text;
-    text.reserve(36);
-    for (std::size_t i = 0; i < bytes.size(); ++i) {
-        if (i == 4 || i == 6 || i == 8 || i == 10) {
-            text.push_back('-');
-        }
-        text.push_back(kHex[bytes[i] >> 4]);
-        text.push_back(kHex[bytes[i] & 0x0F]);
-    }
-    return text;
+    return core::uuid_from_bytes(bytes);  // version 4, as Jicofo's UUID.randomUUID
 }
 
 // Session ids are secrets: logs carry only enough of one to correlate lines.

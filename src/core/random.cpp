@@ -26,6 +26,10 @@ std::string random_uuid() {
             bytes[i + j] = static_cast<unsigned char>(value >> (8 * j));
         }
     }
+    return uuid_from_bytes(bytes);
+}
+
+std::string uuid_from_bytes(std::array<unsigned char, 16> bytes) {
     bytes[6] = static_cast<unsigned char>((bytes[6] & 0x0F) | 0x40);  // version 4
     bytes[8] = static_cast<unsigned char>((bytes[8] & 0x3F) | 0x80);  // RFC 4122 variant
     std::string text;

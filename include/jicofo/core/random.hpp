@@ -2,6 +2,7 @@
 // session ids); secrets such as authentication session ids take the kernel's random source instead.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <string>
 
@@ -12,5 +13,7 @@ namespace jicofo::core {
 
 // A random (version 4) UUID: meeting ids for rooms without one, Jibri session ids.
 [[nodiscard]] std::string random_uuid();
+// 16 random bytes (from any source) as a version 4 UUID's text.
+[[nodiscard]] std::string uuid_from_bytes(std::array<unsigned char, 16> bytes);
 
 }  // namespace jicofo::core
