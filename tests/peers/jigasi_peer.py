@@ -40,7 +40,7 @@ Commands (one JSON object a line; every command answers with one event, "error" 
   {"cmd":"join_room","room":"r1@conference.meet.test","nick":"transcriber","transcriber":true}
       joins as a call would, without a dial -> {"event":"call_joined",...}
   {"cmd":"leave_room","room":..}    the call hangs up: leaves the room and closes its connection -> call_left
-  {"cmd":"dump"}   -> {"event":"state","dials":[each dial event],"calls":{room:{"nick","kind","jid"}},
+  {"cmd":"dump"}   -> {"event":"state","dials":[each dial event, the last 10000],"calls":{room:{"nick","kind","jid"}},
                        "stats","mode","brewery","focus"}
   {"cmd":"leave_brewery"}   unavailable presence to the brewery -> {"event":"left","room":...}
   {"cmd":"die"}             closes every socket at once, without unavailable presence or </stream> -> died
@@ -166,6 +166,7 @@ class JigasiPeer(Peer):
     def report(self, event, reply):
         event["reply"] = reply
         self.dials.append(event)
+        del self.dials[:-MAX_REMEMBERED_IDS]
         self.emit("dial", **event)
 
     def remember_id(self, iq_id):
