@@ -25,8 +25,8 @@ public:
     using Predicate = std::function<bool(const std::string& event_line)>;
 
     // name labels the transcript ("alice", "jvb1"); env entries ("XMPP_PEER_DEBUG=1") are added to its environment.
-    // script is a peer in tests/peers: xmpp_peer.py, jvb_peer.py (a bridge), jibri_peer.py (a Jibri) or
-    // participant_peer.py (browsers).
+    // script is a peer in tests/peers: xmpp_peer.py, jvb_peer.py (a bridge), jibri_peer.py (a Jibri),
+    // jigasi_peer.py (a Jigasi) or participant_peer.py (browsers).
     static core::Result<std::unique_ptr<PeerProcess>, std::string> start(std::string name = "peer",
                                                                          std::vector<std::string> env = {},
                                                                          const std::string& script = "xmpp_peer.py");
