@@ -14,6 +14,7 @@
 #include "jicofo/stanza/jitsi_presence.hpp"
 #include "jicofo/stanza/muc.hpp"
 #include "jicofo/stanza/mute.hpp"
+#include "jicofo/stanza/rayo.hpp"
 #include "jicofo/stanza/xml_codec.hpp"
 
 #include <cstddef>
@@ -60,6 +61,9 @@ void parse_tree(const XmlElement& e, int depth) {
     // Jibri's IQ and the statuses the focus publishes.
     parse_all<JibriRecordingStatus, JibriSipCallState>(e);
     round_trip<JibriIq>(e);
+    // Rayo: a client's or the focus's dial, and Jigasi's ref.
+    round_trip<RayoDial>(e);
+    round_trip<RayoRef>(e);
     if (auto info = SourceInfo::parse(e)) {
         static_cast<void>(info->sources());
     }
