@@ -161,9 +161,9 @@ ParseResult<ConferenceModify> ConferenceModify::parse(const XmlElement& element)
     }
     modify.name = detail::opt_attr(element, "name");
     if (const XmlElement* connects = element.child("connects", kNsColibri2)) {
-        auto& kept = modify.connects.emplace();
-        for (const XmlElement* connect : connects->elements()) {
-            kept.push_back(*connect);
+        auto& read = modify.connects.emplace();
+        if (auto problem = detail::read_children(*connects, "connect", kNsColibri2, read)) {
+            return core::unexpected(*problem);
         }
     }
     return modify;
@@ -180,10 +180,7 @@ XmlElement ConferenceModify::to_xml() const {
     detail::add_all(e, endpoints);
     detail::add_all(e, relays);
     if (connects) {
-        XmlElement& holder = e.add_child(XmlElement("connects"));
-        for (const auto& connect : *connects) {
-            holder.add_child(connect);
-        }
+        detail::add_all(e.add_child(XmlElement("connects")), *connects);
     }
     return e;
 }

@@ -53,7 +53,7 @@ void parse_tree(const XmlElement& e, int depth) {
               DtlsFingerprint, SctpMap, IceState, InitialLastN>(e);
     // Colibri2 and its parts.
     parse_all<ConferenceModify, ConferenceModified, Colibri2Error, Colibri2Endpoint, Colibri2Relay, Colibri2Media,
-              Colibri2Transport, Colibri2Sctp, Colibri2Sources, MediaSource, ForceMute>(e);
+              Colibri2Transport, Colibri2Sctp, Colibri2Sources, MediaSource, ForceMute, Colibri2Connect>(e);
     round_trip<Jingle>(e);
     round_trip<ConferenceIq>(e);
     round_trip<ConferenceModify>(e);

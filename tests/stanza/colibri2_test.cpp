@@ -327,26 +327,6 @@ TEST(Colibri2, IceRestartRequestAndGenerationInTheAnswer) {
     EXPECT_EQ(ConferenceModified::parse(answer)->endpoint("e1")->transport->ice_udp->ice_generation, 2U);
 }
 
-TEST(Colibri2, ConnectsAreKeptAsXml) {
-    const auto with_connect = xml(R"(<conference-modify xmlns='jitsi:colibri2' meeting-id='m1'><connects>
-        <connect id='transcriber' url='wss://t.example.com/ws' protocol='mediajson' type='transcriber' audio='true'
-                 create='true'><http-header name='Authorization' value='Bearer x'/><ping interval='30' timeout='10'/>
-        </connect></connects></conference-modify>)");
-    EXPECT_TRUE(round_trips<ConferenceModify>(with_connect));
-    const auto parsed = ConferenceModify::parse(with_connect);
-    ASSERT_TRUE(parsed && parsed->connects);
-    ASSERT_EQ(parsed->connects->size(), 1U);
-    EXPECT_EQ(parsed->connects->at(0).attribute("id"), "transcriber");
-
-    const auto remove_all =
-        xml("<conference-modify xmlns='jitsi:colibri2' meeting-id='m1'><connects/>"
-            "</conference-modify>");
-    EXPECT_TRUE(round_trips<ConferenceModify>(remove_all));
-    const auto empty = ConferenceModify::parse(remove_all);
-    ASSERT_TRUE(empty && empty->connects) << "an empty <connects/> is not the same as none";
-    EXPECT_TRUE(empty->connects->empty());
-}
-
 TEST(Colibri2Error, ReasonFromABridgeError) {
     const auto error_element = xml(R"(<error type='cancel'>
         <item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>

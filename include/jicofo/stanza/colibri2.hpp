@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace jicofo::stanza {
@@ -129,10 +130,40 @@ struct Colibri2Relay {
     friend bool operator==(const Colibri2Relay&, const Colibri2Relay&) = default;
 };
 
+enum class ConnectType { recorder, transcriber, translator };
+
+// <ping interval timeout/> inside a connect: the bridge's keepalive on the web socket, in milliseconds.
+struct ConnectPing {
+    std::int32_t interval = 0;
+    std::int32_t timeout = 0;
+    friend bool operator==(const ConnectPing&, const ConnectPing&) = default;
+};
+
+// <connect id url protocol='mediajson' type audio video create expire><http-header name value/>...<ping/>
+//   <exports><export name/>...</exports><requests><request name/>...</requests></connect>: a web socket the bridge
+// opens for the conference (a transcriber, a translator). The url must be ws or wss; header names are tokens of
+// letters, digits and '-', and CR/LF are dropped from their values (they would split the HTTP request).
+struct Colibri2Connect {
+    std::string id;
+    std::string url;
+    ConnectType type = ConnectType::transcriber;
+    bool audio = false;
+    bool video = false;
+    bool create = false;
+    bool expire = false;
+    std::vector<std::pair<std::string, std::string>> http_headers;  // in order; a name may repeat
+    std::optional<ConnectPing> ping;
+    std::vector<std::string> exports;   // source names sent to the peer
+    std::vector<std::string> requests;  // source names received from the peer
+
+    static ParseResult<Colibri2Connect> parse(const XmlElement& element);
+    [[nodiscard]] XmlElement to_xml() const;
+    friend bool operator==(const Colibri2Connect&, const Colibri2Connect&) = default;
+};
+
 // <conference-modify xmlns='jitsi:colibri2' meeting-id name create expire rtcstats-enabled callstats-enabled>
-//   <endpoint/>...<relay/>...<connects>...</connects></conference-modify>
-// sent as an IQ get. meeting-id is required. The transcriber/translator <connect/> elements are kept as XML;
-// an empty <connects/> (remove every connect) is told apart from none.
+//   <endpoint/>...<relay/>...<connects><connect/>...</connects></conference-modify>
+// sent as an IQ get. meeting-id is required. An empty <connects/> is told apart from none.
 struct ConferenceModify {
     std::string meeting_id;
     std::optional<std::string> name;  // the room JID, on the creating request
@@ -142,7 +173,7 @@ struct ConferenceModify {
     std::optional<bool> callstats_enabled;
     std::vector<Colibri2Endpoint> endpoints;
     std::vector<Colibri2Relay> relays;
-    std::optional<std::vector<XmlElement>> connects;
+    std::optional<std::vector<Colibri2Connect>> connects;
 
     static ParseResult<ConferenceModify> parse(const XmlElement& element);
     [[nodiscard]] XmlElement to_xml() const;
