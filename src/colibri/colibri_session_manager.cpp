@@ -149,6 +149,7 @@ void ColibriSessionManager::send_allocation(BridgeSession& session, const std::s
         request.name = settings_.room_name;
         request.rtcstats_enabled = settings_.rtcstats_enabled;
         session.state = BridgeSession::State::creating;
+        add_initial_connects(session, request);
     }
     request.endpoints.push_back(endpoint_element(pending->request));
     ++session.in_flight;
@@ -281,6 +282,7 @@ void ColibriSessionManager::on_allocated(const std::string& bridge_id, const std
     } else if (in_cascade(bridge_id)) {
         relay_endpoint(bridge_id, endpoint_id, RelayChange::create);
     }
+    reconcile_connects();  // changes while the conference was being created, a sender's connect on its new bridge
     Allocation allocation;
     allocation.session_id = session->session_id;
     allocation.bridge = session->bridge;
@@ -312,6 +314,7 @@ void ColibriSessionManager::fail_session(const std::string& bridge_id, const std
         pending_.erase(waiter->request.endpoint_id);
         waiter->finish(core::unexpected(AllocationFailure{waiters, why}));
     }
+    reconcile_connects();  // the host may have been this bridge
     if (notify && !session->endpoints.empty() && listener_.session_failed) {
         listener_.session_failed(bridge_id, session->endpoints);
     }
@@ -475,6 +478,7 @@ void ColibriSessionManager::expire_endpoint(const std::string& endpoint_id) {
             leave_cascade(session);
             sessions_.erase(it);
         }
+        reconcile_connects();  // a sender's connects leave with it; a bridge that left takes the host with it
         return;
     }
 }
@@ -488,6 +492,8 @@ std::vector<std::string> ColibriSessionManager::remove_bridge(const std::string&
 void ColibriSessionManager::expire_all() {
     to_select_.clear();
     relayed_.clear();
+    wanted_connects_.clear();  // expiring each conference takes its connects with it
+    connect_host_.reset();
     if (cascade_) {
         cascade_.emplace(settings_.relays.topology);  // expiring each conference takes its relays with it
     }
@@ -582,9 +588,15 @@ selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
 ColibriSnapshot ColibriSessionManager::snapshot() const {
     ColibriSnapshot snapshot;
     for (const auto& [id, session] : sessions_) {
-        snapshot.sessions.push_back({id, session->session_id, session->state == BridgeSession::State::created,
+        snapshot.sessions.push_back({id,
+                                     session->session_id,
+                                     session->state == BridgeSession::State::created,
                                      session->endpoints,
-                                     std::vector<std::string>(session->relays.begin(), session->relays.end())});
+                                     std::vector<std::string>(session->relays.begin(), session->relays.end()),
+                                     {}});
+        for (const auto& [connect_id, connect] : session->connects) {
+            snapshot.sessions.back().connects.push_back(connect_id);
+        }
     }
     return snapshot;
 }

@@ -135,6 +135,12 @@ void ConferenceMedia::set_start_muted(std::optional<RoomMetadata::StartMuted> st
     metadata_start_muted_ = start_muted;
 }
 
+void ConferenceMedia::set_connects(std::vector<colibri::WantedConnect> wanted) {
+    if (!stopped_) {
+        colibri_->set_connects(std::move(wanted));
+    }
+}
+
 void ConferenceMedia::participant_updated(xmpp::SharedMember member) {
     if (auto* participant = find(member->nick)) {
         participant->member = std::move(member);

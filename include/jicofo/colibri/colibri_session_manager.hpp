@@ -126,6 +126,16 @@ struct IceRestartOutcome {
     std::string message;
 };
 
+// A conference-level <connect/> wanted on the bridges (a transcriber, a translator). "{{REGION}}" in its url is
+// replaced by the region of the bridge it goes to (empty when the bridge has none); create/expire are the manager's.
+struct WantedConnect {
+    stanza::Colibri2Connect connect;
+    // Unset: on the conference's connect host, the first of its bridges, kept until that bridge leaves the conference.
+    // Set: on the bridge of that endpoint (a sender's own bridge), nowhere while it has none.
+    std::optional<std::string> on_bridge_of_endpoint;
+    friend bool operator==(const WantedConnect&, const WantedConnect&) = default;
+};
+
 struct ColibriListener {
     // A bridge's session failed (not a timeout of an update): it was removed from the conference and these
     // endpoints need a new session elsewhere.
@@ -140,7 +150,8 @@ struct ColibriSnapshot {
         std::string session_id;
         bool created = false;
         std::vector<std::string> endpoints;
-        std::vector<std::string> relays;  // the remote relay ids this bridge has a relay to
+        std::vector<std::string> relays;    // the remote relay ids this bridge has a relay to
+        std::vector<std::string> connects;  // the ids of the connects signalled to this bridge
     };
     std::vector<Session> sessions;
 };
@@ -172,6 +183,10 @@ public:
     std::vector<std::string> remove_bridge(const std::string& bridge_id);
     // Expires the conference on every bridge (the conference ends); pending allocations are cancelled.
     void expire_all();
+    // The conference's connects from now on (colibri_connects.cpp): each bridge is sent only what changed for it
+    // (new ones with create, changed ones again, gone ones with expire); a bridge that joins the conference gets its
+    // share in the request that creates the conference there, and they follow the host and endpoints as they move.
+    void set_connects(std::vector<WantedConnect> wanted);
 
     [[nodiscard]] std::optional<std::string> bridge_of(const std::string& endpoint_id) const;
     [[nodiscard]] std::vector<std::string> endpoints_on(const std::string& bridge_id) const;
@@ -225,6 +240,15 @@ private:
     [[nodiscard]] std::optional<std::string> next_hop(const std::string& from, const std::string& to) const;
     [[nodiscard]] const BridgeSession* session_of_endpoint(const std::string& endpoint_id) const;
 
+    // Connects (colibri_connects.cpp).
+    void choose_connect_host();
+    // What `session` should have now, by connect id, with urls resolved for its bridge.
+    [[nodiscard]] std::map<std::string, stanza::Colibri2Connect> connects_for(const BridgeSession& session) const;
+    // Puts the wanted connects of a bridge whose conference is being created into the creating request.
+    void add_initial_connects(BridgeSession& session, stanza::ConferenceModify& request);
+    // Sends every created bridge what changed for it (host or endpoints moved, wanted connects changed).
+    void reconcile_connects();
+
     ColibriTransport& transport_;
     BridgeAllocator& allocator_;
     ColibriSettings settings_;
@@ -235,6 +259,8 @@ private:
     std::deque<std::shared_ptr<PendingEndpoint>> to_select_;           // waiting for their turn to select a bridge
     std::map<std::string, RelayedEndpoint> relayed_;                   // by endpoint id, while allocated; relays only
     std::optional<selector::Cascade> cascade_;                         // only with relays enabled
+    std::vector<WantedConnect> wanted_connects_;
+    std::optional<std::string> connect_host_;  // the bridge id hosting the connects without an endpoint
     bool selecting_ = false;
     std::uint64_t next_order_ = 0;                                // bridges in the order they were used
     std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);  // guards callbacks after destruction

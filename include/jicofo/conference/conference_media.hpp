@@ -165,6 +165,10 @@ public:
     // Tells a participant it was muted by `actor` (<mute actor=..>true</mute>), without touching the bridge.
     void tell_muted(const std::string& endpoint_id, stanza::MuteMedia media, const stanza::Jid& actor);
 
+    // The conference-level connects (transcriber, translator) wanted on its bridges from now on; kept across bridge
+    // changes (a bridge that joins gets its share, one that leaves takes nothing with it). Endpoint ids are nicks.
+    void set_connects(std::vector<colibri::WantedConnect> wanted);
+
     // Bridge events: participants on a bridge that failed, shuts down or left are moved; a new bridge lets
     // participants who could not be placed try again.
     void bridge_down(const std::string& bridge_id, const std::string& why);
