@@ -9,6 +9,7 @@
 #include "jicofo/room_metadata/room_metadata_feature.hpp"
 #include "jicofo/room_presence/room_presence_feature.hpp"
 #include "jicofo/sender_limits/sender_limits_feature.hpp"
+#include "jicofo/transcription/transcription_feature.hpp"
 
 #include <array>
 
@@ -16,8 +17,9 @@ namespace jicofo::app {
 
 std::span<const feature::Feature> feature_list() {
     static constexpr std::array kFeatures{
-        jingle::kFeature,        mute::kFeature,          room_metadata::kFeature, moderation::kFeature,
-        sender_limits::kFeature, room_presence::kFeature, breakout::kFeature,      recording::kFeature,
+        jingle::kFeature,     mute::kFeature,          room_metadata::kFeature,
+        moderation::kFeature, sender_limits::kFeature, room_presence::kFeature,
+        breakout::kFeature,   recording::kFeature,     transcription::kFeature,
     };
     return kFeatures;
 }
