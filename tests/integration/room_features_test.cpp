@@ -279,5 +279,79 @@ TEST_F(SenderLimitsTest, TheAudioLimitFlagFollowsTheSendersAndAnUnmuteBeyondItIs
     EXPECT_EQ(mute("carol", "carol1", false)["type"], "result");
 }
 
+class TranscriptionTest : public RoomFeaturesTest {
+protected:
+    [[nodiscard]] std::string extra_settings() const override {
+        return "  transcription {\n"
+               "    url-template = \"wss://{{REGION}}.transcriber.test/ws/{{MEETING_ID}}\"\n"
+               "    http-headers { Authorization = \"Bearer config\", X-Static = \"s\" }\n"
+               "    ping.interval = 20 seconds\n"
+               "  }\n";
+    }
+
+    // The connects the bridge holds for the room's conference (it has one), with its meeting id.
+    std::pair<std::string, nlohmann::json> bridge_connects() {
+        const auto conferences = bridge_state(*jvb1_).value("conferences", nlohmann::json::object());
+        for (const auto& [meeting_id, conference] : conferences.items()) {
+            return {meeting_id, conference.value("connects", nlohmann::json::object())};
+        }
+        return {"", nlohmann::json::object()};
+    }
+};
+
+TEST_F(TranscriptionTest, TheRoomMetadataTurnsTheBridgesTranscriberOnAndOff) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    add_participant("alice", "alice1");
+    add_participant("bob", "bob1");
+    next("session_initiate", "bob");
+    ASSERT_NO_FATAL_FAILURE(wait_for_alice_to_moderate());
+    ASSERT_NO_FATAL_FAILURE(discover("alice"));
+    EXPECT_TRUE(bridge_connects().second.empty()) << "no transcriber before the room asks";
+
+    // As the client asks: the room's own headers and url params first, then transcription with asyncTranscription.
+    command({{"cmd", "set_metadata"},
+             {"name", "alice"},
+             {"key", "transcription"},
+             {"data", {{"httpHeaders", {{"Authorization", "Bearer room"}}}, {"urlParams", {{"lang", "en US"}}}}}});
+    command({{"cmd", "set_metadata"}, {"name", "alice"}, {"key", "asyncTranscription"}, {"data", true}});
+    EXPECT_TRUE(bridge_connects().second.empty()) << "asyncTranscription alone does not ask";
+    command({{"cmd", "set_metadata"},
+             {"name", "alice"},
+             {"key", "recording"},
+             {"data", {{"isTranscribingEnabled", true}}}});
+    ASSERT_TRUE(poll([&] { return bridge_connects().second.contains("transcriber"); }, kSessionTimeout))
+        << bridge_state(*jvb1_).dump() << diagnostics();
+    const auto [meeting_id, connects] = bridge_connects();
+    const auto& transcriber = connects["transcriber"];
+    EXPECT_EQ(transcriber.value("url", ""), "wss://eu-west.transcriber.test/ws/" + meeting_id + "?lang=en+US")
+        << "region and meeting id filled, the room's url params appended: " << transcriber.dump();
+    EXPECT_EQ(transcriber.value("type", ""), "transcriber");
+    EXPECT_TRUE(transcriber.value("audio", false));
+    const auto headers = transcriber.value("headers", nlohmann::json::array());
+    EXPECT_EQ(headers, nlohmann::json::parse(R"([["Authorization","Bearer room"],["X-Static","s"]])"))
+        << "the configured headers, the room's value winning: " << transcriber.dump();
+    EXPECT_EQ(transcriber["ping"].value("interval", 0), 20000) << transcriber.dump();
+    ASSERT_TRUE(poll(
+        [&] {
+            const auto focus = dump("bob")["focus_presence"];
+            return focus.is_object() && focus["properties"].value("audio-recording-enabled", "") == "true";
+        },
+        kSessionTimeout))
+        << dump("bob").dump();
+
+    // Turned off: the bridge's transcriber is expired, and the flag says so.
+    command({{"cmd", "set_metadata"},
+             {"name", "alice"},
+             {"key", "recording"},
+             {"data", {{"isTranscribingEnabled", false}}}});
+    ASSERT_TRUE(poll([&] { return bridge_connects().second.empty(); }, kSessionTimeout))
+        << bridge_state(*jvb1_).dump() << diagnostics();
+    EXPECT_FALSE(bridge_connects().first.empty()) << "the conference stays on the bridge";
+    ASSERT_TRUE(poll(
+        [&] { return dump("bob")["focus_presence"]["properties"].value("audio-recording-enabled", "") == "false"; },
+        kSessionTimeout));
+}
+
 }  // namespace
 }  // namespace jicofo::testing

@@ -14,6 +14,8 @@ a conference create or an endpoint create; a non-create request that leaves no e
 conference.
 """
 
+import re
+
 from peer_xml import (COLIBRI2_NS, DTLS_NS, HDREXT_NS, ICE_NS, RTP_NS, SSMA_NS, Malformed, child, children,
                       element, ice_udp_transport, optional_bool, parse_ssrc, random_ssrc, require, require_int, sub,
                       summarize_ice, truthy)
@@ -149,6 +151,51 @@ def parse_relay(node):
     }
 
 
+CONNECT_TYPES = ("recorder", "transcriber", "translator")
+HEADER_NAME = re.compile(r"^[A-Za-z0-9-]+$")
+
+
+def parse_names(node, holder, item):
+    """<exports><export name/></exports> (or requests/request): the names, each required."""
+    found = child(node, holder, COLIBRI2_NS)
+    if found is None:
+        return []
+    return [require(entry, "name", item) for entry in children(found, item, COLIBRI2_NS)]
+
+
+def parse_connect(node):
+    """<connect id url protocol='mediajson' type audio video create expire> with its http-headers, ping, exports and
+    requests (jicofo-protocol.md, "Transcriber/translator"); the url must be a web socket."""
+    connect_id = require(node, "id", "connect")
+    url = require(node, "url", "connect")
+    if not re.match(r"^wss?://[^/?#]+", url):
+        raise Malformed("connect %s: url %r is not a ws/wss url" % (connect_id, url))
+    if require(node, "protocol", "connect") != "mediajson":
+        raise Malformed("connect %s: protocol %r is not mediajson" % (connect_id, node.get("protocol")))
+    kind = require(node, "type", "connect")
+    if kind not in CONNECT_TYPES:
+        raise Malformed("connect %s: unknown type %r" % (connect_id, kind))
+    headers = []
+    for header in children(node, "http-header", COLIBRI2_NS):
+        name = require(header, "name", "http-header")
+        if not HEADER_NAME.match(name) or header.get("value") is None:
+            raise Malformed("connect %s: http-header %r without a token name and a value" % (connect_id, name))
+        headers.append([name, header.get("value")])
+    ping = child(node, "ping", COLIBRI2_NS)
+    create, expire = optional_bool(node, "create"), optional_bool(node, "expire")
+    if create and expire:
+        raise Malformed("connect %s: both create and expire" % connect_id)
+    return {
+        "id": connect_id, "url": url, "type": kind, "create": bool(create), "expire": bool(expire),
+        "audio": bool(optional_bool(node, "audio")), "video": bool(optional_bool(node, "video")),
+        "headers": headers,
+        "ping": ({"interval": require_int(ping, "interval", "ping"), "timeout": require_int(ping, "timeout", "ping")}
+                 if ping is not None else None),
+        "exports": parse_names(node, "exports", "export"),
+        "requests": parse_names(node, "requests", "request"),
+    }
+
+
 def check_transport_updates(entries, what):
     """An update (neither create nor expire) that carries a transport must carry the ice-udp transport in it."""
     for entry in entries:
@@ -169,8 +216,13 @@ def parse_request(modify):
         "expire": truthy(modify, "expire"),
         "endpoints": [parse_endpoint(e) for e in children(modify, "endpoint", COLIBRI2_NS)],
         "relays": [parse_relay(r) for r in children(modify, "relay", COLIBRI2_NS)],
-        "connects": child(modify, "connects", COLIBRI2_NS) is not None,
+        "connects": None,
     }
+    connects = child(modify, "connects", COLIBRI2_NS)
+    if connects is not None:
+        request["connects"] = [parse_connect(c) for c in children(connects, "connect", COLIBRI2_NS)]
+        if len(connects) != len(request["connects"]):
+            raise Malformed("<connects> with something other than <connect>")
     check_transport_updates(request["endpoints"], "endpoint")
     check_transport_updates(request["relays"], "relay")
     return request
@@ -234,6 +286,8 @@ def summarize(request):
         actions.append(relay_summary(relay)["op"] + "_relay")
         if relay["endpoints"]:
             actions.append("relay_endpoints")
+    for connect in request["connects"] or []:
+        actions.append(connect_op(connect) + "_connect")
     if request["expire"]:
         actions.append("expire_conference")
     return {
@@ -242,8 +296,13 @@ def summarize(request):
         "actions": actions,
         "endpoints": [endpoint_summary(ep) for ep in request["endpoints"]],
         "relays": [relay_summary(r) for r in request["relays"]],
-        "connects": request["connects"],
+        "connects": ([dict(c, op=connect_op(c)) for c in request["connects"]]
+                     if request["connects"] is not None else None),
     }
+
+
+def connect_op(connect):
+    return "expire" if connect["expire"] else "create" if connect["create"] else "update"
 
 
 # --- the state --------------------------------------------------------------------------------------------------------
@@ -272,7 +331,7 @@ class Bridge:
             if not self.accepting:
                 raise ColibriError("service-unavailable", "In graceful shutdown", "GRACEFUL_SHUTDOWN")
             used = set()
-            conference = {"name": request["name"], "endpoints": {}, "relays": {}, "feedback": {}}
+            conference = {"name": request["name"], "endpoints": {}, "relays": {}, "feedback": {}, "connects": {}}
             for media_type in MEDIA_TYPES:
                 conference["feedback"][media_type] = random_ssrc(used)
                 used.add(conference["feedback"][media_type])
@@ -293,6 +352,8 @@ class Bridge:
             answer = self.apply_relay(conference, relay, ignore_unknown, notes)
             if answer is not None:
                 reply.append(answer)
+        for connect in request["connects"] or []:
+            self.apply_connect(conference, connect)
         if request["create"] or any(ep["create"] for ep in request["endpoints"]):
             reply.append(feedback_sources(conference))
         if request["expire"] or (not request["create"] and not conference["endpoints"] and not conference["relays"]):
@@ -402,6 +463,20 @@ class Bridge:
             answer.append(self.transport_answer(websocket, transport["sctp"], server_role=False))
         return answer
 
+    @staticmethod
+    def apply_connect(conference, connect):
+        """Connects are kept by id: a create of one that exists, or an update or expire of one that does not, is
+        bad-request (the focus lost track of what it signalled)."""
+        connects = conference["connects"]
+        op = connect_op(connect)
+        if (op == "create") == (connect["id"] in connects):
+            raise ColibriError("bad-request", "connect %s: %s, but it %s" % (
+                connect["id"], op, "exists" if connect["id"] in connects else "does not exist"))
+        if op == "expire":
+            del connects[connect["id"]]
+        else:
+            connects[connect["id"]] = {k: v for k, v in connect.items() if k not in ("create", "expire")}
+
     def transport_answer(self, websocket, requested_sctp, server_role):
         transport = element("transport")
         transport.append(ice_udp_transport("actpass", self.allocate_port(), websocket))
@@ -418,6 +493,7 @@ class Bridge:
             "feedback": conf["feedback"],
             "endpoints": conf["endpoints"],
             "relays": conf["relays"],
+            "connects": conf["connects"],
         } for meeting_id, conf in self.conferences.items()}
 
 

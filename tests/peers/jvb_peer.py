@@ -31,7 +31,9 @@ Commands (one JSON object a line; every command answers with one event, "error" 
   {"cmd":"dump"}     -> {"event":"state","conferences":{meeting-id:{"name","feedback":{"audio","video"},
                           "endpoints":{id:{"stats_id","sources":{source-name:{"type","ssrcs","groups"}},
                           "force_mute","client_transport","ice_controlling","sctp","media",...}},
-                          "relays":{id:{"endpoints":{id:{"sources"}},...}}}},"health":...,"colibri":...,"stats":...}
+                          "relays":{id:{"endpoints":{id:{"sources"}},...}},
+                          "connects":{id:{"url","type","audio","video","headers":[[name,value]],"ping","exports",
+                          "requests"}}}},"health":...,"colibri":...,"stats":...}
   {"cmd":"leave_brewery"}   unavailable presence to the brewery -> {"event":"left","room":...}
   {"cmd":"die"}             closes the socket at once, without unavailable presence or </stream> -> {"event":"died"}
 
@@ -39,19 +41,24 @@ Unsolicited events, besides xmpp_peer's:
   {"event":"healthcheck","id":...,"from":...,"reply":"result"|"error:<condition>"|"ignored"}
   {"event":"colibri","id":...,"from":...,"meeting_id":...,"conference_name":...,
    "actions":["create_conference","allocate","update","expire_endpoint","expire_conference","create_relay",
-              "update_relay","expire_relay","relay_endpoints"],
+              "update_relay","expire_relay","relay_endpoints","create_connect","update_connect","expire_connect"],
    "endpoints":[{"id","op":"allocate|update|expire","stats_id","muc_role","transport":bool,"ice_controlling",
                  "sctp":bool,"ice_udp":{"ufrag","pwd","fingerprints","candidates","websocket"}|null,"ice_restart",
                  "sources":{"audio":[ssrc],"video":[ssrc],"names":[...],"groups":[["FID",1,2]]}|null,
                  "force_mute":{"audio","video"}|null,"media":{"audio":["opus",...]},"capabilities":[...]}],
    "relays":[{"id","op","mesh_id","transport","ice_controlling","use_unique_port","ice_udp","endpoints":[...]}],
+   "connects":[{"id","op":"create|update|expire","url","type","audio","video","headers":[[name,value]],
+                "ping":{"interval","timeout"}|null,"exports":[...],"requests":[...]}]|null (null: no <connects>),
    "unknown_endpoints":[...],"conference_expired":bool,
    "reply":"result"|"error:<condition>"|"ignored","reason":<colibri2 reason>|null,"text":...}
   One per colibri2 request, in arrival order, after any protocol_violation it caused. A request that breaks the
   protocol (an IQ type other than get, no meeting-id, an endpoint or relay without id, media without a valid type,
   a payload-type without a numeric id or a name, a source without a numeric ssrc, a transport update without
-  ice-udp, an endpoint created without transport or without the source-names capability) is answered bad-request
-  and reported as a protocol_violation. Health checks of a type other than get likewise.
+  ice-udp, an endpoint created without transport or without the source-names capability, a connect without id, a
+  ws/wss url, protocol mediajson or a known type, an http-header without a token name or a value, a ping without
+  numeric interval and timeout, an export or request without name) is answered bad-request and reported as a
+  protocol_violation. Connects are kept by id: a create of an existing one, or an update or expire of an unknown
+  one, is answered bad-request. Health checks of a type other than get likewise.
 """
 
 import asyncio
