@@ -141,6 +141,13 @@ void ConferenceMedia::set_connects(std::vector<colibri::WantedConnect> wanted) {
     }
 }
 
+void ConferenceMedia::start_invites() {
+    if (!stopped_ && !invites_started_) {
+        invites_started_ = true;
+        maybe_start_invites();
+    }
+}
+
 void ConferenceMedia::participant_updated(xmpp::SharedMember member) {
     if (auto* participant = find(member->nick)) {
         participant->member = std::move(member);

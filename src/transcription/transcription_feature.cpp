@@ -56,6 +56,9 @@ private:
         if (!media) {
             return;  // applied once the media layer exists (ConferenceJoined)
         }
+        if (enabled_) {
+            media->start_invites();  // a lone participant is transcribed too
+        }
         auto wanted = transcriber_connect(*config_, metadata, conference.meeting_id());
         if (wanted == signalled_) {
             return;

@@ -128,6 +128,16 @@ TEST_F(ConferenceMediaScenario, NobodyIsInvitedUntilTwoArePresentThenBothGetAnOf
     EXPECT_NE(offer_to("alice").sid, offer_to("bob").sid);
 }
 
+TEST_F(ConferenceMediaScenario, StartingInvitesInvitesALoneParticipantAndLaterJoinersAtOnce) {
+    start();
+    join("alice");
+    EXPECT_TRUE(colibri.sent.empty()) << "min-participants is 2";
+    media->start_invites();
+    ASSERT_EQ(colibri.sent.size(), 1U) << "alice alone is invited";
+    answer_allocations();
+    EXPECT_EQ(signaling.to("alice", JingleAction::session_initiate).size(), 1U);
+}
+
 TEST_F(ConferenceMediaScenario, AClientWithoutJsonSourcesGetsTheBridgeSourcesInline) {
     signaling.features_of["bob"] = without(lib_jitsi_meet_features(), stanza::kFeatureJsonSources);
     alice_and_bob_offered();

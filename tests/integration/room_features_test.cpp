@@ -353,5 +353,35 @@ TEST_F(TranscriptionTest, TheRoomMetadataTurnsTheBridgesTranscriberOnAndOff) {
         kSessionTimeout));
 }
 
+// Alone in the room, Alice has no session (min-participants is 2) until she turns transcription on: then she is
+// invited, and the bridge's conference is created with the transcriber in it.
+TEST_F(TranscriptionTest, TranscribingALoneParticipantInvitesHerWithTheTranscriberInTheCreate) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    add_participant("alice", "alice1");
+    ASSERT_NO_FATAL_FAILURE(wait_for_alice_to_moderate());
+    ASSERT_NO_FATAL_FAILURE(discover("alice"));
+    EXPECT_TRUE(bridge_connects().first.empty()) << "no conference on the bridge for one participant";
+    command({{"cmd", "set_metadata"}, {"name", "alice"}, {"key", "asyncTranscription"}, {"data", true}});
+    command({{"cmd", "set_metadata"},
+             {"name", "alice"},
+             {"key", "recording"},
+             {"data", {{"isTranscribingEnabled", true}}}});
+    const auto offer = next("session_initiate", "alice");
+    EXPECT_FALSE(offer.empty()) << diagnostics();
+    const auto line = jvb1_->wait_for(
+        [](const std::string& l) {
+            return PeerProcess::is_event(l, "colibri") && l.find("create_conference") != std::string::npos;
+        },
+        kSessionTimeout);
+    ASSERT_TRUE(line) << jvb1_->transcript();
+    const auto create = event_json(line);
+    const auto connects = create.value("connects", nlohmann::json());
+    ASSERT_TRUE(connects.is_array() && connects.size() == 1U) << create.dump();
+    EXPECT_EQ(connects[0].value("op", ""), "create");
+    EXPECT_EQ(connects[0].value("id", ""), "transcriber");
+    EXPECT_TRUE(bridge_connects().second.contains("transcriber")) << bridge_state(*jvb1_).dump();
+}
+
 }  // namespace
 }  // namespace jicofo::testing

@@ -168,6 +168,9 @@ public:
     // The conference-level connects (transcriber, translator) wanted on its bridges from now on; kept across bridge
     // changes (a bridge that joins gets its share, one that leaves takes nothing with it). Endpoint ids are nicks.
     void set_connects(std::vector<colibri::WantedConnect> wanted);
+    // Invites participants from now on whatever jicofo.conference.min-participants says (a transcribed room: one
+    // participant's audio is worth a bridge), as Jicofo does while transcribing.
+    void start_invites();
 
     // Bridge events: participants on a bridge that failed, shuts down or left are moved; a new bridge lets
     // participants who could not be placed try again.
