@@ -80,6 +80,9 @@ private:
 
 void install(feature::Registrar& registrar) {
     auto config = std::make_shared<const config::TranscriptionConfig>(registrar.config().transcription);
+    if (config->url_template && config->url_template->find(kMeetingIdPlaceholder) == std::string::npos) {
+        logger()->warn("jicofo.transcription.url-template does not contain {}", kMeetingIdPlaceholder);
+    }
     registrar.per_conference([config](feature::ConferenceView&) { return std::make_unique<Transcription>(config); });
 }
 
