@@ -44,6 +44,9 @@ nlohmann::ordered_json media_debug_json(const conference::MediaSnapshot& media, 
                             {"session_id", session.session_id},
                             {"created", session.created},
                             {"endpoints", session.endpoints}});
+        if (!session.connects.empty()) {
+            sessions.back()["connects"] = session.connects;  // transcriber, translators: only where there are some
+        }
     }
     nlohmann::ordered_json json = {{"participants", std::move(participants)},
                                    {"colibri_sessions", std::move(sessions)}};

@@ -145,6 +145,10 @@ TEST(ConferenceJsonTest, DebugShowsTheMediaStateWhenThereIsOne) {
               R"([{"bridge":"jvbbrewery@internal.auth.meet.test/jvb1","session_id":"s1","created":true,)"
               R"("endpoints":["alice"]}])");
     EXPECT_EQ(json["sources"], 3);
+
+    media.colibri.sessions.front().connects = {"transcriber"};
+    snapshot.media = media;
+    EXPECT_EQ(conference_debug_json(snapshot)["media"]["colibri_sessions"][0]["connects"].dump(), R"(["transcriber"])");
 }
 
 conference::ConferenceSnapshot snapshot_with_media(const std::string& room, const std::string& meeting_id) {
