@@ -138,9 +138,12 @@ protected:
     }
 
     // A client's <jibri/> IQ to the focus occupant; the iq_reply event (with the reply's xml), or an empty object.
-    nlohmann::json jibri_request(const std::string& name, const std::string& attributes) {
+    nlohmann::json jibri_request(const std::string& name, const std::string& attributes, std::string room = "") {
+        if (room.empty()) {
+            room = room_;
+        }
         const auto id = "jibri-" + std::to_string(++request_count_);
-        const std::string xml = "<iq type='set' id='" + id + "' to='" + room_ + "/focus'><jibri xmlns='" + kJibriNs +
+        const std::string xml = "<iq type='set' id='" + id + "' to='" + room + "/focus'><jibri xmlns='" + kJibriNs +
                                 "' " + attributes + "/></iq>";
         const nlohmann::json command = {{"cmd", "send_iq"}, {"name", name}, {"xml", xml}};
         participants_->send(command.dump());
@@ -385,6 +388,47 @@ TEST_F(RecordingTest, AJibriThatIsNotOnWithinThePendingTimeoutIsStoppedAndTheOth
     expect_untouched(*jibri1_);
 }
 
+TEST_F(RecordingTest, AJibriThatNeverAnswersTheStartIsStoppedAndTheOtherTakesOver) {
+    jibri1_ = start_jibri("jibri1", recorder_brewery());
+    jibri2_ = start_jibri("jibri2", recorder_brewery(), "jibri_detector", "busy");
+    ASSERT_TRUE(jibri1_ && jibri2_);
+    ASSERT_TRUE(jibri1_->request(R"({"cmd":"set_mode","mode":"silent"})", "done", kEventTimeout));
+    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+
+    // The client's answer waits until a Jibri takes the start: the request goes out now and its reply is read below.
+    const auto id = "jibri-silent";
+    const std::string xml = "<iq type='set' id='" + std::string(id) + "' to='" + room_ + "/focus'><jibri xmlns='" +
+                            kJibriNs + "' action='start' recording_mode='file'/></iq>";
+    participants_->send(nlohmann::json{{"cmd", "send_iq"}, {"name", "alice"}, {"xml", xml}, {"timeout", 15}}.dump());
+    const auto first = next_start({jibri1_.get()});
+    EXPECT_EQ(first.value("reply", ""), "ignored") << first.dump();
+    const auto session_id = first.value("session_id", "");
+    ASSERT_TRUE(jibri2_->request(R"({"cmd":"set_status","busy":"idle"})", "status", kEventTimeout));
+
+    // At the pending-timeout the silent one is told to stop (it may still be starting) and jibri2 gets the session.
+    const auto stop = jibri1_->wait_for("stop", kSessionTimeout);
+    ASSERT_TRUE(stop) << jibri1_->transcript() << diagnostics();
+    EXPECT_EQ(event_json(stop).value("session_id", ""), session_id);
+    const auto second = next_start({jibri2_.get()});
+    EXPECT_EQ(second.value("session_id", ""), session_id);
+    const auto reply = participants_->wait_for(
+        [&](const std::string& l) {
+            return PeerProcess::is_event(l, "iq_reply") && PeerProcess::has_field(l, "id", id);
+        },
+        kSessionTimeout);
+    ASSERT_TRUE(reply) << participants_->transcript();
+    EXPECT_EQ(session_id_of(event_json(reply)), session_id) << *reply;
+    EXPECT_EQ(next("recording_status", "alice").value("status", ""), "pending");
+    EXPECT_EQ(next("recording_status", "alice").value("status", ""), "on");
+
+    // The unanswered start's own IQ deadline (5 s) passes later: it changes nothing.
+    std::this_thread::sleep_for(3s);
+    expect_untouched(*jibri1_);
+    expect_untouched(*jibri2_);
+    EXPECT_EQ(dump("alice")["focus_presence"]["recording_status"]["status"], "on");
+    EXPECT_EQ(stats()["jibri"]["recording_active"], 1);
+}
+
 TEST_F(RecordingTest, AJibriAnsweringBusyIsPassedOverAndWithNoOtherTheStartIsAResourceConstraint) {
     // jibri1 says idle in its presence but answers starts busy (it took a session from another focus meanwhile).
     jibri1_ = start_jibri("jibri1", recorder_brewery());
@@ -513,6 +557,106 @@ TEST_F(RecordingTest, TheConferenceEndingStopsTheRecording) {
     ASSERT_TRUE(poll([&] { return stats()["jibri"].value("recording_active", -1) == 0; }, kSessionTimeout))
         << stats().dump();
     EXPECT_EQ(stats()["jibri"]["total_recording_failures"], 0);
+}
+
+TEST_F(RecordingTest, TheJibriEndingTheSessionItselfIsOffAndAFailureItReportsIsCounted) {
+    jibri1_ = start_jibri("jibri1", recorder_brewery());
+    ASSERT_TRUE(jibri1_);
+    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    PeerProcess* used = nullptr;
+    const auto first = start_recording({jibri1_.get()}, &used);
+    ASSERT_FALSE(first.empty());
+
+    // The recording ends on the Jibri's side (e.g. the file hit its size limit): off, no failure, nobody stopped it.
+    ASSERT_TRUE(jibri1_->request(R"({"cmd":"end_session"})", "session_ended", kEventTimeout));
+    const auto off = next("recording_status", "alice");
+    EXPECT_EQ(off.value("status", ""), "off") << off.dump();
+    EXPECT_EQ(off.value("session_id", ""), first);
+    EXPECT_FALSE(off.contains("failure_reason")) << off.dump();
+    EXPECT_FALSE(off.contains("initiator")) << off.dump();
+    const auto acknowledged = jibri1_->wait_for("status_sent", kEventTimeout);
+    ASSERT_TRUE(acknowledged) << jibri1_->transcript();
+    EXPECT_EQ(event_json(acknowledged).value("reply", ""), "result") << *acknowledged;
+    ASSERT_TRUE(poll([&] { return stats()["jibri"].value("recording_active", -1) == 0; }, kSessionTimeout));
+    EXPECT_EQ(stats()["jibri"]["total_recording_failures"], 0);
+
+    // A new one, which then fails without asking for a retry: off with the failure, counted by reason.
+    ASSERT_TRUE(poll([&] { return stats()["jibri_detector"].value("available", -1) == 1; }, kSessionTimeout));
+    std::this_thread::sleep_for(300ms);  // past the pool's hold on a just-selected instance
+    const auto second = start_recording({jibri1_.get()}, &used);
+    ASSERT_FALSE(second.empty());
+    EXPECT_NE(second, first);
+    ASSERT_TRUE(jibri1_->request(R"({"cmd":"end_session","failure_reason":"error","should_retry":false})",
+                                 "session_ended", kEventTimeout));
+    const auto failed = next("recording_status", "alice");
+    EXPECT_EQ(failed.value("status", ""), "off") << failed.dump();
+    EXPECT_EQ(failed.value("failure_reason", ""), "error") << failed.dump();
+    EXPECT_EQ(failed.value("session_id", ""), second);
+    ASSERT_TRUE(poll([&] { return stats()["jibri"].value("recording_active", -1) == 0; }, kSessionTimeout));
+    EXPECT_EQ(stats()["jibri"]["total_recording_failures"], 1);
+    const auto text = metrics();
+    EXPECT_NE(text.find("jitsi_jicofo_jibri_session_failures_total{reason=\"jibri_failed\",type=\"recording\"} 1"),
+              std::string::npos)
+        << text;
+    expect_untouched(*jibri1_);
+}
+
+TEST_F(RecordingTest, TwoConferencesRecordOnTwoJibrisAndEachSeesOnlyItsOwnStatus) {
+    jibri1_ = start_jibri("jibri1", recorder_brewery());
+    jibri2_ = start_jibri("jibri2", recorder_brewery());
+    ASSERT_TRUE(jibri1_ && jibri2_);
+    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    const std::string other_room = "media2@" + prosody_->muc_domain();
+    nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
+    connect["name"] = "carol";
+    ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s));
+    ASSERT_NO_FATAL_FAILURE(enter_room("carol", other_room, "carol1"));
+    ASSERT_TRUE(poll(
+        [&] {
+            return get_rest_json(port_, "/debug/conference/" + other_room).value("owner", nlohmann::json()) == "carol1";
+        },
+        kSessionTimeout))
+        << diagnostics();
+
+    PeerProcess* alices = nullptr;
+    const auto alice_session = start_recording({jibri1_.get(), jibri2_.get()}, &alices);
+    ASSERT_NE(alices, nullptr);
+    auto* carols = alices == jibri1_.get() ? jibri2_.get() : jibri1_.get();
+    std::this_thread::sleep_for(300ms);  // past the pool's hold on a just-selected instance
+    const auto reply =
+        jibri_request("carol", "action='start' recording_mode='stream' streamid='carol-key'", other_room);
+    const auto carol_session = session_id_of(reply);
+    ASSERT_FALSE(carol_session.empty()) << reply.dump() << diagnostics();
+    const auto start = next_start({carols});
+    EXPECT_EQ(start.value("room", ""), other_room) << start.dump();
+    EXPECT_EQ(start.value("session_id", ""), carol_session);
+    EXPECT_EQ(next("recording_status", "carol").value("status", ""), "pending");
+    const auto carol_on = next("recording_status", "carol");
+    EXPECT_EQ(carol_on.value("status", ""), "on");
+    EXPECT_EQ(carol_on.value("session_id", ""), carol_session);
+    EXPECT_EQ(carol_on.value("recording_mode", ""), "stream");
+    EXPECT_EQ(stats()["jibri"]["recording_active"], 1);
+    EXPECT_EQ(stats()["jibri"]["live_streaming_active"], 1);
+    EXPECT_EQ(stats()["jibri_detector"]["available"], 0);
+
+    // Carol's Jibri ends her stream: only her room hears of it; Alice's recording goes on.
+    ASSERT_TRUE(carols->request(R"({"cmd":"end_session"})", "session_ended", kEventTimeout));
+    const auto carol_off = next("recording_status", "carol");
+    EXPECT_EQ(carol_off.value("status", ""), "off");
+    EXPECT_EQ(carol_off.value("session_id", ""), carol_session);
+    ASSERT_TRUE(poll([&] { return stats()["jibri"].value("live_streaming_active", -1) == 0; }, kSessionTimeout));
+    EXPECT_EQ(stats()["jibri"]["recording_active"], 1);
+    EXPECT_EQ(dump("alice")["focus_presence"]["recording_status"]["status"], "on");
+    for (const auto& line : participants_->take_all()) {
+        EXPECT_FALSE(PeerProcess::is_event(line, "recording_status") && PeerProcess::has_field(line, "name", "alice"))
+            << line;
+    }
+    // And Alice stops hers: the stop goes to her Jibri only.
+    EXPECT_EQ(jibri_request("alice", "action='stop'").value("type", ""), "result");
+    const auto stop = alices->wait_for("stop", kSessionTimeout);
+    ASSERT_TRUE(stop);
+    EXPECT_EQ(event_json(stop).value("session_id", ""), alice_session);
+    expect_untouched(*carols);
 }
 
 TEST_F(RecordingTest, AStreamWithoutStreamIdOrAFileWithOneIsABadRequest) {
@@ -656,6 +800,30 @@ TEST_F(BusyRetryRecordingTest, ABusyPoolThatNeverFreesUpEndsTheSessionBusy) {
     EXPECT_EQ(off.value("failure_reason", ""), "busy") << off.dump();
     EXPECT_EQ(off.value("session_id", ""), session_id);
     expect_untouched(*jibri1_);
+}
+
+TEST_F(BusyRetryRecordingTest, AConferenceThatEndsWhileWaitingForAJibriStartsNothingLater) {
+    jibri1_ = start_jibri("jibri1", recorder_brewery(), "jibri_detector", "busy");
+    ASSERT_TRUE(jibri1_);
+    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_FALSE(session_id_of(jibri_request("alice", "action='start' recording_mode='file'")).empty());
+    EXPECT_EQ(next("recording_status", "alice").value("status", ""), "pending");
+    for (const auto* name : {"alice", "bob"}) {
+        const nlohmann::json leave = {{"cmd", "leave"}, {"name", name}};
+        ASSERT_TRUE(participants_->request(leave.dump(), "left", kEventTimeout));
+    }
+    ASSERT_TRUE(poll(
+        [&] {
+            const auto list = get_rest_json(port_, "/debug/conferences");
+            return list.is_array() && list.empty();
+        },
+        kSessionTimeout))
+        << diagnostics();
+    // The Jibri frees up within the retries the session would have had: nobody may start it for a gone room.
+    ASSERT_TRUE(jibri1_->request(R"({"cmd":"set_status","busy":"idle"})", "status", kEventTimeout));
+    EXPECT_FALSE(jibri1_->wait_for("start", 2500ms)) << jibri1_->transcript();
+    expect_untouched(*jibri1_);
+    EXPECT_EQ(stats()["jibri"]["recording_active"], 0);
 }
 
 // The participants' domain listed in jicofo.xmpp.trusted-domains: its accounts are believed as Jibris.
