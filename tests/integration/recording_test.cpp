@@ -107,16 +107,25 @@ TEST_F(RecordingTest, StopSendsTheJibriAStopForTheSessionAndTheRoomSeesOff) {
     EXPECT_EQ(stats()["jibri"]["total_recording_failures"], 0);
     ASSERT_TRUE(poll([&] { return stats()["jibri_detector"].value("available", -1) == 1; }, kSessionTimeout));
 
-    // Stopped is stopped: a second stop is for an unknown session, and a new start works.
+    // Stopped is stopped: a second stop is for an unknown session, and a new start works, with what the client
+    // gave passed on to the Jibri as is.
     EXPECT_TRUE(refused_with(jibri_request("alice", "action='stop'"), "item-not-found"));
     std::this_thread::sleep_for(700ms);  // past the pool's hold on a just-selected instance
-    const auto restarted = jibri_request("alice", "action='start' recording_mode='stream' streamid='rtmp-key'");
+    const std::string app_data = R"({"file_recording_metadata":{"share":true}})";
+    const auto restarted =
+        jibri_request("alice",
+                      "action='start' recording_mode='stream' streamid='rtmp-key' you_tube_broadcast_id='yt-1' "
+                      "app_data='" +
+                          app_data + "'");
     const auto new_id = session_id_of(restarted);
     EXPECT_FALSE(new_id.empty()) << restarted.dump();
     EXPECT_NE(new_id, session_id);
     const auto start = next_start({jibri1_.get()});
     EXPECT_EQ(start.value("mode", ""), "stream") << start.dump();
     EXPECT_EQ(start.value("streamid", ""), "rtmp-key") << start.dump();
+    EXPECT_EQ(start.value("you_tube_broadcast_id", ""), "yt-1") << start.dump();
+    EXPECT_EQ(start.value("app_data", ""), app_data) << start.dump();
+    EXPECT_EQ(next("recording_status", "bob").value("recording_mode", ""), "stream");  // Bob took all the others
 }
 
 TEST_F(RecordingTest, TheConferenceEndingStopsTheRecording) {
