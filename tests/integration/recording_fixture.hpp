@@ -107,9 +107,13 @@ protected:
         const nlohmann::json join = {{"cmd", "join_brewery"}, {"room", brewery}, {"nick", nick}, {"busy", busy}};
         EXPECT_TRUE(jibri->request(join.dump(), "joined", kEventTimeout)) << jibri->transcript();
         const auto id = occupant(brewery, nick);
-        EXPECT_TRUE(
-            poll([&] { return instance(section, id).value("available", !(busy == "idle")) == (busy == "idle"); },
-                 kSessionTimeout))
+        const bool idle = busy == "idle";
+        EXPECT_TRUE(poll(
+            [&] {
+                const auto entry = instance(section, id);
+                return entry.contains("available") && entry["available"] == idle;
+            },
+            kSessionTimeout))
             << debug_section(section).dump() << diagnostics();
         return jibri;
     }
