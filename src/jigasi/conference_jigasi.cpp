@@ -93,11 +93,10 @@ void ConferenceJigasi::client_dial(const stanza::Iq& request, const stanza::Rayo
     auto forward = std::make_unique<JigasiDial>(*port, service_->settings().dial, std::move(accepted).value());
     auto& started = *forward;
     dials_.push_back(InFlight{std::move(port), std::move(forward)});
-    logger()->info("room={} {} dial to {} from {}", conference_.room().to_string(),
-                   to_string(started.request().kind), dial.to,
-                   request.header.from ? request.header.from->to_string() : "?");
-    started.start([this, alive = std::weak_ptr<bool>(alive_), request](
-                      core::Result<std::optional<stanza::RayoRef>, StanzaError> result) {
+    logger()->info("room={} {} dial to {} from {}", conference_.room().to_string(), to_string(started.request().kind),
+                   dial.to, request.header.from ? request.header.from->to_string() : "?");
+    started.start([this, alive = std::weak_ptr<bool>(alive_),
+                   request](core::Result<std::optional<stanza::RayoRef>, StanzaError> result) {
         if (alive.expired()) {
             return;
         }

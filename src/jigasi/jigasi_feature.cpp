@@ -8,11 +8,11 @@
 namespace jicofo::jigasi {
 
 void install(feature::Registrar& registrar) {
-    auto service = std::make_shared<JigasiService>(
-        jigasi_settings(registrar.config()), registrar.strand(), registrar.metrics(),
-        [&registrar](std::string key, std::optional<std::string> value) {
-            registrar.advertise(std::move(key), std::move(value));
-        });
+    auto service =
+        std::make_shared<JigasiService>(jigasi_settings(registrar.config()), registrar.strand(), registrar.metrics(),
+                                        [&registrar](std::string key, std::optional<std::string> value) {
+                                            registrar.advertise(std::move(key), std::move(value));
+                                        });
     registrar.per_conference([service](feature::ConferenceView& conference) {
         return std::make_unique<ConferenceJigasi>(service, conference);
     });

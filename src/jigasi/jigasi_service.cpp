@@ -18,9 +18,12 @@ std::shared_ptr<spdlog::logger> logger() {
     return log;
 }
 
-constexpr std::array kEvents{JigasiEvent::accepted,           JigasiEvent::rejected,
-                             JigasiEvent::retry,              JigasiEvent::instance_error,
-                             JigasiEvent::instance_timeout,   JigasiEvent::failed_no_instance,
+constexpr std::array kEvents{JigasiEvent::accepted,
+                             JigasiEvent::rejected,
+                             JigasiEvent::retry,
+                             JigasiEvent::instance_error,
+                             JigasiEvent::instance_timeout,
+                             JigasiEvent::failed_no_instance,
                              JigasiEvent::failed_xmpp_not_connected};
 static_assert(kEvents.size() == kJigasiEventCount);
 

@@ -26,9 +26,9 @@ namespace jicofo::jigasi {
 struct JigasiSettings {
     std::optional<stanza::Jid> brewery;  // jicofo.jigasi.brewery-jid
     config::XmppConnectionName connection = config::XmppConnectionName::Client;
-    std::vector<std::string> trusted_domains;           // jicofo.xmpp.trusted-domains
+    std::vector<std::string> trusted_domains;             // jicofo.xmpp.trusted-domains
     std::vector<std::vector<std::string>> region_groups;  // jicofo.bridge.region-groups
-    std::optional<std::string> local_region;             // jicofo.local-region
+    std::optional<std::string> local_region;              // jicofo.local-region
     JigasiDialSettings dial;                              // timeout: the client connection's reply timeout
     bool moderator_checks = true;                         // jicofo.conference.enable-moderator-checks
 };
