@@ -53,7 +53,6 @@ conference::ConferenceSettings conference_settings(const config::JicofoConfig& c
     settings.single_participant_timeout = config.conference.single_participant_timeout;
     settings.join_timeout = reply_timeout;
     settings.enable_auto_owner = config.conference.enable_auto_owner;
-    settings.sip_gateway_enabled = config.jigasi.brewery_jid.has_value();
     settings.visitors_supported = false;  // visitors are not implemented yet
     settings.trusted_domains = config.xmpp.trusted_domains;
     settings.max_conferences = static_cast<std::size_t>(config.conference.max_conferences);

@@ -2,6 +2,7 @@
 #include "jicofo/app/features.hpp"
 
 #include "jicofo/breakout/breakout_feature.hpp"
+#include "jicofo/jigasi/jigasi_feature.hpp"
 #include "jicofo/jingle/jingle_feature.hpp"
 #include "jicofo/moderation/av_moderation_feature.hpp"
 #include "jicofo/mute/mute_feature.hpp"
@@ -17,9 +18,9 @@ namespace jicofo::app {
 
 std::span<const feature::Feature> feature_list() {
     static constexpr std::array kFeatures{
-        jingle::kFeature,     mute::kFeature,          room_metadata::kFeature,
-        moderation::kFeature, sender_limits::kFeature, room_presence::kFeature,
-        breakout::kFeature,   recording::kFeature,     transcription::kFeature,
+        jingle::kFeature,        mute::kFeature,          room_metadata::kFeature, moderation::kFeature,
+        sender_limits::kFeature, room_presence::kFeature, breakout::kFeature,      recording::kFeature,
+        jigasi::kFeature,        transcription::kFeature,
     };
     return kFeatures;
 }

@@ -564,15 +564,30 @@ std::size_t ColibriSessionManager::bridge_count() const {
     return sessions_.size();
 }
 
-selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
+std::vector<const ColibriSessionManager::BridgeSession*> ColibriSessionManager::sessions_in_order() const {
     std::vector<const BridgeSession*> ordered;
     for (const auto& [id, session] : sessions_) {
         ordered.push_back(session.get());
     }
     std::sort(ordered.begin(), ordered.end(), [](const auto* a, const auto* b) { return a->order < b->order; });
+    return ordered;
+}
+
+std::vector<std::string> ColibriSessionManager::bridge_regions() const {
+    std::vector<std::string> regions;
+    for (const auto* session : sessions_in_order()) {
+        const auto& region = session->bridge.region;
+        if (region && !region->empty() && std::find(regions.begin(), regions.end(), *region) == regions.end()) {
+            regions.push_back(*region);
+        }
+    }
+    return regions;
+}
+
+selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
     selector::ConferenceBridges bridges;
     const auto since = clock_() - settings_.recent_interval;
-    for (const auto* session : ordered) {
+    for (const auto* session : sessions_in_order()) {
         const auto& id = session->bridge.id;
         selector::ConferenceBridge bridge;
         bridge.bridge_id = id;

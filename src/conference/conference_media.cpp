@@ -553,6 +553,10 @@ void ConferenceMedia::stop() {
     colibri_->expire_all();  // one request per bridge expires every endpoint at once
 }
 
+std::vector<std::string> ConferenceMedia::bridge_regions() const {
+    return colibri_->bridge_regions();
+}
+
 MediaSnapshot ConferenceMedia::snapshot() const {
     MediaSnapshot snapshot;
     for (const auto& [id, participant] : participants_) {

@@ -415,8 +415,8 @@ ConferenceReply FocusManager::make_reply(const stanza::Jid& room, bool ready, co
     if (authority_) {
         reply.properties.push_back({"externalAuth", authority_->external() ? "true" : "false"});
     }
-    if (settings_.sip_gateway_enabled) {
-        reply.properties.push_back({"sipGatewayEnabled", "true"});
+    for (const auto& [key, value] : advertised_) {
+        reply.properties.push_back({key, value});
     }
     reply.properties.push_back({"visitors-supported", settings_.visitors_supported ? "true" : "false"});
     return reply;
@@ -515,6 +515,16 @@ void FocusManager::set_breakout_service(std::optional<std::string> service) {
     boost::asio::post(strand_, [self = shared_from_this(), service = std::move(service)]() mutable {
         if (self->settings_.room_services) {
             self->settings_.room_services->breakout_service = std::move(service);
+        }
+    });
+}
+
+void FocusManager::set_advertised_property(std::string key, std::optional<std::string> value) {
+    boost::asio::post(strand_, [self = shared_from_this(), key = std::move(key), value = std::move(value)]() mutable {
+        if (!value) {
+            self->advertised_.erase(key);
+        } else if (self->advertised_.size() < kMaxAdvertised || self->advertised_.count(key) != 0) {
+            self->advertised_[std::move(key)] = std::move(*value);
         }
     });
 }

@@ -88,6 +88,7 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
     conference::FeatureSlots slots;
     std::vector<IqRegistration> iqs;
     std::vector<PeerIqRegistration> peer_iqs;
+    std::map<std::string, std::string> advertised;  // on the strand
     std::vector<std::function<void(const Connections&)>> start_hooks;
     std::vector<std::function<void()>> stop_hooks;
     std::vector<RouteOnConnection> routes_on_connections;    // fixed once started
@@ -154,6 +155,18 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
                 handler(view, instance, request);
             },
             std::move(not_found));
+    }
+
+    // Kept here as well, so that what was advertised before the manager exists reaches it at start.
+    void advertise(std::string key, std::optional<std::string> value) {
+        if (value) {
+            advertised[key] = *value;
+        } else {
+            advertised.erase(key);
+        }
+        if (auto found = manager.lock()) {
+            found->set_advertised_property(std::move(key), std::move(value));
+        }
     }
 
     void dispatch(const RouteOnConnection& target, const stanza::Iq& request) {
@@ -270,6 +283,9 @@ public:
     void debug_section(std::string key, JsonSection fill) override {
         state_.debug.push_back(Section{std::move(key), std::move(fill)});
     }
+    void advertise(std::string key, std::optional<std::string> value) override {
+        state_.advertise(std::move(key), std::move(value));
+    }
     void on_start(std::function<void(const Connections&)> started) override {
         state_.start_hooks.push_back(std::move(started));
     }
@@ -356,8 +372,11 @@ void FeatureHost::start(const Connections& connections, const std::shared_ptr<co
                 }
             }));
     }
-    boost::asio::post(state_->strand, [state = state_, connections] {
+    boost::asio::post(state_->strand, [state = state_, connections, manager] {
         state->started = true;
+        for (const auto& [key, value] : state->advertised) {
+            manager->set_advertised_property(key, value);
+        }
         for (const auto& hook : state->start_hooks) {
             hook(connections);
         }

@@ -63,6 +63,13 @@ public:
     void debug_section(std::string key, JsonSection fill) override {
         debug.emplace_back(std::move(key), std::move(fill));
     }
+    void advertise(std::string key, std::optional<std::string> value) override {
+        if (value) {
+            advertised[key] = *value;
+        } else {
+            advertised.erase(key);
+        }
+    }
     void on_start(std::function<void(const Connections&)> started) override {
         start_hooks.push_back(std::move(started));
     }
@@ -130,6 +137,7 @@ public:
     std::vector<Component> components;
     std::vector<Route> routes;
     std::vector<PeerIq> peer_iqs;
+    std::map<std::string, std::string> advertised;
     std::vector<std::function<void(const Connections&)>> start_hooks;
     std::vector<std::function<void()>> stop_hooks;
     std::vector<std::pair<std::string, JsonSection>> stats;

@@ -17,7 +17,9 @@ or, when the room hides real JIDs as Prosody's default does, an owner or admin o
 recording_mode or attribute; a start without session_id, or with a room that is not a bare JID; a recorder start
 without recording_mode, stream without streamid, file with one; a start while a session is active; a stop for a
 session that is not active. Answers: forbidden (not the focus), bad-request (malformed), item-not-found (stop of an
-unknown session), result status='off' failure_reason='busy' (start while active, as the real Jibri).
+unknown session), result status='off' failure_reason='busy' (start while active, as the real Jibri). A stop for a
+start left unanswered in silent mode is no violation: the focus cannot know whether a Jibri that never answered is
+starting, and the real Jibri answers any stop with status='off'; it is answered so and reported as a stop.
 
 Commands (one JSON object a line; every command answers with one event, "error" when it fails):
   {"cmd":"connect","jid":"jibri1@auth.meet.test","password":"pw","port":5222}      as in xmpp_peer -> connected
@@ -57,6 +59,8 @@ JIBRI_NS = "http://jitsi.org/protocol/jibri"
 # The attributes a focus's jibri IQ may carry (jitsi-xmpp-extensions' JibriIq).
 START_ATTRIBUTES = {"action", "session_id", "room", "recording_mode", "streamid", "you_tube_broadcast_id",
                     "app_data", "displayname", "sipaddress", "rtcstats_enabled"}
+# How many unanswered starts a stop may still name.
+MAX_IGNORED = 16
 REQUEST_FIELDS = ("session_id", "room", "recording_mode", "streamid", "sipaddress", "displayname",
                   "you_tube_broadcast_id", "app_data")
 
@@ -87,6 +91,7 @@ class JibriPeer(Peer):
         self.status_session_id = False
         self.reply_timeout = 5.0
         self.session = None          # {"session_id","focus","mode","sipaddress"} while one is active
+        self.ignored = []            # session ids of starts left unanswered (silent mode), the latest few
         self.occupants = {}          # brewery occupant JID -> {"jid": real JID or None, "affiliation": ...}
         self.tasks = set()
 
@@ -200,6 +205,7 @@ class JibriPeer(Peer):
             self.send_raw(self.start_result(xml, "off", "busy", True))
             return self.emit("start", **event, reply="busy")
         if self.mode == "silent":
+            self.ignored = (self.ignored + [jibri.get("session_id")])[-MAX_IGNORED:]
             return self.emit("start", **event, reply="ignored")
         if self.mode.startswith("error:"):
             condition = self.mode.split(":")[1]
@@ -226,6 +232,10 @@ class JibriPeer(Peer):
 
     def on_stop(self, iq, event):
         session_id = iq.xml[0].get("session_id")
+        if session_id in self.ignored and (self.session is None or session_id != self.session["session_id"]):
+            self.ignored.remove(session_id)
+            self.send_raw(self.start_result(iq.xml, "off"))
+            return self.emit("stop", **event, reply="off")
         if self.session is None or session_id != self.session["session_id"]:
             return self.refuse(iq, event, "stop", "item-not-found", "stop of session %r, which is not active" % (
                 session_id,))

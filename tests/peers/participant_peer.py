@@ -53,7 +53,7 @@ Commands (one JSON object a line; every command answers with one event, "error" 
                                             "bridge_session"},"remote_sources":{owner:{"audio","video","groups",
                                             "sources"}},"local_sources":{...},"occupants":{nick:real_jid},
                                             "focus_presence":{"properties":{key:value},"bridge_not_available",
-                                            "etherpad"}|null}
+                                            "etherpad","recording_status","sip_call_state"}|null}
   {"cmd":"disconnect","name":..}, and xmpp_peer's send_iq / send_raw / iq_responder with "name".
   Room components (jitsi_components.py; each sends one message and answers {"event":"done"}; refusals come as
   component_error events):
@@ -77,12 +77,16 @@ Events (all with "name"):
   {"event":"participant_left","nick","sources_removed":n}   (its sources leave the view, as in lib-jitsi-meet)
   {"event":"jingle","action","sid","reply":"error:feature-not-implemented"}   an action a client does not handle
   {"event":"mute_notice","media","actor","value"}   the focus says who muted us (answered result)
+  {"event":"recording_status","status","failure_reason","session_id","initiator","recording_mode"}   the focus's
+      presence carries a jibri-recording-status that differs from the last one (each attribute present is reported)
+  {"event":"sip_call_state","state","failure_reason","session_id","sipaddress"}   the same for jibri-sip-call-state
   {"event":"av_moderation", <the JSON but "type">}, {"event":"room_metadata","room","metadata"},
   {"event":"breakout_move","room"}, {"event":"breakout_update","room_counter","rooms"}: component messages
   {"event":"component_error","component","from","condition","text"}: a component refused our request
   {"event":"error","cmd":"session-accept"|"transport-accept","message"}   an automatic answer that could not be sent
   {"event":"protocol_violation","reason","xml"}: a Jingle or mute IQ not from the focus, a mute notice that is not
-  "true" or names no actor, a malformed offer or source
+  "true" or names no actor, a Jibri status in the focus's presence with an unknown attribute or value or without
+  session_id, a malformed offer or source
   signalling (answered bad-request), an unknown sid (answered item-not-found), an SSRC signalled twice, the removal
   of a source never signalled, our own source signalled back to us, a component message that breaks the rules in
   jitsi_components.py.
@@ -104,6 +108,33 @@ from xmpp_peer import MUC_USER_NS, Driver, Peer, bare, check_fragment, emit, loc
 
 MUTE_NAMESPACES = {"audio": "http://jitsi.org/jitmeet/audio", "video": "http://jitsi.org/jitmeet/video",
                    "desktop": "http://jitsi.org/jitmeet/desktop"}
+
+# What lib-jitsi-meet reads of the focus's Jibri statuses: event name -> (element, its attributes, the status one).
+JIBRI_NS = "http://jitsi.org/protocol/jibri"
+JIBRI_CALL_STATE_NS = "http://jitsi.org/protocol/jibri/call_state"
+JIBRI_ELEMENTS = {
+    "recording_status": ("{%s}jibri-recording-status" % JIBRI_NS,
+                         {"status", "failure_reason", "session_id", "initiator", "recording_mode"}, "status"),
+    "sip_call_state": ("{%s}jibri-sip-call-state" % JIBRI_CALL_STATE_NS,
+                       {"state", "failure_reason", "session_id", "sipaddress"}, "state"),
+}
+
+
+def jibri_status_violation(attributes, known, status_attribute):
+    """Why a jibri-recording-status or jibri-sip-call-state is malformed, or None."""
+    unknown = sorted(set(attributes) - known)
+    if unknown:
+        return "unknown attributes %s" % ", ".join(unknown)
+    if attributes.get(status_attribute) not in ("on", "off", "pending"):
+        return "%s %r" % (status_attribute, attributes.get(status_attribute))
+    if attributes.get("failure_reason") not in (None, "busy", "error"):
+        return "failure_reason %r" % attributes["failure_reason"]
+    if attributes.get("recording_mode") not in (None, "file", "stream"):
+        return "recording_mode %r" % attributes["recording_mode"]
+    if not attributes.get("session_id"):
+        return "no session_id"
+    return None
+
 
 CAPS_NODE = "https://jitsi.org/jitsi-meet"
 IDENTITY = ("client", "web", "Jitsi Meet")
@@ -222,9 +253,25 @@ class ParticipantPeer(ComponentsPeerMixin, Peer):
                     return
                 properties[key] = value
         etherpad = xml.find("{http://jitsi.org/jitmeet/etherpad}etherpad")
+        jibri = {}
+        for key, (tag, attributes, status_attribute) in JIBRI_ELEMENTS.items():
+            found = xml.findall(tag)
+            if len(found) > 1:
+                self.violation("%d %s elements in the focus's presence" % (len(found), local_name(tag)), presence)
+                return
+            jibri[key] = dict(found[0].attrib) if found else None
+            reason = jibri_status_violation(jibri[key], attributes, status_attribute) if found else None
+            if reason:
+                self.violation("%s in the focus's presence: %s" % (local_name(tag), reason), presence)
+                return
+        previous = getattr(self, "focus_presence", None) or {}
         self.focus_presence = {"properties": properties,
                                "bridge_not_available": xml.find("{%s}bridgeNotAvailable" % FOCUS_NS) is not None,
-                               "etherpad": etherpad.text if etherpad is not None else None}
+                               "etherpad": etherpad.text if etherpad is not None else None, **jibri}
+        # The focus re-sends its whole presence for any change; a Jibri status is news only when it differs.
+        for key in JIBRI_ELEMENTS:
+            if jibri[key] is not None and jibri[key] != previous.get(key):
+                self.emit(key, **jibri[key])
 
     # --- incoming IQs -------------------------------------------------------------------------------------------------
 

@@ -270,6 +270,17 @@ TEST_F(JibriPeerTest, SilentModeNeverAnswersAndErrorModeAnswersTheCondition) {
         send_to_jibri(start_iq("session_id='s-10' room='r@conference.meet.test' recording_mode='file'"), nullptr, 1);
     EXPECT_TRUE(PeerProcess::is_event(silent.dump(), "iq_timeout")) << silent.dump();
     EXPECT_EQ(jibri_event("start")["reply"], "ignored");
+    // A stop for the unanswered start (the focus gave up waiting) is answered off, as the real Jibri does; a second
+    // one names a session the Jibri no longer knows.
+    const auto stopped =
+        send_to_jibri(std::string("<jibri xmlns='") + kJibriNs + "' action='stop' session_id='s-10'/>");
+    ASSERT_EQ(stopped.value("type", ""), "result") << stopped.dump();
+    EXPECT_TRUE(has_jibri(stopped, {"status=\"off\""})) << stopped.dump();
+    EXPECT_EQ(jibri_event("stop")["reply"], "off");
+    expect_no_violation();
+    const auto again = send_to_jibri(std::string("<jibri xmlns='") + kJibriNs + "' action='stop' session_id='s-10'/>");
+    EXPECT_EQ(again.value("type", ""), "error") << again.dump();
+    expect_violation("not active");
 
     ASSERT_TRUE(jibri_->request(R"({"cmd":"set_mode","mode":"error:service-unavailable"})", "done", kEventTimeout));
     const auto failed =

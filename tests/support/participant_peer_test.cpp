@@ -358,6 +358,49 @@ TEST_F(ParticipantPeerTest, OneProcessHostsSeveralParticipants) {
     EXPECT_EQ(left["nick"], "bob1");
 }
 
+TEST_F(ParticipantPeerTest, ReportsTheFocussJibriStatusesWhenTheyChangeAndRefusesMalformedOnes) {
+    auto focus_presence = [&](const std::string& extensions) {
+        const nlohmann::json command = {{"cmd", "send_raw"},
+                                        {"xml", "<presence to='" + room_ + "/focus'>" + extensions + "</presence>"}};
+        ASSERT_TRUE(focus_->request(command.dump(), "done", kEventTimeout));
+    };
+    const std::string recording = "<jibri-recording-status xmlns='http://jitsi.org/protocol/jibri' ";
+    focus_presence(recording + "status='pending' session_id='s1' recording_mode='file'/>");
+    const auto pending = participant_event("recording_status");
+    EXPECT_EQ(pending["name"], "alice");
+    EXPECT_EQ(pending["status"], "pending");
+    EXPECT_EQ(pending["session_id"], "s1");
+    EXPECT_EQ(pending["recording_mode"], "file");
+    // The same status again (the focus re-sends its presence for other reasons) is no news.
+    focus_presence(recording + "status='pending' session_id='s1' recording_mode='file'/>");
+    focus_presence(recording + "status='on' session_id='s1' recording_mode='file' initiator='" + room_ + "/alice1'/>");
+    const auto on = participant_event("recording_status");
+    EXPECT_EQ(on["status"], "on") << on.dump();
+    EXPECT_EQ(on["initiator"], room_ + "/alice1");
+    const auto state = event_json(participants_->request(R"({"cmd":"dump"})", "dump", kEventTimeout));
+    EXPECT_EQ(state["focus_presence"]["recording_status"]["status"], "on") << state.dump();
+
+    focus_presence(
+        "<jibri-sip-call-state xmlns='http://jitsi.org/protocol/jibri/call_state' state='off' "
+        "failure_reason='error' session_id='s2' sipaddress='sip:a@sip.meet.test'/>");
+    const auto sip = participant_event("sip_call_state");
+    EXPECT_EQ(sip["state"], "off");
+    EXPECT_EQ(sip["failure_reason"], "error");
+    EXPECT_EQ(sip["sipaddress"], "sip:a@sip.meet.test");
+
+    for (const auto* malformed :
+         {"status='recording' session_id='s3'", "status='on'", "status='off' session_id='s3' failure_reason='oops'",
+          "status='on' session_id='s3' mode='file'"}) {
+        focus_presence(recording + malformed + "/>");
+        const auto violation = participant_event("protocol_violation");
+        EXPECT_NE(violation.value("reason", "").find("jibri-recording-status"), std::string::npos)
+            << malformed << ": " << violation.dump();
+    }
+    for (const auto& line : participants_->take_all()) {
+        EXPECT_FALSE(PeerProcess::is_event(line, "recording_status")) << line;
+    }
+}
+
 TEST_F(ParticipantPeerTest, SendsTheConferenceRequest) {
     ASSERT_TRUE(focus_->request(
         R"({"cmd":"iq_responder","element":"conference","ns":"http://jitsi.org/protocol/focus","type":"set",)"

@@ -194,10 +194,14 @@ public:
     [[nodiscard]] selector::ConferenceBridges conference_bridges() const;
     // How many bridges the conference has a session on (created or being created).
     [[nodiscard]] std::size_t bridge_count() const;
+    // The regions of the bridges with a session (each once, in session order), e.g. for choosing a Jigasi near them.
+    [[nodiscard]] std::vector<std::string> bridge_regions() const;
     [[nodiscard]] ColibriSnapshot snapshot() const;
 
 private:
     struct BridgeSession;
+    // The sessions in the order they were created.
+    [[nodiscard]] std::vector<const BridgeSession*> sessions_in_order() const;
     struct PendingEndpoint;
     // What the other bridges need to know of an endpoint to create it behind their relay.
     struct RelayedEndpoint {

@@ -187,6 +187,8 @@ public:
     void stop();
 
     [[nodiscard]] MediaSnapshot snapshot() const;
+    // The regions of the conference's bridges (see ColibriSessionManager::bridge_regions).
+    [[nodiscard]] std::vector<std::string> bridge_regions() const;
 
 private:
     struct Participant;

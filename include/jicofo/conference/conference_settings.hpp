@@ -30,7 +30,6 @@ struct ConferenceSettings {
     // makes a client retry with backoff.
     std::chrono::milliseconds join_timeout = 15s;
     bool enable_auto_owner = true;
-    bool sip_gateway_enabled = false;  // a Jigasi brewery is configured
     bool visitors_supported = false;
     std::vector<std::string> trusted_domains;
     // Which rooms a conference request may name (room_policy.hpp); the application always sets it.

@@ -13,6 +13,7 @@
 #include <boost/asio/strand.hpp>
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <system_error>
@@ -132,6 +133,10 @@ public:
 
     // Thread-safe. The breakout rooms service Prosody announced (absent: none), where requests may name rooms too.
     void set_breakout_service(std::optional<std::string> service);
+    // Thread-safe. A property every conference reply carries from now on (nullopt: no longer), e.g.
+    // sipGatewayEnabled while a Jigasi that can dial is present. At most kMaxAdvertised keys.
+    void set_advertised_property(std::string key, std::optional<std::string> value);
+    static constexpr std::size_t kMaxAdvertised = 32;
 
     // Stops taking requests (they get `unavailable`) and stops every conference.
     void stop();
@@ -179,6 +184,7 @@ private:
     std::uint64_t conferences_created_ = 0;
     std::uint64_t participants_total_ = 0;
     std::uint64_t requests_total_ = 0;
+    std::map<std::string, std::string, std::less<>> advertised_;  // set_advertised_property
     std::size_t waiting_ = 0;  // requests in the entries' waiters
     std::unique_ptr<Metrics> metrics_;
 };

@@ -113,6 +113,9 @@ public:
     // A REST route of the feature's own; `max_body` as in rest::Router::add.
     virtual void route(std::string method, std::string path, rest::RouteHandler handler,
                        std::size_t max_body = rest::kNoBodyRouteLimit) = 0;
+    // A property of the focus's answer to every conference request (e.g. sipGatewayEnabled while a Jigasi that can
+    // dial is present); nullopt withdraws it. Call it on the features strand.
+    virtual void advertise(std::string key, std::optional<std::string> value) = 0;
     // Top-level keys of GET /stats and GET /debug.
     virtual void stats_section(std::string key, JsonSection fill) = 0;
     virtual void debug_section(std::string key, JsonSection fill) = 0;
