@@ -11,9 +11,11 @@ build_packages=(
   libgtest-dev libgmock-dev
 )
 run_packages=(prosody lua-unbound curl ca-certificates openssl)
-test_packages=(python3 python3-slixmpp clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs)
+# The emulated bridge and participants (tests/peers/) of the tests and of the demo shard.
+peer_packages=(python3 python3-slixmpp)
+test_packages=(clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs)
 
-wanted=("${build_packages[@]}" "${run_packages[@]}")
+wanted=("${build_packages[@]}" "${run_packages[@]}" "${peer_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then
   wanted+=("${test_packages[@]}")
 fi
