@@ -102,6 +102,8 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
     std::weak_ptr<conference::FocusManager> manager;
     std::unique_ptr<xmpp::ComponentDiscovery> discovery;  // on the strand
     std::function<void(const xmpp::DiscoveredComponents&)> discovered;
+    // Each feature's registrar, kept for the host's life: a feature may keep a reference to advertise later.
+    std::vector<std::unique_ptr<Registrar>> registrars;
 
     // The room map's strand finds the conference, whose strand runs the task with the feature's instance there.
     void with_feature_conference(const stanza::Jid& room, std::size_t index, ConferenceTask task,
@@ -344,7 +346,8 @@ void FeatureHost::install(std::span<const Feature> features) {
         const std::size_t index = state_->slots.size();
         state_->slots.push_back(conference::FeatureSlot{std::string(feature.name), nullptr});
         state_->feature_conferences.push_back(std::make_shared<State::FeatureConferences>(state_, index));
-        HostRegistrar registrar(*state_, index, std::string(feature.name));
+        auto& registrar = *state_->registrars.emplace_back(
+            std::make_unique<HostRegistrar>(*state_, index, std::string(feature.name)));
         feature.install(registrar);
         logger()->debug("feature {} installed", feature.name);
     }

@@ -1,6 +1,7 @@
 // The feature host without XMPP: each feature's install runs in list order with its own index, per-conference
 // factories become the conferences' slots, routes reach the router (anything but GET behind the state-changing
-// guard), and /stats and /debug sections are added to those answers on the features strand.
+// guard), /stats and /debug sections are added to those answers on the features strand, and a registrar outlives
+// install().
 #include "jicofo/feature/feature_host.hpp"
 
 #include "jicofo/config/jicofo_config.hpp"
@@ -9,6 +10,7 @@
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <nlohmann/json.hpp>
 
 #include <optional>
@@ -79,6 +81,26 @@ TEST_F(FeatureHostTest, InstallsInListOrderAndEveryFeatureHasASlot) {
     EXPECT_EQ((*slots)[0].name, "first");
     EXPECT_TRUE((*slots)[0].make);
     EXPECT_FALSE((*slots)[1].make);  // the second keeps nothing per conference
+}
+
+// A feature that keeps its registrar to advertise later (as the Jigasi feature does for sipGatewayEnabled).
+Registrar* kept_registrar = nullptr;
+
+void install_keeper(Registrar& registrar) {
+    kept_registrar = &registrar;
+}
+
+TEST_F(FeatureHostTest, AFeatureMayKeepItsRegistrarAfterInstall) {
+    constexpr Feature kKeeper[] = {{"first", &install_first}, {"keeper", &install_keeper}};
+    FeatureHost host(config, metrics, io.get_executor());
+    host.install(kKeeper);
+    ASSERT_NE(kept_registrar, nullptr);
+    // Still the keeper's registrar once install() has returned.
+    EXPECT_EQ(kept_registrar->index(), 1U);
+    EXPECT_EQ(&kept_registrar->config(), &config);
+    boost::asio::post(kept_registrar->strand(), [] { kept_registrar->advertise("sipGatewayEnabled", "true"); });
+    io.run();
+    kept_registrar = nullptr;
 }
 
 TEST_F(FeatureHostTest, RoutesAndSectionsReachTheRouter) {

@@ -5,6 +5,8 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <optional>
+#include <regex>
 #include <set>
 #include <sstream>
 #include <string>
@@ -22,6 +24,24 @@ using namespace std::chrono_literals;
 inline constexpr const char* kFocusPassword = "focus-secret";
 inline constexpr const char* kBridgePassword = "jvb-secret";
 inline constexpr auto kSessionTimeout = 15s;
+inline constexpr const char* kStanzasNs = "urn:ietf:params:xml:ns:xmpp-stanzas";
+
+// The value of `attribute` on the first <element> of a stanza as the peers report it (double-quoted attributes).
+inline std::optional<std::string> attribute_of(const std::string& xml, const std::string& element,
+                                               const std::string& attribute) {
+    const std::regex tag("<" + element + "[ />][^>]*");
+    std::smatch found;
+    if (!std::regex_search(xml, found, tag)) {
+        return std::nullopt;
+    }
+    const std::regex value(" " + attribute + "=\"([^\"]*)\"");
+    std::smatch matched;
+    const std::string text = found.str();
+    if (!std::regex_search(text, matched, value)) {
+        return std::nullopt;
+    }
+    return matched[1].str();
+}
 
 class MediaSessionTest : public ::testing::Test {
 protected:

@@ -5,7 +5,6 @@
 
 #include <initializer_list>
 #include <optional>
-#include <regex>
 #include <string>
 #include <thread>
 
@@ -15,25 +14,6 @@ namespace jicofo::testing {
 
 inline constexpr const char* kJibriPassword = "jibri-secret";
 inline constexpr const char* kJibriNs = "http://jitsi.org/protocol/jibri";
-inline constexpr const char* kStanzasNs = "urn:ietf:params:xml:ns:xmpp-stanzas";
-
-// The value of `attribute` on the first <element> of a stanza as the peers report it (double-quoted attributes).
-inline std::optional<std::string> attribute_of(const std::string& xml, const std::string& element,
-                                               const std::string& attribute) {
-    const std::regex tag("<" + element + "[ />][^>]*");
-    std::smatch found;
-    if (!std::regex_search(xml, found, tag)) {
-        return std::nullopt;
-    }
-    const std::regex value(" " + attribute + "=\"([^\"]*)\"");
-    std::smatch matched;
-    const std::string text = found.str();
-    if (!std::regex_search(text, matched, value)) {
-        return std::nullopt;
-    }
-    return matched[1].str();
-}
-
 class RecordingTest : public MediaSessionTest {
 protected:
     void configure_prosody(ProsodyOptions& options) override {

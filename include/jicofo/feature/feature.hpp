@@ -88,6 +88,8 @@ using PeerClaim = std::function<bool(const stanza::Jid& from)>;
 
 using Strand = boost::asio::strand<boost::asio::any_io_executor>;
 
+// What a feature declares when installed. It lives as long as the feature host, so a feature may keep a reference
+// for what it calls later (advertise, on the features strand).
 class Registrar {
 public:
     virtual ~Registrar() = default;
