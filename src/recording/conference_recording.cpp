@@ -68,7 +68,7 @@ public:
     void status_changed(const JibriSessionStatus& status) override { owner_.publish(session_, status); }
     void session_failed(JibriFailure cause) override {
         logger()->debug("room={} session={} failed: {}", owner_.conference_.room().to_string(),
-                       session_.session ? session_.session->session_id() : "?", to_string(cause));
+                        session_.session ? session_.session->session_id() : "?", to_string(cause));
         owner_.service_->metrics().failed(session_.request, cause);
     }
 

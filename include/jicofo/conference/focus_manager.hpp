@@ -185,7 +185,7 @@ private:
     std::uint64_t participants_total_ = 0;
     std::uint64_t requests_total_ = 0;
     std::map<std::string, std::string, std::less<>> advertised_;  // set_advertised_property
-    std::size_t waiting_ = 0;  // requests in the entries' waiters
+    std::size_t waiting_ = 0;                                     // requests in the entries' waiters
     std::unique_ptr<Metrics> metrics_;
 };
 
