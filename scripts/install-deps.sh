@@ -11,7 +11,7 @@ build_packages=(
   libgtest-dev libgmock-dev
 )
 run_packages=(prosody lua-unbound curl ca-certificates openssl)
-test_packages=(python3 python3-slixmpp clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs)
+test_packages=(python3 python3-slixmpp clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs lintian)
 
 wanted=("${build_packages[@]}" "${run_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then
