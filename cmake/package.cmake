@@ -29,6 +29,12 @@ add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/debian/changelog.Debian.gz
                    DEPENDS ${CMAKE_BINARY_DIR}/debian/changelog.Debian)
 add_custom_target(package_changelog ALL DEPENDS ${CMAKE_BINARY_DIR}/debian/changelog.Debian.gz)
 install(FILES ${CMAKE_BINARY_DIR}/debian/changelog.Debian.gz ${_pkg}/debian/copyright DESTINATION ${_doc_dir})
+configure_file(${_pkg}/jicofo.1 ${CMAKE_BINARY_DIR}/debian/jicofo.1 COPYONLY)
+add_custom_command(OUTPUT ${CMAKE_BINARY_DIR}/debian/jicofo.1.gz
+                   COMMAND gzip -n -9 -f -k ${CMAKE_BINARY_DIR}/debian/jicofo.1
+                   DEPENDS ${CMAKE_BINARY_DIR}/debian/jicofo.1)
+add_custom_target(package_manpage ALL DEPENDS ${CMAKE_BINARY_DIR}/debian/jicofo.1.gz)
+install(FILES ${CMAKE_BINARY_DIR}/debian/jicofo.1.gz DESTINATION /usr/share/man/man1)
 install(FILES ${_pkg}/debian/lintian-overrides DESTINATION /usr/share/lintian/overrides RENAME jicofo-native)
 
 set(CPACK_GENERATOR DEB)
@@ -36,21 +42,21 @@ set(CPACK_PACKAGE_NAME jicofo-native)
 set(CPACK_PACKAGE_VERSION ${JICOFO_PACKAGE_VERSION})
 set(CPACK_PACKAGE_CONTACT "${JICOFO_PACKAGE_MAINTAINER}")
 set(CPACK_PACKAGE_DESCRIPTION_SUMMARY "Jitsi Meet conference focus, native drop-in for jicofo")
-set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "Jitsi Meet conference focus, native drop-in for jicofo\n"
-    " A C++ implementation of Jicofo, the conference focus of Jitsi Meet: it\n"
-    " reads the same jicofo.conf, sip-communicator.properties and\n"
-    " logging.properties, talks the same XMPP and REST protocols and installs\n"
-    " the same files, so that it replaces the jicofo package without other\n"
-    " changes.")
+string(CONCAT CPACK_DEBIAN_PACKAGE_DESCRIPTION
+    "A C++ implementation of Jicofo, the conference focus of Jitsi Meet: it\n"
+    "reads the same jicofo.conf, sip-communicator.properties and\n"
+    "logging.properties, talks the same XMPP and REST protocols and installs\n"
+    "the same files, so that it replaces the jicofo package without other\n"
+    "changes.")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_RELEASE ${JICOFO_PACKAGE_REVISION})
 set(CPACK_DEBIAN_PACKAGE_SECTION net)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://jitsi.org/meet")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# The maintainer scripts use debconf, passwd's user tools and deb-systemd-helper; the rest comes from dpkg-shlibdeps.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "debconf (>= 0.5) | debconf-2.0, passwd, procps, init-system-helpers")
+# The maintainer scripts use debconf, passwd's user tools and ps (deb-systemd-helper is in init-system-helpers, which
+# is essential); the libraries come from dpkg-shlibdeps.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "debconf (>= 0.5) | debconf-2.0, passwd, procps")
 set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "logrotate")
 set(CPACK_DEBIAN_PACKAGE_PROVIDES jicofo)
 set(CPACK_DEBIAN_PACKAGE_CONFLICTS jicofo)

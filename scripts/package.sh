@@ -42,7 +42,7 @@ if [[ $lintian == no ]]; then
 elif command -v lintian >/dev/null; then
   # Warnings and errors fail the build; each tag left is overridden in packaging/debian/lintian-overrides with a
   # reason.
-  lintian --fail-on error,warning --no-tag-display-limit "$deb"
+  lintian --fail-on error,warning --tag-display-limit 0 "$deb"
 else
   echo "package.sh: lintian not installed, package not checked" >&2
 fi
