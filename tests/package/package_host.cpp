@@ -187,7 +187,8 @@ std::string PackageHost::debconf_value(const std::string& question) {
 }
 
 std::string PackageHost::package_status() {
-    return capture({"dpkg-query", "-W", "-f=${Status}", kPackage});
+    auto status = capture({"dpkg-query", "-W", "-f=${Status}", kPackage});
+    return contains(status, "no packages found") ? "" : status;  // dpkg has never heard of it
 }
 
 std::string PackageHost::installed_version() {

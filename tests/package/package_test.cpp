@@ -84,6 +84,9 @@ protected:
         bridge_.reset();
         if (host_) {
             host_->restore();  // purges the package and removes what the test created, even after a failure
+            host_.reset();
+            std::error_code ignored;
+            fs::remove_all(scratch_, ignored);  // failure messages above already carry the logs
         }
     }
 
