@@ -33,6 +33,7 @@ constexpr const char* kHost = "meet.test";
 constexpr const char* kFocusPassword = "preseeded \"focus\" pw";  // quotes: the postinst must escape them
 constexpr const char* kBridgePassword = "jvb-secret";
 constexpr auto kHealthDeadline = 60s;
+constexpr const char* kPacketLog = "/var/log/jitsi/jicofo-xmpp.log";  // the pattern in Jicofo's logging.properties
 
 std::string file_text(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -185,7 +186,8 @@ TEST_F(PackageTest, InstallsRunsUpgradesAndPurgesLikeJicofo) {
     ASSERT_TRUE(healthy(rest_port)) << http_request(rest_port, "GET", "/about/health").body << diagnostics();
     stop_daemon();
 
-    // The administrator edits a key of jicofo.conf and raises the level in logging.properties (a conffile).
+    // The administrator edits a key of jicofo.conf and, in logging.properties (a conffile), raises the level and
+    // turns on the XMPP packet log as Jicofo's file says to.
     const uint16_t edited_port = free_loopback_port();
     std::string edited = file_text(kJicofoConf);
     edited =
@@ -194,6 +196,11 @@ TEST_F(PackageTest, InstallsRunsUpgradesAndPurgesLikeJicofo) {
     std::string logging = file_text(kLoggingProperties);
     ASSERT_NE(logging.find(".level=INFO"), std::string::npos);
     logging.replace(logging.find(".level=INFO"), 11, ".level=FINE");
+    const std::string console_only = "handlers= java.util.logging.ConsoleHandler\n";
+    ASSERT_NE(logging.find(console_only), std::string::npos);
+    logging.replace(logging.find(console_only), console_only.size(),
+                    "handlers= java.util.logging.ConsoleHandler, "
+                    "org.jitsi.impl.protocol.xmpp.log.XmppPacketsFileHandler\n");
     ASSERT_TRUE(host_->write_file(kLoggingProperties, logging));
 
     // The upgrade (a new revision) keeps both edits: jicofo.conf is not touched at all.
@@ -205,8 +212,9 @@ TEST_F(PackageTest, InstallsRunsUpgradesAndPurgesLikeJicofo) {
     start_daemon();
     ASSERT_TRUE(healthy(edited_port)) << diagnostics();
     stop_daemon();
-    // FINE in logging.properties is our debug level.
+    // FINE in logging.properties is our debug level; the packet handler's file has the stanzas.
     EXPECT_NE(read_file_text(daemon_log_).find(" debug "), std::string::npos) << diagnostics();
+    EXPECT_NE(read_file_text(kPacketLog).find("<presence"), std::string::npos) << diagnostics();
 
     ASSERT_TRUE(host_->dpkg({"--purge", "jicofo-native"})) << host_->output();
     EXPECT_EQ(host_->leftovers(), std::vector<std::string>{});
