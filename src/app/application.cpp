@@ -286,9 +286,9 @@ int Application::run() {
     if (running.xmpp->client()) {
         running.media = MediaServices::create(config, running.io.get_executor(), running.xmpp->client(),
                                               running.xmpp->service(), running.metrics);
-        running.conferences =
-            std::make_unique<ConferenceServices>(config, running.io.get_executor(), running.xmpp->client(),
-                                                 running.xmpp->service(), running.metrics, running.media ? running.media->setup() : nullptr);
+        running.conferences = std::make_unique<ConferenceServices>(
+            config, running.io.get_executor(), running.xmpp->client(), running.xmpp->service(), running.metrics,
+            running.media ? running.media->setup() : nullptr);
         if (running.media) {
             running.media->start(running.conferences->manager());
         }

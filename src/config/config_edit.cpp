@@ -18,7 +18,6 @@
 namespace jicofo::config {
 namespace {
 
-using hocon::Kind;
 using hocon::Value;
 using hocon::detail::Lexer;
 using hocon::detail::Token;
