@@ -33,6 +33,7 @@ rm -f "$build_dir"/deb-work/*.deb
 (cd "$build_dir" && cpack -G DEB >/dev/null)
 
 mkdir -p "$out_dir"
+rm -f "$out_dir"/jicofo-native_*.deb  # only this build's package, so that build/deb/*.deb names one file
 package=$(ls "$build_dir"/deb-work/*.deb)
 cp "$package" "$out_dir/"
 deb="$out_dir/$(basename "$package")"

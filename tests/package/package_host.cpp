@@ -152,14 +152,51 @@ core::Result<std::pair<std::string, std::string>, std::string> PackageHost::buil
         }
         auto last = trim(text);
         last = last.substr(last.find_last_of('\n') + 1);
-        (revision == 1 ? debs.first : debs.second) = fs::path(JICOFO_SOURCE_DIR) / last;
+        // package.sh keeps only its latest package in build/deb: each one is copied away.
+        const auto copy = scratch_ / fs::path(last).filename();
+        std::error_code error;
+        fs::copy_file(fs::path(JICOFO_SOURCE_DIR) / last, copy, fs::copy_options::overwrite_existing, error);
+        if (error) {
+            return core::unexpected("cannot copy " + last + ": " + error.message());
+        }
+        (revision == 1 ? debs.first : debs.second) = copy.string();
     }
     return debs;
 }
 
-bool PackageHost::write_existing_config(const std::string& text) {
-    fs::create_directories("/etc/jitsi/jicofo");
-    return write_file(kJicofoConf, text);
+bool PackageHost::install_stand_in_jicofo(const std::string& jicofo_conf) {
+    const auto root = scratch_ / "stand-in";
+    const std::string source(JICOFO_SOURCE_DIR);
+    std::error_code error;
+    fs::create_directories(root / "DEBIAN", error);
+    fs::create_directories(root / "etc/jitsi/jicofo", error);
+    fs::create_directories(root / "etc/logrotate.d", error);
+    fs::create_directories(root / "usr/share/jicofo", error);
+    // packaging/ has Jitsi's logging.properties and logrotate file unchanged.
+    fs::copy_file(source + "/packaging/logging.properties", root / "etc/jitsi/jicofo/logging.properties", error);
+    fs::copy_file(source + "/packaging/jicofo.logrotate", root / "etc/logrotate.d/jicofo", error);
+    if (error) {
+        return false;
+    }
+    write_file(root / "usr/share/jicofo/jicofo.sh", "#!/bin/sh\nexec java -jar jicofo.jar\n");
+    fs::permissions(root / "usr/share/jicofo/jicofo.sh", fs::perms::owner_all | fs::perms::group_read |
+                                                             fs::perms::group_exec | fs::perms::others_read |
+                                                             fs::perms::others_exec);
+    write_file(root / "DEBIAN/control",
+               "Package: jicofo\nVersion: 1.0-1100-1\nArchitecture: all\nMaintainer: test <test@example.org>\n"
+               "Description: stand-in for Jitsi's jicofo package\n");
+    write_file(root / "DEBIAN/conffiles", "/etc/jitsi/jicofo/logging.properties\n/etc/logrotate.d/jicofo\n");
+    const auto deb = scratch_ / "jicofo-stand-in.deb";
+    if (run({"dpkg-deb", "--build", "--root-owner-group", root.string(), deb.string()}) != 0 ||
+        !dpkg({"-i", deb.string()})) {
+        return false;
+    }
+    return write_file(kJicofoConf, jicofo_conf);
+}
+
+std::string PackageHost::status_of(const std::string& package) {
+    auto status = capture({"dpkg-query", "-W", "-f=${Status}", package});
+    return contains(status, "no packages found") ? "" : status;  // dpkg has never heard of it
 }
 
 bool PackageHost::write_file(const fs::path& path, const std::string& text) {
@@ -184,11 +221,6 @@ bool PackageHost::dpkg(const std::vector<std::string>& arguments) {
 std::string PackageHost::debconf_value(const std::string& question) {
     auto answer = debconf_get(question, kPackage);
     return answer.rfind("0 ", 0) == 0 ? answer.substr(2) : "<" + answer + ">";
-}
-
-std::string PackageHost::package_status() {
-    auto status = capture({"dpkg-query", "-W", "-f=${Status}", kPackage});
-    return contains(status, "no packages found") ? "" : status;  // dpkg has never heard of it
 }
 
 std::string PackageHost::installed_version() {
@@ -316,17 +348,21 @@ std::vector<std::string> PackageHost::leftovers() {
             left.emplace_back(std::string("debconf ") + question);
         }
     }
-    const auto status = package_status();
-    if (!status.empty() && !contains(status, "not-installed")) {
-        left.emplace_back("dpkg status: " + status);
+    for (const char* package : {kPackage, "jicofo"}) {
+        const auto status = status_of(package);
+        if (!status.empty() && !contains(status, "not-installed")) {
+            left.emplace_back(std::string("dpkg status of ") + package + ": " + status);
+        }
     }
     return left;
 }
 
 void PackageHost::restore() {
-    const auto status = package_status();
-    if (!status.empty() && !contains(status, "not-installed")) {
-        run({"dpkg", "--purge", kPackage}, 300);
+    for (const char* package : {kPackage, "jicofo"}) {  // jicofo: the stand-in, when the test got that far
+        const auto status = status_of(package);
+        if (!status.empty() && !contains(status, "not-installed")) {
+            run({"dpkg", "--purge", package}, 300);
+        }
     }
     run({"deb-systemd-helper", "purge", "jicofo.service"});
     run({"deb-systemd-helper", "unmask", "jicofo.service"});

@@ -31,8 +31,10 @@ public:
     // by JICOFO_TEST_DEBS="first.deb:second.deb".
     core::Result<std::pair<std::string, std::string>, std::string> build_packages();
 
-    // /etc/jitsi/jicofo/jicofo.conf as an earlier Jicofo install left it (the directory did not exist).
-    bool write_existing_config(const std::string& text);
+    // Jitsi's jicofo package as far as dpkg sees it (version 1.0-1100-1, its conffiles logging.properties and
+    // logrotate with Jitsi's contents, a jicofo.sh), installed; then jicofo.conf as its postinst leaves it.
+    bool install_stand_in_jicofo(const std::string& jicofo_conf);
+    std::string status_of(const std::string& package);
     bool write_file(const std::filesystem::path& path, const std::string& text);
     // debconf-set-selections of the two questions, owned by jicofo-native so that purge removes them.
     bool preseed(const std::string& host, const std::string& focus_password);
@@ -58,7 +60,6 @@ public:
 private:
     int run(const std::vector<std::string>& argv, int timeout_seconds = 120);
     std::string capture(const std::vector<std::string>& argv);
-    std::string package_status();
 
     std::filesystem::path scratch_;
     std::filesystem::path log_;

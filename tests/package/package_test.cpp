@@ -1,6 +1,7 @@
 // The Debian package on this machine, as an operator gets it: built by scripts/package.sh, installed with dpkg -i
 // beside a Prosody set up as jitsi-meet-prosody sets it up (focus user, client proxy component, brewery MUC) on a
-// host that already has an administrator's jicofo.conf, debconf preseeded; the daemon started as the systemd unit
+// host that runs Jitsi's jicofo package (a stand-in with its conffiles) with an administrator's jicofo.conf, debconf
+// preseeded; the daemon started as the systemd unit
 // starts it and healthy; upgraded over itself keeping the administrator's edits; purged leaving nothing behind.
 //
 // It installs a system package, so it runs only as root (CI runs as root on a throw-away machine), and only on a
@@ -158,12 +159,18 @@ TEST_F(PackageTest, InstallsRunsUpgradesAndPurgesLikeJicofo) {
     ASSERT_TRUE(debs) << debs.error();
     const auto& [first, second] = *debs;
 
-    // A host that ran Jicofo: its jicofo.conf is there before the package.
+    // A host that runs Jitsi's jicofo: the package, its jicofo.conf, an administrator's note in logging.properties.
     const uint16_t rest_port = free_loopback_port();
     const std::string admin_conf = existing_config(rest_port);
-    ASSERT_TRUE(host_->write_existing_config(admin_conf));
+    ASSERT_TRUE(host_->install_stand_in_jicofo(admin_conf)) << host_->output();
+    const std::string admin_logging = file_text(kLoggingProperties) + "# kept by the administrator\n";
+    ASSERT_TRUE(host_->write_file(kLoggingProperties, admin_logging));
     ASSERT_TRUE(host_->preseed(kHost, kFocusPassword));
+
+    // Installing the package removes Jitsi's (Conflicts + Replaces) and takes over its conffiles as they are.
     ASSERT_TRUE(host_->dpkg({"-i", first})) << host_->output();
+    EXPECT_NE(host_->status_of("jicofo").find("config-files"), std::string::npos) << host_->status_of("jicofo");
+    EXPECT_EQ(file_text(kLoggingProperties), admin_logging);
 
     // The administrator's text is kept byte for byte; the absent keys were added, with debconf's answers.
     const std::string installed = file_text(kJicofoConf);
@@ -216,7 +223,7 @@ TEST_F(PackageTest, InstallsRunsUpgradesAndPurgesLikeJicofo) {
     EXPECT_NE(read_file_text(daemon_log_).find(" debug "), std::string::npos) << diagnostics();
     EXPECT_NE(read_file_text(kPacketLog).find("<presence"), std::string::npos) << diagnostics();
 
-    ASSERT_TRUE(host_->dpkg({"--purge", "jicofo-native"})) << host_->output();
+    ASSERT_TRUE(host_->dpkg({"--purge", "jicofo-native", "jicofo"})) << host_->output();
     EXPECT_EQ(host_->leftovers(), std::vector<std::string>{});
 }
 
