@@ -9,6 +9,7 @@ build_packages=(
   libstrophe-dev libidn-dev nlohmann-json3-dev prometheus-cpp-dev
   libspdlog-dev libfmt-dev libssl-dev libsystemd-dev
   libgtest-dev libgmock-dev
+  dpkg-dev
 )
 run_packages=(prosody lua-unbound curl ca-certificates openssl)
 test_packages=(python3 python3-slixmpp clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs lintian)
