@@ -9,11 +9,12 @@ build_packages=(
   libstrophe-dev libidn-dev nlohmann-json3-dev prometheus-cpp-dev
   libspdlog-dev libfmt-dev libssl-dev libsystemd-dev
   libgtest-dev libgmock-dev
+  dpkg-dev
 )
 run_packages=(prosody lua-unbound curl ca-certificates openssl)
 # The emulated bridge and participants (tests/peers/) of the tests and of the demo shard.
 peer_packages=(python3 python3-slixmpp)
-test_packages=(clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs)
+test_packages=(clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs lintian)
 
 wanted=("${build_packages[@]}" "${run_packages[@]}" "${peer_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then

@@ -58,6 +58,9 @@ TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$PWD/tests/ts
   ctest --test-dir "$tsan_dir" -L "unit|tsan" --output-on-failure -j"$jobs" --repeat until-pass:2
 
 step "all tests (release build)"
+# This includes the package test (label `package`, tests/package): as root it builds the .deb with scripts/package.sh
+# (ccache serves its release build) and installs, runs, upgrades and purges it on this machine; otherwise, or on a
+# host with a Jicofo of its own, it is reported as skipped.
 # A test that fails is run once more before it counts as failed: the integration tests start Prosody, peers and the
 # binary on a 2-core machine that is also running other tests, and a rare overload is not a product failure. The
 # output still shows every failed attempt; a test that fails twice fails the run.

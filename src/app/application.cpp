@@ -140,6 +140,7 @@ struct Application::Running {
     void reload_log_level() {
         config::LoadOptions options;
         options.config_file = app.command_line_.config_file;
+        options.logging_properties_file = app.command_line_.logging_properties;
         auto reloaded = config::load_config(options);
         if (!reloaded) {
             log->error("SIGHUP: keeping the current log level, the configuration is invalid: {}",

@@ -79,7 +79,30 @@ core::Result<CommandLine, std::string> parse_command_line(const std::vector<std:
             result.command = Command::Version;
             return result;
         }
-        if (name == "--check-config") {
+        if (name == "--config-set-absent" || name == "--config-set") {
+            // The rest of the command line: FILE path=value... (what the package's postinst runs).
+            if (inline_value || i + 2 >= arguments.size()) {
+                return core::unexpected(name + " needs a file and at least one path=value");
+            }
+            result.edit_file = arguments[++i];
+            result.edit_mode = name == "--config-set" ? config::SetMode::Always : config::SetMode::OnlyAbsent;
+            while (++i < arguments.size()) {
+                auto assignment = config::parse_assignment(arguments[i]);
+                if (!assignment) {
+                    return core::unexpected(assignment.error());
+                }
+                result.edit_assignments.push_back(std::move(assignment).value());
+            }
+            result.command = Command::EditConfig;
+            return result;
+        }
+        if (name == "--logging-properties") {
+            auto value = take_value();
+            if (!value || value->empty()) {
+                return core::unexpected(std::string("--logging-properties needs a file name"));
+            }
+            result.logging_properties = *value;
+        } else if (name == "--check-config") {
             check_config = true;
         } else if (name == "-c" || name == "--config") {
             auto value = take_value();
@@ -125,10 +148,20 @@ std::string usage_text() {
            "  -c, --config FILE     read this jicofo.conf (default: $JICOFO_CONFIG, else\n"
            "                        /etc/jitsi/jicofo/jicofo.conf); sip-communicator.properties\n"
            "                        beside it is read too\n"
+           "      --logging-properties FILE\n"
+           "                        Jicofo's logging.properties: its root, org.jitsi and\n"
+           "                        org.jitsi.jicofo levels and its XMPP packet log handler\n"
+           "                        win over jicofo.logging\n"
            "      --check-config    parse, merge and validate the configuration, print the\n"
            "                        effective configuration as JSON and exit\n"
            "      --log-level LEVEL trace, debug, info, warn, error, critical or off\n"
            "                        (java.util.logging names such as FINE or WARNING work too)\n"
+           "      --config-set-absent FILE PATH=VALUE...\n"
+           "                        add each key that FILE does not define yet (VALUE is\n"
+           "                        HOCON: \"text\", 5, [ \"a\" ]), leaving the rest of the file\n"
+           "                        as it is, then exit\n"
+           "      --config-set FILE PATH=VALUE...\n"
+           "                        the same, also for keys FILE defines with another value\n"
            "  -v, --version         print the version and exit\n"
            "  -h, --help            print this help and exit\n"
            "\n"

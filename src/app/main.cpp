@@ -28,6 +28,7 @@ jicofo::core::Result<jicofo::config::LoadedConfig, jicofo::config::ConfigError> 
     const jicofo::app::CommandLine& command_line) {
     jicofo::config::LoadOptions options;
     options.config_file = command_line.config_file;
+    options.logging_properties_file = command_line.logging_properties;
     return jicofo::config::load_config(options);
 }
 
@@ -41,6 +42,19 @@ int check_config(const jicofo::app::CommandLine& command_line) {
         std::cerr << "jicofo: warning: " << warning.describe() << '\n';
     }
     std::cout << jicofo::config::to_json(loaded->config) << '\n';
+    return 0;
+}
+
+int edit_config(const jicofo::app::CommandLine& command_line) {
+    auto changed =
+        jicofo::config::set_keys_in_file(command_line.edit_file, command_line.edit_assignments, command_line.edit_mode);
+    if (!changed) {
+        std::cerr << "jicofo: " << changed.error() << '\n';
+        return kExitConfig;
+    }
+    for (const auto& path : *changed) {
+        std::cout << "set " << path << '\n';
+    }
     return 0;
 }
 
@@ -58,6 +72,7 @@ int main(int argc, char** argv) {
         case jicofo::app::Command::Help: std::cout << jicofo::app::usage_text(); return 0;
         case jicofo::app::Command::Version: std::cout << "jicofo " << jicofo::app::version() << '\n'; return 0;
         case jicofo::app::Command::CheckConfig: return check_config(*command_line);
+        case jicofo::app::Command::EditConfig: return edit_config(*command_line);
         case jicofo::app::Command::Run: break;
     }
 

@@ -6,6 +6,7 @@
 
 #include "extract.hpp"
 #include "jicofo/config/jicofo_config.hpp"
+#include "jicofo/config/logging_properties.hpp"
 #include "legacy_properties.hpp"
 #include "unknown_keys.hpp"
 
@@ -156,7 +157,16 @@ core::Result<LoadedConfig, ConfigError> load_config(const LoadOptions& options) 
         }
         legacy = LegacyInput{std::move(*text), legacy_path.string()};
     }
-    return load_layers(*user, legacy, options.environment);
+    auto loaded = load_layers(*user, legacy, options.environment);
+    if (loaded && options.logging_properties_file) {
+        auto logging = read_logging_properties(*options.logging_properties_file);
+        if (!logging) {
+            return core::unexpected(logging.error());
+        }
+        apply_logging_properties(*logging, loaded->config.logging);
+        loaded->warnings.insert(loaded->warnings.end(), logging->warnings.begin(), logging->warnings.end());
+    }
+    return loaded;
 }
 
 }  // namespace jicofo::config

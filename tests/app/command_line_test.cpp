@@ -79,9 +79,44 @@ TEST(CommandLine, MistakesAreReportedByName) {
 
 TEST(CommandLine, UsageMentionsEveryOption) {
     auto usage = usage_text();
-    for (const char* option : {"--config", "--check-config", "--log-level", "--version", "--help"}) {
+    for (const char* option : {"--config", "--check-config", "--log-level", "--logging-properties",
+                               "--config-set-absent", "--config-set", "--version", "--help"}) {
         EXPECT_NE(usage.find(option), std::string::npos) << option;
     }
+}
+
+TEST(CommandLine, LoggingPropertiesNamesJicofosLoggingFile) {
+    auto parsed =
+        parse_command_line({"--logging-properties", "/etc/jitsi/jicofo/logging.properties"}, environment_with({}));
+    ASSERT_TRUE(parsed) << parsed.error();
+    EXPECT_EQ(parsed->command, Command::Run);
+    EXPECT_EQ(parsed->logging_properties, "/etc/jitsi/jicofo/logging.properties");
+    EXPECT_FALSE(parse_command_line({"--logging-properties"}, environment_with({})));
+    EXPECT_FALSE(parse_command_line({"--logging-properties="}, environment_with({})));
+}
+
+TEST(CommandLine, ConfigSetTakesTheFileAndEveryAssignmentAfterIt) {
+    auto absent = parse_command_line(
+        {"--config-set-absent", "/etc/jitsi/jicofo/jicofo.conf", "jicofo.xmpp.client.username=\"focus\"",
+         "jicofo.xmpp.trusted-domains=[ \"recorder.meet\" ]"},
+        environment_with({}));
+    ASSERT_TRUE(absent) << absent.error();
+    EXPECT_EQ(absent->command, Command::EditConfig);
+    EXPECT_EQ(absent->edit_file, "/etc/jitsi/jicofo/jicofo.conf");
+    EXPECT_EQ(absent->edit_mode, config::SetMode::OnlyAbsent);
+    ASSERT_EQ(absent->edit_assignments.size(), 2U);
+    EXPECT_EQ(absent->edit_assignments[0].path, "jicofo.xmpp.client.username");
+    EXPECT_EQ(absent->edit_assignments[0].value, "\"focus\"");
+    EXPECT_EQ(absent->edit_assignments[1].value, "[ \"recorder.meet\" ]");
+
+    auto always = parse_command_line({"--config-set", "f.conf", "a.b=1"}, environment_with({}));
+    ASSERT_TRUE(always) << always.error();
+    EXPECT_EQ(always->edit_mode, config::SetMode::Always);
+
+    // A file with nothing to set, an assignment without '=' or with a value that is not HOCON: usage errors.
+    EXPECT_FALSE(parse_command_line({"--config-set-absent", "f.conf"}, environment_with({})));
+    EXPECT_FALSE(parse_command_line({"--config-set-absent", "f.conf", "a.b"}, environment_with({})));
+    EXPECT_FALSE(parse_command_line({"--config-set", "f.conf", "a.b=\"open"}, environment_with({})));
 }
 
 TEST(LogLevel, UnknownNamesAreRejected) {

@@ -7,17 +7,24 @@
 #include <string>
 #include <vector>
 
+#include "jicofo/config/config_edit.hpp"
 #include "jicofo/core/result.hpp"
 
 namespace jicofo::app {
 
-enum class Command { Run, CheckConfig, Help, Version };
+enum class Command { Run, CheckConfig, Help, Version, EditConfig };
 
 struct CommandLine {
     Command command = Command::Run;
     std::filesystem::path config_file;     // resolved: --config, else $JICOFO_CONFIG, else the packaged default
     bool config_file_explicit = false;     // true when named by --config or $JICOFO_CONFIG
     std::optional<std::string> log_level;  // --log-level, overrides jicofo.logging.level
+    // --logging-properties: Jicofo's logging.properties, read over jicofo.logging
+    std::optional<std::filesystem::path> logging_properties;
+    // EditConfig (--config-set-absent / --config-set FILE path=value...): the file, the mode and the assignments.
+    std::filesystem::path edit_file;
+    config::SetMode edit_mode = config::SetMode::OnlyAbsent;
+    std::vector<config::Assignment> edit_assignments;
 };
 
 inline constexpr const char* kDefaultConfigFile = "/etc/jitsi/jicofo/jicofo.conf";

@@ -68,6 +68,8 @@ struct LoadOptions {
     std::filesystem::path config_file;
     // Default: sip-communicator.properties next to config_file, used only if it exists. A path given here must exist.
     std::optional<std::filesystem::path> legacy_properties_file;
+    // Jicofo's logging.properties (java.util.logging); what it sets wins over jicofo.logging. Must exist when given.
+    std::optional<std::filesystem::path> logging_properties_file;
     hocon::EnvironmentLookup environment = hocon::process_environment();
 };
 
