@@ -9,7 +9,7 @@ build_packages=(
   libstrophe-dev libidn-dev nlohmann-json3-dev prometheus-cpp-dev
   libspdlog-dev libfmt-dev libssl-dev libsystemd-dev
   libgtest-dev libgmock-dev
-  dpkg-dev
+  dpkg-dev ccache
 )
 run_packages=(prosody lua-unbound curl ca-certificates openssl)
 # The emulated bridge and participants (tests/peers/) of the tests and of the demo shard.
