@@ -75,6 +75,32 @@ protected:
         return jibri;
     }
 
+    // jibri1 in the recorder brewery; Alice moderates the room, Bob attends. Callers check for fatal failures.
+    void one_jibri_and_a_moderated_room() {
+        jibri1_ = start_jibri("jibri1", recorder_brewery());
+        ASSERT_TRUE(jibri1_);
+        ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    }
+
+    // jibri1 and jibri2 idle in the recorder brewery; Alice moderates the room, Bob attends.
+    void two_jibris_and_a_moderated_room() {
+        jibri1_ = start_jibri("jibri1", recorder_brewery());
+        jibri2_ = start_jibri("jibri2", recorder_brewery());
+        ASSERT_TRUE(jibri1_ && jibri2_);
+        ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    }
+
+    // jibri1 idle and answering starts as `mode` (set_mode's fields) says, jibri2 busy, so that the first start
+    // goes to jibri1; Alice moderates the room, Bob attends.
+    void scripted_jibri1_busy_jibri2(nlohmann::json mode) {
+        jibri1_ = start_jibri("jibri1", recorder_brewery());
+        jibri2_ = start_jibri("jibri2", recorder_brewery(), "jibri_detector", "busy");
+        ASSERT_TRUE(jibri1_ && jibri2_);
+        mode["cmd"] = "set_mode";
+        ASSERT_TRUE(jibri1_->request(mode.dump(), "done", kEventTimeout)) << jibri1_->transcript();
+        ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    }
+
     // A client's <jibri/> IQ to the focus occupant; the iq_reply event (with the reply's xml), or an empty object.
     nlohmann::json jibri_request(const std::string& name, const std::string& attributes, std::string room = "") {
         if (room.empty()) {
