@@ -69,6 +69,19 @@ protected:
         return jigasi;
     }
 
+    // `count` Jigasis (jigasi1 carrying 0 participants, jigasi2 1, jigasi3 2, so the focus asks them in that order),
+    // each answering dials in `mode`; Alice moderates the room, Bob attends. Callers check for fatal failures.
+    void jigasis_answering(int count, const std::string& mode) {
+        std::unique_ptr<PeerProcess>* slots[] = {&jigasi1_, &jigasi2_, &jigasi3_};
+        ASSERT_LE(count, 3);
+        for (int i = 0; i < count; ++i) {
+            *slots[i] = start_jigasi("jigasi" + std::to_string(i + 1), {{"participants", i}});
+            ASSERT_TRUE(*slots[i]);
+            set_mode(**slots[i], {{"mode", mode}});
+        }
+        ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    }
+
     static void set_mode(PeerProcess& jigasi, const nlohmann::json& settings) {
         nlohmann::json command = settings;
         command["cmd"] = "set_mode";
