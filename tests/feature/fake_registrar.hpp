@@ -173,4 +173,27 @@ private:
     std::shared_ptr<FakeConferences> conferences_ = std::make_shared<FakeConferences>();
 };
 
+// The fixture of a feature's tests without XMPP: the feature installed in a FakeRegistrar, its instance in a room
+// with an owner and a guest, and occupant IQs numbered for it.
+class FeatureInRoomTest : public ::testing::Test {
+protected:
+    void install_in_room(void (*install)(Registrar&)) {
+        install(registrar);
+        instance = registrar.instance_for(view);
+        ASSERT_NE(instance, nullptr);
+        view.join(view.make_member("owner", xmpp::MemberRole::owner));
+        view.join(view.make_member("guest"));
+    }
+
+    // A new IQ id with this prefix.
+    std::string next_id(const std::string& prefix) { return prefix + std::to_string(++sent_); }
+
+    FakeRegistrar registrar;
+    FakeConferenceView view;
+    FeatureInstance* instance = nullptr;
+
+private:
+    int sent_ = 0;
+};
+
 }  // namespace jicofo::feature::testing

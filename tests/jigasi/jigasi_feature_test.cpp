@@ -14,25 +14,18 @@ namespace jicofo::jigasi {
 namespace {
 
 using feature::testing::condition_of;
-using feature::testing::FakeConferenceView;
-using feature::testing::FakeRegistrar;
+using feature::testing::FeatureInRoomTest;
 using stanza::ErrorCondition;
 
-class JigasiFeatureTest : public ::testing::Test {
+class JigasiFeatureTest : public FeatureInRoomTest {
 protected:
-    void install_feature() {
-        install(registrar);
-        instance = registrar.instance_for(view);
-        ASSERT_NE(instance, nullptr);
-        view.join(view.make_member("owner", xmpp::MemberRole::owner));
-        view.join(view.make_member("guest"));
-    }
+    void install_feature() { install_in_room(&install); }
 
     // A <dial/> from `nick` with this inner XML and attributes, handled as the host would; its one answer.
     const stanza::Iq& dial(const std::string& nick, const std::string& attributes, const std::string& room_header) {
         const auto xml = "<dial xmlns='" + std::string(stanza::kNsRayo) + "' " + attributes +
                          "><header name='JvbRoomName' value='" + room_header + "'/></dial>";
-        return registrar.answer(view, instance, view.occupant_iq(nick, xml, "dial" + std::to_string(++sent_)));
+        return registrar.answer(view, instance, view.occupant_iq(nick, xml, next_id("dial")));
     }
 
     [[nodiscard]] std::optional<nlohmann::ordered_json> stats(const std::string& key) const {
@@ -45,11 +38,6 @@ protected:
         io.restart();
         io.run();
     }
-
-    FakeRegistrar registrar;
-    FakeConferenceView view;
-    feature::FeatureInstance* instance = nullptr;
-    int sent_ = 0;
 };
 
 TEST_F(JigasiFeatureTest, WithoutABreweryTheDetectorIsAbsentAndTheDialStatsEmpty) {

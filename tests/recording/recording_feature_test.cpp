@@ -14,25 +14,18 @@ namespace jicofo::recording {
 namespace {
 
 using feature::testing::condition_of;
-using feature::testing::FakeConferenceView;
-using feature::testing::FakeRegistrar;
+using feature::testing::FeatureInRoomTest;
 using feature::testing::parse_jid;
 using stanza::ErrorCondition;
 
-class RecordingFeatureTest : public ::testing::Test {
+class RecordingFeatureTest : public FeatureInRoomTest {
 protected:
-    void install_feature() {
-        install(registrar);
-        instance = registrar.instance_for(view);
-        ASSERT_NE(instance, nullptr);
-        view.join(view.make_member("owner", xmpp::MemberRole::owner));
-        view.join(view.make_member("guest"));
-    }
+    void install_feature() { install_in_room(&install); }
 
     // A <jibri/> request from `nick` with these attributes, handled as the host would.
     const stanza::Iq& request(const std::string& nick, const std::string& attributes) {
         const auto xml = "<jibri xmlns='" + std::string(stanza::kNsJibri) + "' " + attributes + "/>";
-        return registrar.answer(view, instance, view.occupant_iq(nick, xml, "req" + std::to_string(++sent_)));
+        return registrar.answer(view, instance, view.occupant_iq(nick, xml, next_id("req")));
     }
 
     [[nodiscard]] nlohmann::ordered_json stats(const std::string& key) const {
@@ -40,11 +33,6 @@ protected:
         EXPECT_TRUE(section) << "no /stats section " << key;
         return section.value_or(nullptr);
     }
-
-    FakeRegistrar registrar;
-    FakeConferenceView view;
-    feature::FeatureInstance* instance = nullptr;
-    int sent_ = 0;
 };
 
 TEST_F(RecordingFeatureTest, WithoutBreweriesOnlyTheClientRouteAndZeroSectionsAreThere) {
