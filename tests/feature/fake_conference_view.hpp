@@ -5,6 +5,7 @@
 
 #include "jicofo/conference/conference_view.hpp"
 #include "jicofo/feature/feature.hpp"
+#include "jicofo/stanza/xml_codec.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/io_context.hpp>
@@ -28,6 +29,11 @@ inline stanza::Jid parse_jid(const std::string& text) {
     return parsed ? parsed.value() : stanza::Jid{};
 }
 
+// The defined condition of an error reply (none for a result).
+inline std::optional<stanza::ErrorCondition> condition_of(const stanza::Iq& reply) {
+    return reply.error ? std::optional<stanza::ErrorCondition>(reply.error->condition) : std::nullopt;
+}
+
 class FakeConferenceView : public ConferenceView {
 public:
     explicit FakeConferenceView(const std::string& room_jid = "room1@conference.meet.test")
@@ -43,6 +49,23 @@ public:
         m.muc_role = role == xmpp::MemberRole::participant ? stanza::MucRole::participant : stanza::MucRole::moderator;
         m.stats_id = "stats-" + nick;
         return m;
+    }
+
+    // A set IQ from the occupant `nick` of this room to the focus occupant, carrying `payload_xml` (a test failure
+    // when it does not parse).
+    [[nodiscard]] stanza::Iq occupant_iq(const std::string& nick, const std::string& payload_xml,
+                                         const std::string& id) const {
+        auto payload = stanza::parse_xml(payload_xml);
+        EXPECT_TRUE(payload) << payload_xml;
+        stanza::Iq iq;
+        iq.header.type = stanza::IqType::set;
+        iq.header.id = id;
+        iq.header.from = parse_jid(room_.to_string() + "/" + nick);
+        iq.header.to = focus_occupant();
+        if (payload) {
+            iq.payload = std::move(payload).value();
+        }
+        return iq;
     }
 
     // Attaches a feature's instance at the next index (as the conference creates them, in installation order).

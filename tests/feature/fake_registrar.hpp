@@ -121,6 +121,27 @@ public:
         }
         return nullptr;
     }
+    // Hands an occupant IQ to the route recorded for its payload, as the host would; the one reply the feature must
+    // give at once (an empty IQ, and a test failure, when there is no route or no reply).
+    const stanza::Iq& answer(FakeConferenceView& view, FeatureInstance* instance, const stanza::Iq& iq) {
+        const auto* route = iq.payload ? iq_route(iq.payload->name(), iq.payload->ns()) : nullptr;
+        EXPECT_NE(route, nullptr) << "no route for the IQ " << iq.header.id;
+        const auto before = view.replies.size();
+        if (route) {
+            route->handler(view, instance, iq);
+        }
+        EXPECT_EQ(view.replies.size(), before + 1) << "every request is answered at once here";
+        return view.replies.size() > before ? view.replies.back() : no_reply_;
+    }
+    // The value of a recorded /stats section.
+    [[nodiscard]] std::optional<nlohmann::ordered_json> stats_value(std::string_view key) const {
+        for (const auto& [k, fill] : stats) {
+            if (k == key) {
+                return fill();
+            }
+        }
+        return std::nullopt;
+    }
     // The value of a recorded /debug section.
     [[nodiscard]] std::optional<nlohmann::ordered_json> debug_value(std::string_view key) const {
         for (const auto& [k, fill] : debug) {
@@ -144,11 +165,35 @@ public:
     std::vector<std::pair<std::string, JsonSection>> debug;
 
 private:
+    stanza::Iq no_reply_;
     std::size_t index_;
     boost::asio::io_context io_;
     Strand strand_{boost::asio::make_strand(io_.get_executor())};
     metrics::MetricsRegistry metrics_{"test"};
     std::shared_ptr<FakeConferences> conferences_ = std::make_shared<FakeConferences>();
+};
+
+// The fixture of a feature's tests without XMPP: the feature installed in a FakeRegistrar, its instance in a room
+// with an owner and a guest, and occupant IQs numbered for it.
+class FeatureInRoomTest : public ::testing::Test {
+protected:
+    void install_in_room(void (*install)(Registrar&)) {
+        install(registrar);
+        instance = registrar.instance_for(view);
+        ASSERT_NE(instance, nullptr);
+        view.join(view.make_member("owner", xmpp::MemberRole::owner));
+        view.join(view.make_member("guest"));
+    }
+
+    // A new IQ id with this prefix.
+    std::string next_id(const std::string& prefix) { return prefix + std::to_string(++sent_); }
+
+    FakeRegistrar registrar;
+    FakeConferenceView view;
+    FeatureInstance* instance = nullptr;
+
+private:
+    int sent_ = 0;
 };
 
 }  // namespace jicofo::feature::testing

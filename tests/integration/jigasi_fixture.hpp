@@ -8,7 +8,7 @@
 #include <string>
 #include <thread>
 
-#include "media_session_fixture.hpp"
+#include "brewery_fixture.hpp"
 
 namespace jicofo::testing {
 
@@ -17,7 +17,7 @@ inline constexpr const char* kRayoNs = "urn:xmpp:rayo:1";
 inline constexpr const char* kTranscribe = "jitsi_meet_transcribe";
 inline constexpr const char* kNumber = "+15551234567";
 
-class JigasiTest : public MediaSessionTest {
+class JigasiTest : public BreweryTest {
 protected:
     void configure_prosody(ProsodyOptions& options) override {
         for (const auto* user : {"jigasi1", "jigasi2", "jigasi3"}) {
@@ -35,12 +35,10 @@ protected:
     [[nodiscard]] virtual std::string more_settings() const { return {}; }
 
     void TearDown() override {
-        MediaSessionTest::TearDown();
+        BreweryTest::TearDown();
         for (auto* jigasi : {jigasi1_.get(), jigasi2_.get(), jigasi3_.get(), untrusted_.get()}) {
             if (jigasi) {
-                for (const auto& line : jigasi->take_all()) {
-                    EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << jigasi->name() << ": " << line;
-                }
+                expect_none_of(*jigasi, {"protocol_violation"});
             }
         }
     }
@@ -48,56 +46,40 @@ protected:
     [[nodiscard]] std::string brewery() const { return "jigasibrewery@" + prosody_->internal_muc_domain(); }
     [[nodiscard]] std::string occupant(const std::string& nick) const { return brewery() + "/" + nick; }
 
-    // A section of /debug; an empty object while the binary does not answer yet (it may be starting).
-    nlohmann::json debug_section(const std::string& section) {
-        const auto reply = http_request(port_, "GET", "/debug");
-        auto json = nlohmann::json::parse(reply.body, nullptr, false);
-        if (reply.status != 200 || !json.is_object() || !json[section].is_object()) {
-            return nlohmann::json::object();
-        }
-        return json[section];
-    }
-
     // The detector's /debug entry for one instance (empty when it does not know it).
-    nlohmann::json instance(const std::string& nick) {
-        const auto detector = debug_section("jigasi_detector");
-        for (const auto& entry : detector.value("instances", nlohmann::json::array())) {
-            if (entry.value("jid", "") == occupant(nick)) {
-                return entry;
-            }
-        }
-        return nlohmann::json::object();
-    }
+    using BreweryTest::instance;
+    nlohmann::json instance(const std::string& nick) { return instance("jigasi_detector", occupant(nick)); }
 
-    // The focus is in the brewery (/debug says so) before a Jigasi joins it: the Jigasi obeys the room's owner, and
-    // the focus owns the room only when it created it.
-    void wait_for_focus_in_brewery() {
-        ASSERT_TRUE(poll([&] { return debug_section("jigasi_detector").value("joined", false); }, kSessionTimeout))
-            << debug_section("jigasi_detector").dump() << diagnostics();
-    }
+    void wait_for_focus_in_brewery() { wait_for_focus_in("jigasi_detector"); }
 
     // A Jigasi of account `nick`@auth in the brewery with these stats (the emulator's defaults for the rest:
     // SIP and transcription, no shutdown, 0 participants); returns once jicofo lists it with its participants.
     std::unique_ptr<PeerProcess> start_jigasi(const std::string& nick,
                                               const nlohmann::json& stats = nlohmann::json::object()) {
         wait_for_focus_in_brewery();
-        auto jigasi = start_peer(nick, "jigasi_peer.py");
-        EXPECT_TRUE(jigasi);
+        auto jigasi =
+            start_component(nick, "jigasi_peer.py", kJigasiPassword,
+                            {{"room", brewery()}, {"nick", nick}, {"focus", prosody_->focus_jid()}, {"stats", stats}});
         if (!jigasi) {
             return nullptr;
         }
-        const auto jid = nick + "@" + prosody_->auth_domain();
-        EXPECT_FALSE(connect_peer(*jigasi, *prosody_, connect_command(*prosody_, jid, kJigasiPassword)).empty());
-        const nlohmann::json join = {{"cmd", "join_brewery"},
-                                     {"room", brewery()},
-                                     {"nick", nick},
-                                     {"focus", prosody_->focus_jid()},
-                                     {"stats", stats}};
-        EXPECT_TRUE(jigasi->request(join.dump(), "joined", kEventTimeout)) << jigasi->transcript();
         const int participants = stats.value("participants", 0);
         EXPECT_TRUE(poll([&] { return instance(nick).value("participants", -1) == participants; }, kSessionTimeout))
             << debug_section("jigasi_detector").dump() << diagnostics();
         return jigasi;
+    }
+
+    // `count` Jigasis (jigasi1 carrying 0 participants, jigasi2 1, jigasi3 2, so the focus asks them in that order),
+    // each answering dials in `mode`; Alice moderates the room, Bob attends. Callers check for fatal failures.
+    void jigasis_answering(int count, const std::string& mode) {
+        std::unique_ptr<PeerProcess>* slots[] = {&jigasi1_, &jigasi2_, &jigasi3_};
+        ASSERT_LE(count, 3);
+        for (int i = 0; i < count; ++i) {
+            *slots[i] = start_jigasi("jigasi" + std::to_string(i + 1), {{"participants", i}});
+            ASSERT_TRUE(*slots[i]);
+            set_mode(**slots[i], {{"mode", mode}});
+        }
+        ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
     }
 
     static void set_mode(PeerProcess& jigasi, const nlohmann::json& settings) {
@@ -109,21 +91,6 @@ protected:
     static void set_stats(PeerProcess& jigasi, const nlohmann::json& stats) {
         const nlohmann::json command = {{"cmd", "set_stats"}, {"stats", stats}};
         EXPECT_TRUE(jigasi.request(command.dump(), "stats", kEventTimeout)) << jigasi.transcript();
-    }
-
-    nlohmann::json stats() { return get_rest_json(port_, "/stats"); }
-    std::string metrics() { return http_request(port_, "GET", "/metrics").body; }
-    nlohmann::json conference_state() { return get_rest_json(port_, "/debug/conference/" + room_); }
-
-    // Alice and Bob in the room, Alice its owner (auto-owner makes the first participant owner) as Prosody and the
-    // focus both see it.
-    void alice_moderates_bob_attends() {
-        add_participant("alice", "alice1");
-        add_participant("bob", "bob1");
-        ASSERT_TRUE(
-            poll([&] { return conference_state().value("owner", nlohmann::json()) == "alice1"; }, kSessionTimeout))
-            << conference_state().dump() << diagnostics();
-        ASSERT_TRUE(poll([&] { return dump("alice")["occupants"].contains("alice1"); }, kSessionTimeout));
     }
 
     struct DialReply {
@@ -143,26 +110,8 @@ protected:
         const std::string xml = "<iq type='set' id='" + result.id + "' to='" + room_ + "/focus'><dial xmlns='" +
                                 kRayoNs + "' to='" + to + "' from='fromnumber'><header name='JvbRoomName' value='" +
                                 header_room + "'/></dial></iq>";
-        const nlohmann::json command = {
-            {"cmd", "send_iq"}, {"name", name}, {"xml", xml}, {"timeout", static_cast<int>(timeout.count())}};
-        participants_->send(command.dump());
-        const auto line = participants_->wait_for(
-            [&](const std::string& l) {
-                return (PeerProcess::is_event(l, "iq_reply") || PeerProcess::is_event(l, "iq_timeout") ||
-                        PeerProcess::is_event(l, "error")) &&
-                       PeerProcess::has_field(l, "id", result.id);
-            },
-            timeout + 5s);
-        EXPECT_TRUE(line) << participants_->transcript() << diagnostics();
-        if (line) {
-            result.reply = event_json(line);
-        }
+        result.reply = client_iq(name, result.id, xml, timeout);
         return result;
-    }
-
-    static bool refused_with(const nlohmann::json& reply, const std::string& condition) {
-        return reply.value("type", "") == "error" &&
-               xml_has_element(reply.value("xml", ""), condition, {std::string("xmlns=\"") + kStanzasNs + "\""});
     }
 
     // The uri of the Rayo <ref/> a result carries ("" when it is not a result with one).
@@ -184,28 +133,11 @@ protected:
     // The next dial one of `jigasis` received (which one in `*receiver`), or an empty object.
     nlohmann::json next_dial(std::initializer_list<PeerProcess*> jigasis, PeerProcess** receiver = nullptr,
                              std::chrono::milliseconds timeout = kSessionTimeout) {
-        const auto until = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < until) {
-            for (auto* jigasi : jigasis) {
-                if (const auto line = jigasi->wait_for("dial", 50ms)) {
-                    if (receiver) {
-                        *receiver = jigasi;
-                    }
-                    return event_json(line);
-                }
-            }
-        }
-        ADD_FAILURE() << "no Jigasi received a dial" << diagnostics();
-        return nlohmann::json::object();
+        return next_event_of(jigasis, "dial", receiver, timeout);
     }
 
     // No dial and no protocol violation reached this Jigasi so far.
-    static void expect_no_dial(PeerProcess& jigasi) {
-        for (const auto& line : jigasi.take_all()) {
-            EXPECT_FALSE(PeerProcess::is_event(line, "dial") || PeerProcess::is_event(line, "protocol_violation"))
-                << jigasi.name() << ": " << line;
-        }
-    }
+    static void expect_no_dial(PeerProcess& jigasi) { expect_none_of(jigasi, {"dial", "protocol_violation"}); }
 
     // The properties of the focus's answer to a new conference request for the room (a client of its own asks).
     nlohmann::json conference_properties() {
@@ -234,7 +166,6 @@ protected:
     std::unique_ptr<PeerProcess> jigasi2_;
     std::unique_ptr<PeerProcess> jigasi3_;
     std::unique_ptr<PeerProcess> untrusted_;
-    int request_count_ = 0;
     bool prober_connected_ = false;
 };
 

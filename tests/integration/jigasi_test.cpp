@@ -108,14 +108,7 @@ TEST_F(JigasiTest, AJigasiAnsweringWithAnErrorIsRetriedOnAnotherAndTheClientGets
 }
 
 TEST_F(JigasiTest, EveryJigasiAnsweringWithAnErrorIsUndefinedCondition) {
-    jigasi1_ = start_jigasi("jigasi1", {{"participants", 0}});
-    jigasi2_ = start_jigasi("jigasi2", {{"participants", 1}});
-    jigasi3_ = start_jigasi("jigasi3", {{"participants", 2}});
-    ASSERT_TRUE(jigasi1_ && jigasi2_ && jigasi3_);
-    for (auto* jigasi : {jigasi1_.get(), jigasi2_.get(), jigasi3_.get()}) {
-        set_mode(*jigasi, {{"mode", "error:service-unavailable"}});
-    }
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(jigasis_answering(3, "error:service-unavailable"));
 
     const auto reply = dial("alice", kNumber);
     EXPECT_TRUE(refused_with(reply.reply, "undefined-condition")) << reply.reply.dump();
@@ -137,14 +130,7 @@ protected:
 };
 
 TEST_F(JigasiTimeoutTest, EveryJigasiTimingOutIsRemoteServerTimeout) {
-    jigasi1_ = start_jigasi("jigasi1", {{"participants", 0}});
-    jigasi2_ = start_jigasi("jigasi2", {{"participants", 1}});
-    jigasi3_ = start_jigasi("jigasi3", {{"participants", 2}});
-    ASSERT_TRUE(jigasi1_ && jigasi2_ && jigasi3_);
-    for (auto* jigasi : {jigasi1_.get(), jigasi2_.get(), jigasi3_.get()}) {
-        set_mode(*jigasi, {{"mode", "silent"}});
-    }
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(jigasis_answering(3, "silent"));
 
     const auto started = std::chrono::steady_clock::now();
     const auto reply = dial("alice", kNumber, "", 20s);
@@ -166,12 +152,7 @@ TEST_F(JigasiTimeoutTest, EveryJigasiTimingOutIsRemoteServerTimeout) {
 // With two Jigasis the retries outlast the instances: as in the reference, running out of instances after
 // failures is "none available", not "all failed".
 TEST_F(JigasiTimeoutTest, TwoJigasisTimingOutLeaveNoInstanceForTheLastRetry) {
-    jigasi1_ = start_jigasi("jigasi1", {{"participants", 0}});
-    jigasi2_ = start_jigasi("jigasi2", {{"participants", 1}});
-    ASSERT_TRUE(jigasi1_ && jigasi2_);
-    set_mode(*jigasi1_, {{"mode", "silent"}});
-    set_mode(*jigasi2_, {{"mode", "silent"}});
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(jigasis_answering(2, "silent"));
 
     const auto reply = dial("alice", kNumber, "", 20s);
     EXPECT_TRUE(refused_with(reply.reply, "service-unavailable")) << reply.reply.dump();

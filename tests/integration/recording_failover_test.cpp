@@ -7,12 +7,7 @@ namespace {
 
 TEST_F(RecordingTest, AFailureWithShouldRetryMovesTheSessionToTheOtherJibri) {
     // Only jibri1 is available at first, so the first start is its; it fails once started.
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    jibri2_ = start_jibri("jibri2", recorder_brewery(), "jibri_detector", "busy");
-    ASSERT_TRUE(jibri1_ && jibri2_);
-    ASSERT_TRUE(jibri1_->request(R"({"cmd":"set_mode","mode":"fail","should_retry":true,"delay_ms":300})", "done",
-                                 kEventTimeout));
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(scripted_jibri1_busy_jibri2({{"mode", "fail"}, {"should_retry", true}, {"delay_ms", 300}}));
 
     const auto reply = jibri_request("alice", "action='start' recording_mode='file'");
     const auto session_id = session_id_of(reply);
@@ -45,11 +40,7 @@ TEST_F(RecordingTest, AFailureWithShouldRetryMovesTheSessionToTheOtherJibri) {
 
 TEST_F(RecordingTest, AJibriThatIsNotOnWithinThePendingTimeoutIsStoppedAndTheOtherTakesOver) {
     // jibri1 accepts the start but would say on only after 10 s, past the 3 s pending-timeout.
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    jibri2_ = start_jibri("jibri2", recorder_brewery(), "jibri_detector", "busy");
-    ASSERT_TRUE(jibri1_ && jibri2_);
-    ASSERT_TRUE(jibri1_->request(R"({"cmd":"set_mode","delay_ms":10000})", "done", kEventTimeout));
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(scripted_jibri1_busy_jibri2({{"delay_ms", 10000}}));
 
     const auto session_id = session_id_of(jibri_request("alice", "action='start' recording_mode='file'"));
     ASSERT_FALSE(session_id.empty()) << diagnostics();
@@ -76,11 +67,7 @@ TEST_F(RecordingTest, AJibriThatIsNotOnWithinThePendingTimeoutIsStoppedAndTheOth
 }
 
 TEST_F(RecordingTest, AJibriThatNeverAnswersTheStartIsStoppedAndTheOtherTakesOver) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    jibri2_ = start_jibri("jibri2", recorder_brewery(), "jibri_detector", "busy");
-    ASSERT_TRUE(jibri1_ && jibri2_);
-    ASSERT_TRUE(jibri1_->request(R"({"cmd":"set_mode","mode":"silent"})", "done", kEventTimeout));
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(scripted_jibri1_busy_jibri2({{"mode", "silent"}}));
 
     // The client's answer waits until a Jibri takes the start: the request goes out now and its reply is read below.
     const auto id = "jibri-silent";
@@ -118,11 +105,7 @@ TEST_F(RecordingTest, AJibriThatNeverAnswersTheStartIsStoppedAndTheOtherTakesOve
 
 TEST_F(RecordingTest, AJibriAnsweringBusyIsPassedOverAndWithNoOtherTheStartIsAResourceConstraint) {
     // jibri1 says idle in its presence but answers starts busy (it took a session from another focus meanwhile).
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    jibri2_ = start_jibri("jibri2", recorder_brewery(), "jibri_detector", "busy");
-    ASSERT_TRUE(jibri1_ && jibri2_);
-    ASSERT_TRUE(jibri1_->request(R"({"cmd":"set_mode","mode":"busy"})", "done", kEventTimeout));
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(scripted_jibri1_busy_jibri2({{"mode", "busy"}}));
     const auto reply = jibri_request("alice", "action='start' recording_mode='file'");
     EXPECT_TRUE(refused_with(reply, "resource-constraint")) << reply.dump() << diagnostics();
     const auto start = next_start({jibri1_.get()});
@@ -154,10 +137,7 @@ TEST_F(RecordingTest, WhenEveryJibriIsBusyTheStartIsAResourceConstraint) {
 }
 
 TEST_F(RecordingTest, AJibriLeavingMidSessionHandsItToTheOtherAndWithNoneLeftItIsOff) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    jibri2_ = start_jibri("jibri2", recorder_brewery());
-    ASSERT_TRUE(jibri1_ && jibri2_);
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(two_jibris_and_a_moderated_room());
     PeerProcess* used = nullptr;
     const auto session_id = start_recording({jibri1_.get(), jibri2_.get()}, &used);
     ASSERT_NE(used, nullptr);
@@ -268,12 +248,7 @@ protected:
 };
 
 TEST_F(NoRetryRecordingTest, AFailureEndsTheSessionWithoutTryingTheOtherJibri) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    jibri2_ = start_jibri("jibri2", recorder_brewery(), "jibri_detector", "busy");
-    ASSERT_TRUE(jibri1_ && jibri2_);
-    ASSERT_TRUE(jibri1_->request(R"({"cmd":"set_mode","mode":"fail","should_retry":true,"delay_ms":300})", "done",
-                                 kEventTimeout));
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(scripted_jibri1_busy_jibri2({{"mode", "fail"}, {"should_retry", true}, {"delay_ms", 300}}));
     const auto session_id = session_id_of(jibri_request("alice", "action='start' recording_mode='file'"));
     ASSERT_FALSE(session_id.empty()) << diagnostics();
     EXPECT_EQ(next_start({jibri1_.get()}).value("session_id", ""), session_id);

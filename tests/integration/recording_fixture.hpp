@@ -8,13 +8,13 @@
 #include <string>
 #include <thread>
 
-#include "media_session_fixture.hpp"
+#include "brewery_fixture.hpp"
 
 namespace jicofo::testing {
 
 inline constexpr const char* kJibriPassword = "jibri-secret";
 inline constexpr const char* kJibriNs = "http://jitsi.org/protocol/jibri";
-class RecordingTest : public MediaSessionTest {
+class RecordingTest : public BreweryTest {
 protected:
     void configure_prosody(ProsodyOptions& options) override {
         for (const auto* user : {"jibri1", "jibri2", "sipjibri1"}) {
@@ -39,12 +39,10 @@ protected:
     [[nodiscard]] virtual std::string jibri_settings() const { return {}; }
 
     void TearDown() override {
-        MediaSessionTest::TearDown();
+        BreweryTest::TearDown();
         for (auto* jibri : {jibri1_.get(), jibri2_.get(), sip_jibri_.get(), untrusted_.get()}) {
             if (jibri) {
-                for (const auto& line : jibri->take_all()) {
-                    EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << jibri->name() << ": " << line;
-                }
+                expect_none_of(*jibri, {"protocol_violation"});
             }
         }
     }
@@ -55,37 +53,16 @@ protected:
         return brewery + "/" + nick;
     }
 
-    // The focus is in the brewery (/debug says so) before a Jibri joins it: a Jibri that created the room would
-    // own it, and it obeys only the room's owners and admins.
-    void wait_for_focus_in(const std::string& section) {
-        ASSERT_TRUE(poll([&] { return debug_section(section).value("joined", false); }, kSessionTimeout))
-            << debug_section(section).dump() << diagnostics();
-    }
-
-    // A section of /debug; an empty object while the binary does not answer yet (it may be starting).
-    nlohmann::json debug_section(const std::string& section) {
-        const auto reply = http_request(port_, "GET", "/debug");
-        auto json = nlohmann::json::parse(reply.body, nullptr, false);
-        if (reply.status != 200 || !json.is_object() || !json[section].is_object()) {
-            return nlohmann::json::object();
-        }
-        return json[section];
-    }
-
     // A Jibri in a brewery (`section` is its detector's /debug section); returns once jicofo counts it.
     std::unique_ptr<PeerProcess> start_jibri(const std::string& nick, const std::string& brewery,
                                              const std::string& section = "jibri_detector",
                                              const std::string& busy = "idle") {
         wait_for_focus_in(section);
-        auto jibri = start_peer(nick, "jibri_peer.py");
-        EXPECT_TRUE(jibri);
+        auto jibri =
+            start_component(nick, "jibri_peer.py", kJibriPassword, {{"room", brewery}, {"nick", nick}, {"busy", busy}});
         if (!jibri) {
             return nullptr;
         }
-        const auto jid = nick + "@" + prosody_->auth_domain();
-        EXPECT_FALSE(connect_peer(*jibri, *prosody_, connect_command(*prosody_, jid, kJibriPassword)).empty());
-        const nlohmann::json join = {{"cmd", "join_brewery"}, {"room", brewery}, {"nick", nick}, {"busy", busy}};
-        EXPECT_TRUE(jibri->request(join.dump(), "joined", kEventTimeout)) << jibri->transcript();
         const auto id = occupant(brewery, nick);
         const bool idle = busy == "idle";
         EXPECT_TRUE(poll(
@@ -98,30 +75,30 @@ protected:
         return jibri;
     }
 
-    // A detector's /debug entry for one instance (empty when it does not know it).
-    nlohmann::json instance(const std::string& section, const std::string& id) {
-        const auto detector = debug_section(section);
-        for (const auto& entry : detector.value("instances", nlohmann::json::array())) {
-            if (entry.value("jid", "") == id) {
-                return entry;
-            }
-        }
-        return nlohmann::json::object();
+    // jibri1 in the recorder brewery; Alice moderates the room, Bob attends. Callers check for fatal failures.
+    void one_jibri_and_a_moderated_room() {
+        jibri1_ = start_jibri("jibri1", recorder_brewery());
+        ASSERT_TRUE(jibri1_);
+        ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
     }
 
-    nlohmann::json stats() { return get_rest_json(port_, "/stats"); }
-    std::string metrics() { return http_request(port_, "GET", "/metrics").body; }
-    nlohmann::json conference_state() { return get_rest_json(port_, "/debug/conference/" + room_); }
+    // jibri1 and jibri2 idle in the recorder brewery; Alice moderates the room, Bob attends.
+    void two_jibris_and_a_moderated_room() {
+        jibri1_ = start_jibri("jibri1", recorder_brewery());
+        jibri2_ = start_jibri("jibri2", recorder_brewery());
+        ASSERT_TRUE(jibri1_ && jibri2_);
+        ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    }
 
-    // Alice and Bob in the room, Alice its owner (auto-owner makes the first participant owner) as Prosody and the
-    // focus both see it.
-    void alice_moderates_bob_attends() {
-        add_participant("alice", "alice1");
-        add_participant("bob", "bob1");
-        ASSERT_TRUE(
-            poll([&] { return conference_state().value("owner", nlohmann::json()) == "alice1"; }, kSessionTimeout))
-            << conference_state().dump() << diagnostics();
-        ASSERT_TRUE(poll([&] { return dump("alice")["occupants"].contains("alice1"); }, kSessionTimeout));
+    // jibri1 idle and answering starts as `mode` (set_mode's fields) says, jibri2 busy, so that the first start
+    // goes to jibri1; Alice moderates the room, Bob attends.
+    void scripted_jibri1_busy_jibri2(nlohmann::json mode) {
+        jibri1_ = start_jibri("jibri1", recorder_brewery());
+        jibri2_ = start_jibri("jibri2", recorder_brewery(), "jibri_detector", "busy");
+        ASSERT_TRUE(jibri1_ && jibri2_);
+        mode["cmd"] = "set_mode";
+        ASSERT_TRUE(jibri1_->request(mode.dump(), "done", kEventTimeout)) << jibri1_->transcript();
+        ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
     }
 
     // A client's <jibri/> IQ to the focus occupant; the iq_reply event (with the reply's xml), or an empty object.
@@ -132,22 +109,7 @@ protected:
         const auto id = "jibri-" + std::to_string(++request_count_);
         const std::string xml = "<iq type='set' id='" + id + "' to='" + room + "/focus'><jibri xmlns='" + kJibriNs +
                                 "' " + attributes + "/></iq>";
-        const nlohmann::json command = {{"cmd", "send_iq"}, {"name", name}, {"xml", xml}};
-        participants_->send(command.dump());
-        const auto line = participants_->wait_for(
-            [&](const std::string& l) {
-                return (PeerProcess::is_event(l, "iq_reply") || PeerProcess::is_event(l, "iq_timeout") ||
-                        PeerProcess::is_event(l, "error")) &&
-                       PeerProcess::has_field(l, "id", id);
-            },
-            kSessionTimeout);
-        EXPECT_TRUE(line) << participants_->transcript() << diagnostics();
-        return line ? event_json(line) : nlohmann::json::object();
-    }
-
-    static bool refused_with(const nlohmann::json& reply, const std::string& condition) {
-        return reply.value("type", "") == "error" &&
-               xml_has_element(reply.value("xml", ""), condition, {std::string("xmlns=\"") + kStanzasNs + "\""});
+        return client_iq(name, id, xml);
     }
 
     // The session_id a successful start's result carries ("" when it is not a result with one).
@@ -161,38 +123,15 @@ protected:
     // The next start one of `jibris` received (which one in `*receiver`), or an empty object.
     nlohmann::json next_start(std::initializer_list<PeerProcess*> jibris, PeerProcess** receiver = nullptr,
                               std::chrono::milliseconds timeout = kSessionTimeout) {
-        const auto until = std::chrono::steady_clock::now() + timeout;
-        while (std::chrono::steady_clock::now() < until) {
-            for (auto* jibri : jibris) {
-                if (const auto line = jibri->wait_for("start", 50ms)) {
-                    if (receiver) {
-                        *receiver = jibri;
-                    }
-                    return event_json(line);
-                }
-            }
-        }
-        ADD_FAILURE() << "no Jibri received a start" << diagnostics();
-        return nlohmann::json::object();
+        return next_event_of(jibris, "start", receiver, timeout);
     }
 
     // Nothing but status chatter reached this Jibri: no start, no stop, no protocol violation.
-    static void expect_untouched(PeerProcess& jibri) {
-        for (const auto& line : jibri.take_all()) {
-            EXPECT_FALSE(PeerProcess::is_event(line, "start") || PeerProcess::is_event(line, "stop") ||
-                         PeerProcess::is_event(line, "protocol_violation"))
-                << jibri.name() << ": " << line;
-        }
-    }
+    static void expect_untouched(PeerProcess& jibri) { expect_none_of(jibri, {"start", "stop", "protocol_violation"}); }
 
     // No jibri-recording-status reached a participant so far.
     void expect_no_recording_status() {
-        for (const auto& line : participants_->take_all()) {
-            EXPECT_FALSE(PeerProcess::is_event(line, "recording_status") ||
-                         PeerProcess::is_event(line, "sip_call_state") ||
-                         PeerProcess::is_event(line, "protocol_violation"))
-                << line;
-        }
+        expect_none_of(*participants_, {"recording_status", "sip_call_state", "protocol_violation"});
     }
 
     // Alice starts a file recording; the Jibri that took it is in *receiver. The client's result carries the
@@ -229,7 +168,6 @@ protected:
     std::unique_ptr<PeerProcess> jibri2_;
     std::unique_ptr<PeerProcess> sip_jibri_;
     std::unique_ptr<PeerProcess> untrusted_;
-    int request_count_ = 0;
 };
 
 }  // namespace jicofo::testing

@@ -61,10 +61,7 @@ TEST_F(RecordingTest, AModeratorStartsAFileRecordingOnExactlyOneJibriAndTheRoomS
 }
 
 TEST_F(RecordingTest, ANonModeratorIsNotAllowedAndNoJibriHearsOfIt) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    jibri2_ = start_jibri("jibri2", recorder_brewery());
-    ASSERT_TRUE(jibri1_ && jibri2_);
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(two_jibris_and_a_moderated_room());
     for (const auto* attributes :
          {"action='start' recording_mode='file'", "action='start' recording_mode='stream' streamid='key'",
           "action='start' sipaddress='sip:bob@sip.meet.test'"}) {
@@ -79,9 +76,7 @@ TEST_F(RecordingTest, ANonModeratorIsNotAllowedAndNoJibriHearsOfIt) {
 }
 
 TEST_F(RecordingTest, StopSendsTheJibriAStopForTheSessionAndTheRoomSeesOff) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    ASSERT_TRUE(jibri1_);
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(one_jibri_and_a_moderated_room());
     PeerProcess* used = nullptr;
     const auto session_id = start_recording({jibri1_.get()}, &used);
     ASSERT_FALSE(session_id.empty());
@@ -129,9 +124,7 @@ TEST_F(RecordingTest, StopSendsTheJibriAStopForTheSessionAndTheRoomSeesOff) {
 }
 
 TEST_F(RecordingTest, TheConferenceEndingStopsTheRecording) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    ASSERT_TRUE(jibri1_);
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(one_jibri_and_a_moderated_room());
     PeerProcess* used = nullptr;
     const auto session_id = start_recording({jibri1_.get()}, &used);
     ASSERT_FALSE(session_id.empty());
@@ -149,9 +142,7 @@ TEST_F(RecordingTest, TheConferenceEndingStopsTheRecording) {
 }
 
 TEST_F(RecordingTest, TheJibriEndingTheSessionItselfIsOffAndAFailureItReportsIsCounted) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    ASSERT_TRUE(jibri1_);
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(one_jibri_and_a_moderated_room());
     PeerProcess* used = nullptr;
     const auto first = start_recording({jibri1_.get()}, &used);
     ASSERT_FALSE(first.empty());
@@ -191,10 +182,7 @@ TEST_F(RecordingTest, TheJibriEndingTheSessionItselfIsOffAndAFailureItReportsIsC
 }
 
 TEST_F(RecordingTest, TwoConferencesRecordOnTwoJibrisAndEachSeesOnlyItsOwnStatus) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    jibri2_ = start_jibri("jibri2", recorder_brewery());
-    ASSERT_TRUE(jibri1_ && jibri2_);
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(two_jibris_and_a_moderated_room());
     const std::string other_room = "media2@" + prosody_->muc_domain();
     nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
     connect["name"] = "carol";
@@ -249,9 +237,7 @@ TEST_F(RecordingTest, TwoConferencesRecordOnTwoJibrisAndEachSeesOnlyItsOwnStatus
 }
 
 TEST_F(RecordingTest, AStreamWithoutStreamIdOrAFileWithOneIsABadRequest) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    ASSERT_TRUE(jibri1_);
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(one_jibri_and_a_moderated_room());
     for (const auto* attributes : {"action='start' recording_mode='stream'",
                                    "action='start' recording_mode='stream' "
                                    "streamid=' '",
@@ -432,9 +418,7 @@ protected:
 };
 
 TEST_F(UnmoderatedRecordingTest, AParticipantWhoIsNotAModeratorMayRecord) {
-    jibri1_ = start_jibri("jibri1", recorder_brewery());
-    ASSERT_TRUE(jibri1_);
-    ASSERT_NO_FATAL_FAILURE(alice_moderates_bob_attends());
+    ASSERT_NO_FATAL_FAILURE(one_jibri_and_a_moderated_room());
     const auto reply = jibri_request("bob", "action='start' recording_mode='stream' streamid='rtmp-key'");
     const auto session_id = session_id_of(reply);
     ASSERT_FALSE(session_id.empty()) << reply.dump() << diagnostics();

@@ -4,7 +4,6 @@
 #include "jicofo/jigasi/jigasi_feature.hpp"
 #include "feature/fake_registrar.hpp"
 #include "jicofo/stanza/namespaces.hpp"
-#include "jicofo/stanza/xml_codec.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,51 +13,23 @@
 namespace jicofo::jigasi {
 namespace {
 
-using feature::testing::FakeConferenceView;
-using feature::testing::FakeRegistrar;
-using feature::testing::parse_jid;
+using feature::testing::condition_of;
+using feature::testing::FeatureInRoomTest;
 using stanza::ErrorCondition;
 
-class JigasiFeatureTest : public ::testing::Test {
+class JigasiFeatureTest : public FeatureInRoomTest {
 protected:
-    void install_feature() {
-        install(registrar);
-        instance = registrar.instance_for(view);
-        ASSERT_NE(instance, nullptr);
-        view.join(view.make_member("owner", xmpp::MemberRole::owner));
-        view.join(view.make_member("guest"));
-    }
+    void install_feature() { install_in_room(&install); }
 
     // A <dial/> from `nick` with this inner XML and attributes, handled as the host would; its one answer.
     const stanza::Iq& dial(const std::string& nick, const std::string& attributes, const std::string& room_header) {
-        auto payload = stanza::parse_xml("<dial xmlns='" + std::string(stanza::kNsRayo) + "' " + attributes +
-                                         "><header name='JvbRoomName' value='" + room_header + "'/></dial>");
-        EXPECT_TRUE(payload) << attributes;
-        stanza::Iq iq;
-        iq.header.type = stanza::IqType::set;
-        iq.header.id = "dial" + std::to_string(++sent_);
-        iq.header.from = parse_jid(view.room().to_string() + "/" + nick);
-        iq.header.to = view.focus_occupant();
-        iq.payload = std::move(payload).value();
-        const auto* route = registrar.iq_route("dial", stanza::kNsRayo);
-        EXPECT_NE(route, nullptr);
-        const auto before = view.replies.size();
-        route->handler(view, instance, iq);
-        EXPECT_EQ(view.replies.size(), before + 1) << "every dial is answered at once here";
-        return view.replies.back();
-    }
-
-    static std::optional<ErrorCondition> condition(const stanza::Iq& reply) {
-        return reply.error ? std::optional<ErrorCondition>(reply.error->condition) : std::nullopt;
+        const auto xml = "<dial xmlns='" + std::string(stanza::kNsRayo) + "' " + attributes +
+                         "><header name='JvbRoomName' value='" + room_header + "'/></dial>";
+        return registrar.answer(view, instance, view.occupant_iq(nick, xml, next_id("dial")));
     }
 
     [[nodiscard]] std::optional<nlohmann::ordered_json> stats(const std::string& key) const {
-        for (const auto& [k, fill] : registrar.stats) {
-            if (k == key) {
-                return fill();
-            }
-        }
-        return std::nullopt;
+        return registrar.stats_value(key);
     }
 
     // Runs what the service posted to the features strand (its counters live there).
@@ -67,11 +38,6 @@ protected:
         io.restart();
         io.run();
     }
-
-    FakeRegistrar registrar;
-    FakeConferenceView view;
-    feature::FeatureInstance* instance = nullptr;
-    int sent_ = 0;
 };
 
 TEST_F(JigasiFeatureTest, WithoutABreweryTheDetectorIsAbsentAndTheDialStatsEmpty) {
@@ -124,12 +90,13 @@ TEST_F(JigasiFeatureTest, RefusedDialsAreAnsweredAndCountedAsRejected) {
     registrar.config_.jigasi.brewery_jid = "jigasibrewery@internal.auth.meet.test";
     install_feature();
     const auto room = view.room().to_string();
-    EXPECT_EQ(condition(dial("guest", "to='+15551234567'", room)), ErrorCondition::forbidden);
-    EXPECT_EQ(condition(dial("owner", "to='+15551234567'", "other@conference.meet.test")), ErrorCondition::forbidden);
+    EXPECT_EQ(condition_of(dial("guest", "to='+15551234567'", room)), ErrorCondition::forbidden);
+    EXPECT_EQ(condition_of(dial("owner", "to='+15551234567'", "other@conference.meet.test")),
+              ErrorCondition::forbidden);
     auto transcriber = view.make_member("transcriber");
     transcriber.is_transcriber = true;
     view.join(transcriber);
-    EXPECT_EQ(condition(dial("owner", "to='jitsi_meet_transcribe'", room)), ErrorCondition::conflict);
+    EXPECT_EQ(condition_of(dial("owner", "to='jitsi_meet_transcribe'", room)), ErrorCondition::conflict);
     settle();
     EXPECT_EQ((*stats("jigasi"))["rejected_requests"], 3);
     EXPECT_EQ((*stats("jigasi"))["accepted_requests"], 0);
@@ -139,7 +106,7 @@ TEST_F(JigasiFeatureTest, RefusedDialsAreAnsweredAndCountedAsRejected) {
 TEST_F(JigasiFeatureTest, WithoutABreweryAnAcceptedDialIsServiceUnavailable) {
     install_feature();
     const auto& reply = dial("owner", "to='+15551234567'", view.room().to_string());
-    EXPECT_EQ(condition(reply), ErrorCondition::service_unavailable);
+    EXPECT_EQ(condition_of(reply), ErrorCondition::service_unavailable);
     EXPECT_NE(reply.error->text.find("no Jigasi brewery"), std::string::npos) << reply.error->text;
 }
 

@@ -2,7 +2,8 @@
 """An emulated Jibri (recorder, live streamer or SIP gateway) for tests, driven by JSON lines on stdin and reporting
 JSON lines on stdout.
 
-It is xmpp_peer.py (same connection, strictness and commands) plus what a Jibri does: it sits in a brewery MUC with
+It is xmpp_peer.py (same connection, strictness and commands) plus what a Jibri does: it sits in a brewery MUC
+(brewery_peer.py) with
 its jibri-status in presence and answers the focus's <jibri action='start|stop'/> IQs as jitsi/jibri's XmppApi does:
 a start is answered with a result carrying status='pending'; later the Jibri sends the focus (the start's sender) its
 own set IQ with status='on' (or status='off' with failure_reason and should_retry). A start while busy is answered
@@ -49,11 +50,10 @@ Unsolicited events, besides xmpp_peer's:
 """
 
 import asyncio
-from xml.sax.saxutils import quoteattr
 
-from peer_xml import HEALTH_NS, element, iq_error, iq_result, parse_mode, sub, to_text
-from peer_xml import error_condition
-from xmpp_peer import MUC_USER_NS, Driver, Peer, bare, emit, local_name, namespace, run
+from brewery_peer import BreweryDriver, BreweryPeer, Refused
+from peer_xml import HEALTH_NS, element, error_condition, iq_error, iq_result, parse_mode, sub, to_text
+from xmpp_peer import emit, local_name, namespace, run
 
 JIBRI_NS = "http://jitsi.org/protocol/jibri"
 # The attributes a focus's jibri IQ may carry (jitsi-xmpp-extensions' JibriIq).
@@ -65,12 +65,6 @@ REQUEST_FIELDS = ("session_id", "room", "recording_mode", "streamid", "sipaddres
                   "you_tube_broadcast_id", "app_data")
 
 
-class Refused(Exception):
-    def __init__(self, condition, reason):
-        super().__init__(reason)
-        self.condition = condition
-
-
 def jibri_status_element(busy, health):
     status = element("jibri-status", ns=JIBRI_NS)
     sub(status, "busy-status", {"status": busy}, ns=JIBRI_NS)
@@ -78,11 +72,9 @@ def jibri_status_element(busy, health):
     return status
 
 
-class JibriPeer(Peer):
+class JibriPeer(BreweryPeer):
     def __init__(self, jid, password, options):
         super().__init__(jid, password, options)
-        self.focus = None            # bare JID of the focus account, set on join_brewery
-        self.brewery = None
         self.busy = "idle"
         self.health = "healthy"
         self.mode = "normal"
@@ -92,31 +84,9 @@ class JibriPeer(Peer):
         self.reply_timeout = 5.0
         self.session = None          # {"session_id","focus","mode","sipaddress"} while one is active
         self.ignored = []            # session ids of starts left unanswered (silent mode), the latest few
-        self.occupants = {}          # brewery occupant JID -> {"jid": real JID or None, "affiliation": ...}
-        self.tasks = set()
 
-    # --- presence -------------------------------------------------------------------------------------------------
-
-    def publish(self):
-        state = self.rooms.get(self.brewery) if self.brewery else None
-        if state is None:
-            return
-        state["extensions"] = to_text(jibri_status_element(self.busy, self.health))
-        self.send_raw("<presence to=%s>%s</presence>" % (
-            quoteattr("%s/%s" % (self.brewery, state["nick"])), state["extensions"]))
-
-    def on_presence(self, presence):
-        super().on_presence(presence)
-        xml = presence.xml
-        sender = xml.get("from", "")
-        if not self.brewery or bare(sender) != self.brewery or "/" not in sender:
-            return
-        if xml.get("type") == "unavailable":
-            self.occupants.pop(sender, None)
-            return
-        item = next((i for x in xml.iter("{%s}x" % MUC_USER_NS) for i in x.iter("{%s}item" % MUC_USER_NS)), None)
-        if item is not None:
-            self.occupants[sender] = {"jid": item.get("jid"), "affiliation": item.get("affiliation", "none")}
+    def status_element(self):
+        return jibri_status_element(self.busy, self.health)
 
     # --- the jibri IQ ---------------------------------------------------------------------------------------------
 
@@ -126,22 +96,6 @@ class JibriPeer(Peer):
             return False
         self.on_jibri(iq)
         return True
-
-    def sender_is_focus(self, xml):
-        """(is it the focus, what we know of the sender). Directly, the sender's account must be the focus's. Through
-        the brewery MUC, the occupant's real JID when the room shows it; in a semi-anonymous room (Prosody's default)
-        only owners and admins qualify: the focus is an admin of the internal MUC in a Jitsi deployment, and the
-        rewritten stanza id names the recipient, not the sender."""
-        sender = xml.get("from", "")
-        if not (self.brewery and bare(sender) == self.brewery):
-            return bare(sender) == self.focus, {"origin": bare(sender), "affiliation": None}
-        occupant = self.occupants.get(sender)
-        if occupant is None:
-            return False, {"origin": None, "affiliation": None}
-        if occupant["jid"]:
-            return bare(occupant["jid"]) == self.focus, {"origin": bare(occupant["jid"]),
-                                                         "affiliation": occupant["affiliation"]}
-        return occupant["affiliation"] in ("owner", "admin"), {"origin": None, "affiliation": occupant["affiliation"]}
 
     def refuse(self, iq, event, kind, condition, reason):
         self.violation(reason, iq)
@@ -248,9 +202,7 @@ class JibriPeer(Peer):
     # --- the Jibri's own status IQs -------------------------------------------------------------------------------
 
     def later(self, delay_ms, function, *args):
-        task = asyncio.ensure_future(self.after(delay_ms, function, *args))
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
+        self.spawn(self.after(delay_ms, function, *args))
 
     async def after(self, delay_ms, function, *args):
         await asyncio.sleep(delay_ms / 1000.0)
@@ -298,7 +250,7 @@ class JibriPeer(Peer):
         self.emit("status_sent", **event, reply="error:%s" % error_condition(reply.xml))
 
 
-class JibriDriver(Driver):
+class JibriDriver(BreweryDriver):
     peer_class = JibriPeer
 
     def jibri(self):
@@ -306,18 +258,9 @@ class JibriDriver(Driver):
 
     async def cmd_join_brewery(self, command):
         peer = self.jibri()
-        peer.focus = bare(command.get("focus") or "focus@" + peer.boundjid.domain)
         peer.busy = check_value(command.get("busy", "idle"), ("idle", "busy"))
         peer.health = check_value(command.get("health", "healthy"), ("healthy", "unhealthy"))
-        # Set before joining: the presences of the occupants already there (the focus) come before our own.
-        peer.brewery = bare(command["room"])
-        try:
-            await self.cmd_join({"room": command["room"], "nick": command["nick"],
-                                 "timeout": command.get("timeout", 10),
-                                 "presence_xml": to_text(jibri_status_element(peer.busy, peer.health))})
-        except Exception:
-            peer.brewery = None
-            raise
+        await self.join_brewery(command)
 
     async def cmd_set_status(self, command):
         peer = self.jibri()
@@ -354,22 +297,6 @@ class JibriDriver(Driver):
         peer = self.jibri()
         emit("state", session=peer.session, busy=peer.busy, health=peer.health, mode=peer.mode,
              brewery=peer.brewery, focus=peer.focus)
-
-    async def cmd_leave_brewery(self, command):
-        peer = self.jibri()
-        if peer.brewery is None:
-            raise ValueError("not in a brewery")
-        await self.cmd_leave({"room": peer.brewery, "timeout": command.get("timeout", 10)})
-        peer.brewery = None
-        peer.occupants.clear()
-
-    async def cmd_die(self, _command):
-        peer = self.jibri()
-        # As a crashed Jibri: no unavailable presence, no closing </stream:stream>.
-        peer.closing = True
-        peer.abort()
-        await asyncio.sleep(0)
-        emit("died")
 
 
 def check_value(value, allowed):

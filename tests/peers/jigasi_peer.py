@@ -2,7 +2,8 @@
 """An emulated Jigasi (SIP gateway and transcriber) for tests, driven by JSON lines on stdin and reporting JSON lines
 on stdout.
 
-It is xmpp_peer.py (same connection, strictness and commands) plus what a Jigasi does: it sits in a brewery MUC with
+It is xmpp_peer.py (same connection, strictness and commands) plus what a Jigasi does: it sits in a brewery MUC
+(brewery_peer.py) with
 colibri <stats> in its presence (supports_sip, supports_transcription, graceful_shutdown, participants, region) and
 answers the focus's Rayo dial as jitsi/jigasi's CallControlMucActivator does:
   <dial xmlns='urn:xmpp:rayo:1' to='+1555..'|'jitsi_meet_transcribe' from='..'>
@@ -57,14 +58,14 @@ Unsolicited events, besides xmpp_peer's:
 """
 
 import asyncio
-import base64
-import binascii
 from collections import OrderedDict
 from xml.sax.saxutils import quoteattr
 
+from brewery_peer import BreweryDriver, BreweryPeer, Refused
 from participant_peer import ParticipantPeer
-from peer_xml import COLIBRI_NS, FOCUS_NS, element, iq_error, iq_result, parse_mode, random_token, sub, to_text
-from xmpp_peer import MUC_USER_NS, Driver, Peer, bare, emit, local_name, namespace, run
+from peer_xml import (FOCUS_NS, element, iq_error, iq_result, muc_original_id, parse_mode, random_token,
+                      stats_element, to_text)
+from xmpp_peer import bare, emit, local_name, namespace, run
 
 RAYO_NS = "urn:xmpp:rayo:1"
 NICK_NS = "http://jabber.org/protocol/nick"
@@ -77,82 +78,18 @@ DEFAULT_STATS = {"supports_sip": True, "supports_transcription": True, "graceful
 MAX_REMEMBERED_IDS = 10000
 
 
-class Refused(Exception):
-    def __init__(self, condition, reason):
-        super().__init__(reason)
-        self.condition = condition
-
-
-def stats_element(stats):
-    node = element("stats", ns=COLIBRI_NS)
-    for name, value in stats.items():
-        if value is not None:
-            sub(node, "stat", {"name": name, "value": value})
-    return node
-
-
-def muc_original_id(iq_id):
-    """The id the sender gave an IQ that Prosody's MUC routed to us: the room rewrites it as
-    base64(recipient NUL original-id NUL hmac). None when the id is not of that form (a direct IQ)."""
-    try:
-        parts = base64.b64decode(iq_id or "", validate=True).split(b"\0")
-    except (ValueError, binascii.Error):
-        return None
-    try:
-        return parts[1].decode("utf-8") if len(parts) == 3 else None
-    except UnicodeDecodeError:
-        return None
-
-
-class JigasiPeer(Peer):
+class JigasiPeer(BreweryPeer):
     def __init__(self, jid, password, options):
         super().__init__(jid, password, options)
-        self.focus = None
-        self.brewery = None
         self.stats = dict(DEFAULT_STATS)
         self.settings = {"mode": "ok", "delay_ms": 0, "join_on_dial": "transcriber", "call_account": None,
                          "conference_iq_to": None, "transcriber_nick": "transcriber", "display_name": None}
-        self.occupants = {}          # brewery occupant JID -> {"jid": real JID or None, "affiliation": ...}
         self.dial_ids = OrderedDict()  # every dial id seen, oldest first
         self.dials = []
-        self.tasks = set()
         self.driver = None           # set by the driver: the call connections are opened there
 
-    def publish(self):
-        state = self.rooms.get(self.brewery) if self.brewery else None
-        if state is None:
-            return
-        state["extensions"] = to_text(stats_element(self.stats))
-        self.send_raw("<presence to=%s>%s</presence>" % (
-            quoteattr("%s/%s" % (self.brewery, state["nick"])), state["extensions"]))
-
-    def on_presence(self, presence):
-        super().on_presence(presence)
-        xml = presence.xml
-        sender = xml.get("from", "")
-        if not self.brewery or bare(sender) != self.brewery or "/" not in sender:
-            return
-        if xml.get("type") == "unavailable":
-            self.occupants.pop(sender, None)
-            return
-        item = next((i for x in xml.iter("{%s}x" % MUC_USER_NS) for i in x.iter("{%s}item" % MUC_USER_NS)), None)
-        if item is not None:
-            self.occupants[sender] = {"jid": item.get("jid"), "affiliation": item.get("affiliation", "none")}
-
-    def sender_is_focus(self, xml):
-        """(is it the focus, what we know of the sender). Through the brewery the occupant's real JID decides when
-        the room shows it; when it hides it (Prosody's default) only owners and admins qualify, as the focus is an
-        admin of the internal MUC in a Jitsi deployment."""
-        sender = xml.get("from", "")
-        if not (self.brewery and bare(sender) == self.brewery):
-            return bare(sender) == self.focus, {"origin": bare(sender), "affiliation": None}
-        occupant = self.occupants.get(sender)
-        if occupant is None:
-            return False, {"origin": None, "affiliation": None}
-        if occupant["jid"]:
-            return bare(occupant["jid"]) == self.focus, {"origin": bare(occupant["jid"]),
-                                                         "affiliation": occupant["affiliation"]}
-        return occupant["affiliation"] in ("owner", "admin"), {"origin": None, "affiliation": occupant["affiliation"]}
+    def status_element(self):
+        return stats_element(self.stats)
 
     # --- the Rayo dial --------------------------------------------------------------------------------------------
 
@@ -247,13 +184,7 @@ class JigasiPeer(Peer):
         self.send_raw(iq_result(xml, element("ref", {"uri": uri}, ns=RAYO_NS)))
         self.report(event, "ref:" + uri)
 
-    def spawn(self, coroutine):
-        task = asyncio.ensure_future(coroutine)
-        self.tasks.add(task)
-        task.add_done_callback(self.tasks.discard)
-
-
-class JigasiDriver(Driver):
+class JigasiDriver(BreweryDriver):
     peer_class = JigasiPeer
 
     def __init__(self):
@@ -342,17 +273,8 @@ class JigasiDriver(Driver):
 
     async def cmd_join_brewery(self, command):
         peer = self.jigasi()
-        peer.focus = bare(command.get("focus") or "focus@" + peer.boundjid.domain)
         peer.stats = dict(DEFAULT_STATS, **(command.get("stats") or {}))
-        # Set before joining: the presences of the occupants already there (the focus) come before our own.
-        peer.brewery = bare(command["room"])
-        try:
-            await self.cmd_join({"room": command["room"], "nick": command["nick"],
-                                 "timeout": command.get("timeout", 10),
-                                 "presence_xml": to_text(stats_element(peer.stats))})
-        except Exception:
-            peer.brewery = None
-            raise
+        await self.join_brewery(command)
 
     async def cmd_set_stats(self, command):
         peer = self.jigasi()
@@ -395,25 +317,14 @@ class JigasiDriver(Driver):
              focus=peer.focus, calls={room: {"nick": c["nick"], "kind": c["kind"], "jid": str(c["leg"].boundjid)}
                                       for room, c in self.calls.items()})
 
-    async def cmd_leave_brewery(self, command):
-        peer = self.jigasi()
-        if peer.brewery is None:
-            raise ValueError("not in a brewery")
-        await self.cmd_leave({"room": peer.brewery, "timeout": command.get("timeout", 10)})
-        peer.brewery = None
-        peer.occupants.clear()
-
-    async def cmd_die(self, _command):
-        peer = self.jigasi()
+    async def cmd_die(self, command):
+        self.jigasi()
         # As a crashed Jigasi: no unavailable presence, no closing </stream:stream>, on any connection.
         for call in self.calls.values():
             call["leg"].closing = True
             call["leg"].abort()
         self.calls.clear()
-        peer.closing = True
-        peer.abort()
-        await asyncio.sleep(0)
-        emit("died")
+        await super().cmd_die(command)
 
 
 if __name__ == "__main__":

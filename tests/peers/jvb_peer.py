@@ -62,27 +62,17 @@ Unsolicited events, besides xmpp_peer's:
 """
 
 import asyncio
-import base64
-import binascii
 from xml.sax.saxutils import quoteattr
 
 from colibri2_bridge import Bridge, ColibriError, parse_request, summarize
-from peer_xml import (COLIBRI2_NS, COLIBRI_NS, HEALTH_NS, Malformed, element, iq_error, iq_result, parse_mode, sub,
-                      to_text)
+from peer_xml import (COLIBRI2_NS, HEALTH_NS, Malformed, iq_error, iq_result, muc_original_id, parse_mode,
+                      stats_element, to_text)
 from xmpp_peer import Driver, Peer, bare, check_fragment, emit, local_name, namespace, run
 
 DEFAULT_STATS = {
     "stress_level": 0.0, "region": None, "relay_id": None, "version": "2.3.0", "release": "1", "drain": False,
     "graceful_shutdown": False, "shutting_down": False, "healthy": True,
 }
-
-
-def stats_element(stats):
-    node = element("stats", ns=COLIBRI_NS)
-    for name, value in stats.items():
-        if value is not None:
-            sub(node, "stat", {"name": name, "value": value})
-    return node
 
 
 class JvbPeer(Peer):
@@ -137,7 +127,7 @@ class JvbPeer(Peer):
             if self.colibri_hold_count <= 0:
                 self.colibri_hold_ms, self.colibri_hold_count = 0, None
         if hold:
-            self.emit("colibri_held", id=iq.xml.get("id"), origin_id=muc_origin_id(iq.xml.get("id")), hold_ms=hold,
+            self.emit("colibri_held", id=iq.xml.get("id"), origin_id=muc_original_id(iq.xml.get("id")), hold_ms=hold,
                       **{"from": iq.xml.get("from", "")})
             asyncio.get_event_loop().call_later(hold / 1000.0, self.answer_colibri, iq)
             return
@@ -183,21 +173,6 @@ class JvbPeer(Peer):
                 self.violation(problem, iq)
         self.send_raw(iq_error(xml, "bad-request", problem))
         self.emit("colibri", **event, reply="error:bad-request", reason=None, text=problem)
-
-
-def muc_origin_id(stanza_id):
-    """The id the sender gave an IQ that Prosody's MUC relayed between occupants: the MUC rewrites it to
-    base64(sender's real JID NUL original id NUL hash). None when the id is not of that form."""
-    try:
-        parts = base64.b64decode(stanza_id or "", validate=True).split(b"\0")
-    except (binascii.Error, ValueError):
-        return None
-    if len(parts) != 3:
-        return None
-    try:
-        return parts[1].decode("utf-8")
-    except UnicodeDecodeError:
-        return None
 
 
 class JvbDriver(Driver):

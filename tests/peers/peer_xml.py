@@ -1,9 +1,12 @@
-"""XML helpers shared by the bridge and participant emulators: namespaces, building elements, stanza errors, ICE.
+"""XML helpers shared by the bridge, Jibri, Jigasi and participant emulators: namespaces, building elements, stanza
+errors, ICE.
 
 Elements are built with ElementTree using plain tags and an explicit xmlns attribute, so that what goes on the wire
 uses default namespaces the way Smack and lib-jitsi-meet write them (no ns0: prefixes), and every value is escaped.
 """
 
+import base64
+import binascii
 import os
 import secrets
 import xml.etree.ElementTree as ET
@@ -151,6 +154,30 @@ def summarize_ice(transport):
         "websocket": (child(transport, "web-socket", COLIBRI_NS).get("url")
                       if child(transport, "web-socket", COLIBRI_NS) is not None else None),
     }
+
+
+def stats_element(stats):
+    """The colibri <stats> a bridge or Jigasi puts in its brewery presence; a stat whose value is None is left out."""
+    node = element("stats", ns=COLIBRI_NS)
+    for name, value in stats.items():
+        if value is not None:
+            sub(node, "stat", {"name": name, "value": value})
+    return node
+
+
+def muc_original_id(iq_id):
+    """The id the sender gave an IQ that Prosody's MUC relayed between occupants: the room rewrites it as
+    base64(JID NUL original id NUL hmac). None when the id is not of that form (a direct IQ)."""
+    try:
+        parts = base64.b64decode(iq_id or "", validate=True).split(b"\0")
+    except (ValueError, binascii.Error):
+        return None
+    if len(parts) != 3:
+        return None
+    try:
+        return parts[1].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def iq_result(request, payload=None):

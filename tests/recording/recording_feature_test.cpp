@@ -4,7 +4,6 @@
 #include "jicofo/recording/recording_feature.hpp"
 #include "feature/fake_registrar.hpp"
 #include "jicofo/stanza/namespaces.hpp"
-#include "jicofo/stanza/xml_codec.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,60 +13,26 @@
 namespace jicofo::recording {
 namespace {
 
-using feature::testing::FakeConferenceView;
-using feature::testing::FakeRegistrar;
+using feature::testing::condition_of;
+using feature::testing::FeatureInRoomTest;
 using feature::testing::parse_jid;
 using stanza::ErrorCondition;
 
-class RecordingFeatureTest : public ::testing::Test {
+class RecordingFeatureTest : public FeatureInRoomTest {
 protected:
-    void install_feature() {
-        install(registrar);
-        instance = registrar.instance_for(view);
-        ASSERT_NE(instance, nullptr);
-        view.join(view.make_member("owner", xmpp::MemberRole::owner));
-        view.join(view.make_member("guest"));
-    }
+    void install_feature() { install_in_room(&install); }
 
     // A <jibri/> request from `nick` with these attributes, handled as the host would.
     const stanza::Iq& request(const std::string& nick, const std::string& attributes) {
-        auto payload = stanza::parse_xml("<jibri xmlns='" + std::string(stanza::kNsJibri) + "' " + attributes + "/>");
-        EXPECT_TRUE(payload) << attributes;
-        stanza::Iq iq;
-        iq.header.type = stanza::IqType::set;
-        iq.header.id = "req" + std::to_string(++sent_);
-        iq.header.from = parse_jid(view.room().to_string() + "/" + nick);
-        iq.header.to = view.focus_occupant();
-        iq.payload = std::move(payload).value();
-        const auto* route = registrar.iq_route("jibri", stanza::kNsJibri);
-        EXPECT_NE(route, nullptr);
-        const auto before = view.replies.size();
-        route->handler(view, instance, iq);
-        EXPECT_EQ(view.replies.size(), before + 1) << "every request is answered at once here";
-        return view.replies.back();
-    }
-
-    static std::optional<ErrorCondition> condition(const stanza::Iq& reply) {
-        if (!reply.error) {
-            return std::nullopt;
-        }
-        return reply.error->condition;
+        const auto xml = "<jibri xmlns='" + std::string(stanza::kNsJibri) + "' " + attributes + "/>";
+        return registrar.answer(view, instance, view.occupant_iq(nick, xml, next_id("req")));
     }
 
     [[nodiscard]] nlohmann::ordered_json stats(const std::string& key) const {
-        for (const auto& [k, fill] : registrar.stats) {
-            if (k == key) {
-                return fill();
-            }
-        }
-        ADD_FAILURE() << "no /stats section " << key;
-        return nullptr;
+        const auto section = registrar.stats_value(key);
+        EXPECT_TRUE(section) << "no /stats section " << key;
+        return section.value_or(nullptr);
     }
-
-    FakeRegistrar registrar;
-    FakeConferenceView view;
-    feature::FeatureInstance* instance = nullptr;
-    int sent_ = 0;
 };
 
 TEST_F(RecordingFeatureTest, WithoutBreweriesOnlyTheClientRouteAndZeroSectionsAreThere) {
@@ -123,16 +88,16 @@ TEST_F(RecordingFeatureTest, RegistersTheReferenceMetricNames) {
 TEST_F(RecordingFeatureTest, RefusalsComeBeforeAnyJibriIsAsked) {
     registrar.config_.jibri.brewery_jid = "jibribrewery@internal.auth.meet.test";
     install_feature();
-    EXPECT_EQ(condition(request("guest", "action='start' recording_mode='file'")), ErrorCondition::not_allowed);
-    EXPECT_EQ(condition(request("stranger", "action='start' recording_mode='file'")), ErrorCondition::forbidden);
-    EXPECT_EQ(condition(request("owner", "action='start' recording_mode='stream'")), ErrorCondition::bad_request);
-    EXPECT_EQ(condition(request("owner", "action='start' recording_mode='file' streamid='key'")),
+    EXPECT_EQ(condition_of(request("guest", "action='start' recording_mode='file'")), ErrorCondition::not_allowed);
+    EXPECT_EQ(condition_of(request("stranger", "action='start' recording_mode='file'")), ErrorCondition::forbidden);
+    EXPECT_EQ(condition_of(request("owner", "action='start' recording_mode='stream'")), ErrorCondition::bad_request);
+    EXPECT_EQ(condition_of(request("owner", "action='start' recording_mode='file' streamid='key'")),
               ErrorCondition::bad_request);
-    EXPECT_EQ(condition(request("owner", "action='stop'")), ErrorCondition::item_not_found);
-    EXPECT_EQ(condition(request("owner", "recording_mode='file'")), ErrorCondition::bad_request) << "no action";
-    EXPECT_EQ(condition(request("owner", "action='start' recording_mode='tape'")), ErrorCondition::bad_request);
+    EXPECT_EQ(condition_of(request("owner", "action='stop'")), ErrorCondition::item_not_found);
+    EXPECT_EQ(condition_of(request("owner", "recording_mode='file'")), ErrorCondition::bad_request) << "no action";
+    EXPECT_EQ(condition_of(request("owner", "action='start' recording_mode='tape'")), ErrorCondition::bad_request);
     // A SIP call needs the SIP brewery, which is not configured here.
-    EXPECT_EQ(condition(request("owner", "action='start' sipaddress='sip:a@b.c'")),
+    EXPECT_EQ(condition_of(request("owner", "action='start' sipaddress='sip:a@b.c'")),
               ErrorCondition::service_unavailable);
     EXPECT_FALSE(instance->debug_json()) << "no session was made for a refused request";
 }
@@ -141,7 +106,7 @@ TEST_F(RecordingFeatureTest, WithModeratorChecksOffAGuestMayAskAndHearsThereIsNo
     registrar.config_.conference.enable_moderator_checks = false;
     install_feature();
     const auto& reply = request("guest", "action='start' recording_mode='file'");
-    EXPECT_EQ(condition(reply), ErrorCondition::service_unavailable);
+    EXPECT_EQ(condition_of(reply), ErrorCondition::service_unavailable);
     EXPECT_NE(reply.error->text.find("no Jibri brewery"), std::string::npos) << reply.error->text;
 }
 

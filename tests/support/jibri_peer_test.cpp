@@ -2,72 +2,35 @@
 // with raw jibri IQs: brewery status, the start/pending/on exchange, stop, the scripted modes and its strictness.
 #include <string>
 
-#include "support/harness_test_util.hpp"
+#include "support/brewery_peer_fixture.hpp"
 
 namespace jicofo::testing {
 namespace {
 
 constexpr const char* kJibriNs = "http://jitsi.org/protocol/jibri";
 
-class JibriPeerTest : public ::testing::Test {
+class JibriPeerTest : public BreweryPeerTest {
 protected:
     void SetUp() override {
-        ProsodyOptions options;
-        options.users = {{"jibri1", "auth.meet.test", "jibri-secret"},
-                         {"focus", "auth.meet.test", "focus-secret"},
-                         {"intruder", "auth.meet.test", "intruder-secret"}};
-        prosody_ = start_prosody(options);
-        ASSERT_TRUE(prosody_);
-        brewery_ = "jibribrewery@" + prosody_->internal_muc_domain();
-        jibri_jid_ = brewery_ + "/jibri1";
-
-        jibri_ = start_peer("jibri1", "jibri_peer.py");
-        focus_ = start_peer("focus");
-        ASSERT_TRUE(jibri_ && focus_);
-        ASSERT_FALSE(
-            connect_peer(*jibri_, *prosody_, connect_command(*prosody_, "jibri1@auth.meet.test", "jibri-secret"))
-                .empty());
-        ASSERT_FALSE(connect_peer(*focus_, *prosody_, connect_command(*prosody_, prosody_->focus_jid(), "focus-secret"))
-                         .empty());
-        // The focus sits in the brewery (the MUC only routes IQs between occupants) and accepts the status IQs.
-        const nlohmann::json focus_join = {{"cmd", "join"}, {"room", brewery_}, {"nick", "focus"}};
-        ASSERT_TRUE(focus_->request(focus_join.dump(), "joined", kEventTimeout)) << focus_->transcript();
+        start({"jibri1", "jibri-secret", "jibri_peer.py", "jibribrewery"});
+        ASSERT_FALSE(HasFatalFailure());
+        // The focus accepts the status IQs.
         const nlohmann::json responder = {
             {"cmd", "iq_responder"}, {"element", "jibri"}, {"ns", kJibriNs}, {"type", "set"}, {"reply", "result"}};
         ASSERT_TRUE(focus_->request(responder.dump(), "done", kEventTimeout)) << focus_->transcript();
-        const nlohmann::json join = {
-            {"cmd", "join_brewery"}, {"room", brewery_}, {"nick", "jibri1"}, {"focus", prosody_->focus_jid()}};
-        const auto joined = jibri_->request(join.dump(), "joined", kEventTimeout);
-        ASSERT_TRUE(joined && PeerProcess::is_event(*joined, "joined")) << jibri_->transcript();
+        join_brewery();
     }
 
     static std::string start_iq(const std::string& attributes) {
         return std::string("<jibri xmlns='") + kJibriNs + "' action='start' " + attributes + "/>";
     }
 
-    // Sends one raw IQ from `from` (the focus unless told) to the Jibri; returns its iq_reply or iq_timeout event.
     nlohmann::json send_to_jibri(const std::string& payload, PeerProcess* from = nullptr, int timeout_s = 5,
                                  const std::string& type = "set") {
-        PeerProcess& sender = from ? *from : *focus_;
-        const nlohmann::json command = {{"cmd", "send_iq"},
-                                        {"xml", "<iq type='" + type + "' to='" + jibri_jid_ + "'>" + payload + "</iq>"},
-                                        {"timeout", timeout_s}};
-        EXPECT_TRUE(sender.send(command.dump()));
-        const auto line = sender.wait_for(
-            [](const std::string& l) {
-                return PeerProcess::is_event(l, "iq_reply") || PeerProcess::is_event(l, "iq_timeout") ||
-                       PeerProcess::is_event(l, "error");
-            },
-            std::chrono::seconds(timeout_s + 5));
-        EXPECT_TRUE(line) << sender.transcript() << jibri_->transcript();
-        return event_json(line);
+        return send_to_component(payload, from, timeout_s, "type='" + type + "'");
     }
 
-    nlohmann::json jibri_event(const std::string& name) {
-        const auto line = jibri_->wait_for(name, kEventTimeout);
-        EXPECT_TRUE(line) << jibri_->transcript();
-        return event_json(line);
-    }
+    nlohmann::json jibri_event(const std::string& name) { return component_event(name); }
 
     // The next status IQ the focus received from the Jibri.
     nlohmann::json status_iq() {
@@ -84,18 +47,6 @@ protected:
         return event.contains("xml") && xml_has_element(event["xml"], "jibri", attributes);
     }
 
-    void expect_violation(const std::string& about) {
-        const auto line = jibri_->wait_for("protocol_violation", kEventTimeout);
-        ASSERT_TRUE(line) << jibri_->transcript();
-        EXPECT_NE(event_json(line)["reason"].get<std::string>().find(about), std::string::npos) << *line;
-    }
-
-    void expect_no_violation() {
-        for (const auto& line : jibri_->take_all()) {
-            EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << line;
-        }
-    }
-
     // A valid file start, answered pending, then status on (answered result by the focus).
     void start_file_session(const std::string& session_id) {
         const auto reply = send_to_jibri(
@@ -110,11 +61,9 @@ protected:
         EXPECT_EQ(sent["reply"], "result") << sent.dump();
     }
 
-    std::unique_ptr<ProsodyFixture> prosody_;
-    std::unique_ptr<PeerProcess> jibri_;
-    std::unique_ptr<PeerProcess> focus_;
-    std::string brewery_;
-    std::string jibri_jid_;
+    // The component by what it is here.
+    std::unique_ptr<PeerProcess>& jibri_ = component_;
+    const std::string& jibri_jid_ = component_jid_;
 };
 
 TEST_F(JibriPeerTest, PublishesItsStatusInTheBreweryAndUpdatesIt) {
@@ -292,13 +241,8 @@ TEST_F(JibriPeerTest, SilentModeNeverAnswersAndErrorModeAnswersTheCondition) {
 }
 
 TEST_F(JibriPeerTest, StartsFromAnyoneButTheFocusAreRefused) {
-    auto intruder = start_peer("intruder");
+    const auto intruder = intruder_in_brewery();
     ASSERT_TRUE(intruder);
-    ASSERT_FALSE(
-        connect_peer(*intruder, *prosody_, connect_command(*prosody_, "intruder@auth.meet.test", "intruder-secret"))
-            .empty());
-    const nlohmann::json join = {{"cmd", "join"}, {"room", brewery_}, {"nick", "intruder"}};
-    ASSERT_TRUE(intruder->request(join.dump(), "joined", kEventTimeout)) << intruder->transcript();
     const auto reply = send_to_jibri(start_iq("session_id='s-12' room='r@conference.meet.test' recording_mode='file'"),
                                      intruder.get());
     EXPECT_EQ(reply.value("type", ""), "error") << reply.dump();

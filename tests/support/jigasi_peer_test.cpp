@@ -3,45 +3,20 @@
 // transcriber joining the conference room.
 #include <string>
 
-#include "support/harness_test_util.hpp"
+#include "support/brewery_peer_fixture.hpp"
 
 namespace jicofo::testing {
 namespace {
 
 constexpr const char* kRayoNs = "urn:xmpp:rayo:1";
 
-class JigasiPeerTest : public ::testing::Test {
+class JigasiPeerTest : public BreweryPeerTest {
 protected:
     void SetUp() override {
-        ProsodyOptions options;
-        options.users = {{"jigasi1", "auth.meet.test", "jigasi-secret"},
-                         {"focus", "auth.meet.test", "focus-secret"},
-                         {"intruder", "auth.meet.test", "intruder-secret"}};
-        prosody_ = start_prosody(options);
-        ASSERT_TRUE(prosody_);
-        brewery_ = "jigasibrewery@" + prosody_->internal_muc_domain();
-        jigasi_jid_ = brewery_ + "/jigasi1";
+        start({"jigasi1", "jigasi-secret", "jigasi_peer.py", "jigasibrewery"});
+        ASSERT_FALSE(HasFatalFailure());
         room_ = "room1@" + prosody_->muc_domain();
-
-        jigasi_ = start_peer("jigasi1", "jigasi_peer.py");
-        focus_ = start_peer("focus");
-        ASSERT_TRUE(jigasi_ && focus_);
-        ASSERT_FALSE(
-            connect_peer(*jigasi_, *prosody_, connect_command(*prosody_, "jigasi1@auth.meet.test", "jigasi-secret"))
-                .empty());
-        focus_full_jid_ =
-            connect_peer(*focus_, *prosody_, connect_command(*prosody_, prosody_->focus_jid(), "focus-secret"));
-        ASSERT_FALSE(focus_full_jid_.empty());
-        // The focus sits in the brewery first (its owner): the MUC only routes IQs between occupants.
-        const nlohmann::json focus_join = {{"cmd", "join"}, {"room", brewery_}, {"nick", "focus"}};
-        ASSERT_TRUE(focus_->request(focus_join.dump(), "joined", kEventTimeout)) << focus_->transcript();
-        const nlohmann::json join = {{"cmd", "join_brewery"},
-                                     {"room", brewery_},
-                                     {"nick", "jigasi1"},
-                                     {"focus", prosody_->focus_jid()},
-                                     {"stats", {{"participants", 3}, {"region", "eu-west"}}}};
-        const auto joined = jigasi_->request(join.dump(), "joined", kEventTimeout);
-        ASSERT_TRUE(joined && PeerProcess::is_event(*joined, "joined")) << jigasi_->transcript();
+        join_brewery({{"stats", {{"participants", 3}, {"region", "eu-west"}}}});
     }
 
     std::string dial(const std::string& to, const std::string& headers = "") const {
@@ -52,45 +27,16 @@ protected:
         return "<header name='JvbRoomName' value='" + room + "'/>";
     }
 
-    // Sends one raw IQ from `from` (the focus unless told) to the Jigasi; returns its iq_reply or iq_timeout event.
     nlohmann::json send_to_jigasi(const std::string& payload, PeerProcess* from = nullptr, int timeout_s = 5,
                                   const std::string& attributes = "type='set'") {
-        PeerProcess& sender = from ? *from : *focus_;
-        const nlohmann::json command = {{"cmd", "send_iq"},
-                                        {"xml", "<iq " + attributes + " to='" + jigasi_jid_ + "'>" + payload + "</iq>"},
-                                        {"timeout", timeout_s}};
-        EXPECT_TRUE(sender.send(command.dump()));
-        const auto line = sender.wait_for(
-            [](const std::string& l) {
-                return PeerProcess::is_event(l, "iq_reply") || PeerProcess::is_event(l, "iq_timeout") ||
-                       PeerProcess::is_event(l, "error");
-            },
-            std::chrono::seconds(timeout_s + 5));
-        EXPECT_TRUE(line) << sender.transcript() << jigasi_->transcript();
-        return event_json(line);
+        return send_to_component(payload, from, timeout_s, attributes);
     }
 
-    nlohmann::json jigasi_event(const std::string& name) {
-        const auto line = jigasi_->wait_for(name, kEventTimeout);
-        EXPECT_TRUE(line) << jigasi_->transcript();
-        return event_json(line);
-    }
+    nlohmann::json jigasi_event(const std::string& name) { return component_event(name); }
 
     static bool has_error(const nlohmann::json& reply, const std::string& condition) {
         return reply.value("type", "") == "error" &&
                reply.value("xml", "").find("<" + condition + " ") != std::string::npos;
-    }
-
-    void expect_violation(const std::string& about) {
-        const auto line = jigasi_->wait_for("protocol_violation", kEventTimeout);
-        ASSERT_TRUE(line) << jigasi_->transcript();
-        EXPECT_NE(event_json(line)["reason"].get<std::string>().find(about), std::string::npos) << *line;
-    }
-
-    void expect_no_violation() {
-        for (const auto& line : jigasi_->take_all()) {
-            EXPECT_FALSE(PeerProcess::is_event(line, "protocol_violation")) << line;
-        }
     }
 
     // A plain occupant of the conference room, to see who joins it.
@@ -119,13 +65,10 @@ protected:
         return line ? event_json(line)["xml"].get<std::string>() : "";
     }
 
-    std::unique_ptr<ProsodyFixture> prosody_;
-    std::unique_ptr<PeerProcess> jigasi_;
-    std::unique_ptr<PeerProcess> focus_;
-    std::string brewery_;
-    std::string jigasi_jid_;
+    // The component by what it is here.
+    std::unique_ptr<PeerProcess>& jigasi_ = component_;
+    const std::string& jigasi_jid_ = component_jid_;
     std::string room_;
-    std::string focus_full_jid_;
 };
 
 TEST_F(JigasiPeerTest, BreweryPresenceCarriesTheStatsAndSetStatsRepublishesThem) {
@@ -214,13 +157,8 @@ TEST_F(JigasiPeerTest, MalformedOrRepeatedDialsAreRefusedAsViolations) {
 }
 
 TEST_F(JigasiPeerTest, DialsFromAnyoneButTheFocusAreForbidden) {
-    auto intruder = start_peer("intruder");
+    const auto intruder = intruder_in_brewery();
     ASSERT_TRUE(intruder);
-    ASSERT_FALSE(
-        connect_peer(*intruder, *prosody_, connect_command(*prosody_, "intruder@auth.meet.test", "intruder-secret"))
-            .empty());
-    const nlohmann::json join = {{"cmd", "join"}, {"room", brewery_}, {"nick", "intruder"}};
-    ASSERT_TRUE(intruder->request(join.dump(), "joined", kEventTimeout)) << intruder->transcript();
     const auto reply = send_to_jigasi(dial("+1555"), intruder.get());
     EXPECT_TRUE(has_error(reply, "forbidden")) << reply.dump();
     expect_violation("not the focus");
