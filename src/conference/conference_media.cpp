@@ -136,9 +136,8 @@ void ConferenceMedia::set_start_muted(std::optional<RoomMetadata::StartMuted> st
 }
 
 void ConferenceMedia::set_connects(std::vector<colibri::WantedConnect> wanted) {
-    if (!stopped_) {
-        colibri_->set_connects(std::move(wanted));
-    }
+    feature_connects_ = std::move(wanted);
+    push_connects();
 }
 
 void ConferenceMedia::start_invites() {
@@ -406,6 +405,7 @@ void ConferenceMedia::end_session(Participant& participant, stanza::JingleReason
     auto removed = sources_.remove_owner(endpoint_id);
     if (!removed.empty()) {
         propagate(endpoint_id, removed, false);
+        apply_translation();  // a translated sender's synthetic sources went with the rest
     }
 }
 
@@ -474,6 +474,7 @@ void ConferenceMedia::participant_left(const std::string& endpoint_id) {
     }
     end_session(*participant, stanza::JingleReasonCondition::gone, "", false);
     participants_.erase(endpoint_id);
+    apply_translation();  // a translated sender is gone: its allocation and translator connects too
     report_bridges();
 }
 

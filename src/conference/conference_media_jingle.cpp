@@ -129,6 +129,7 @@ void ConferenceMedia::on_session_accept(Participant& participant, const stanza::
                               media::colibri_sources(sources_.get(endpoint_id), endpoint_id), initial_last_n(jingle));
     if (!accepted->empty()) {
         propagate(endpoint_id, *accepted, true);
+        apply_translation();  // the base audio source of a pending translation request may be here now
     }
     flush_queued_sources(participant);
 }
@@ -194,6 +195,7 @@ void ConferenceMedia::on_source_add(Participant& participant, const stanza::Iq& 
     }
     update_bridge_sources(participant);
     propagate(endpoint_id, *accepted, true);
+    apply_translation();
 }
 
 void ConferenceMedia::on_source_remove(Participant& participant, const stanza::Iq& request,
@@ -220,6 +222,7 @@ void ConferenceMedia::on_source_remove(Participant& participant, const stanza::I
     }
     update_bridge_sources(participant);
     propagate(endpoint_id, *removed, false);
+    apply_translation();  // the translated audio source may be gone
 }
 
 void ConferenceMedia::on_session_info(Participant& participant, const stanza::Iq& request,

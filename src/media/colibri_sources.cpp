@@ -42,7 +42,9 @@ stanza::Colibri2Sources colibri_sources(const sources::EndpointSourceSet& set, c
         if (source.video_type) {
             element.video_type = std::string(sources::to_string(*source.video_type));
         }
-        media_source(out, id, source.media).sources.push_back(std::move(element));
+        auto& media_source_element = media_source(out, id, source.media);
+        media_source_element.synthetic = media_source_element.synthetic || source.synthetic;
+        media_source_element.sources.push_back(std::move(element));
     }
     for (const auto& group : set.groups) {
         if (group.ssrcs.empty()) {

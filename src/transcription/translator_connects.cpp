@@ -25,13 +25,6 @@ stanza::Colibri2Connect translator(std::string id, const std::string& url,
 
 }  // namespace
 
-std::string synthetic_source_name(std::string_view base_name, std::string_view language) {
-    std::string name(base_name);
-    name.push_back('.');
-    name += language;
-    return name;
-}
-
 std::vector<TranslationRequest> translation_requests(
     const std::map<std::string, std::vector<std::string>>& requested,
     const std::function<std::optional<std::string>(const std::string& endpoint_id)>& base_name) {

@@ -383,5 +383,97 @@ TEST_F(TranscriptionTest, TranscribingALoneParticipantInvitesHerWithTheTranscrib
     EXPECT_TRUE(bridge_connects().second.contains("transcriber")) << bridge_state(*jvb1_).dump();
 }
 
+class TranslationTest : public RoomFeaturesTest {
+protected:
+    [[nodiscard]] std::string extra_settings() const override {
+        return "  translation {\n"
+               "    url-template = \"wss://{{REGION}}.translator.test/ws/{{MEETING_ID}}\"\n"
+               "    http-headers { Authorization = \"Bearer config\" }\n"
+               "    max-languages-per-connect = 1\n"
+               "  }\n";
+    }
+
+    // The room's conference on the bridge (it has one) with its meeting id.
+    std::pair<std::string, nlohmann::json> bridge_conference() {
+        const auto conferences = bridge_state(*jvb1_).value("conferences", nlohmann::json::object());
+        for (const auto& [meeting_id, conference] : conferences.items()) {
+            return {meeting_id, conference};
+        }
+        return {"", nlohmann::json::object()};
+    }
+    nlohmann::json bridge_sources_of(const std::string& endpoint) {
+        return bridge_conference().second["endpoints"][endpoint].value("sources", nlohmann::json::object());
+    }
+};
+
+// The room asks for Alice's audio in Spanish and French: the focus gives her endpoint on the bridge one synthetic
+// source per language and opens the translator connects on her bridge (one language each here); Bob hears of none
+// of it, as in Jicofo. When the room stops asking, both go.
+TEST_F(TranslationTest, TheRoomsTranslationRequestsGiveTheSenderSyntheticSourcesAndTranslatorConnects) {
+    ASSERT_NO_FATAL_FAILURE(alice_and_bob_with_sessions_on_jvb1());
+    ASSERT_NO_FATAL_FAILURE(wait_for_alice_to_moderate());
+    ASSERT_NO_FATAL_FAILURE(discover("alice"));
+    const auto bobs_view = dump("bob")["remote_sources"]["alice1"];
+    EXPECT_TRUE(bridge_conference().second.value("connects", nlohmann::json::object()).empty());
+
+    command({{"cmd", "set_metadata"},
+             {"name", "alice"},
+             {"key", "audioTranslationRequests"},
+             {"data", {{"alice1", {"es", "fr"}}}}});
+    ASSERT_TRUE(poll(
+        [&] {
+            const auto connects = bridge_conference().second.value("connects", nlohmann::json::object());
+            return connects.size() == 2U && bridge_sources_of("alice1").size() == 4U;
+        },
+        kSessionTimeout))
+        << bridge_state(*jvb1_).dump() << diagnostics();
+
+    const auto [meeting_id, conference] = bridge_conference();
+    const auto sources = bridge_sources_of("alice1");
+    EXPECT_FALSE(sources["alice1-a0"].value("synthetic", false)) << sources.dump();
+    std::set<std::uint32_t> synthetic_ssrcs;
+    for (const std::string name : {"alice1-a0.es", "alice1-a0.fr"}) {
+        ASSERT_TRUE(sources.contains(name)) << sources.dump();
+        EXPECT_TRUE(sources[name].value("synthetic", false)) << sources.dump();
+        EXPECT_EQ(sources[name].value("type", ""), "audio");
+        ASSERT_EQ(sources[name]["ssrcs"].size(), 1U) << sources.dump();
+        synthetic_ssrcs.insert(sources[name]["ssrcs"][0].get<std::uint32_t>());
+    }
+    EXPECT_EQ(synthetic_ssrcs.size(), 2U);
+    EXPECT_EQ(synthetic_ssrcs.count(sources["alice1-a0"]["ssrcs"][0].get<std::uint32_t>()), 0U);
+
+    const auto connects = conference["connects"];
+    const std::vector<std::pair<std::string, std::string>> expected{{"translator-alice1-a0-0", "alice1-a0.es"},
+                                                                    {"translator-alice1-a0-1", "alice1-a0.fr"}};
+    for (const auto& [id, requested] : expected) {
+        ASSERT_TRUE(connects.contains(id)) << connects.dump();
+        const auto& connect = connects[id];
+        EXPECT_EQ(connect.value("url", ""), "wss://eu-west.translator.test/ws/" + meeting_id) << connect.dump();
+        EXPECT_EQ(connect.value("type", ""), "translator");
+        EXPECT_TRUE(connect.value("audio", false));
+        EXPECT_EQ(connect["exports"], nlohmann::json::array({"alice1-a0"})) << connect.dump();
+        EXPECT_EQ(connect["requests"], nlohmann::json::array({requested})) << connect.dump();
+        EXPECT_EQ(connect["headers"], nlohmann::json::parse(R"([["Authorization","Bearer config"]])"));
+    }
+    // Bob was told nothing of the synthetic sources.
+    EXPECT_EQ(dump("bob")["remote_sources"]["alice1"], bobs_view);
+
+    // The room asks for someone else now (not in the room): Alice's translation ends.
+    command({{"cmd", "set_metadata"},
+             {"name", "alice"},
+             {"key", "audioTranslationRequests"},
+             {"data", {{"nobody9", {"de"}}}}});
+    ASSERT_TRUE(poll(
+        [&] {
+            return bridge_conference().second.value("connects", nlohmann::json::object()).empty() &&
+                   bridge_sources_of("alice1").size() == 2U;
+        },
+        kSessionTimeout))
+        << bridge_state(*jvb1_).dump() << diagnostics();
+    EXPECT_TRUE(bridge_sources_of("alice1").contains("alice1-a0"));
+    EXPECT_TRUE(bridge_sources_of("alice1").contains("alice1-v0"));
+    EXPECT_EQ(dump("bob")["remote_sources"]["alice1"], bobs_view);
+}
+
 }  // namespace
 }  // namespace jicofo::testing

@@ -68,6 +68,25 @@ TEST(ColibriSources, OneMediaSourcePerSourceName) {
     EXPECT_TRUE(same_xml(colibri_sources(endpoint_set(), "a1b2c3d4").to_xml(), golden));
 }
 
+// Live translation's synthetic sources are media sources of their own, flagged so that the bridge expects them from
+// the translator rather than from the endpoint.
+TEST(ColibriSources, SyntheticSourcesAreFlagged) {
+    EndpointSourceSet set{.sources = {source(7, MediaType::audio, "a1b2c3d4-a0")}, .groups = {}};
+    auto translated = source(900, MediaType::audio, "a1b2c3d4-a0.es");
+    translated.synthetic = true;
+    set.add(translated);
+    const auto golden = xml(R"(
+<sources xmlns='jitsi:colibri2'>
+ <media-source type='audio' id='a1b2c3d4-a0'>
+  <source xmlns='urn:xmpp:jingle:apps:rtp:ssma:0' ssrc='7' name='a1b2c3d4-a0'/>
+ </media-source>
+ <media-source type='audio' id='a1b2c3d4-a0.es' synthetic='true'>
+  <source xmlns='urn:xmpp:jingle:apps:rtp:ssma:0' ssrc='900' name='a1b2c3d4-a0.es'/>
+ </media-source>
+</sources>)");
+    EXPECT_TRUE(same_xml(colibri_sources(set, "a1b2c3d4").to_xml(), golden));
+}
+
 TEST(ColibriSources, UnnamedSourcesGetTheEndpointsDefaultNames) {
     const EndpointSourceSet set{
         .sources = {source(7, MediaType::audio, std::nullopt), source(1, MediaType::video, std::nullopt),

@@ -108,9 +108,23 @@ def parse_sources(node):
             semantics = require(group, "semantics", "ssrc-group")
             groups.append({"semantics": semantics,
                            "ssrcs": [parse_ssrc(s, "ssrc-group source") for s in children(group, "source", SSMA_NS)]})
+        # synthetic='true': translated audio the focus injects for live translation; the bridge gets it from the
+        # translator connect, so only audio makes sense.
+        synthetic = bool(optional_bool(ms, "synthetic"))
+        if synthetic and media_type != "audio":
+            raise Malformed("synthetic media-source of type %r" % media_type)
         media_sources.append({"id": require(ms, "id", "media-source"), "type": media_type, "sources": sources,
-                              "groups": groups})
+                              "groups": groups, "synthetic": synthetic})
     return media_sources
+
+
+def source_state(media_source):
+    """What the bridge keeps of a media source (and shows in its state dump): synthetic only when set."""
+    state = {"type": media_source["type"], "ssrcs": [s["ssrc"] for s in media_source["sources"]],
+             "groups": [[g["semantics"]] + g["ssrcs"] for g in media_source["groups"]]}
+    if media_source["synthetic"]:
+        state["synthetic"] = True
+    return state
 
 
 def parse_endpoint(node):
@@ -409,9 +423,7 @@ class Bridge:
         if ep["sources"] is not None:
             if state["muc_role"] == "visitor" and ep["sources"]:
                 raise ColibriError("bad-request", "Attempt to set sources for visitor endpoint " + ep["id"])
-            state["sources"] = {ms["id"]: {"type": ms["type"], "ssrcs": [s["ssrc"] for s in ms["sources"]],
-                                           "groups": [[g["semantics"]] + g["ssrcs"] for g in ms["groups"]]}
-                                for ms in ep["sources"]}
+            state["sources"] = {ms["id"]: source_state(ms) for ms in ep["sources"]}
         if ep["force_mute"] is not None:
             state["force_mute"] = ep["force_mute"]
         if ep["create"] or (transport is not None and transport["ice_restart"]):
@@ -453,9 +465,7 @@ class Bridge:
                 continue
             entry = state["endpoints"].setdefault(ep["id"], {"stats_id": ep["stats_id"], "sources": {}})
             if ep["sources"] is not None:
-                entry["sources"] = {ms["id"]: {"type": ms["type"], "ssrcs": [s["ssrc"] for s in ms["sources"]],
-                                               "groups": [[g["semantics"]] + g["ssrcs"] for g in ms["groups"]]}
-                                    for ms in ep["sources"]}
+                entry["sources"] = {ms["id"]: source_state(ms) for ms in ep["sources"]}
         if relay["create"]:
             websocket = None
             if self.websocket_url:

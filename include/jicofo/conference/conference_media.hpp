@@ -10,6 +10,7 @@
 #include "jicofo/conference/media_snapshot.hpp"
 #include "jicofo/conference/room_metadata.hpp"
 #include "jicofo/config/sections.hpp"
+#include "jicofo/media/translation_sources.hpp"
 #include "jicofo/sources/conference_source_map.hpp"
 #include "jicofo/sources/validation.hpp"
 #include "jicofo/stanza/envelope.hpp"
@@ -126,6 +127,14 @@ struct MediaSetup {
     MediaPortsFactory ports;
 };
 
+// Live translation as the conference's features want it (the room's audioTranslationRequests).
+struct TranslationWanted {
+    media::TranslationRequestMap requests;  // sender endpoint id -> languages
+    // The translator connects for the requests that can be served now (jicofo.translation's rules: url, mode,
+    // headers); none for none. Empty: no connects (synthetic sources are kept all the same, as Jicofo does).
+    std::function<std::vector<colibri::WantedConnect>(const std::vector<media::TranslationRequest>&)> connects;
+};
+
 class ConferenceMedia {
 public:
     // `settings` are the focus's, shared by every conference (they are most of a conference's fixed size when
@@ -168,6 +177,12 @@ public:
     // The conference-level connects (transcriber, translator) wanted on its bridges from now on; kept across bridge
     // changes (a bridge that joins gets its share, one that leaves takes nothing with it). Endpoint ids are nicks.
     void set_connects(std::vector<colibri::WantedConnect> wanted);
+    // Live translation (Jicofo's ConferenceTranslationManager): every requested <sender, language> whose sender has
+    // an audio source gets a synthetic audio source "<base>.<lang>" owned by the sender in the conference's source
+    // map; the sender's sources go to the bridges again when they change, and the translator connects follow. Applied
+    // again when a sender's sources change or it leaves. As in Jicofo, participants get no source-add or
+    // source-remove for synthetic sources (those who are invited later find them in their offer).
+    void set_translation(TranslationWanted wanted);
     // Invites participants from now on whatever jicofo.conference.min-participants says (a transcribed room: one
     // participant's audio is worth a bridge), as Jicofo does while transcribing.
     void start_invites();
@@ -241,6 +256,11 @@ private:
     void send_sources(Participant& receiver, const sources::ConferenceSourceMap& sources, bool add);
     void flush_queued_sources(Participant& participant);
     void update_bridge_sources(const Participant& participant);
+    // Live translation (conference_media_translation.cpp): the synthetic sources and translator connects for the
+    // current requests and sources.
+    void apply_translation();
+    // The features' connects and the translator's, together, to the colibri layer.
+    void push_connects();
     [[nodiscard]] stanza::Jid occupant_jid(const std::string& endpoint_id) const;
     [[nodiscard]] sources::ConferenceSourceMap remote_sources(const Participant& receiver) const;
 
@@ -258,6 +278,10 @@ private:
     std::unique_ptr<colibri::ColibriSessionManager> colibri_;
     std::map<std::string, std::unique_ptr<Participant>> participants_;  // by endpoint id
     sources::ConferenceSourceMap sources_;                              // participants' sources (accepted ones)
+    std::vector<colibri::WantedConnect> feature_connects_;              // set_connects
+    std::vector<colibri::WantedConnect> translator_connects_;           // from apply_translation
+    TranslationWanted translation_;
+    media::TranslationSourceAllocator translation_sources_;
     bool invites_started_ = false;
     int joined_count_ = 0;  // participants who ever joined, for start-muted
     bool stopped_ = false;

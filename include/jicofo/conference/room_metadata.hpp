@@ -28,7 +28,7 @@ struct RoomMetadata {
     std::map<std::string, std::string> transcription_url_params;
     std::map<std::string, std::string> transcription_http_headers;
     std::map<std::string, std::string> translation_http_headers;
-    // endpoint id -> languages it asked for.
+    // Aggregated live-translation requests: sender endpoint id -> languages its audio is translated into.
     std::map<std::string, std::vector<std::string>> audio_translation_requests;
 
     friend bool operator==(const RoomMetadata&, const RoomMetadata&) = default;

@@ -18,7 +18,7 @@ namespace jicofo::media {
 // An endpoint's sources for its colibri2 endpoint: one <media-source type id> per source name (or default name),
 // in the order the names first appear, each with its <source ssrc name videoType?/> elements (no msid or owner:
 // the bridge does not use them). A group goes with the media source of the first source, in signalling order, that
-// it contains.
+// it contains. A media source with a synthetic source (translated audio) is marked synthetic='true'.
 [[nodiscard]] stanza::Colibri2Sources colibri_sources(const sources::EndpointSourceSet& set,
                                                       const std::string& endpoint_id);
 

@@ -32,6 +32,9 @@ struct Source {
     std::optional<std::string> name;
     std::optional<std::string> msid;
     std::optional<VideoType> video_type;
+    // Injected by the focus (live translation's translated audio), never signalled by a client: the bridge gets it
+    // as media-source synthetic='true' and only receives it from the translator.
+    bool synthetic = false;
 
     bool operator==(const Source&) const = default;
 };

@@ -1,12 +1,13 @@
 // The translator connects a conference wants for live audio translation (jicofo.translation), as pure functions:
 // from the room's audioTranslationRequests to per-sender requests, and from those to connects per source or on a
-// single bridge. Not wired to conferences yet: the translated audio comes back as synthetic sources that the
-// conference must add to its source map and signal to participants first.
+// single bridge. The conference's media layer keeps the synthetic sources (media/translation_sources.hpp) and asks
+// for these connects whenever they change.
 #pragma once
 
 #include "jicofo/colibri/colibri_session_manager.hpp"
 #include "jicofo/conference/room_metadata.hpp"
 #include "jicofo/config/sections.hpp"
+#include "jicofo/media/translation_sources.hpp"
 
 #include <functional>
 #include <map>
@@ -19,17 +20,8 @@ namespace jicofo::transcription {
 
 inline constexpr std::string_view kTranslatorConnectId = "translator";
 
-// One sender's audio translated into one or more languages: its base audio source is exported to the translator,
-// the synthetic sources (one per language) are requested back.
-struct TranslationRequest {
-    std::string sender_endpoint_id;
-    std::string source_name;
-    std::vector<std::string> synthetic_source_names;
-    friend bool operator==(const TranslationRequest&, const TranslationRequest&) = default;
-};
-
-// The synthetic source of `base_name` in `language`: "<baseName>.<language>".
-[[nodiscard]] std::string synthetic_source_name(std::string_view base_name, std::string_view language);
+using media::synthetic_source_name;
+using media::TranslationRequest;
 
 // The room's requests (sender endpoint id -> languages) as translation requests, in sender order: each language
 // once, the synthetic names sorted. A sender without languages, or whose base audio source `base_name` does not know
