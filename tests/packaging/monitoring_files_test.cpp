@@ -150,6 +150,19 @@ TEST(MonitoringFilesTest, PromtoolAcceptsTheAlertRules) {
     EXPECT_NE(*broken_exit, 0) << read_file_text(output);
 }
 
+// tests/packaging/jicofo-alerts-test.yml: each alert fires on the series it is written for (the Jibri ones by
+// reason, restarts only from the second, join latency on the median) with its annotations, and no other does.
+TEST(MonitoringFilesTest, AlertRulesFireAsTheirUnitTestsExpect) {
+    ScratchDir scratch;
+    ASSERT_FALSE(scratch.path().empty());
+    const auto output = scratch.path() / "promtool.log";
+    const auto rules_test = kSourceDir / "tests/packaging/jicofo-alerts-test.yml";
+    auto exit_code = run_command({"promtool", "test", "rules", rules_test.string()}, output, std::chrono::seconds(60));
+    ASSERT_TRUE(exit_code) << "promtool (Debian package prometheus) could not run: " << exit_code.error();
+    EXPECT_EQ(*exit_code, 0) << read_file_text(output);
+    EXPECT_NE(read_file_text(output).find("SUCCESS"), std::string::npos) << read_file_text(output);
+}
+
 TEST(MonitoringFilesTest, DashboardIsJsonWhosePanelsAllQuery) {
     const auto dashboard = nlohmann::json::parse(file_text(kDashboard), nullptr, false);
     ASSERT_FALSE(dashboard.is_discarded()) << kDashboard;
