@@ -163,7 +163,7 @@ TEST(MonitoringFilesTest, AlertRulesFireAsTheirUnitTestsExpect) {
     EXPECT_NE(read_file_text(output).find("SUCCESS"), std::string::npos) << read_file_text(output);
 }
 
-TEST(MonitoringFilesTest, DashboardIsJsonWhosePanelsAllQuery) {
+TEST(MonitoringFilesTest, DashboardIsJsonWhosePanelsAllQueryInPromQL) {
     const auto dashboard = nlohmann::json::parse(file_text(kDashboard), nullptr, false);
     ASSERT_FALSE(dashboard.is_discarded()) << kDashboard;
     ASSERT_TRUE(dashboard.contains("panels")) << kDashboard;
@@ -176,6 +176,27 @@ TEST(MonitoringFilesTest, DashboardIsJsonWhosePanelsAllQuery) {
     for (const auto& expr : exprs) {
         all_exprs += expr + "\n";
     }
+    // Every query is PromQL that Prometheus parses: promtool checks them as recording rules, with Grafana's
+    // variables replaced by what they expand to.
+    ScratchDir scratch;
+    ASSERT_FALSE(scratch.path().empty());
+    const auto as_rules = scratch.path() / "dashboard-queries.yml";
+    {
+        std::ofstream rules(as_rules);
+        rules << "groups:\n  - name: dashboard\n    rules:\n";
+        for (std::size_t i = 0; i < exprs.size(); ++i) {
+            auto expr = std::regex_replace(exprs[i], std::regex(R"(\$__rate_interval)"), "5m");
+            expr = std::regex_replace(expr, std::regex(R"(\$instance)"), ".*");
+            // A JSON string is a YAML double-quoted scalar.
+            rules << "      - record: dashboard:query_" << i << "\n        expr: " << nlohmann::json(expr).dump()
+                  << "\n";
+        }
+    }
+    const auto output = scratch.path() / "promtool.log";
+    auto exit_code = promtool_check_rules(as_rules, output);
+    ASSERT_TRUE(exit_code) << "promtool (Debian package prometheus) could not run: " << exit_code.error();
+    EXPECT_EQ(*exit_code, 0) << read_file_text(output) << read_file_text(as_rules);
+
     // The subjects the dashboard is for.
     for (const char* needed :
          {"jitsi_jicofo_healthy", "jitsi_jicofo_conferences", "jitsi_jicofo_participants_current",
