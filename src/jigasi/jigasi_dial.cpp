@@ -38,7 +38,7 @@ void JigasiDial::abort(StanzaError error) {
 void JigasiDial::select() {
     const auto attempt = ++attempt_;
     std::weak_ptr<bool> alive = alive_;
-    port_.select(request_.kind, failed_, [this, alive, attempt](std::optional<std::string> jigasi) {
+    port_.select(request_.kind, failed_, [this, alive, attempt](const std::optional<std::string>& jigasi) {
         if (!alive.expired()) {
             on_selected(attempt, jigasi);
         }
@@ -61,7 +61,7 @@ void JigasiDial::on_selected(std::uint64_t attempt, const std::optional<std::str
     }
     jigasi_ = *jigasi;
     std::weak_ptr<bool> alive = alive_;
-    auto on_answer_fn = [this, alive, attempt, chosen = *jigasi](JigasiAnswer answer) {
+    auto on_answer_fn = [this, alive, attempt, chosen = *jigasi](const JigasiAnswer& answer) {
         if (!alive.expired()) {
             on_answer(attempt, chosen, answer);
         }
