@@ -19,6 +19,7 @@
 #include "jicofo/app/media_routes.hpp"
 #include "jicofo/app/media_services.hpp"
 #include "jicofo/app/media_stats.hpp"
+#include "jicofo/app/service_stats.hpp"
 #include "jicofo/app/systemd_notifier.hpp"
 #include "jicofo/app/version.hpp"
 #include "jicofo/app/xmpp_services.hpp"
@@ -323,6 +324,7 @@ int Application::run() {
             }
             // Jicofo's /stats always has these keys (zeros without bridges); they read the media layer's counters.
             add_media_stats(running.rest_context->domain, std::make_shared<MediaStatistics>(running.metrics));
+            add_service_stats(running.rest_context->domain, version(), running.health.get());
         }
         auto [handler, body_limit] = rest::build_router(settings, *running.rest_context).into_handler_and_limits();
         running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler),

@@ -219,11 +219,13 @@ nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnaps
     std::size_t min = 0;
     std::size_t max = 0;
     std::size_t count = 0;
+    std::size_t endpoint_pairs = 0;
     for (const auto& conference : snapshot.conferences) {
         if (!conference.in_statistics) {
             continue;  // the health check's test conferences, as Jicofo's includeInStatistics=false
         }
         const auto size = conference.participants;
+        endpoint_pairs += conference::endpoint_pairs_of(size);
         total += size;
         min = count++ == 0 ? size : std::min(min, size);
         max = std::max(max, size);
@@ -241,6 +243,20 @@ nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnaps
         const auto key = std::to_string(lower) + "_to_" + (upper == 0 ? std::string("max") : std::to_string(upper));
         buckets[key] = counts[i];
     }
+    // The upper bound of the bucket holding the given share of the conferences; -1 without conferences or when it
+    // is the open-ended last bucket.
+    auto percentile_upper_bound = [&](double share) -> long long {
+        std::size_t cumulative = 0;
+        for (std::size_t i = 0; i < kBuckets.size() && count > 0; ++i) {
+            cumulative += counts[i];
+            if (static_cast<double>(cumulative) >= share * static_cast<double>(count)) {
+                return kBuckets[i].second == 0 ? -1 : static_cast<long long>(kBuckets[i].second);
+            }
+        }
+        return -1;
+    };
+    buckets["p99_upper_bound"] = percentile_upper_bound(0.99);
+    buckets["p999_upper_bound"] = percentile_upper_bound(0.999);
     nlohmann::ordered_json sizes;
     sizes["average"] = count == 0 ? 0.0 : static_cast<double>(total) / static_cast<double>(count);
     sizes["max"] = max;
@@ -254,8 +270,11 @@ nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnaps
     json["total_participants"] = snapshot.participants_total;
     json["total_conferences_created"] = snapshot.conferences_created;
     json["conferences"] = count;
+    json["conferences_with_visitors"] = 0;  // visitors are not implemented
     json["largest_conference"] = snapshot.largest_conference;
     json["participants"] = snapshot.participants_current;
+    json["visitors"] = 0;
+    json["endpoint_pairs"] = endpoint_pairs;
     json["conference_sizes"] = std::move(sizes);
     return json;
 }

@@ -215,6 +215,9 @@ void BridgeRegistry::on_removed(const stanza::Jid& jid) {
         logger()->info("bridge={} removed after its shutdown", b.nick());
     }
     it->second->cancel_timers();
+    if (metrics_) {
+        metrics_->remove_bridge(b.nick());
+    }
     bridges_.erase(it);
     update_metrics();
     emit([&](const BridgeEvents& e) {
@@ -259,6 +262,7 @@ BridgeSelection BridgeRegistry::select_now(const SelectionRequest& request) {
         return BridgeSelection{std::nullopt, std::move(result.reason)};
     }
     entry->bridge.endpoint_added(t);
+    update_bridge_metrics(*entry);
     const auto& b = entry->bridge;
     logger()->info("bridge={} selected for region={} visitor={} ({}); corrected stress now {:.3f}", b.nick(),
                    request.participant.region.value_or("-"), request.participant.visitor, result.reason,
@@ -279,6 +283,7 @@ void BridgeRegistry::report_endpoints_removed(const std::string& bridge_id, int 
     boost::asio::post(strand_, [self = shared_from_this(), bridge_id, count] {
         if (Entry* entry = self->find(bridge_id)) {
             entry->bridge.endpoints_removed(count);
+            self->update_bridge_metrics(*entry);
         }
     });
 }
@@ -286,10 +291,17 @@ void BridgeRegistry::report_endpoints_removed(const std::string& bridge_id, int 
 void BridgeRegistry::report_restart_request(const std::string& bridge_id) {
     boost::asio::post(strand_, [self = shared_from_this(), bridge_id] {
         Entry* entry = self->find(bridge_id);
-        if (entry != nullptr && entry->bridge.endpoint_restart_requested(now())) {
+        if (entry == nullptr) {
+            return;
+        }
+        if (self->metrics_) {
+            self->metrics_->restart_requested(entry->bridge.nick());
+        }
+        if (entry->bridge.endpoint_restart_requested(now())) {
             logger()->warn("bridge={} is failing ICE: {} endpoints, too many restart requests; avoided for now",
                            entry->bridge.nick(), entry->bridge.endpoints());
         }
+        self->update_bridge_metrics(*entry);
     });
 }
 
@@ -414,6 +426,16 @@ void BridgeRegistry::update_metrics() {
     metrics_->operational.Set(stats.operational_bridge_count);
     metrics_->in_shutdown.Set(stats.in_shutdown_bridge_count);
     metrics_->version_count.Set(stats.bridge_version_count);
+    for (const auto& [id, entry] : bridges_) {
+        update_bridge_metrics(*entry);
+    }
+}
+
+void BridgeRegistry::update_bridge_metrics(const Entry& entry) {
+    if (metrics_) {
+        const auto& b = entry.bridge;
+        metrics_->update_bridge(b.nick(), b.endpoints(), b.failing_ice(now()));
+    }
 }
 
 BridgeRegistry::Entry* BridgeRegistry::find(const std::string& id) {

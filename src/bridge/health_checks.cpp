@@ -52,6 +52,8 @@ void BridgeRegistry::schedule_periodic_check(Entry& entry) {
 }
 
 void BridgeRegistry::run_periodic_check(Entry& entry) {
+    // bridge_failing_ice ends with its timeout, not with an event: refresh it at every check.
+    update_bridge_metrics(entry);
     if (settings_.bridge.health_checks.use_presence) {
         check_presence(entry);
     } else {

@@ -47,6 +47,9 @@ struct FocusManager::Entry {
     bool in_statistics = true;     // false: the health check's test conference
     bool rtcstats_enabled = true;  // the creating request's rtcstatsEnabled property
     std::size_t participants = 0;
+    // For conferences_seconds, and endpoint_seconds (participants × time, accumulated up to the last size change).
+    std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
+    std::chrono::steady_clock::time_point size_changed = created;
     std::vector<std::shared_ptr<Waiter>> waiters;  // requests waiting for the join
     // The health check waiting for a test conference's join.
     std::function<void(const stanza::Jid&, std::error_code)> test_done;
@@ -71,6 +74,16 @@ struct FocusManager::Metrics {
                                                "Conference requests refused at a cap (label: which)",
                                                {{"cap", "max_properties_per_request"}})),
           waiting(registry.gauge("conference_requests_waiting", "Conference requests waiting for the focus to join")),
+          conferences_seconds(registry.gauge("conferences_seconds", "The duration of completed conferences in seconds.",
+                                             {}, metrics::ValueKind::real)),
+          endpoint_seconds(registry.gauge("endpoint_seconds", "The duration of endpoints in a conferences in seconds.",
+                                          {}, metrics::ValueKind::real)),
+          participants_pairs(registry.gauge(
+              "participants_pairs", "The number of pairs of participants (the sum of n*(n-1) for each conference)")),
+          // Visitors are not implemented: both stay at zero (docs/metrics.md).
+          visitors_current(registry.gauge("visitors_current", "The current number of visitors.")),
+          conferences_with_visitors(registry.gauge("conferences_with_visitors",
+                                                   "Running count of conferences which have at least 1 visitor.")),
           request_seconds(registry.histogram("conference_request_seconds",
                                              "Time from a conference request to its answer",
                                              {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {}
@@ -85,6 +98,11 @@ struct FocusManager::Metrics {
     prometheus::Counter& rejected_waiting;
     prometheus::Counter& rejected_properties;
     prometheus::Gauge& waiting;
+    prometheus::Gauge& conferences_seconds;
+    prometheus::Gauge& endpoint_seconds;
+    prometheus::Gauge& participants_pairs;
+    prometheus::Gauge& visitors_current;
+    prometheus::Gauge& conferences_with_visitors;
     prometheus::Histogram& request_seconds;
 };
 
@@ -285,6 +303,7 @@ std::shared_ptr<FocusManager::Entry> FocusManager::create_conference(const stanz
         logger()->debug("room={} test conference created", room.to_string());
     }
     update_conference_count_metric();
+    update_size_metrics();  // participants_pairs counts a conference with nobody yet as one
     entry->handle->start([weak, generation, room](std::error_code error) {
         if (auto self = weak.lock()) {
             boost::asio::post(self->strand_,
@@ -306,6 +325,7 @@ void FocusManager::on_joined(std::uint64_t generation, const stanza::Jid& room, 
         // ready=false makes the client retry, which creates a fresh conference.
         conferences_.erase(it);
         update_conference_count_metric();
+        update_size_metrics();
         entry->handle->stop();
     } else {
         entry->joined = true;
@@ -350,6 +370,11 @@ void FocusManager::on_ended(std::uint64_t generation, const stanza::Jid& room) {
     if (auto test_done = std::exchange(entry->test_done, nullptr)) {
         test_done(room, make_error_code(core::Errc::shutting_down));
     }
+    if (entry->in_statistics && metrics_) {
+        const auto now = std::chrono::steady_clock::now();
+        add_endpoint_seconds(*entry, now);
+        metrics_->conferences_seconds.Increment(std::chrono::duration<double>(now - entry->created).count());
+    }
     if (entry->in_statistics) {
         logger()->info("room={} conference ended ({} running)", room.to_string(), conferences_.size());
     } else {
@@ -375,8 +400,17 @@ void FocusManager::on_size_changed(std::uint64_t generation, const stanza::Jid& 
     if (!current) {
         return;
     }
+    if (it->second->in_statistics && metrics_) {
+        add_endpoint_seconds(*it->second, std::chrono::steady_clock::now());
+    }
     it->second->participants = size;
     update_size_metrics();
+}
+
+void FocusManager::add_endpoint_seconds(Entry& entry, std::chrono::steady_clock::time_point now) {
+    const double seconds = std::chrono::duration<double>(now - entry.size_changed).count();
+    metrics_->endpoint_seconds.Increment(static_cast<double>(entry.participants) * seconds);
+    entry.size_changed = now;
 }
 
 void FocusManager::update_size_metrics() {
@@ -385,14 +419,17 @@ void FocusManager::update_size_metrics() {
     }
     std::size_t total = 0;
     std::size_t largest = 0;
+    std::size_t pairs = 0;
     for (const auto& [room, entry] : conferences_) {
         if (entry->in_statistics) {
             total += entry->participants;
             largest = std::max(largest, entry->participants);
+            pairs += endpoint_pairs_of(entry->participants);
         }
     }
     metrics_->participants_current.Set(static_cast<double>(total));
     metrics_->largest_conference.Set(static_cast<double>(largest));
+    metrics_->participants_pairs.Set(static_cast<double>(pairs));
 }
 
 void FocusManager::update_conference_count_metric() {

@@ -74,6 +74,20 @@ prometheus::Histogram& MetricsRegistry::histogram(std::string_view name, const s
     return family.Add(labels, buckets);
 }
 
+void MetricsRegistry::remove_counter(std::string_view name, const std::string& help, const Labels& labels) {
+    auto& family = prometheus::BuildCounter().Name(full_counter_name(name)).Help(help).Register(*registry_);
+    if (family.Has(labels)) {
+        family.Remove(&family.Add(labels));
+    }
+}
+
+void MetricsRegistry::remove_gauge(std::string_view name, const std::string& help, const Labels& labels) {
+    auto& family = prometheus::BuildGauge().Name(full_name(name)).Help(help).Register(*registry_);
+    if (family.Has(labels)) {
+        family.Remove(&family.Add(labels));
+    }
+}
+
 void MetricsRegistry::set_healthy(bool healthy) {
     healthy_->Set(healthy ? 1.0 : 0.0);
 }

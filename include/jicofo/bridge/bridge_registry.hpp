@@ -176,6 +176,7 @@ private:
     template <typename Fn>
     void emit(Fn fn);
     void update_metrics();
+    void update_bridge_metrics(const Entry& entry);  // its jvb=<nick> series
     [[nodiscard]] static std::chrono::steady_clock::time_point now() { return std::chrono::steady_clock::now(); }
 
     Strand strand_;

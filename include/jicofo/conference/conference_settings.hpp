@@ -81,6 +81,14 @@ struct ConferenceSnapshot {
 };
 
 // The room map's view: every conference with its size, and the counters /stats reports.
+// Jicofo's "endpoint pairs" term of one conference for participants_pairs and /stats endpoint_pairs: the square of
+// its size, a conference with nobody counted as one participant (Jicofo's sum over conferences of size², whatever
+// its help text says).
+constexpr std::size_t endpoint_pairs_of(std::size_t participants) {
+    const std::size_t size = participants == 0 ? 1 : participants;
+    return size * size;
+}
+
 struct FocusManagerSnapshot {
     struct Entry {
         stanza::Jid room;

@@ -159,6 +159,8 @@ private:
     void on_size_changed(std::uint64_t generation, const stanza::Jid& room, std::size_t size, bool joined);
     [[nodiscard]] ConferenceReply make_reply(const stanza::Jid& room, bool ready, const Waiter& waiter) const;
     void update_size_metrics();
+    // endpoint_seconds += the entry's participants × the time since its last size change.
+    void add_endpoint_seconds(Entry& entry, std::chrono::steady_clock::time_point now);
     void update_conference_count_metric();
     // The caps of ConferenceSettings (max_properties_per_request, max_waiting_requests, max_conferences for a new
     // room), counted in conference_requests_rejected_total{cap}; nullopt when the request is within them.

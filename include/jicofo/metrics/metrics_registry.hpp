@@ -52,6 +52,11 @@ public:
     prometheus::Histogram& histogram(std::string_view name, const std::string& help,
                                      const prometheus::Histogram::BucketBoundaries& buckets, const Labels& labels = {});
 
+    // Removes one labelled series (a bridge's when it leaves, as jicoco's metric.remove(labels) does); nothing when it
+    // does not exist. `name` and `help` are those it was registered with.
+    void remove_counter(std::string_view name, const std::string& help, const Labels& labels);
+    void remove_gauge(std::string_view name, const std::string& help, const Labels& labels);
+
     // jitsi_jicofo_healthy, set by whoever owns the health result.
     void set_healthy(bool healthy);
 
