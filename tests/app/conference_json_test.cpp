@@ -232,6 +232,16 @@ TEST(ConferenceJsonTest, StatsKeysAndSizeBuckets) {
     EXPECT_EQ(sizes["buckets"]["1_to_2"], 1);
     EXPECT_EQ(sizes["buckets"]["3_to_5"], 1);
     EXPECT_EQ(sizes["buckets"]["500_to_max"], 0);
+    // The 99th and 99.9th percentile sizes are in 3_to_5 (3 of 3 conferences are below 5).
+    EXPECT_EQ(sizes["buckets"]["p99_upper_bound"], 5);
+    EXPECT_EQ(sizes["buckets"]["p999_upper_bound"], 5);
+    EXPECT_EQ(json["endpoint_pairs"], 1 + 16 + 1) << "size², the empty conference counted as 1";
+    EXPECT_EQ(json["visitors"], 0);
+    EXPECT_EQ(json["conferences_with_visitors"], 0);
+
+    const auto none = conference_stats_json({});
+    EXPECT_EQ(none["conference_sizes"]["buckets"]["p99_upper_bound"], -1);
+    EXPECT_EQ(none["endpoint_pairs"], 0);
 }
 
 }  // namespace

@@ -77,6 +77,22 @@ protected:
 
     double gauge(const std::string& name) { return metrics.gauge(name, "").Value(); }
     double counter(const std::string& name) { return metrics.counter(name, "").Value(); }
+    // Whether the family has a series labelled jvb=<nick> (without creating one).
+    bool has_series(const std::string& family_name, const std::string& nick) {
+        for (const auto& family : metrics.collect()) {
+            if (family.name != family_name) {
+                continue;
+            }
+            for (const auto& metric : family.metric) {
+                for (const auto& label : metric.label) {
+                    if (label.name == "jvb" && label.value == nick) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
 
     IoThread io;
     metrics::MetricsRegistry metrics{"test"};
@@ -397,6 +413,46 @@ TEST_F(BridgeRegistryTest, ConferenceReports) {
     select();
     registry->report_endpoints_removed(occupant("jvb1").to_string(), 1);
     EXPECT_TRUE(eventually([&] { return state_of("jvb1")->endpoints == 1; }));
+}
+
+// Jicofo's BridgeMetrics: each bridge has jvb=<nick> series for its endpoints, its failing-ICE state and its
+// participants' restart requests, from its arrival until it leaves.
+TEST_F(BridgeRegistryTest, PerBridgeSeriesFollowEndpointsRestartRequestsAndFailingIce) {
+    auto settings = fast_settings();
+    auto& ice = settings.bridge.ice_failure_detection;
+    ice.enabled = true;
+    ice.min_endpoints = 1;
+    ice.threshold = 0.5;  // more than half of the endpoints asking for a restart
+    ice.timeout = 200ms;
+    start(settings);
+    brewery.join("jvb1", colibri_stats(0.1));
+    EXPECT_TRUE(log.wait_for("added jvb1"));
+    const metrics::Labels jvb1{{"jvb", "jvb1"}};
+    auto bridge_gauge = [&](const std::string& name) { return metrics.gauge(name, "", jvb1).Value(); };
+    EXPECT_TRUE(has_series("jitsi_jicofo_bridge_endpoints", "jvb1"));
+    EXPECT_TRUE(has_series("jitsi_jicofo_bridge_endpoints_moved_total", "jvb1")) << "at zero from the start";
+    EXPECT_EQ(bridge_gauge("bridge_endpoints"), 0);
+
+    ASSERT_TRUE(select().bridge);
+    ASSERT_TRUE(select().bridge);
+    EXPECT_EQ(bridge_gauge("bridge_endpoints"), 2);
+    registry->report_restart_request(occupant("jvb1").to_string());
+    registry->report_restart_request(occupant("jvb1").to_string());
+    EXPECT_TRUE(eventually([&] { return metrics.counter("bridge_restart_requests", "", jvb1).Value() == 2; }));
+    EXPECT_TRUE(eventually([&] { return bridge_gauge("bridge_failing_ice") == 1; })) << "2 requests > 2 x 0.5";
+    // The state ends with its timeout; the periodic health check (40 ms) shows it.
+    EXPECT_TRUE(eventually([&] { return bridge_gauge("bridge_failing_ice") == 0; }));
+
+    registry->report_endpoints_removed(occupant("jvb1").to_string(), 1);
+    EXPECT_TRUE(eventually([&] { return bridge_gauge("bridge_endpoints") == 1; }));
+
+    brewery.leave("jvb1");
+    EXPECT_TRUE(log.wait_for("removed jvb1 lost"));
+    for (const char* family :
+         {"jitsi_jicofo_bridge_endpoints", "jitsi_jicofo_bridge_failing_ice",
+          "jitsi_jicofo_bridge_restart_requests_total", "jitsi_jicofo_bridge_endpoints_moved_total"}) {
+        EXPECT_FALSE(has_series(family, "jvb1")) << family << " outlived the bridge";
+    }
 }
 
 TEST_F(BridgeRegistryTest, AnUnsubscribedListenerHearsNothing) {

@@ -151,6 +151,35 @@ TEST_F(FocusManagerTest, AnEndedConferenceIsForgottenAndSizesAreCounted) {
     EXPECT_EQ(created_count(), 3U);
 }
 
+// participants_pairs is Jicofo's sum of size² (an empty conference counting 1); conferences_seconds adds the
+// duration of each ended conference; endpoint_seconds adds participants × time.
+TEST_F(FocusManagerTest, PairsAndSecondsFollowTheConferences) {
+    auto manager = make_manager(true);
+    auto gauge = [&](const std::string& name) { return metrics_.gauge(name, "").Value(); };
+    ASSERT_TRUE(ask(*manager, request_for("a@c.meet.test")));
+    ASSERT_TRUE(ask(*manager, request_for("b@c.meet.test")));
+    (void)snapshot(*manager);  // the manager's strand has run everything posted so far
+    EXPECT_EQ(gauge("participants_pairs"), 2) << "two conferences with nobody yet";
+    created(0)->resize(1, true);
+    created(0)->resize(3, true);
+    created(1)->resize(2, true);
+    (void)snapshot(*manager);
+    EXPECT_EQ(gauge("participants_pairs"), 9 + 4);
+    EXPECT_EQ(gauge("conferences_seconds"), 0) << "nothing ended yet";
+
+    std::this_thread::sleep_for(100ms);
+    created(0)->end();
+    (void)snapshot(*manager);
+    EXPECT_EQ(gauge("participants_pairs"), 4);
+    EXPECT_GE(gauge("conferences_seconds"), 0.1);
+    EXPECT_LT(gauge("conferences_seconds"), 10);
+    // Three participants for at least 0.1 s in the ended conference; b's two are counted up to its last change.
+    EXPECT_GE(gauge("endpoint_seconds"), 0.3);
+    EXPECT_LT(gauge("endpoint_seconds"), 3 * 10 + 2 * 10);
+    EXPECT_EQ(gauge("visitors_current"), 0);
+    EXPECT_EQ(gauge("conferences_with_visitors"), 0);
+}
+
 TEST_F(FocusManagerTest, TheCreatingRequestDecidesWhetherRtcstatsIsEnabled) {
     auto manager = make_manager(true);
     auto off = request_for("off@c.meet.test");

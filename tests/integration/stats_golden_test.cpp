@@ -228,5 +228,26 @@ TEST_F(StatsGoldenTest, MetricsHaveEveryReferenceFamilyWithItsTypeAndLabels) {
     EXPECT_TRUE(problems.empty()) << all;
 }
 
+// The values behind the new names: two participants with sessions on jvb1 are two endpoints on that bridge and one
+// conference of two (2² endpoint pairs), in /metrics and /stats alike.
+TEST_F(StatsGoldenTest, TwoParticipantsOnABridgeShowInTheBridgeAndPairMetrics) {
+    alice_and_bob_with_sessions_on_jvb1();
+    ASSERT_FALSE(HasFatalFailure());
+    std::string metrics;
+    EXPECT_TRUE(poll(
+        [&] {
+            metrics = http_request(port_, "GET", "/metrics").body;
+            return metrics.find("jitsi_jicofo_bridge_endpoints{jvb=\"jvb1\"} 2\n") != std::string::npos &&
+                   metrics.find("jitsi_jicofo_participants_pairs 4\n") != std::string::npos;
+        },
+        kSessionTimeout))
+        << metrics;
+    EXPECT_NE(metrics.find("jitsi_jicofo_bridge_failing_ice{jvb=\"jvb1\"} 0\n"), std::string::npos) << metrics;
+    const auto stats = nlohmann::json::parse(http_request(port_, "GET", "/stats").body, nullptr, false);
+    ASSERT_TRUE(stats.is_object());
+    EXPECT_EQ(stats.value("endpoint_pairs", -1), 4) << stats.dump();
+    EXPECT_GT(stats.value("threads", 0), 1) << stats.dump();
+}
+
 }  // namespace
 }  // namespace jicofo::testing
