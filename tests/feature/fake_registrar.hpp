@@ -18,6 +18,12 @@
 namespace jicofo::feature::testing {
 
 class FakeRegistrar : public Registrar {
+    // First, so that they go last: what the feature recorded (handlers, sections) may keep a copy of the strand
+    // or the metrics, and a strand must not outlive its io_context.
+    boost::asio::io_context io_;
+    Strand strand_{boost::asio::make_strand(io_.get_executor())};
+    metrics::MetricsRegistry metrics_{"test"};
+
 public:
     struct OccupantIq {
         IqRoute route;
@@ -167,9 +173,6 @@ public:
 private:
     stanza::Iq no_reply_;
     std::size_t index_;
-    boost::asio::io_context io_;
-    Strand strand_{boost::asio::make_strand(io_.get_executor())};
-    metrics::MetricsRegistry metrics_{"test"};
     std::shared_ptr<FakeConferences> conferences_ = std::make_shared<FakeConferences>();
 };
 

@@ -99,8 +99,8 @@ protected:
     std::uint64_t counted(JigasiEvent event) const { return port.counters[event]; }
 
     FakePort port;
+    std::vector<ClientAnswer> answers;  // before the dial: a dial still waiting answers its client as it goes
     std::unique_ptr<JigasiDial> made;
-    std::vector<ClientAnswer> answers;
 };
 
 TEST_F(JigasiDialTest, TheJigasisRefIsRelayedToTheClient) {
