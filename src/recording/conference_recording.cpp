@@ -155,11 +155,7 @@ void ConferenceRecording::start(const stanza::Iq& request, const StartRequest& s
         sip_calls_[*start.sip_address] = std::move(session);
     }
     logger()->info("room={} session={} {} requested by {}", conference_.room().to_string(),
-                   started.session->session_id(),
-                   start.kind == JibriKind::sip_gateway               ? "SIP call"
-                   : start.mode == stanza::JibriRecordingMode::stream ? "live stream"
-                                                                      : "recording",
-                   started.initiator.to_string());
+                   started.session->session_id(), session_type(start), started.initiator.to_string());
     std::weak_ptr<bool> alive = alive_;
     started.session->start([this, alive, request](core::Result<std::string, StanzaError> result) {
         if (!alive.lock()) {
@@ -304,9 +300,7 @@ std::optional<std::string> ConferenceRecording::debug_json() const {
     auto describe = [](const Session& session) {
         nlohmann::ordered_json entry{
             {"session_id", session.session->session_id()},
-            {"type", session.request.kind == JibriKind::sip_gateway ? "sip_call"
-                     : session.request.stream_id                    ? "live_streaming"
-                                                                    : "recording"},
+            {"type", session_type(session.request)},
             {"active", session.session->active()},
             {"jibri", session.session->current_jibri() ? nlohmann::ordered_json(*session.session->current_jibri())
                                                        : nlohmann::ordered_json(nullptr)},

@@ -24,6 +24,13 @@ JibriKind kind_of(const stanza::JibriIq& iq) {
     return blank(iq.sip_address) ? JibriKind::recorder : JibriKind::sip_gateway;
 }
 
+std::string_view session_type(const StartRequest& request) {
+    if (request.kind == JibriKind::sip_gateway) {
+        return "sip_call";
+    }
+    return request.mode == stanza::JibriRecordingMode::stream ? "live_streaming" : "recording";
+}
+
 core::Result<ClientRequest, StanzaError> read_client_request(const stanza::JibriIq& iq, const RequestContext& context) {
     if (context.moderator_checks) {
         if (!context.sender_role) {

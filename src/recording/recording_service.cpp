@@ -40,13 +40,6 @@ std::int64_t count(const prometheus::Gauge* gauge) {
     return static_cast<std::int64_t>(gauge->Value());
 }
 
-std::string_view type_label(const StartRequest& request) {
-    if (request.kind == JibriKind::sip_gateway) {
-        return "sip_call";
-    }
-    return request.mode == stanza::JibriRecordingMode::stream ? "live_streaming" : "recording";
-}
-
 ConferenceRecording* recording(feature::FeatureInstance* instance) {
     // The instance at this feature's index is always the recording one.
     return static_cast<ConferenceRecording*>(instance);
@@ -115,7 +108,7 @@ void RecordingMetrics::failed(const StartRequest& request, JibriFailure cause) c
     // Registered on first use: the family exists once a session failed (the registry returns the same series).
     registry
         .counter("jibri_session_failures", "Jibri sessions that failed, by type and reason",
-                 {{"type", std::string(type_label(request))}, {"reason", std::string(to_string(cause))}})
+                 {{"type", std::string(session_type(request))}, {"reason", std::string(to_string(cause))}})
         .Increment();
 }
 

@@ -12,6 +12,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 #include <variant>
 
 namespace jicofo::recording {
@@ -46,6 +47,9 @@ struct RequestContext {
 };
 
 [[nodiscard]] JibriKind kind_of(const stanza::JibriIq& iq);
+// The session's type as the reference counts it and as metrics label it: "sip_call" for the SIP gateway,
+// "live_streaming" for a recorder streaming, "recording" for a file.
+[[nodiscard]] std::string_view session_type(const StartRequest& request);
 
 // The request, or the error to answer it with (the text says why).
 [[nodiscard]] core::Result<ClientRequest, stanza::StanzaError> read_client_request(const stanza::JibriIq& iq,
