@@ -244,6 +244,7 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     setup->settings.codecs = config.codec;
     setup->settings.conference = config.conference;
     setup->settings.sctp_enabled = config.sctp.enabled;
+    setup->settings.max_bridge_participants_interval = config.bridge.max_bridge_participants_interval;
     setup->settings.jibri_private_addresses = config.jibri.use_private_address_connectivity;
     setup->settings.jigasi_private_addresses = config.jigasi.use_private_address_connectivity;
     // SplitBridge puts participants on different bridges on purpose, so it needs relays whatever octo says.
@@ -254,6 +255,12 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     // Prometheus counters are thread-safe: every conference counts from its own strand.
     auto counters = std::make_shared<MediaStatistics>(metrics);
     count_media_events(setup->settings, counters);
+    setup->settings.bridge_restart_requested =
+        [weak = std::weak_ptr<bridge::BridgeRegistry>(services->registry_)](const std::string& bridge_id) {
+            if (auto registry = weak.lock()) {
+                registry->report_restart_request(bridge_id);  // posts to the registry's strand
+            }
+        };
     setup->settings.bridge_removed = [weak = std::weak_ptr<bridge::BridgeRegistry>(services->registry_)] {
         if (auto registry = weak.lock()) {
             registry->record_bridge_removed_from_conference();  // thread-safe: an atomic and a counter

@@ -254,6 +254,19 @@ BridgeSelection BridgeRegistry::select_now(const SelectionRequest& request) {
     if (!pinned && request.conference_id) {
         pinned = pins_.get(*request.conference_id, t);
     }
+    if (const auto limited = selector_.rate_limited(request.conference); !limited.empty()) {
+        if (metrics_) {
+            metrics_->rate_limited.Increment();
+        }
+        std::string listed;
+        for (const auto& bridge : limited) {
+            listed += (listed.empty() ? "" : ", ") + bridge.bridge_id + "=" + std::to_string(bridge.recently_added);
+        }
+        logger()->info(
+            "the conference added max-bridge-participants-per-interval endpoints to {} recently: not used "
+            "for this participant",
+            listed);
+    }
     auto result = selector_.select(bridges, request.conference, request.participant, pinned, t);
     Entry* entry = result.bridge_id ? find(*result.bridge_id) : nullptr;
     if (entry == nullptr) {

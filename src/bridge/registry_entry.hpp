@@ -60,8 +60,6 @@ struct BridgeRegistry::Metrics {
                                                  "Bridge health checks answered with an error that fails the bridge")),
           health_check_timeouts(registry.counter("bridge_health_check_timeouts",
                                                  "Bridge health checks that got no reply, retry included")),
-          // Registered at zero: selection has no max-bridge-participants-per-interval rate limit yet, and there is no
-          // load redistribution (docs/metrics.md).
           rate_limited(registry.counter("bridge_selection_rate_limited",
                                         "Total number of times a bridge was considered overloaded for a conference "
                                         "because the conference had reached max-bridge-participants-per-interval on "

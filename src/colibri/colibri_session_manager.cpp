@@ -127,6 +127,7 @@ stanza::Colibri2Endpoint ColibriSessionManager::endpoint_element(const EndpointR
     if (request.participant.visitor) {
         endpoint.muc_role = "visitor";
     }
+    endpoint.diarize = request.diarize;
     endpoint.medias = request.medias;
     stanza::Colibri2Transport transport;
     transport.ice_controlling = true;

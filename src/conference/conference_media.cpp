@@ -65,6 +65,7 @@ ConferenceMedia::ConferenceMedia(JingleSignaling& signaling, colibri::ColibriTra
     colibri_settings.room_name = room_.to_string();
     colibri_settings.relays = settings_->relays;
     colibri_settings.rtcstats_enabled = options_.rtcstats_enabled;
+    colibri_settings.recent_interval = settings_->max_bridge_participants_interval;
     if (colibri_settings.relays.enabled && colibri_settings.relays.medias.empty()) {
         colibri_settings.relays.medias = media::colibri_medias(settings_->codecs, media::OfferOptions{});
     }
@@ -214,7 +215,11 @@ void ConferenceMedia::allocate(const std::string& endpoint_id, std::uint64_t inv
     if (media::use_ssrc_rewriting(caps, settings_->conference)) {
         request.capabilities.emplace_back(stanza::kCapabilitySsrcRewriting);
     }
+    if (media::use_rtp_mid_demux(caps, settings_->conference, settings_->codecs)) {
+        request.capabilities.emplace_back(stanza::kCapabilityRtpMidDemux);
+    }
     const auto& member = *participant->member;
+    request.diarize = member.diarize;
     if ((member.is_jibri && settings_->jibri_private_addresses) ||
         (member.is_jigasi && settings_->jigasi_private_addresses)) {
         request.capabilities.emplace_back(stanza::kCapabilityPrivateAddressConnectivity);

@@ -241,6 +241,7 @@ void ConferenceMedia::on_session_info(Participant& participant, const stanza::Iq
             return;
         }
         reply_result(request);
+        count_restart_against_bridge(participant);
         reinvite(participant.member->nick, "ICE failed", true);
         return;
     }
@@ -272,7 +273,17 @@ void ConferenceMedia::on_session_terminate(Participant& participant, const stanz
         return;
     }
     reply_result(request);
+    count_restart_against_bridge(participant);
     reinvite(endpoint_id, "the participant asked for a restart", false);
+}
+
+// A full restart (ICE failed, or a restart request that passed the rate limit) for the current session counts
+// against its bridge for ICE-failure detection, as Jicofo's Bridge.endpointRequestedRestart; an in-place ICE
+// restart does not (a client's network change is no sign of a failing bridge).
+void ConferenceMedia::count_restart_against_bridge(const Participant& participant) const {
+    if (participant.placement && settings_->bridge_restart_requested) {
+        settings_->bridge_restart_requested(participant.placement->bridge_id);
+    }
 }
 
 // restart-request-rate-limits: at least min-interval apart and at most max-requests per interval.

@@ -5,6 +5,7 @@
 #include "strategies.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <tuple>
 
 namespace jicofo::selector {
@@ -30,6 +31,16 @@ void prefer(std::vector<Candidate>& candidates, Pred keep) {
 }  // namespace
 
 BridgeSelector::BridgeSelector(SelectorSettings settings) : settings_(std::move(settings)) {}
+
+std::vector<ConferenceBridge> BridgeSelector::rate_limited(const ConferenceBridges& conference) const {
+    std::vector<ConferenceBridge> limited;
+    const int cap = settings_.bridge.max_bridge_participants_per_interval;
+    if (cap > 0) {
+        std::copy_if(conference.begin(), conference.end(), std::back_inserter(limited),
+                     [cap](const ConferenceBridge& bridge) { return bridge.recently_added >= cap; });
+    }
+    return limited;
+}
 
 const char* BridgeSelector::strategy_name() const {
     return config::strategy_name(settings_.bridge.selection_strategy);

@@ -60,6 +60,7 @@ ParseResult<Colibri2Endpoint> Colibri2Endpoint::parse(const XmlElement& element)
             detail::read_id(element, "id", ep.id),
             detail::read_flag(element, "create", ep.create),
             detail::read_flag(element, "expire", ep.expire),
+            detail::read_flag(element, "diarize", ep.diarize),
             detail::read_children(element, "media", kNsColibri2, ep.medias),
             detail::read_child(element, "transport", kNsColibri2, ep.transport),
             detail::read_child(element, "sources", kNsColibri2, ep.sources),
@@ -81,6 +82,7 @@ XmlElement Colibri2Endpoint::to_xml() const {
     detail::set_flag_if(e, "expire", expire);
     e.set_attribute_if("stats-id", stats_id);
     e.set_attribute_if("muc-role", muc_role);
+    detail::set_flag_if(e, "diarize", diarize);
     detail::add_all(e, medias);
     if (transport) {
         e.add_child(transport->to_xml());

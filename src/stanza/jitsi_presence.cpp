@@ -28,7 +28,8 @@ XmlElement text_element(std::string name, std::string_view ns, const std::string
     return e;
 }
 
-ParseResult<bool> muted_text(const XmlElement& element, std::string_view name) {
+// The boolean text of <name/> (mute flags, diarize).
+ParseResult<bool> boolean_text(const XmlElement& element, std::string_view name) {
     auto text = element_text(element, name);
     if (!text) {
         return core::unexpected(text.error());
@@ -81,6 +82,18 @@ XmlElement Region::to_xml() const {
     return text_element("jitsi_participant_region", {}, value);
 }
 
+ParseResult<Diarize> Diarize::parse(const XmlElement& element) {
+    auto value = boolean_text(element, "jitsi_participant_diarize");
+    if (!value) {
+        return core::unexpected(value.error());
+    }
+    return Diarize{*value};
+}
+
+XmlElement Diarize::to_xml() const {
+    return text_element("jitsi_participant_diarize", {}, detail::bool_text(value));
+}
+
 ParseResult<Features> Features::parse(const XmlElement& element) {
     if (auto problem = detail::expect_element(element, "features", {})) {
         return core::unexpected(*problem);
@@ -107,7 +120,7 @@ bool Features::has(std::string_view var) const {
 }
 
 ParseResult<AudioMuted> AudioMuted::parse(const XmlElement& element) {
-    auto muted = muted_text(element, "audiomuted");
+    auto muted = boolean_text(element, "audiomuted");
     if (!muted) {
         return core::unexpected(muted.error());
     }
@@ -119,7 +132,7 @@ XmlElement AudioMuted::to_xml() const {
 }
 
 ParseResult<VideoMuted> VideoMuted::parse(const XmlElement& element) {
-    auto muted = muted_text(element, "videomuted");
+    auto muted = boolean_text(element, "videomuted");
     if (!muted) {
         return core::unexpected(muted.error());
     }

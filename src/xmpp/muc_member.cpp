@@ -183,6 +183,8 @@ stanza::ParseResult<MemberParse> member_from_presence(const stanza::Presence& pr
     read_extension<stanza::Region>(
         presence.extension("jitsi_participant_region"), warnings,
         [&](std::optional<stanza::Region> v) { m.region = v ? std::optional<std::string>(v->value) : std::nullopt; });
+    read_extension<stanza::Diarize>(presence.extension("jitsi_participant_diarize"), warnings,
+                                    [&](std::optional<stanza::Diarize> v) { m.diarize = v && v->value; });
     read_extension<stanza::Nick>(presence.extension("nick", stanza::kNsNick), warnings,
                                  [&](std::optional<stanza::Nick> v) {
                                      m.display_name = v ? std::optional<std::string>(v->value) : std::nullopt;

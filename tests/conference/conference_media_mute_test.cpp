@@ -142,6 +142,42 @@ TEST_F(ConferenceMediaMuteTest, OnlyComponentsAskForPrivateAddressesAndOnlyWhenC
     }
 }
 
+// rtp-mid-demux only for a client that supports it and SSRC rewriting, with the option on (Jicofo's
+// useRtpMidDemux); diarize only for a member that asked for it.
+TEST_F(ConferenceMediaMuteTest, RtpMidDemuxAndDiarizeFollowTheClientAndTheConfiguration) {
+    for (const bool enabled : {true, false}) {
+        settings.conference.use_rtp_mid_demux = enabled;
+        colibri.sent.clear();
+        auto demuxing = lib_jitsi_meet_features();
+        demuxing.emplace_back(stanza::kFeatureSsrcRewriting);
+        demuxing.emplace_back(stanza::kFeatureRtpMidDemux);
+        signaling.features_of["alice"] = demuxing;
+        auto rewriting_only = lib_jitsi_meet_features();
+        rewriting_only.emplace_back(stanza::kFeatureRtpMidDemux);  // mid demux without SSRC rewriting: not used
+        signaling.features_of["bob"] = rewriting_only;
+        start();
+        auto alice = member("alice");
+        alice.diarize = true;
+        media->participant_joined(std::make_shared<const xmpp::Member>(alice));
+        join("bob");
+        answer_allocations();
+        std::map<std::string, stanza::Colibri2Endpoint> created;
+        for (const auto& sent : colibri.sent) {
+            for (const auto& endpoint : sent.request.endpoints) {
+                if (endpoint.create) {
+                    created[endpoint.id] = endpoint;
+                }
+            }
+        }
+        ASSERT_EQ(created.size(), 2U);
+        EXPECT_EQ(created["alice"].has_capability(stanza::kCapabilityRtpMidDemux), enabled);
+        EXPECT_TRUE(created["alice"].has_capability(stanza::kCapabilitySsrcRewriting));
+        EXPECT_FALSE(created["bob"].has_capability(stanza::kCapabilityRtpMidDemux));
+        EXPECT_TRUE(created["alice"].diarize);
+        EXPECT_FALSE(created["bob"].diarize);
+    }
+}
+
 TEST_F(ConferenceMediaMuteTest, AMutedParticipantMovedToAnotherBridgeStaysMuted) {
     three_offered();
     ASSERT_TRUE(is_result(mute("alice", "bob", true)));

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <string>
 #include <vector>
 
 namespace jicofo::conference::testing {
@@ -19,6 +20,9 @@ protected:
         settings.participant_ice_failed = [this] { ++ice_failed; };
         settings.participant_restart_requested = [this] { ++restarts; };
         settings.bridge_removed = [this] { ++bridges_removed; };
+        settings.bridge_restart_requested = [this](const std::string& bridge_id) {
+            bridge_restarts.push_back(bridge_id);
+        };
         settings.join_to_session_accept = [this](std::chrono::steady_clock::duration d) {
             accepted_after.push_back(d);
         };
@@ -39,6 +43,7 @@ protected:
     int ice_failed = 0;
     int restarts = 0;
     int bridges_removed = 0;
+    std::vector<std::string> bridge_restarts;  // bridge ids, in order
     std::vector<std::chrono::steady_clock::duration> accepted_after;
 };
 
@@ -49,10 +54,12 @@ TEST_F(ConferenceMediaStats, EveryIceFailureIsCountedAsJicofoDoesEvenForAnOlderS
     EXPECT_TRUE(is_result(send("alice", ice_failed_info("alice", "an-older-session"))));
     EXPECT_EQ(ice_failed, 1);
     EXPECT_EQ(signaling.to("alice", JingleAction::session_terminate).size(), 0U) << "nothing to restart";
+    EXPECT_TRUE(bridge_restarts.empty()) << "an older session says nothing of the bridge";
 
     EXPECT_TRUE(is_result(send("alice", ice_failed_info("alice", session))));
     EXPECT_EQ(ice_failed, 2);
     EXPECT_EQ(signaling.to("alice", JingleAction::session_terminate).size(), 1U) << "re-invited";
+    EXPECT_EQ(bridge_restarts, std::vector<std::string>{bridge_info("jvb1").id}) << "counted against its bridge";
 
     auto plain_info = jingle("bob", JingleAction::session_info);
     EXPECT_TRUE(is_result(send("bob", plain_info)));
@@ -67,11 +74,14 @@ TEST_F(ConferenceMediaStats, RestartRequestsAreCountedBeforeTheSessionAndRateChe
 
     EXPECT_EQ(condition(send("alice", restart_request("alice", "an-older-session"))), ErrorCondition::item_not_found);
     EXPECT_EQ(restarts, 1);
+    EXPECT_TRUE(bridge_restarts.empty());
     EXPECT_TRUE(is_result(send("alice", restart_request("alice", session))));
     EXPECT_EQ(restarts, 2);
+    EXPECT_EQ(bridge_restarts, std::vector<std::string>{bridge_info("jvb1").id});
     answer_allocations();
     EXPECT_EQ(condition(send("alice", restart_request("alice", session))), ErrorCondition::resource_constraint);
     EXPECT_EQ(restarts, 3);
+    EXPECT_EQ(bridge_restarts.size(), 1U) << "a rate-limited request restarts nothing on the bridge";
 
     EXPECT_TRUE(is_result(send("bob", jingle("bob", JingleAction::session_terminate))));
     EXPECT_EQ(restarts, 3) << "a plain session-terminate is no restart request";

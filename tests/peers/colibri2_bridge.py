@@ -140,6 +140,7 @@ def parse_endpoint(node):
         "expire": truthy(node, "expire"),
         "stats_id": node.get("stats-id"),
         "muc_role": node.get("muc-role"),
+        "diarize": optional_bool(node, "diarize"),
         "media": media,
         "transport": parse_transport(transport) if transport is not None else None,
         "sources": parse_sources(sources) if sources is not None else None,
@@ -391,6 +392,9 @@ class Bridge:
             endpoints.pop(ep["id"], None)
             answer.set("expire", "true")
             return answer
+        if ep["diarize"] is not None and not ep["create"]:
+            # Jicofo sets the flag when it creates the endpoint, never later.
+            raise Malformed("diarize on endpoint %s outside its create" % ep["id"])
         if ep["create"]:
             if ep["id"] in endpoints:
                 raise ColibriError("conflict", "Endpoint with ID %s already exists" % ep["id"])
@@ -399,7 +403,8 @@ class Bridge:
             if "source-names" not in ep["capabilities"]:
                 raise Malformed("Source name support is mandatory (endpoint %s)" % ep["id"])
             check_sctp(ep["transport"]["sctp"], relay=False)
-            endpoints[ep["id"]] = {"stats_id": ep["stats_id"], "muc_role": ep["muc_role"], "sources": {},
+            endpoints[ep["id"]] = {"stats_id": ep["stats_id"], "muc_role": ep["muc_role"],
+                                   "diarize": bool(ep["diarize"]), "sources": {},
                                    "media": {}, "force_mute": None, "client_transport": None,
                                    "ice_controlling": ep["transport"]["ice_controlling"],
                                    "sctp": ep["transport"]["sctp"] is not None,

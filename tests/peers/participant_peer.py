@@ -24,7 +24,8 @@ Commands (one JSON object a line; every command answers with one event, "error" 
    "extra_xml":"<x/>", <any setting below>}
       -> {"event":"joined","name","room","nick"}. "features" are what disco#info answers (and what the caps hash
       covers; lib-jitsi-meet's usual set by default); "caps":false leaves <c/> out; "presence_features":[var...]
-      adds <features><feature var/></features> to the presence (as Jibri and Jigasi do).
+      adds <features><feature var/></features> to the presence (as Jibri and Jigasi do); "diarize":true adds
+      <jitsi_participant_diarize>true</jitsi_participant_diarize>.
   {"cmd":"configure","name":"alice", <settings>}                      -> {"event":"done"}
       Settings: "accept":"auto"|"manual" (answer session-initiate by itself, default auto), "accept_delay_ms" (40),
       "initiate_reply":"result"|"error:<condition>"|"ignore" (how to answer the next offers), "ssrcs":
@@ -208,6 +209,8 @@ class ParticipantPeer(ComponentsPeerMixin, Peer):
         if options.get("region"):
             parts.append(element("jitsi_participant_region", text=options["region"]))
         parts.append(element("jitsi_participant_codecList", text=options.get("codecs", "av1,vp9,vp8,h264")))
+        if options.get("diarize"):
+            parts.append(element("jitsi_participant_diarize", text="true"))
         if options.get("presence_features"):
             features = element("features")
             for var in options["presence_features"]:
@@ -561,7 +564,8 @@ class ParticipantDriver(ComponentsDriverMixin, Driver):
         parse_mode(peer.settings["initiate_reply"], {"result", "ignore"})
         if "features" in command:
             peer.disco_features = list(command["features"])
-        for key in ("stats_id", "region", "caps", "codecs", "audio_muted", "video_muted", "presence_features"):
+        for key in ("stats_id", "region", "caps", "codecs", "audio_muted", "video_muted", "presence_features",
+                    "diarize"):
             if key in command:
                 peer.presence_options[key] = command[key]
         if "extra_xml" in command:

@@ -56,6 +56,18 @@ TEST_F(BridgeSelectorTest, RecentlyAddedEndpointsCountAsLoad) {
     EXPECT_EQ(nick_of(select(selector)), "jvb1") << "the ramp-up is over";
 }
 
+// max-bridge-participants-per-interval: the bridges a conference filled too fast are named, for the counter.
+TEST_F(BridgeSelectorTest, RateLimitedBridgesAreThoseAtTheIntervalCap) {
+    auto limited_settings = settings();
+    EXPECT_TRUE(BridgeSelector(limited_settings).rate_limited({{"a", 40, false, 40}}).empty()) << "-1: off";
+    limited_settings.bridge.max_bridge_participants_per_interval = 3;
+    const BridgeSelector selector(limited_settings);
+    const auto limited = selector.rate_limited({{"a", 5, false, 3}, {"b", 5, false, 2}, {"c", 9, false, 4}});
+    ASSERT_EQ(limited.size(), 2U);
+    EXPECT_EQ(limited[0].bridge_id, "a");
+    EXPECT_EQ(limited[1].bridge_id, "c");
+}
+
 TEST_F(BridgeSelectorTest, FailedBridgesAreOutUntilTheThreshold) {
     BridgeParams params;
     params.failure_reset_threshold = 60s;

@@ -314,6 +314,27 @@ TEST(Colibri2, ExpireAndForceMuteBuiltFromValues) {
                                                     "<relay id='jvb2-relay' expire='true'/></conference-modify>")));
 }
 
+// Jicofo's newer endpoint options: diarize (written only when asked) and the rtp-mid-demux capability.
+TEST(Colibri2, DiarizeAndRtpMidDemuxOnAnEndpointCreate) {
+    const auto document = xml(R"(<conference-modify xmlns='jitsi:colibri2' meeting-id='m1'>
+        <endpoint id='e1' create='true' stats-id='Eve-1' diarize='true'>
+          <capability name='source-names'/><capability name='ssrc-rewriting'/><capability name='rtp-mid-demux'/>
+        </endpoint></conference-modify>)");
+    const auto parsed = ConferenceModify::parse(document);
+    ASSERT_TRUE(parsed) << parsed.error().message();
+    const auto& endpoint = parsed->endpoints.at(0);
+    EXPECT_TRUE(endpoint.diarize);
+    EXPECT_TRUE(endpoint.has_capability(kCapabilityRtpMidDemux));
+    EXPECT_TRUE(round_trips<ConferenceModify>(document));
+
+    Colibri2Endpoint plain;
+    plain.id = "e2";
+    plain.create = true;
+    EXPECT_FALSE(plain.to_xml().attribute("diarize")) << "absent unless asked, as Jicofo";
+    EXPECT_TRUE(
+        fails_naming(with(kAllocate, "<endpoint", "create='true'", "create='true' diarize='maybe'"), "diarize"));
+}
+
 TEST(Colibri2, IceRestartRequestAndGenerationInTheAnswer) {
     const auto request = xml(R"(<conference-modify xmlns='jitsi:colibri2' meeting-id='m1'>
         <endpoint id='e1'><transport ice-restart='true'/></endpoint></conference-modify>)");

@@ -65,6 +65,7 @@ TEST(JitsiPresence, ReadsEveryExtensionOfAClientJoin) {
 TEST(JitsiPresence, GoldenRoundTrips) {
     EXPECT_TRUE(round_trips<StatsId>(xml("<stats-id>Makayla-XEx</stats-id>")));
     EXPECT_TRUE(round_trips<Region>(xml("<jitsi_participant_region>eu</jitsi_participant_region>")));
+    EXPECT_TRUE(round_trips<Diarize>(xml("<jitsi_participant_diarize>true</jitsi_participant_diarize>")));
     EXPECT_TRUE(round_trips<Features>(xml("<features><feature var='http://jitsi.org/protocol/jigasi'/></features>")));
     EXPECT_TRUE(round_trips<AudioMuted>(xml("<audiomuted>true</audiomuted>")));
     EXPECT_TRUE(round_trips<VideoMuted>(xml("<videomuted>false</videomuted>")));
@@ -93,6 +94,8 @@ TEST(JitsiPresence, FocusPublishedExtensions) {
 TEST(JitsiPresence, MalformedValues) {
     EXPECT_FALSE(AudioMuted::parse(xml("<audiomuted>perhaps</audiomuted>")));
     EXPECT_FALSE(StatsId::parse(xml("<stats/>")));
+    EXPECT_FALSE(Diarize::parse(xml("<jitsi_participant_diarize>please</jitsi_participant_diarize>")));
+    EXPECT_FALSE(Diarize::parse(xml("<jitsi_participant_diarize/>")));
     EXPECT_FALSE(Nick::parse(xml("<nick>no namespace</nick>")));
     EXPECT_FALSE(Etherpad::parse(xml("<etherpad>x</etherpad>")));
     EXPECT_TRUE(CodecList::parse(xml("<jitsi_participant_codecList/>"))->codecs.empty());

@@ -83,6 +83,20 @@ TEST(MemberParseTest, ReadsTheJitsiExtensionsOfAClient) {
     EXPECT_FALSE(m.audio_muted);
     EXPECT_TRUE(m.video_muted);
     EXPECT_EQ(m.video_codecs, (std::vector<std::string>{"av1", "vp9", "h264", "vp8"}));
+    EXPECT_FALSE(m.diarize) << "not asked";
+}
+
+TEST(MemberParseTest, DiarizeIsReadAndAMalformedValueIsAWarning) {
+    auto asked = member_from_presence(
+        occupant("d1", {muc_user("none", "participant", std::nullopt), text("jitsi_participant_diarize", "true")}), {});
+    ASSERT_TRUE(asked);
+    EXPECT_TRUE(asked->member.diarize);
+    auto malformed = member_from_presence(
+        occupant("d1", {muc_user("none", "participant", std::nullopt), text("jitsi_participant_diarize", "loud")}), {});
+    ASSERT_TRUE(malformed);
+    EXPECT_FALSE(malformed->member.diarize);
+    ASSERT_EQ(malformed->warnings.size(), 1U);
+    EXPECT_NE(malformed->warnings[0].find("jitsi_participant_diarize"), std::string::npos) << malformed->warnings[0];
 }
 
 XmlElement caps(std::string ver) {

@@ -71,6 +71,7 @@ struct EndpointRequest {
     bool sctp = false;
     std::vector<std::string> capabilities;
     std::optional<stanza::ForceMute> force_mute;
+    bool diarize = false;  // the participant's jitsi_participant_diarize, for the transcriber
 };
 
 // A participant's endpoint on a bridge, as the offer needs it.

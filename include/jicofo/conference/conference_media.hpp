@@ -63,6 +63,9 @@ struct ConferenceMediaSettings {
     bool jibri_private_addresses = true;
     bool jigasi_private_addresses = true;
     int max_allocation_attempts = 3;  // bridges tried for one invite before giving up
+    // jicofo.bridge.max-bridge-participants-interval: the window in which a conference's joins to one bridge are
+    // counted against max-bridge-participants-per-interval.
+    std::chrono::milliseconds max_bridge_participants_interval{std::chrono::minutes(1)};
     // Relays between bridges (jicofo.octo.*); their media is filled from `codecs` when empty.
     colibri::RelaySettings relays;
     // Called (on the conference's strand) with the number of participants moved to another bridge because theirs
@@ -76,6 +79,9 @@ struct ConferenceMediaSettings {
     std::function<void()> participant_ice_failed;
     // a session-terminate asking for a restart, rate-limited or not (participants_restart_requested_total);
     std::function<void()> participant_restart_requested;
+    // a full restart of a participant's current session on this bridge (ICE-failure detection, per-bridge
+    // restart-requests series); thread-safe, as it is shared by every conference;
+    std::function<void(const std::string& bridge_id)> bridge_restart_requested;
     // the time from a participant's MUC join to its first session-accept (a latency histogram).
     std::function<void(std::chrono::steady_clock::duration)> join_to_session_accept;
     // an in-place ICE restart: "requested", then "relayed", "not_needed" or "failed" (ice_restarts_<what>_total).
@@ -238,6 +244,7 @@ private:
     void count_ice_restart(std::string_view what) const;
     // restart-request-rate-limits over one participant's history of requests; records the request when allowed.
     [[nodiscard]] bool allow_restart(std::vector<std::chrono::steady_clock::time_point>& history) const;
+    void count_restart_against_bridge(const Participant& participant) const;
     void reply_error(const stanza::Iq& request, stanza::ErrorCondition condition, const std::string& text);
     // Answers (resource-constraint) and returns true when the Jingle carries more sources or groups than one
     // participant may have: checked on the element counts, before any per-source work.

@@ -56,6 +56,10 @@ public:
                                          const ParticipantProperties& participant,
                                          const std::optional<std::string>& pinned_version, TimePoint now) const;
 
+    // The conference's bridges that reached max-bridge-participants-per-interval (select() treats them as overloaded
+    // for it); empty when that cap is off. For the rate-limited counter and the log, as Jicofo counts them.
+    [[nodiscard]] std::vector<ConferenceBridge> rate_limited(const ConferenceBridges& conference) const;
+
     [[nodiscard]] const SelectorSettings& settings() const { return settings_; }
     // Jicofo's class name of the configured strategy, for /debug.
     [[nodiscard]] const char* strategy_name() const;

@@ -92,14 +92,18 @@ struct ForceMute {
 inline constexpr std::string_view kCapabilitySourceNames = "source-names";
 inline constexpr std::string_view kCapabilitySsrcRewriting = "ssrc-rewriting";
 inline constexpr std::string_view kCapabilityPrivateAddressConnectivity = "private-address-connectivity";
+// The bridge stamps the sdes:mid header extension on what it forwards to this endpoint, so the client can demux by
+// mid (needs ssrc-rewriting).
+inline constexpr std::string_view kCapabilityRtpMidDemux = "rtp-mid-demux";
 
-// <endpoint id create expire stats-id muc-role>. create and expire are written only when true.
+// <endpoint id create expire stats-id muc-role diarize>. create, expire and diarize are written only when true.
 struct Colibri2Endpoint {
     std::string id;
     bool create = false;
     bool expire = false;
     std::optional<std::string> stats_id;
     std::optional<std::string> muc_role;  // "visitor" for visitors
+    bool diarize = false;                 // the participant asked for per-endpoint transcription (with create)
     std::vector<Colibri2Media> medias;
     std::optional<Colibri2Transport> transport;
     std::optional<Colibri2Sources> sources;

@@ -30,6 +30,15 @@ struct Region {
     friend bool operator==(const Region&, const Region&) = default;
 };
 
+// <jitsi_participant_diarize>true</jitsi_participant_diarize>: the participant asks the transcriber to tell its
+// speech apart from others' (the bridge gets a per-endpoint diarize flag).
+struct Diarize {
+    bool value = false;
+    static ParseResult<Diarize> parse(const XmlElement& element);
+    [[nodiscard]] XmlElement to_xml() const;
+    friend bool operator==(const Diarize&, const Diarize&) = default;
+};
+
 // <features><feature var='http://jitsi.org/protocol/jibri'/></features>. Only trusted for trusted domains.
 struct Features {
     std::vector<std::string> vars;

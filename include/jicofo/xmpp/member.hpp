@@ -37,6 +37,7 @@ struct Member {
 
     std::optional<std::string> stats_id;
     std::optional<std::string> region;
+    bool diarize = false;                     // <jitsi_participant_diarize>, read when the bridge endpoint is made
     std::optional<std::string> display_name;  // <nick xmlns=nick/>
     // Shared rather than inline: large, often absent, and the same value through a member's updates.
     core::SharedOptional<stanza::UserIdentity> identity;
