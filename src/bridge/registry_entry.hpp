@@ -60,8 +60,7 @@ struct BridgeRegistry::Metrics {
                                                  "Bridge health checks answered with an error that fails the bridge")),
           health_check_timeouts(registry.counter("bridge_health_check_timeouts",
                                                  "Bridge health checks that got no reply, retry included")),
-          // Registered at zero: selection has no max-bridge-participants-per-interval rate limit yet, and there is no
-          // load redistribution (docs/metrics.md).
+          // Registered at zero: selection has no max-bridge-participants-per-interval rate limit yet (docs/metrics.md).
           rate_limited(registry.counter("bridge_selection_rate_limited",
                                         "Total number of times a bridge was considered overloaded for a conference "
                                         "because the conference had reached max-bridge-participants-per-interval on "
@@ -69,7 +68,7 @@ struct BridgeRegistry::Metrics {
           load_redistributor_moved(registry.counter("load_redistributor_endpoints_moved",
                                                     "Total number of endpoints moved by the load redistributor")) {}
 
-    // The bridge's series, created at zero when it is first seen (endpoints moved stays 0: see rate_limited).
+    // The bridge's series, created at zero when it is first seen.
     void update_bridge(const std::string& nick, int endpoints, bool failing_ice) {
         const metrics::Labels jvb{{"jvb", nick}};
         registry.gauge("bridge_endpoints", kEndpointsHelp, jvb).Set(endpoints);
@@ -80,6 +79,11 @@ struct BridgeRegistry::Metrics {
     }
     void restart_requested(const std::string& nick) {
         registry.counter("bridge_restart_requests", kRestartsHelp, {{"jvb", nick}}).Increment();
+    }
+    // Load redistribution moved endpoints off the bridge (REST moves are not counted, as in Jicofo).
+    void endpoints_moved(const std::string& nick, int count) {
+        registry.counter("bridge_endpoints_moved", kMovedHelp, {{"jvb", nick}}).Increment(count);
+        load_redistributor_moved.Increment(count);
     }
     // Jicofo's Bridge.markRemoved: a bridge that left has no series any more.
     void remove_bridge(const std::string& nick) {
