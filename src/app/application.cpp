@@ -320,7 +320,8 @@ int Application::run() {
             running.rest_context->domain = running.conferences->routes();
             if (running.media) {
                 add_media_routes(running.rest_context->domain, running.media->registry(),
-                                 running.conferences->manager(), running.media->brewery());
+                                 running.conferences->manager(), running.media->brewery(),
+                                 running.media->load_redistributor());
             }
             // Jicofo's /stats always has these keys (zeros without bridges); they read the media layer's counters.
             add_media_stats(running.rest_context->domain, std::make_shared<MediaStatistics>(running.metrics));

@@ -2,6 +2,8 @@
 // map; every answer is built from snapshots or results delivered by the owners' strands.
 #include "jicofo/app/media_routes.hpp"
 
+#include "jicofo/app/load_redistributor.hpp"
+
 #include "jicofo/bridge/bridge_registry.hpp"
 #include "jicofo/conference/focus_manager.hpp"
 
@@ -321,7 +323,8 @@ nlohmann::ordered_json move_result_json(int moved_endpoints, int conferences) {
 }
 
 void add_media_routes(rest::DomainRoutes& routes, const std::shared_ptr<bridge::BridgeRegistry>& registry,
-                      const std::shared_ptr<conference::FocusManager>& manager, const stanza::Jid& brewery) {
+                      const std::shared_ptr<conference::FocusManager>& manager, const stanza::Jid& brewery,
+                      const std::shared_ptr<LoadRedistributor>& redistributor) {
     routes.pin_list = [registry](const HttpRequest&, const PathParams&, const Responder& respond) {
         registry->async_pins([respond](const std::vector<bridge::BridgePin>& pins) {
             respond(HttpResponse::json(200, pins_json(pins).dump()));
@@ -451,6 +454,10 @@ void add_media_routes(rest::DomainRoutes& routes, const std::shared_ptr<bridge::
                 deliver(bridge_selector_debug_json(debug));
             });
         });
+    }
+    if (routes.debug && redistributor) {
+        routes.debug = with_key(std::move(routes.debug), "load_redistributor",
+                                [redistributor](auto deliver) { redistributor->async_debug(std::move(deliver)); });
     }
     if (routes.stats) {
         routes.stats = with_key(std::move(routes.stats), "bridge_selector", [registry](auto deliver) {

@@ -1,6 +1,8 @@
 // The media ports over XMPP and the bridge registry, and the routing of Jingle IQs and bridge events.
 #include "jicofo/app/media_services.hpp"
 
+#include "jicofo/app/load_redistributor.hpp"
+#include "jicofo/app/media_routes.hpp"
 #include "jicofo/app/media_stats.hpp"
 #include "jicofo/bridge/bridge_registry.hpp"
 #include "jicofo/bridge/bridge_transport.hpp"
@@ -205,6 +207,52 @@ private:
 
 }  // namespace
 
+namespace {
+
+// Load redistribution reaches the bridges through the registry and the conferences through the room map.
+LoadRedistributor::Ports redistribution_ports(const std::shared_ptr<bridge::BridgeRegistry>& registry,
+                                              const std::weak_ptr<conference::FocusManager>& manager) {
+    std::weak_ptr<bridge::BridgeRegistry> weak_registry = registry;
+    LoadRedistributor::Ports ports;
+    ports.bridges = [weak_registry](std::function<void(std::vector<bridge::BridgeDebugState>)> done) {
+        if (auto r = weak_registry.lock()) {
+            r->async_debug_snapshot(
+                [done = std::move(done)](bridge::BridgeSelectorDebug debug) { done(std::move(debug.bridges)); });
+        }
+    };
+    ports.loads = [manager](const std::string& bridge_id, std::function<void(std::vector<ConferenceLoad>)> done) {
+        if (auto m = manager.lock()) {
+            m->async_all_snapshots(
+                [bridge_id, done = std::move(done)](const std::vector<conference::ConferenceSnapshot>& snapshots) {
+                    done(conferences_on_bridge(snapshots, bridge_id));
+                });
+        }
+    };
+    ports.move = [manager](const stanza::Jid& room, const std::string& bridge_id, int count,
+                           std::function<void(int)> done) {
+        auto m = manager.lock();
+        if (!m) {
+            done(0);
+            return;
+        }
+        m->with_conference(room, [bridge_id, count, done = std::move(done)](conference::ConferenceHandle* conference) {
+            if (conference == nullptr) {
+                done(0);  // it ended since the snapshot
+                return;
+            }
+            conference->move_endpoints(bridge_id, std::nullopt, count, done);
+        });
+    };
+    ports.count_moved = [weak_registry](const std::string& bridge_id, int moved) {
+        if (auto r = weak_registry.lock()) {
+            r->record_endpoints_moved(bridge_id, moved);
+        }
+    };
+    return ports;
+}
+
+}  // namespace
+
 struct MediaServices::Subscription {
     bridge::BridgeSubscription bridges;
 };
@@ -239,6 +287,8 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     transport.brewery.trusted_domains = config.xmpp.trusted_domains;
     services->registry_ = bridge::BridgeRegistry::create(
         executor, settings, bridge::xmpp_transport(*bridges_connection, transport), &metrics);
+    services->executor_ = executor;
+    services->load_redistribution_ = config.bridge.load_redistribution;
 
     auto setup = std::make_shared<conference::MediaSetup>();
     setup->settings.codecs = config.codec;
@@ -307,9 +357,15 @@ void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manag
     subscription_ = std::make_unique<Subscription>();
     subscription_->bridges = registry_->subscribe(std::move(events));
     registry_->start();
+
+    redistributor_ = LoadRedistributor::create(executor_, load_redistribution_, redistribution_ports(registry_, weak));
+    redistributor_->start();
 }
 
 void MediaServices::stop() {
+    if (redistributor_) {
+        redistributor_->stop();
+    }
     subscription_.reset();
     if (registry_) {
         registry_->stop();

@@ -325,6 +325,23 @@ void BridgeRegistry::record_bridge_removed_from_conference() {
     }
 }
 
+void BridgeRegistry::record_endpoints_moved(const std::string& bridge_id, int count) {
+    if (count <= 0) {
+        return;
+    }
+    boost::asio::post(strand_, [self = shared_from_this(), bridge_id, count] {
+        if (!self->metrics_) {
+            return;
+        }
+        const Entry* entry = self->find(bridge_id);
+        if (entry == nullptr) {
+            self->metrics_->load_redistributor_moved.Increment(count);  // it left since: no series to count in
+            return;
+        }
+        self->metrics_->endpoints_moved(entry->bridge.nick(), count);
+    });
+}
+
 // ----- pins -------------------------------------------------------------------------------------------------------
 
 void BridgeRegistry::pin(std::string conference_id, std::string version, std::chrono::minutes duration,

@@ -67,7 +67,7 @@ struct BridgeRegistry::Metrics {
           load_redistributor_moved(registry.counter("load_redistributor_endpoints_moved",
                                                     "Total number of endpoints moved by the load redistributor")) {}
 
-    // The bridge's series, created at zero when it is first seen (endpoints moved stays 0: see rate_limited).
+    // The bridge's series, created at zero when it is first seen.
     void update_bridge(const std::string& nick, int endpoints, bool failing_ice) {
         const metrics::Labels jvb{{"jvb", nick}};
         registry.gauge("bridge_endpoints", kEndpointsHelp, jvb).Set(endpoints);
@@ -78,6 +78,11 @@ struct BridgeRegistry::Metrics {
     }
     void restart_requested(const std::string& nick) {
         registry.counter("bridge_restart_requests", kRestartsHelp, {{"jvb", nick}}).Increment();
+    }
+    // Load redistribution moved endpoints off the bridge (REST moves are not counted, as in Jicofo).
+    void endpoints_moved(const std::string& nick, int count) {
+        registry.counter("bridge_endpoints_moved", kMovedHelp, {{"jvb", nick}}).Increment(count);
+        load_redistributor_moved.Increment(count);
     }
     // Jicofo's Bridge.markRemoved: a bridge that left has no series any more.
     void remove_bridge(const std::string& nick) {

@@ -415,6 +415,15 @@ void ConferenceMedia::end_session(Participant& participant, stanza::JingleReason
 }
 
 bool ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session) {
+    if (!release_for_reinvite(endpoint_id, why, terminate_session)) {
+        return false;
+    }
+    invite(*find(endpoint_id));
+    return true;
+}
+
+bool ConferenceMedia::release_for_reinvite(const std::string& endpoint_id, const std::string& why,
+                                           bool terminate_session) {
     auto* participant = find(endpoint_id);
     if (!participant || stopped_) {
         return false;
@@ -434,7 +443,6 @@ bool ConferenceMedia::reinvite(const std::string& endpoint_id, const std::string
     } else {
         end_session(*participant, stanza::JingleReasonCondition::success, "moving", terminate_session);
     }
-    invite(*participant);
     return true;
 }
 
@@ -523,10 +531,20 @@ int ConferenceMedia::move_endpoints(const std::optional<std::string>& bridge_id,
         }
         chosen.push_back(id);
     }
-    int moved = 0;
+    // All released before any is invited again, as Jicofo: a single-bridge conference whose participants all move
+    // is then placed afresh, instead of each following the others still on the bridge it leaves.
+    std::vector<std::string> released;
     for (const auto& id : chosen) {
-        moved += reinvite(id, "moved off bridge " + bridge_id.value_or("(any)") + " on request", true) ? 1 : 0;
+        if (release_for_reinvite(id, "moved off bridge " + bridge_id.value_or("(any)") + " on request", true)) {
+            released.push_back(id);
+        }
     }
+    for (const auto& id : released) {
+        if (auto* participant = find(id)) {
+            invite(*participant);
+        }
+    }
+    const int moved = static_cast<int>(released.size());
     count_moved(moved);
     return moved;
 }

@@ -275,6 +275,10 @@ void read_bridge(Reader& r, BridgeConfig& b) {
     b.load_redistribution.stress_threshold = r.real(load + "stress-threshold", 0, 1, true);
     b.load_redistribution.timeout = r.duration(load + "timeout");
     b.load_redistribution.endpoints = r.integer(load + "endpoints", 1, INT_MAX);
+    // Jicofo's scheduler refuses a zero period when the feature is on; off, the interval is never used.
+    if (!r.failed() && b.load_redistribution.enabled && b.load_redistribution.interval.count() == 0) {
+        r.fail(r.find(load + "interval"), load + "interval", "must be longer than zero when enabled");
+    }
 }
 
 }  // namespace detail

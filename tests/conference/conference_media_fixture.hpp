@@ -167,8 +167,9 @@ public:
 // Selects the first bridge that is not down; a reported failure takes the bridge down, as the registry would.
 class FakeAllocator : public colibri::BridgeAllocator {
 public:
-    void select(const selector::ConferenceBridges& /*conference*/, const selector::ParticipantProperties& /*p*/,
+    void select(const selector::ConferenceBridges& conference, const selector::ParticipantProperties& /*p*/,
                 std::function<void(std::optional<colibri::BridgeInfo>, std::string)> done) override {
+        conference_sizes.push_back(conference.size());
         for (const auto& bridge : bridges) {
             if (down.count(bridge.id) == 0) {
                 selected.push_back(bridge.id);
@@ -187,6 +188,7 @@ public:
     std::vector<colibri::BridgeInfo> bridges;
     std::set<std::string> down;
     std::vector<std::string> selected;
+    std::vector<std::size_t> conference_sizes;  // how many bridges the conference used at each selection
     std::vector<std::pair<std::string, bool>> failures;
     std::map<std::string, int> removed;
 };

@@ -54,6 +54,16 @@ TEST_F(ConferenceMediaMoveTest, MovesAtMostTheRequestedNumberOffTheBridgeAndCoun
     EXPECT_EQ(on_jvb2, 2) << "the moved participants were invited again, onto the other bridge";
 }
 
+TEST_F(ConferenceMediaMoveTest, EveryoneMovedIsReleasedBeforeAnyIsPlacedAgain) {
+    three_on_jvb1();
+    allocator.conference_sizes.clear();
+    // jvb1 still works (only overloaded, say): had each been re-invited in turn, the first selection would have seen
+    // the conference still on jvb1, and a single-bridge conference would have stayed there.
+    EXPECT_EQ(media->move_endpoints(jvb1(), std::nullopt, 3), 3);
+    ASSERT_FALSE(allocator.conference_sizes.empty());
+    EXPECT_EQ(allocator.conference_sizes.front(), 0U) << "the conference is placed afresh";
+}
+
 TEST_F(ConferenceMediaMoveTest, OnlyParticipantsOnThatBridgeMove) {
     three_on_jvb1();
     EXPECT_EQ(media->move_endpoints(jvb2(), std::nullopt, 10), 0);

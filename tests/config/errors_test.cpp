@@ -79,6 +79,17 @@ TEST(Errors, VisitorStrategyNeedsBothSubStrategies) {
     EXPECT_NE(error.message.find("participant-selection-strategy"), std::string::npos);
 }
 
+TEST(Errors, EnabledLoadRedistributionNeedsAnInterval) {
+    const ConfigError error = load_error("jicofo.bridge.load-redistribution { enabled = true, interval = 0 }");
+    EXPECT_EQ(error.key, "jicofo.bridge.load-redistribution.interval");
+    EXPECT_EQ(error.line, 1);
+    EXPECT_NE(error.message.find("longer than zero"), std::string::npos) << error.message;
+    // Off, the interval is never used (Jicofo accepts it too).
+    EXPECT_EQ(load_ok("jicofo.bridge.load-redistribution { enabled = false, interval = 0 }")
+                  .config.bridge.load_redistribution.interval.count(),
+              0);
+}
+
 TEST(Errors, AuthenticationNeedsLoginUrl) {
     const ConfigError error = load_error("jicofo.authentication { enabled = true, type = XMPP }");
     EXPECT_EQ(error.key, "jicofo.authentication.login-url");

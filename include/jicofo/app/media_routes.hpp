@@ -66,9 +66,13 @@ struct ConferenceLoad {
 // {"movedEndpoints":n,"conferences":m}.
 [[nodiscard]] nlohmann::ordered_json move_result_json(int moved_endpoints, int conferences);
 
+class LoadRedistributor;
+
 // Adds the pin and move-endpoints handlers to `routes`, and decorates its /debug and /stats handlers (when set)
-// with "bridge_selector". Not-found bridges and conferences answer 404 (Jicofo answers 500).
+// with "bridge_selector" (and /debug with "load_redistributor" when one is given). Not-found bridges and
+// conferences answer 404 (Jicofo answers 500).
 void add_media_routes(rest::DomainRoutes& routes, const std::shared_ptr<bridge::BridgeRegistry>& registry,
-                      const std::shared_ptr<conference::FocusManager>& manager, const stanza::Jid& brewery);
+                      const std::shared_ptr<conference::FocusManager>& manager, const stanza::Jid& brewery,
+                      const std::shared_ptr<LoadRedistributor>& redistributor = nullptr);
 
 }  // namespace jicofo::app

@@ -24,6 +24,7 @@ class MetricsRegistry;
 
 namespace jicofo::app {
 
+class LoadRedistributor;
 class MediaStatistics;
 
 class MediaServices {
@@ -45,15 +46,21 @@ public:
     // The bridges' brewery room (a bridge's id is its occupant JID there).
     [[nodiscard]] const stanza::Jid& brewery() const { return brewery_; }
 
-    // Sends bridge events to every conference of the manager; joins the brewery.
+    // Automatic load redistribution over the registry and the manager; null before start().
+    [[nodiscard]] const std::shared_ptr<LoadRedistributor>& load_redistributor() const { return redistributor_; }
+
+    // Sends bridge events to every conference of the manager; joins the brewery; starts load redistribution.
     void start(const std::shared_ptr<conference::FocusManager>& manager);
-    // Stops routing and leaves the brewery.
+    // Stops routing and load redistribution, and leaves the brewery.
     void stop();
 
 private:
     MediaServices() = default;
 
     std::shared_ptr<bridge::BridgeRegistry> registry_;
+    boost::asio::any_io_executor executor_;
+    config::LoadRedistributionConfig load_redistribution_;
+    std::shared_ptr<LoadRedistributor> redistributor_;
     std::shared_ptr<const conference::MediaSetup> setup_;
     stanza::Jid brewery_;
     struct Subscription;

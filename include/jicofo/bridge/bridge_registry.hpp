@@ -126,6 +126,9 @@ public:
     void report_endpoints_removed(const std::string& bridge_id, int count);
     void report_restart_request(const std::string& bridge_id);  // ICE failure detection
     void record_bridge_removed_from_conference();               // bridges_removed_total
+    // Load redistribution moved `count` endpoints off the bridge: load_redistributor_endpoints_moved_total and the
+    // bridge's bridge_endpoints_moved_total (the latter only while the bridge is known).
+    void record_endpoints_moved(const std::string& bridge_id, int count);
 
     // Version pins (REST /pin); thread-safe, `done` runs on the registry's strand. A duration of zero or less
     // removes the pin. unpin tells whether there was a pin.

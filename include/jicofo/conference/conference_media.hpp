@@ -224,6 +224,9 @@ private:
         const colibri::Allocation& allocation) const;
     // Returns true when the participant was re-invited.
     bool reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session);
+    // The first half of a re-invite: the participant's session and allocation end (or, with ReplaceTransport, only
+    // its allocation); invite() is the second. False when there is no such participant.
+    bool release_for_reinvite(const std::string& endpoint_id, const std::string& why, bool terminate_session);
     // An invite that could not complete for a reason that passes (our XMPP link dropped, every bridge tried failed):
     // the participant waits, and is invited again when a bridge comes up or after `delay`, whichever is first.
     void invite_later(Participant& participant, std::chrono::milliseconds delay);
