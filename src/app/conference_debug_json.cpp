@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <string_view>
 #include <utility>
 
 namespace jicofo::app {
@@ -232,15 +233,7 @@ Json media_debug_json(const conference::MediaSnapshot& media, bool full) {
 
 // A participant as Jicofo's Participant.getDebugState shows it, then ours.
 Json participant_json(const conference::ParticipantSnapshot& p, const conference::MediaSnapshot* media,
-                      const std::string& room, bool full) {
-    const conference::MediaSnapshot::Participant* session = nullptr;
-    if (media) {
-        for (const auto& candidate : media->participants) {
-            if (candidate.endpoint_id == p.endpoint_id) {
-                session = &candidate;
-            }
-        }
-    }
+                      const conference::MediaSnapshot::Participant* session, const std::string& room, bool full) {
     Json entry;
     entry["id"] = p.endpoint_id;
     if (full) {
@@ -305,8 +298,16 @@ nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapsho
     int jigasis = 0;
     int transcribers = 0;
     int visitors = 0;
+    std::map<std::string_view, const conference::MediaSnapshot::Participant*> sessions;  // by endpoint id
+    if (media) {
+        for (const auto& session : media->participants) {
+            sessions.emplace(session.endpoint_id, &session);
+        }
+    }
     for (const auto& p : snapshot.participants) {
-        participants[p.endpoint_id] = participant_json(p, media, room, full);
+        const auto session = sessions.find(p.endpoint_id);
+        participants[p.endpoint_id] =
+            participant_json(p, media, session == sessions.end() ? nullptr : session->second, room, full);
         jibris += p.is_jibri ? 1 : 0;
         transcribers += p.is_transcriber ? 1 : 0;
         jigasis += p.is_jigasi && !p.is_transcriber ? 1 : 0;  // as Jicofo: jigasis that do not transcribe
