@@ -1,4 +1,5 @@
-// Conference request JSON ↔ ConferenceRequest/Reply, and the /debug and /stats shapes of conference snapshots.
+// Conference request JSON ↔ ConferenceRequest/Reply, and the /stats shape of the room map's snapshot (the /debug
+// shapes are in conference_debug_json.cpp).
 #include "jicofo/app/conference_json.hpp"
 
 #include <algorithm>
@@ -20,40 +21,6 @@ std::optional<std::string> optional_string(const nlohmann::json& object, const c
     }
     auto value = it->get<std::string>();
     return value.empty() ? std::nullopt : std::optional<std::string>(std::move(value));
-}
-
-nlohmann::ordered_json optional_json(const std::optional<std::string>& value) {
-    return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
-}
-
-// The media state of a conference: each participant's session and the colibri2 session on each bridge.
-nlohmann::ordered_json media_debug_json(const conference::MediaSnapshot& media, bool full) {
-    nlohmann::ordered_json participants = nlohmann::ordered_json::object();
-    for (const auto& p : media.participants) {
-        nlohmann::ordered_json entry = {
-            {"state", p.state}, {"bridge", optional_json(p.bridge)}, {"session_id", optional_json(p.session_id)}};
-        if (full) {
-            entry["sources"] = p.sources;
-        }
-        entry["invites"] = p.invites;
-        participants[p.endpoint_id] = std::move(entry);
-    }
-    nlohmann::ordered_json sessions = nlohmann::ordered_json::array();
-    for (const auto& session : media.colibri.sessions) {
-        sessions.push_back({{"bridge", session.bridge_id},
-                            {"session_id", session.session_id},
-                            {"created", session.created},
-                            {"endpoints", session.endpoints}});
-        if (!session.connects.empty()) {
-            sessions.back()["connects"] = session.connects;  // transcriber, translators: only where there are some
-        }
-    }
-    nlohmann::ordered_json json = {{"participants", std::move(participants)},
-                                   {"colibri_sessions", std::move(sessions)}};
-    if (full) {
-        json["sources"] = media.conference_sources;
-    }
-    return json;
 }
 
 }  // namespace
@@ -136,67 +103,6 @@ HttpError conference_error_http(const conference::RequestError& error) {
         case conference::RequestErrc::unavailable: break;
     }
     return {400, "Bad request: " + (error.text.empty() ? std::string(conference::to_string(error.code)) : error.text)};
-}
-
-nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapshot& snapshot, bool full) {
-    nlohmann::ordered_json json;
-    json["room"] = snapshot.room.to_string();
-    json["meeting_id"] = snapshot.meeting_id;
-    json["joined"] = snapshot.joined;
-    json["created"] = snapshot.created_ms;
-    json["owner"] = snapshot.owner ? nlohmann::ordered_json(*snapshot.owner) : nlohmann::ordered_json(nullptr);
-    json["participant_count"] = snapshot.participants.size();
-    nlohmann::ordered_json participants = nlohmann::ordered_json::object();
-    for (const auto& p : snapshot.participants) {
-        nlohmann::ordered_json entry;
-        entry["id"] = p.endpoint_id;
-        entry["real_jid"] = p.real_jid ? nlohmann::ordered_json(*p.real_jid) : nlohmann::ordered_json(nullptr);
-        entry["stats_id"] = p.stats_id ? nlohmann::ordered_json(*p.stats_id) : nlohmann::ordered_json(nullptr);
-        entry["region"] = p.region ? nlohmann::ordered_json(*p.region) : nlohmann::ordered_json(nullptr);
-        entry["role"] = std::string(xmpp::to_string(p.role));
-        entry["audio_muted"] = p.audio_muted;
-        entry["video_muted"] = p.video_muted;
-        entry["is_jibri"] = p.is_jibri;
-        entry["is_jigasi"] = p.is_jigasi;
-        if (full) {
-            entry["features"] = p.features;
-        }
-        entry["video_codecs"] = p.video_codecs;
-        participants[p.endpoint_id] = std::move(entry);
-    }
-    json["participants"] = std::move(participants);
-    if (snapshot.media) {
-        json["media"] = media_debug_json(*snapshot.media, full);
-    }
-    if (snapshot.main_room) {
-        json["main_room"] = snapshot.main_room->to_string();  // a breakout room's
-    }
-    if (!snapshot.holds.empty()) {
-        json["held_open_by"] = snapshot.holds;
-    }
-    // Each feature's part, under its name (e.g. "av_moderation").
-    for (const auto& [name, text] : snapshot.features) {
-        auto value = nlohmann::ordered_json::parse(text, nullptr, false);
-        json[name] = value.is_discarded() ? nlohmann::ordered_json(text) : std::move(value);
-    }
-    return json;
-}
-
-nlohmann::ordered_json rtcstats_json(const conference::FocusManagerSnapshot& rooms,
-                                     const std::vector<conference::ConferenceSnapshot>& snapshots) {
-    std::set<stanza::Jid> listed;
-    for (const auto& entry : rooms.conferences) {
-        if (entry.in_statistics && entry.rtcstats_enabled) {
-            listed.insert(entry.room);
-        }
-    }
-    nlohmann::ordered_json json = nlohmann::ordered_json::object();
-    for (const auto& snapshot : snapshots) {
-        if (!snapshot.meeting_id.empty() && listed.contains(snapshot.room)) {
-            json[snapshot.meeting_id] = conference_debug_json(snapshot, false);
-        }
-    }
-    return json;
 }
 
 nlohmann::ordered_json conference_stats_json(const conference::FocusManagerSnapshot& snapshot) {

@@ -104,7 +104,7 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
     std::unique_ptr<auth::AuthenticationAuthority> authority;
     if (*auth_settings) {
         authority = std::make_unique<auth::AuthenticationAuthority>(**auth_settings);
-        auth_authority_ = std::string(auth::authority_name((*auth_settings)->type));
+        iq_handler_debug_.auth_authority = std::string(auth::authority_name((*auth_settings)->type));
     }
     features_ = std::make_unique<feature::FeatureHost>(config, metrics, executor);
     features_->install(feature_list());
@@ -117,12 +117,14 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
     if (config.xmpp.client.client_proxy) {
         if (auto jid = stanza::Jid::parse(*config.xmpp.client.client_proxy)) {
             proxy = std::move(jid).value();
-            client_proxy_ = proxy->to_string();
+            iq_handler_debug_.client_proxy = proxy->to_string();
         } else {
             core::module_logger("conference")
                 ->error("jicofo.xmpp.client.client-proxy '{}' is not a JID; ignored", *config.xmpp.client.client_proxy);
         }
     }
+    iq_handler_debug_.focus_auth_jid = settings.focus_jid.to_string();
+    iq_handler_debug_.jigasi_enabled = config.jigasi.brewery_jid.has_value();
     iq_handler_ = std::make_unique<conference::ConferenceIqHandler>(client, manager_, std::move(proxy));
     // The breakout rooms service Prosody announces is where requests may name rooms too.
     features_->start(
@@ -153,15 +155,14 @@ void ConferenceServices::set_debug_connections(std::vector<std::shared_ptr<xmpp:
 }
 
 rest::DomainRoutes ConferenceServices::routes() const {
-    auto routes = conference_routes(manager_, client_proxy_, debug_connections_, auth_authority_);
+    auto routes = conference_routes(manager_, iq_handler_debug_, debug_connections_);
     features_->add_routes(routes);
     return routes;
 }
 
 rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusManager>& manager,
-                                     const std::string& client_proxy,
-                                     const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections,
-                                     const std::string& auth_authority) {
+                                     const ConferenceIqHandlerDebug& iq_handler,
+                                     const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections) {
     using rest::HttpRequest;
     using rest::HttpResponse;
     using rest::PathParams;
@@ -184,17 +185,20 @@ rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusMana
         });
     };
 
-    routes.debug = [manager, client_proxy, debug_connections, auth_authority](
-                       const HttpRequest& request, const PathParams&, const Responder& respond) {
+    routes.debug = [manager, iq_handler, debug_connections](const HttpRequest& request, const PathParams&,
+                                                            const Responder& respond) {
         const bool full = request.query.get("full") == std::optional<std::string_view>("true");
-        auto answer = [respond, client_proxy, debug_connections, auth_authority](nlohmann::ordered_json focus_manager) {
-            auto text_or_null = [](const std::string& text) {
-                return text.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(text);
-            };
+        auto answer = [respond, iq_handler, debug_connections](nlohmann::ordered_json focus_manager,
+                                                               const std::optional<std::string>& breakout) {
+            // Jicofo writes absent values through toString(): "null".
+            auto text = [](const std::string& value) { return value.empty() ? std::string("null") : value; };
             nlohmann::ordered_json body;
             body["focus_manager"] = std::move(focus_manager);
-            body["conference_iq_handler"] = {{"client_proxy", text_or_null(client_proxy)},
-                                             {"auth_authority", text_or_null(auth_authority)}};
+            body["conference_iq_handler"] = {{"breakout_address", breakout.value_or("null")},
+                                             {"focus_auth_jid", iq_handler.focus_auth_jid},
+                                             {"jigasi_enabled", iq_handler.jigasi_enabled},
+                                             {"auth_authority", text(iq_handler.auth_authority)},
+                                             {"client_proxy", text(iq_handler.client_proxy)}};
             // snapshot() is a thread-safe copy kept by each connection.
             nlohmann::ordered_json connections = nlohmann::ordered_json::array();
             for (const auto& connection : debug_connections) {
@@ -203,44 +207,44 @@ rest::DomainRoutes conference_routes(const std::shared_ptr<conference::FocusMana
             body["xmpp_connections"] = std::move(connections);
             respond(HttpResponse::json(200, body.dump()));
         };
-        if (full) {
-            manager->async_all_snapshots([answer](const std::vector<conference::ConferenceSnapshot>& snapshots) {
-                nlohmann::ordered_json conferences = nlohmann::ordered_json::object();
-                for (const auto& s : snapshots) {
-                    conferences[s.room.to_string()] = conference_debug_json(s);
-                }
-                answer(std::move(conferences));
-            });
-            return;
-        }
-        manager->async_snapshot([answer](const conference::FocusManagerSnapshot& snapshot) {
+        manager->async_snapshot([manager, full, answer](const conference::FocusManagerSnapshot& snapshot) {
+            if (full) {
+                manager->async_all_snapshots([answer, breakout = snapshot.breakout_service](
+                                                 const std::vector<conference::ConferenceSnapshot>& snapshots) {
+                    nlohmann::ordered_json conferences = nlohmann::ordered_json::object();
+                    for (const auto& s : snapshots) {
+                        conferences[s.room.to_string()] = conference_debug_json(s);
+                    }
+                    answer(std::move(conferences), breakout);
+                });
+                return;
+            }
             nlohmann::ordered_json conferences = nlohmann::ordered_json::object();
             for (const auto& entry : snapshot.conferences) {
                 conferences[entry.room.to_string()] = entry.participants;
             }
-            answer(std::move(conferences));
+            answer(std::move(conferences), snapshot.breakout_service);
         });
     };
 
-    // Which clients are in the conferences: participants per entity-caps version and per advertised feature.
+    // Jicofo's XmppCapsStats: {"<caps node#ver>": {"count", "features"}} over the participants in the conferences
+    // now (Jicofo counts every participant seen since start), with the features each advertised in its presence.
     routes.debug_xmpp_caps = [manager](const HttpRequest&, const PathParams&, const Responder& respond) {
         manager->async_all_snapshots([respond](const std::vector<conference::ConferenceSnapshot>& snapshots) {
             nlohmann::ordered_json caps = nlohmann::ordered_json::object();
-            nlohmann::ordered_json features = nlohmann::ordered_json::object();
-            std::size_t participants = 0;
             for (const auto& conference : snapshots) {
                 for (const auto& participant : conference.participants) {
-                    ++participants;
-                    const std::string key = participant.caps.value_or("none");
-                    caps[key] = caps.value(key, 0) + 1;
-                    for (const auto& feature : participant.features) {
-                        features[feature] = features.value(feature, 0) + 1;
+                    if (!participant.caps) {
+                        continue;
                     }
+                    auto& entry = caps[*participant.caps];
+                    if (entry.is_null()) {
+                        entry = {{"count", 0}, {"features", participant.features}};
+                    }
+                    entry["count"] = entry["count"].get<int>() + 1;
                 }
             }
-            nlohmann::ordered_json body = {
-                {"participants", participants}, {"caps", std::move(caps)}, {"features", std::move(features)}};
-            respond(HttpResponse::json(200, body.dump()));
+            respond(HttpResponse::json(200, caps.dump()));
         });
     };
 

@@ -147,6 +147,57 @@ void with_known_bridge(const std::shared_ptr<bridge::BridgeRegistry>& registry, 
         });
 }
 
+// Jicofo's Bridge.debugState keys first, ours after them.
+nlohmann::ordered_json bridge_debug_json(const bridge::BridgeDebugState& b) {
+    auto optional = [](const auto& value) {
+        return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+    };
+    // Jicofo's Bridge.debugState: its nullable strings as toString() writes them ("null").
+    auto text = [](const std::optional<std::string>& value) { return value.value_or("null"); };
+    return {{"corrected-stress", b.corrected_stress},
+            {"drain", b.drain},
+            {"endpoints", b.endpoints},
+            {"endpoint-restart-requests", b.restart_requests},
+            {"failing-ice", b.failing_ice},
+            {"graceful-shutdown", b.graceful_shutdown},
+            {"healthy", b.healthy.value_or(true)},  // a bridge is healthy until a presence says otherwise
+            {"operational", b.operational},
+            {"overloaded", b.overloaded},
+            {"region", text(b.region)},
+            {"relay-id", text(b.relay_id)},
+            {"release", text(b.release)},
+            {"shutting-down", b.shutting_down},
+            {"stress", b.stress},
+            {"version", text(b.version)},
+            // Ours.
+            {"nick", b.nick},
+            {"needs_probe", b.needs_probe},
+            {"endpoints_recently_added", b.endpoints_recently_added},
+            {"seconds_since_failure", optional(b.seconds_since_failure)},
+            {"seconds_since_presence", optional(b.seconds_since_presence)}};
+}
+
+// Replaces the {"jid"} of every colibri session in the conferences under `json` with the bridge's state.
+void fill_session_bridges(nlohmann::ordered_json& json, const bridge::BridgeSelectorDebug& debug, int depth) {
+    if (!json.is_object() || depth > 3) {
+        return;
+    }
+    if (auto manager = json.find("colibri_session_manager"); manager != json.end() && manager->contains("sessions")) {
+        for (auto& [resource, session] : (*manager)["sessions"].items()) {
+            const auto jid = session.value("bridge", nlohmann::ordered_json::object()).value("jid", std::string());
+            for (const auto& b : debug.bridges) {
+                if (b.jid == jid) {
+                    session["bridge"] = bridge_debug_json(b);
+                }
+            }
+        }
+        return;
+    }
+    for (auto& [key, value] : json.items()) {
+        fill_session_bridges(value, debug, depth + 1);
+    }
+}
+
 // Wraps a handler whose 200 answer is a JSON object, adding `key` from `fill` (which answers asynchronously).
 rest::RouteHandler with_key(rest::RouteHandler inner, std::string key,
                             std::function<void(std::function<void(nlohmann::ordered_json)>)> fill) {
@@ -162,6 +213,31 @@ rest::RouteHandler with_key(rest::RouteHandler inner, std::string key,
                 body[key] = std::move(value);
                 respond(HttpResponse::json(200, body.dump()));
             });
+        });
+    };
+}
+
+// Wraps a handler whose 200 answer holds conferences' debug state: each colibri session's "bridge" ({"jid"}) becomes
+// that bridge's debug state from the registry (Jicofo's Colibri2Session.toJson nests Bridge.debugState there).
+rest::RouteHandler with_session_bridges(rest::RouteHandler inner,
+                                        const std::shared_ptr<bridge::BridgeRegistry>& registry) {
+    return [inner = std::move(inner), registry](const HttpRequest& request, const PathParams& params,
+                                                const Responder& respond) {
+        inner(request, params, [registry, respond](HttpResponse response) {
+            if (response.status != 200 || response.body.find("colibri_session_manager") == std::string::npos) {
+                respond(std::move(response));
+                return;
+            }
+            auto body = nlohmann::ordered_json::parse(response.body, nullptr, false);
+            if (body.is_discarded()) {
+                respond(std::move(response));
+                return;
+            }
+            registry->async_debug_snapshot(
+                [respond, body = std::move(body)](const bridge::BridgeSelectorDebug& debug) mutable {
+                    fill_session_bridges(body, debug, 0);
+                    respond(HttpResponse::json(200, body.dump()));
+                });
         });
     };
 }
@@ -230,29 +306,9 @@ nlohmann::ordered_json pins_json(const std::vector<bridge::BridgePin>& pins) {
 }
 
 nlohmann::ordered_json bridge_selector_debug_json(const bridge::BridgeSelectorDebug& debug) {
-    auto optional = [](const auto& value) {
-        return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
-    };
     nlohmann::ordered_json bridges = nlohmann::ordered_json::object();
     for (const auto& b : debug.bridges) {
-        bridges[b.jid] = {{"nick", b.nick},
-                          {"stress", b.stress},
-                          {"corrected_stress", b.corrected_stress},
-                          {"operational", b.operational},
-                          {"overloaded", b.overloaded},
-                          {"needs_probe", b.needs_probe},
-                          {"healthy", optional(b.healthy)},
-                          {"region", optional(b.region)},
-                          {"version", optional(b.version)},
-                          {"relay_id", optional(b.relay_id)},
-                          {"drain", b.drain},
-                          {"graceful_shutdown", b.graceful_shutdown},
-                          {"shutting_down", b.shutting_down},
-                          {"failing_ice", b.failing_ice},
-                          {"endpoints", b.endpoints},
-                          {"endpoints_recently_added", b.endpoints_recently_added},
-                          {"seconds_since_failure", optional(b.seconds_since_failure)},
-                          {"seconds_since_presence", optional(b.seconds_since_presence)}};
+        bridges[b.jid] = bridge_debug_json(b);
     }
     return {{"strategy", debug.strategy}, {"bridge", std::move(bridges)}};
 }
@@ -448,6 +504,12 @@ void add_media_routes(rest::DomainRoutes& routes, const std::shared_ptr<bridge::
             });
     };
 
+    // The conferences' colibri sessions name their bridge; its state comes from the registry.
+    for (auto* handler : {&routes.debug, &routes.debug_conferences_full, &routes.debug_conference, &routes.rtcstats}) {
+        if (*handler) {
+            *handler = with_session_bridges(std::move(*handler), registry);
+        }
+    }
     if (routes.debug) {
         routes.debug = with_key(std::move(routes.debug), "bridge_selector", [registry](auto deliver) {
             registry->async_debug_snapshot([deliver = std::move(deliver)](const bridge::BridgeSelectorDebug& debug) {

@@ -404,7 +404,8 @@ void BridgeRegistry::async_debug_snapshot(std::function<void(BridgeSelectorDebug
             s.needs_probe = b.needs_probe(t);
             s.healthy = b.reported_healthy();
             s.region = b.region();
-            s.version = b.full_version();
+            s.version = b.version();
+            s.release = b.release();
             s.relay_id = b.relay_id();
             s.drain = b.draining();
             s.graceful_shutdown = b.graceful_shutdown();
@@ -412,6 +413,7 @@ void BridgeRegistry::async_debug_snapshot(std::function<void(BridgeSelectorDebug
             s.failing_ice = b.failing_ice(t);
             s.endpoints = b.endpoints();
             s.endpoints_recently_added = b.recently_added_endpoints(t);
+            s.restart_requests = b.restart_requests_total();
             if (b.failed_at()) {
                 s.seconds_since_failure = seconds(t - *b.failed_at());
             }

@@ -130,7 +130,7 @@ void ColibriSessionManager::send_relay_create(BridgeSession& local, const Bridge
     request.meeting_id = settings_.meeting_id;
     request.relays.push_back(std::move(relay));
     // Marked before the answer so that endpoints joining meanwhile are sent to this relay, not lost.
-    local.relays.insert(*remote.bridge.relay_id);
+    local.relays.insert_or_assign(*remote.bridge.relay_id, RelayLink{mesh_id, initiator, settings_.relays.sctp});
     std::weak_ptr<bool> alive = alive_;
     transport_.send(local.bridge.jid, request,
                     [this, alive, bridge_id = local.bridge.id, session_id = local.session_id,

@@ -585,17 +585,21 @@ std::vector<std::string> ColibriSessionManager::bridge_regions() const {
     return regions;
 }
 
+int ColibriSessionManager::recently_added(const BridgeSession& session) const {
+    const auto since = clock_() - settings_.recent_interval;
+    return static_cast<int>(
+        std::count_if(session.added_at.begin(), session.added_at.end(), [since](auto t) { return t >= since; }));
+}
+
 selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
     selector::ConferenceBridges bridges;
-    const auto since = clock_() - settings_.recent_interval;
     for (const auto* session : sessions_in_order()) {
         const auto& id = session->bridge.id;
         selector::ConferenceBridge bridge;
         bridge.bridge_id = id;
         bridge.participants =
             static_cast<int>(session->endpoints.size() + session->waiting.size()) + session->in_flight;
-        bridge.recently_added = static_cast<int>(
-            std::count_if(session->added_at.begin(), session->added_at.end(), [since](auto t) { return t >= since; }));
+        bridge.recently_added = recently_added(*session);
         bridges.push_back(bridge);
     }
     return bridges;
@@ -604,11 +608,16 @@ selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
 ColibriSnapshot ColibriSessionManager::snapshot() const {
     ColibriSnapshot snapshot;
     for (const auto& [id, session] : sessions_) {
+        std::vector<ColibriSnapshot::Relay> relays;
+        for (const auto& [relay_id, link] : session->relays) {
+            relays.push_back({relay_id, link});
+        }
         snapshot.sessions.push_back({id,
                                      session->session_id,
                                      session->state == BridgeSession::State::created,
                                      session->endpoints,
-                                     std::vector<std::string>(session->relays.begin(), session->relays.end()),
+                                     std::move(relays),
+                                     recently_added(*session),
                                      {}});
         for (const auto& [connect_id, connect] : session->connects) {
             snapshot.sessions.back().connects.push_back(connect_id);

@@ -34,7 +34,7 @@ struct ColibriSessionManager::BridgeSession {
     int in_flight = 0;                                      // allocations sent, not answered
     std::uint64_t order = 0;
     std::optional<stanza::Colibri2Sources> feedback_sources;
-    std::set<std::string> relays;                             // remote relay ids this bridge has a relay to
+    std::map<std::string, RelayLink> relays;                  // by the remote relay id this bridge has a relay to
     std::map<std::string, stanza::Colibri2Connect> connects;  // by id, as last signalled to the bridge
 };
 

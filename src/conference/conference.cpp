@@ -46,6 +46,8 @@ ParticipantSnapshot participant_snapshot(const xmpp::Member& member) {
     p.video_muted = member.video_muted;
     p.is_jibri = member.is_jibri;
     p.is_jigasi = member.is_jigasi;
+    p.is_transcriber = member.is_transcriber;
+    p.diarize = member.diarize;
     p.features = member.features;
     if (member.video_codecs) {
         p.video_codecs = *member.video_codecs;
@@ -464,6 +466,16 @@ ConferenceSnapshot Conference::snapshot() const {
             }
         }
     }
+    s.focus_nick = settings_.focus_nick;
+    if (callbacks_.is_authenticated) {
+        s.role_manager = "AuthenticationRoleManager";
+    } else if (settings_.enable_auto_owner && !room_info_.is_breakout) {
+        s.role_manager = "AutoOwnerRoleManager";
+    }
+    s.room_state = {metadata_.start_muted,   metadata_.moderators,       metadata_.participants,
+                    metadata_.visitors_live, metadata_.visitors_enabled, metadata_.participants_soft_limit,
+                    metadata_.lobby_enabled};
+    s.properties = current_properties().entries;
     return s;
 }
 

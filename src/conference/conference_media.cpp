@@ -35,6 +35,12 @@ sources::SourceLimits source_limits(const config::ConferenceConfig& conference) 
     return limits;
 }
 
+// The bridge offers its private host candidates to Jibri and Jigasi (when configured), never to clients.
+bool uses_private_addresses(const xmpp::Member& member, const ConferenceMediaSettings& settings) {
+    return (member.is_jibri && settings.jibri_private_addresses) ||
+           (member.is_jigasi && settings.jigasi_private_addresses);
+}
+
 }  // namespace
 
 std::string_view to_string(ParticipantState state) {
@@ -220,8 +226,7 @@ void ConferenceMedia::allocate(const std::string& endpoint_id, std::uint64_t inv
     }
     const auto& member = *participant->member;
     request.diarize = member.diarize;
-    if ((member.is_jibri && settings_->jibri_private_addresses) ||
-        (member.is_jigasi && settings_->jigasi_private_addresses)) {
+    if (uses_private_addresses(member, *settings_)) {
         request.capabilities.emplace_back(stanza::kCapabilityPrivateAddressConnectivity);
     }
     if (participant->force_mute.audio || participant->force_mute.video) {
@@ -593,10 +598,26 @@ MediaSnapshot ConferenceMedia::snapshot() const {
         }
         p.sources = sources_.get(id).sources.size();
         p.invites = participant->invites;
+        p.jingle_sid = participant->sid;
+        if (const auto& caps = participant->capabilities) {
+            p.receives_audio = caps->audio;
+            p.receives_video = caps->video;
+            p.ssrc_rewriting = media::use_ssrc_rewriting(*caps, settings_->conference);
+            p.rtp_mid_demux = media::use_rtp_mid_demux(*caps, settings_->conference, settings_->codecs);
+        }
+        p.private_addresses = uses_private_addresses(*participant->member, *settings_);
+        p.force_mute_audio = participant->force_mute.audio;
+        p.force_mute_video = participant->force_mute.video;
+        p.queued_add = participant->queued_add;
+        p.queued_remove = participant->queued_remove;
+        p.feedback = participant->feedback;
         snapshot.participants.push_back(std::move(p));
     }
     snapshot.colibri = colibri_->snapshot();
     snapshot.conference_sources = sources_.source_count();
+    snapshot.sources = sources_;
+    snapshot.start_audio_muted = options_.start_audio_muted;
+    snapshot.start_video_muted = options_.start_video_muted;
     return snapshot;
 }
 

@@ -121,16 +121,24 @@ void Conference::remove_presence_extension(std::string_view name, std::string_vi
     }
 }
 
-void Conference::set_conference_property(const std::string& key, std::optional<std::string> value) {
-    if (!properties_edited_) {
-        // Start from the properties every conference publishes (support-terminate-restart...).
-        for (const auto& element : *shared_->focus_presence) {
-            if (element.name() == "conference-properties") {
-                if (auto parsed = stanza::ConferenceProperties::parse(element)) {
-                    properties_ = std::move(parsed).value();
-                }
+stanza::ConferenceProperties Conference::current_properties() const {
+    if (properties_edited_) {
+        return properties_;
+    }
+    // The properties every conference publishes (support-terminate-restart...).
+    for (const auto& element : *shared_->focus_presence) {
+        if (element.name() == "conference-properties") {
+            if (auto parsed = stanza::ConferenceProperties::parse(element)) {
+                return std::move(parsed).value();
             }
         }
+    }
+    return {};
+}
+
+void Conference::set_conference_property(const std::string& key, std::optional<std::string> value) {
+    if (!properties_edited_) {
+        properties_ = current_properties();
         properties_edited_ = true;
     }
     const auto current = properties_.get(key);

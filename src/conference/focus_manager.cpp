@@ -27,6 +27,12 @@ std::shared_ptr<spdlog::logger> logger() {
     return log;
 }
 
+// The room map's flags of a conference, which the conference itself does not know.
+void stamp(ConferenceSnapshot& snapshot, bool in_statistics, bool rtcstats_enabled) {
+    snapshot.in_statistics = in_statistics;
+    snapshot.rtcstats_enabled = rtcstats_enabled;
+}
+
 }  // namespace
 
 // One request waiting for its answer; answered once, by the join or by its deadline.
@@ -465,6 +471,9 @@ void FocusManager::async_snapshot(std::function<void(FocusManagerSnapshot)> done
         snapshot.conferences_created = self->conferences_created_;
         snapshot.participants_total = self->participants_total_;
         snapshot.requests_total = self->requests_total_;
+        if (self->settings_.room_services) {
+            snapshot.breakout_service = self->settings_.room_services->breakout_service;
+        }
         for (const auto& [room, entry] : self->conferences_) {
             snapshot.conferences.push_back(
                 {room, entry->participants, entry->joined, entry->in_statistics, entry->rtcstats_enabled});
@@ -488,8 +497,10 @@ void FocusManager::async_conference_snapshot(stanza::Jid room,
             return;
         }
         // Taken on the conference's strand, handed back to ours.
-        it->second->handle->async_snapshot([self, done = std::move(done)](ConferenceSnapshot snapshot) mutable {
-            boost::asio::post(self->strand_, [done = std::move(done), snapshot = std::move(snapshot)]() mutable {
+        it->second->handle->async_snapshot([self, entry = it->second,
+                                            done = std::move(done)](ConferenceSnapshot snapshot) mutable {
+            boost::asio::post(self->strand_, [entry, done = std::move(done), snapshot = std::move(snapshot)]() mutable {
+                stamp(snapshot, entry->in_statistics, entry->rtcstats_enabled);
                 done(std::move(snapshot));
             });
         });
@@ -511,8 +522,9 @@ void FocusManager::async_all_snapshots(std::function<void(std::vector<Conference
             return;
         }
         for (const auto& [room, entry] : self->conferences_) {
-            entry->handle->async_snapshot([self, gather](ConferenceSnapshot snapshot) {
-                boost::asio::post(self->strand_, [gather, snapshot = std::move(snapshot)]() mutable {
+            entry->handle->async_snapshot([self, gather, entry = entry](ConferenceSnapshot snapshot) {
+                boost::asio::post(self->strand_, [gather, entry, snapshot = std::move(snapshot)]() mutable {
+                    stamp(snapshot, entry->in_statistics, entry->rtcstats_enabled);
                     gather->snapshots.push_back(std::move(snapshot));
                     if (--gather->remaining == 0) {
                         std::sort(gather->snapshots.begin(), gather->snapshots.end(),

@@ -12,7 +12,8 @@ void use_component(Registrar& registrar, std::string type, std::string debug_key
         std::move(type), [address](const std::optional<std::string>& found) { *address = found; },
         std::move(on_message));
     registrar.debug_section(std::move(debug_key), [address] {
-        return nlohmann::ordered_json{{"address", *address ? nlohmann::ordered_json(**address) : nullptr}};
+        // As Jicofo writes it: the component's JID, or "null" before Prosody announced one.
+        return nlohmann::ordered_json{{"address", address->value_or("null")}};
     });
 }
 

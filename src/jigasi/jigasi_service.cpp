@@ -220,6 +220,15 @@ nlohmann::ordered_json JigasiService::detector_debug() const {
     if (!settings_.brewery) {
         return nullptr;
     }
+    // Jicofo's keys: brewery_jid and each instance by its resource; ours after them.
+    nlohmann::ordered_json json{{"brewery_jid", settings_.brewery->to_string()}};
+    for (const auto& [occupant, instance] : instances_) {
+        json[std::string(occupant.resource())] = {{"supports_sip", instance.supports_sip},
+                                                  {"supports_transcription", instance.supports_transcription},
+                                                  {"is_in_graceful_shutdown", instance.graceful_shutdown},
+                                                  {"participants", instance.participants},
+                                                  {"region", instance.region.value_or("null")}};
+    }
     nlohmann::ordered_json instances = nlohmann::ordered_json::array();
     for (const auto& [occupant, instance] : instances_) {
         instances.push_back({{"jid", instance.id},
@@ -229,9 +238,10 @@ nlohmann::ordered_json JigasiService::detector_debug() const {
                              {"participants", instance.participants},
                              {"region", instance.region ? nlohmann::ordered_json(*instance.region) : nullptr}});
     }
-    return {{"brewery", settings_.brewery->to_string()},
-            {"joined", brewery_ && brewery_->joined()},
-            {"instances", std::move(instances)}};
+    json["brewery"] = settings_.brewery->to_string();
+    json["joined"] = brewery_ && brewery_->joined();
+    json["instances"] = std::move(instances);
+    return json;
 }
 
 nlohmann::ordered_json JigasiService::dial_stats() const {

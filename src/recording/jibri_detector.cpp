@@ -61,6 +61,11 @@ std::optional<stanza::Jid> JibriDetector::room_of(const std::string& jibri) cons
     return it->second;
 }
 
+const stanza::JibriStatus* JibriDetector::status_of(std::string_view jibri) const {
+    auto it = statuses_.find(jibri);
+    return it == statuses_.end() ? nullptr : &it->second;
+}
+
 const stanza::Jid& JibriDetector::brewery() const {
     return brewery_->room_jid();
 }
@@ -76,6 +81,7 @@ void JibriDetector::update(const stanza::Jid& occupant, const stanza::JibriStatu
                        JibriPool::kMaxInstances);
         return;
     }
+    statuses_.insert_or_assign(id, status);
     logger()->debug("brewery={} {} is {}", brewery_->room_jid().to_string(), id,
                     status.is_available() ? "available" : "not available");
     if (observer_.changed) {
@@ -89,6 +95,7 @@ void JibriDetector::remove(const stanza::Jid& occupant) {
         return;
     }
     pool_.remove(id);
+    statuses_.erase(id);
     logger()->info("brewery={} {} left", brewery_->room_jid().to_string(), id);
     if (auto it = assigned_.find(id); it != assigned_.end()) {
         const auto room = it->second;

@@ -10,7 +10,9 @@
 #include <spdlog/spdlog.h>
 #include <boost/asio/post.hpp>
 
+#include <array>
 #include <cstdint>
+#include <ctime>
 
 namespace jicofo::recording {
 namespace {
@@ -50,6 +52,44 @@ std::optional<std::int64_t> ms_since(const std::optional<TimePoint>& when, TimeP
         return std::nullopt;
     }
     return std::chrono::duration_cast<std::chrono::milliseconds>(now - *when).count();
+}
+
+// A pool instant as the wall-clock time it was, in ISO-8601 UTC (as Jicofo writes an Instant); "null" for never.
+std::string instant_text(const std::optional<TimePoint>& when, TimePoint now) {
+    if (!when) {
+        return "null";
+    }
+    const auto wall =
+        std::chrono::system_clock::now() - std::chrono::duration_cast<std::chrono::system_clock::duration>(now - *when);
+    const auto seconds = std::chrono::system_clock::to_time_t(wall);
+    std::tm utc{};
+    gmtime_r(&seconds, &utc);
+    std::array<char, 32> text{};
+    const auto length = std::strftime(text.data(), text.size(), "%Y-%m-%dT%H:%M:%SZ", &utc);
+    return {text.data(), length};
+}
+
+// Jicofo's JibriDetector instance entry: the statuses by their enum names, "null" when the presence did not say.
+nlohmann::ordered_json jibri_instance_json(const stanza::JibriStatus* status, const JibriInstanceView& instance,
+                                           TimePoint now) {
+    std::string health = "null";
+    std::string busy = "null";
+    if (status && status->health) {
+        health = *status->health == stanza::JibriHealth::healthy ? "HEALTHY" : "UNHEALTHY";
+    }
+    if (status && status->busy) {
+        busy = *status->busy == stanza::JibriBusyStatus::idle ? "IDLE" : "BUSY";
+    }
+    return {{"health_status", health},
+            {"busy_status", busy},
+            {"reports_available", instance.available},
+            {"last_failed", instant_text(instance.last_failed, now)},
+            {"last_selected", instant_text(instance.last_selected, now)}};
+}
+
+std::string resource_of(const std::string& occupant) {
+    const auto slash = occupant.find('/');
+    return slash == std::string::npos ? occupant : occupant.substr(slash + 1);
 }
 
 }  // namespace
@@ -272,8 +312,15 @@ nlohmann::ordered_json RecordingService::detector_debug(JibriKind kind) const {
         return nullptr;
     }
     const auto now = std::chrono::steady_clock::now();
+    // Jicofo's keys: is_sip, brewery_jid and each instance by its resource; ours after them.
+    nlohmann::ordered_json json{{"is_sip", kind == JibriKind::sip_gateway},
+                                {"brewery_jid", detector->brewery().to_string()}};
+    const auto pool = detector->pool().snapshot();
+    for (const auto& instance : pool) {
+        json[resource_of(instance.id)] = jibri_instance_json(detector->status_of(instance.id), instance, now);
+    }
     nlohmann::ordered_json instances = nlohmann::ordered_json::array();
-    for (const auto& instance : detector->pool().snapshot()) {
+    for (const auto& instance : pool) {
         nlohmann::ordered_json entry{{"jid", instance.id}, {"available", instance.available}};
         if (auto ms = ms_since(instance.last_selected, now)) {
             entry["selected_ms_ago"] = *ms;
@@ -286,11 +333,12 @@ nlohmann::ordered_json RecordingService::detector_debug(JibriKind kind) const {
         }
         instances.push_back(std::move(entry));
     }
-    return {{"brewery", detector->brewery().to_string()},
-            {"joined", detector->joined()},
-            {"count", detector->pool().size()},
-            {"available", detector->pool().available()},
-            {"instances", std::move(instances)}};
+    json["brewery"] = detector->brewery().to_string();
+    json["joined"] = detector->joined();
+    json["count"] = detector->pool().size();
+    json["available"] = detector->pool().available();
+    json["instances"] = std::move(instances);
+    return json;
 }
 
 nlohmann::ordered_json RecordingService::session_stats() const {

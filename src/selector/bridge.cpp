@@ -120,6 +120,7 @@ bool Bridge::endpoint_restart_requested(TimePoint now) {
     const auto& ice = params_.ice_failure_detection;
     prune(restart_requests_, now, ice.interval);
     restart_requests_.push_back(now);
+    ++restart_requests_total_;
     if (!ice.enabled || endpoints_ < ice.min_endpoints) {
         return false;
     }

@@ -187,6 +187,92 @@ TEST(ConferenceJsonTest, TheRtcstatsStateLeavesOutTheHighVolumeFields) {
     EXPECT_EQ(light["media"]["participants"]["alice"]["invites"], 0);
 }
 
+sources::Source source(std::uint32_t ssrc, sources::MediaType media) {
+    sources::Source s;
+    s.ssrc = ssrc;
+    s.media = media;
+    s.name = "src-" + std::to_string(ssrc);
+    if (media == sources::MediaType::video) {
+        s.video_type = sources::VideoType::camera;
+    }
+    return s;
+}
+
+// Jicofo's participant keys: a Jingle session in its states, the invite in progress, and what was signalled (the
+// others' sources, less those still queued for it, of the media it receives).
+TEST(ConferenceJsonTest, ParticipantsShowTheirJingleSessionAndSourceSignaling) {
+    auto snapshot = snapshot_with_media("room1@conference.meet.test", "m-1");
+    snapshot.participants.front().stats_id = "Stats-alice";
+    conference::ParticipantSnapshot bob;
+    bob.endpoint_id = "bob";
+    snapshot.participants.push_back(bob);
+    auto& media = *snapshot.media;
+    media.participants.front().jingle_sid = "sid-a";
+    media.participants.front().receives_video = false;  // alice takes audio only
+    conference::MediaSnapshot::Participant bob_media;
+    bob_media.endpoint_id = "bob";
+    bob_media.state = "allocating";
+    media.participants.push_back(bob_media);
+    sources::EndpointSourceSet bob_sources;
+    bob_sources.add(source(11, sources::MediaType::audio));
+    bob_sources.add(source(12, sources::MediaType::video));
+    media.sources.add("bob", bob_sources);
+    sources::EndpointSourceSet queued;
+    queued.add(source(11, sources::MediaType::audio));
+    media.participants.front().queued_add.add("bob", queued);
+
+    const auto json = conference_debug_json(snapshot);
+    const auto& alice = json["participants"]["alice"];
+    EXPECT_EQ(alice["stats_id"], "Stats-alice");
+    EXPECT_EQ(alice["invite_runnable"], "Not running");
+    EXPECT_EQ(alice["jingle_session"].dump(),
+              R"({"sid":"sid-a","remoteJid":"room1@conference.meet.test/alice","state":"ACTIVE"})");
+    const auto& signaling = alice["source_signaling"];
+    EXPECT_EQ(signaling["supported_media_types"].dump(), R"(["audio"])");
+    EXPECT_EQ(signaling["sources"]["bob"]["sources"].size(), 1U) << "no video for alice";
+    EXPECT_EQ(signaling["sources"]["bob"]["sources"][0]["ssrc"], 11);
+    EXPECT_FALSE(signaling["signaled_sources"].contains("bob")) << "bob's audio is still queued for alice";
+    const auto& bob_json = json["participants"]["bob"];
+    EXPECT_FALSE(bob_json.contains("stats_id")) << "Jicofo leaves an unknown stats id out";
+    EXPECT_EQ(bob_json["invite_runnable"], "Running");
+    EXPECT_TRUE(bob_json["jingle_session"].is_null()) << "no offer yet";
+    EXPECT_EQ(json["conference_sources"]["bob"]["sources"][1].dump(),
+              R"({"ssrc":12,"media_type":"video","name":"src-12","msid":"null","videoType":"camera"})");
+    EXPECT_FALSE(conference_debug_json(snapshot, false)["participants"]["alice"].contains("source_signaling"));
+}
+
+// Jicofo's ColibriV2SessionManager state: participants with an allocation, sessions by bridge resource (their bridge
+// as {"jid"} until the REST layer fills it), relays with their roles.
+TEST(ConferenceJsonTest, ColibriSessionsByBridgeResource) {
+    auto snapshot = snapshot_with_media("room1@conference.meet.test", "m-1");
+    auto& media = *snapshot.media;
+    auto& alice = media.participants.front();
+    alice.bridge = "jvbbrewery@internal.auth.meet.test/jvb1";
+    alice.session_id = "s1";
+    alice.force_mute_video = true;
+    decltype(media.colibri.sessions)::value_type session;
+    session.bridge_id = "jvbbrewery@internal.auth.meet.test/jvb1";
+    session.session_id = "s1";
+    session.created = true;
+    session.endpoints = {"alice"};
+    session.recently_added = 1;
+    session.relays.push_back({"jvb2-relay", {"mesh-1", true, false}});
+    media.colibri.sessions.push_back(session);
+
+    const auto colibri = conference_debug_json(snapshot)["colibri_session_manager"];
+    EXPECT_EQ(colibri["participants"]["alice"]["bridge"], "jvb1");
+    EXPECT_EQ(colibri["participants"]["alice"]["video_muted"], true);
+    EXPECT_EQ(colibri["participants"]["alice"]["stats_id"], "null");
+    const auto& jvb1 = colibri["sessions"]["jvb1"];
+    EXPECT_EQ(jvb1["bridge"]["jid"], "jvbbrewery@internal.auth.meet.test/jvb1");
+    EXPECT_EQ(jvb1["id"], "s1");
+    EXPECT_EQ(jvb1["recently_added_endpoints"], 1);
+    EXPECT_EQ(jvb1["participants"].dump(), R"(["alice"])");
+    EXPECT_EQ(jvb1["relays"]["jvb2-relay"].dump(),
+              R"({"id":"jvb2-relay","use_unique_port":true,"ice_controlling":true,"dtls_setup":"active",)"
+              R"("bridge_channel_active":true,"sctp_bridge_channel":false,"mesh_id":"mesh-1"})");
+}
+
 TEST(ConferenceJsonTest, RtcstatsListsByMeetingIdOnlyConferencesInStatisticsWithRtcstatsOn) {
     conference::FocusManagerSnapshot rooms;
     rooms.conferences = {{jid("on@c"), 1, true},

@@ -107,8 +107,10 @@ TEST(BridgeSelectorJson, DebugHasTheStrategyAndEveryBridgeByJid) {
     EXPECT_EQ(b["nick"], "jvb1");
     EXPECT_DOUBLE_EQ(b["stress"].get<double>(), 0.25);
     EXPECT_EQ(b["version"], "2.4");
-    EXPECT_TRUE(b["region"].is_null());
+    EXPECT_EQ(b["region"], "null") << "Jicofo's toString() of an absent region";
     EXPECT_EQ(b["operational"], true);
+    EXPECT_EQ(b["healthy"], true) << "healthy until a presence says otherwise";
+    EXPECT_EQ(b["endpoint-restart-requests"], 0);
 }
 
 TEST(MoveParams, ABridgeIsAFullOccupantJidOrANickInTheBrewery) {

@@ -351,7 +351,7 @@ TEST(ModerationFeature, DeclaresItsInstanceComponentAndDebugSection) {
     const auto* component = registrar.component("av_moderation");
     ASSERT_NE(component, nullptr);
     EXPECT_TRUE(component->on_message);
-    EXPECT_TRUE((*registrar.debug_value("av_moderation"))["address"].is_null());
+    EXPECT_EQ((*registrar.debug_value("av_moderation"))["address"], "null");
     component->changed(std::string("avmoderation.meet.test"));
     EXPECT_EQ((*registrar.debug_value("av_moderation"))["address"], "avmoderation.meet.test");
 }

@@ -213,6 +213,7 @@ TEST(Bridge, FailingIceRaisesTheStressForItsTimeout) {
     clock.advance(10min);
     EXPECT_FALSE(bridge.failing_ice(clock.now));
     EXPECT_DOUBLE_EQ(bridge.corrected_stress(clock.now), 0.1);
+    EXPECT_EQ(bridge.restart_requests_total(), 4U) << "every request, not only those in the interval";
 }
 
 TEST(Bridge, IceFailureDetectionOffOrTooFewEndpoints) {

@@ -41,6 +41,14 @@ namespace jicofo::app {
 [[nodiscard]] conference::RoomServices room_services(const config::JicofoConfig& config,
                                                      const std::string& xmpp_domain);
 
+// What /debug shows of the conference IQ handler (Jicofo's ConferenceIqHandler.debugState, and ours).
+struct ConferenceIqHandlerDebug {
+    std::string client_proxy;
+    std::string auth_authority;   // Jicofo's class name; empty without authentication
+    std::string focus_auth_jid;   // the focus's user JID
+    bool jigasi_enabled = false;  // a Jigasi brewery is configured
+};
+
 class ConferenceServices {
 public:
     // `client` is the client connection and `service` the service one (the client again when there is none); both
@@ -70,15 +78,13 @@ private:
     std::unique_ptr<conference::AuthenticationIqHandler> auth_iq_handler_;  // with authentication on
     // The conference features (feature_list()): their IQ handlers, component discovery, REST routes and sections.
     std::unique_ptr<feature::FeatureHost> features_;
-    std::string client_proxy_;
-    std::string auth_authority_;  // Jicofo's class name, for /debug; empty without authentication
+    ConferenceIqHandlerDebug iq_handler_debug_;
     std::vector<std::shared_ptr<xmpp::XmppConnection>> debug_connections_;
 };
 
 // The REST handlers over a room map; public so that they are tested without XMPP.
 [[nodiscard]] rest::DomainRoutes conference_routes(
-    const std::shared_ptr<conference::FocusManager>& manager, const std::string& client_proxy,
-    const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections = {},
-    const std::string& auth_authority = {});
+    const std::shared_ptr<conference::FocusManager>& manager, const ConferenceIqHandlerDebug& iq_handler,
+    const std::vector<std::shared_ptr<xmpp::XmppConnection>>& debug_connections = {});
 
 }  // namespace jicofo::app

@@ -20,7 +20,8 @@ struct BridgeDebugState {
     bool needs_probe = false;     // failure window over, health not confirmed yet
     std::optional<bool> healthy;  // as the last presence reported it
     std::optional<std::string> region;
-    std::optional<std::string> version;  // full version
+    std::optional<std::string> version;  // as reported, without the release
+    std::optional<std::string> release;
     std::optional<std::string> relay_id;
     bool drain = true;
     bool graceful_shutdown = false;
@@ -28,6 +29,7 @@ struct BridgeDebugState {
     bool failing_ice = false;
     int endpoints = 0;  // allocated through this jicofo
     int endpoints_recently_added = 0;
+    std::uint64_t restart_requests = 0;  // since the bridge joined
     std::optional<double> seconds_since_failure;
     std::optional<double> seconds_since_presence;
 

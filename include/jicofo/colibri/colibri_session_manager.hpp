@@ -145,13 +145,26 @@ struct ColibriListener {
     std::function<void(const std::string& endpoint_id)> endpoint_lost;
 };
 
+// One end of a relay between two bridges of a conference: the initiator is DTLS-active, ICE-controlling and
+// uses a unique port.
+struct RelayLink {
+    std::string mesh_id;
+    bool initiator = false;
+    bool sctp = false;  // the bridge channel over SCTP (RelaySettings::sctp)
+};
+
 struct ColibriSnapshot {
+    struct Relay {
+        std::string id;  // the remote bridge's relay id
+        RelayLink link;
+    };
     struct Session {
         std::string bridge_id;
         std::string session_id;
         bool created = false;
         std::vector<std::string> endpoints;
-        std::vector<std::string> relays;    // the remote relay ids this bridge has a relay to
+        std::vector<Relay> relays;          // the relays this bridge has to others
+        int recently_added = 0;             // endpoints added within recent_interval
         std::vector<std::string> connects;  // the ids of the connects signalled to this bridge
     };
     std::vector<Session> sessions;
@@ -203,6 +216,8 @@ private:
     struct BridgeSession;
     // The sessions in the order they were created.
     [[nodiscard]] std::vector<const BridgeSession*> sessions_in_order() const;
+    // Endpoints added to the session within recent_interval.
+    [[nodiscard]] int recently_added(const BridgeSession& session) const;
     struct PendingEndpoint;
     // What the other bridges need to know of an endpoint to create it behind their relay.
     struct RelayedEndpoint {

@@ -120,6 +120,8 @@ private:
     void end(const std::string& reason);
     void finish_end();
     [[nodiscard]] ConferenceSnapshot snapshot() const;
+    // The focus's <conference-properties>: the shared ones until a feature edits them.
+    [[nodiscard]] stanza::ConferenceProperties current_properties() const;
     [[nodiscard]] std::vector<xmpp::SharedMember>::iterator find_participant(const std::string& nick);
     void notify(ParticipantEvent::Kind kind, const xmpp::SharedMember& member);
 

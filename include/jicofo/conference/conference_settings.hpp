@@ -3,7 +3,9 @@
 #pragma once
 
 #include "jicofo/conference/media_snapshot.hpp"
+#include "jicofo/conference/room_metadata.hpp"
 #include "jicofo/conference/room_policy.hpp"
+#include "jicofo/stanza/focus.hpp"
 #include "jicofo/stanza/jid.hpp"
 #include "jicofo/xmpp/member.hpp"
 #include "jicofo/xmpp/muc_room.hpp"
@@ -60,6 +62,8 @@ struct ParticipantSnapshot {
     bool video_muted = true;
     bool is_jibri = false;
     bool is_jigasi = false;
+    bool is_transcriber = false;
+    bool diarize = false;  // the member asked for per-endpoint diarization (jitsi_participant_diarize)
     std::vector<std::string> features;
     std::vector<std::string> video_codecs;
     std::optional<std::string> caps;  // XEP-0115 "node#ver" from the participant's presence
@@ -78,6 +82,24 @@ struct ConferenceSnapshot {
     std::vector<std::string> holds;        // what keeps the conference open while empty (breakout rooms...)
     // Each feature's /debug part (feature name, JSON text), from its FeatureInstance::debug_json.
     std::vector<std::pair<std::string, std::string>> features;
+    std::string focus_nick;
+    // Jicofo's role manager class: AuthenticationRoleManager, AutoOwnerRoleManager, or none (e.g. breakout rooms).
+    std::optional<std::string> role_manager;
+    // The room metadata's room-level values (not its transcription headers, which may hold credentials).
+    struct RoomState {
+        std::optional<RoomMetadata::StartMuted> start_muted;
+        std::vector<std::string> moderators;
+        std::optional<std::vector<std::string>> participants;
+        bool visitors_live = false;
+        std::optional<bool> visitors_enabled;
+        std::optional<int> participants_soft_limit;
+        bool lobby_enabled = false;
+    };
+    RoomState room_state;
+    std::vector<stanza::ConferenceProperties::Entry> properties;  // the focus's <conference-properties>
+    // From the room map (FocusManager stamps them): listed in /stats and /rtcstats or not.
+    bool in_statistics = true;
+    bool rtcstats_enabled = true;
 };
 
 // The room map's view: every conference with its size, and the counters /stats reports.
@@ -106,6 +128,7 @@ struct FocusManagerSnapshot {
     std::uint64_t requests_total = 0;
     std::size_t participants_current = 0;
     std::size_t largest_conference = 0;
+    std::optional<std::string> breakout_service;  // the breakout rooms' MUC service, once Prosody announced it
 };
 
 }  // namespace jicofo::conference

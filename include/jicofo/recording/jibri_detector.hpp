@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace jicofo::recording {
 
@@ -43,6 +44,8 @@ public:
     [[nodiscard]] std::optional<stanza::Jid> room_of(const std::string& jibri) const;
 
     [[nodiscard]] const JibriPool& pool() const { return pool_; }
+    // The instance's last jibri-status (its health and busy status apart), while it is in the pool.
+    [[nodiscard]] const stanza::JibriStatus* status_of(std::string_view jibri) const;
     [[nodiscard]] const stanza::Jid& brewery() const;
     [[nodiscard]] bool joined() const;
 
@@ -52,7 +55,8 @@ private:
 
     Observer observer_;
     JibriPool pool_;
-    std::map<std::string, stanza::Jid, std::less<>> assigned_;  // instance → room; only instances in the pool
+    std::map<std::string, stanza::Jid, std::less<>> assigned_;          // instance → room; only instances in the pool
+    std::map<std::string, stanza::JibriStatus, std::less<>> statuses_;  // only instances in the pool
     std::unique_ptr<xmpp::JibriBrewery> brewery_;
 };
 

@@ -92,6 +92,8 @@ public:
     // An endpoint asked for an ICE restart. With ice-failure-detection enabled, too many of them within its
     // interval put the bridge in the failing-ICE state for its timeout. Returns true when that state begins.
     bool endpoint_restart_requested(TimePoint now);
+    // Every restart request since the bridge joined (Jicofo's endpoint-restart-requests in /debug).
+    [[nodiscard]] std::uint64_t restart_requests_total() const { return restart_requests_total_; }
     [[nodiscard]] bool failing_ice(TimePoint now) const;
 
     // Reported stress plus recently added endpoints times the average participant stress; at least
@@ -122,6 +124,7 @@ private:
     std::deque<TimePoint> recent_endpoints_;  // allocation times within the ramp-up interval
     int endpoints_ = 0;
     std::deque<TimePoint> restart_requests_;  // within the ICE failure detection interval
+    std::uint64_t restart_requests_total_ = 0;
     std::optional<TimePoint> failing_ice_since_;
 };
 
