@@ -91,8 +91,8 @@ MediaStatistics::MediaStatistics(metrics::MetricsRegistry& metrics)
         ice_restarts_[what] = &metrics.counter(std::string("ice_restarts_") + what);
     }
     for (const auto outcome : {ColibriOutcome::ok, ColibriOutcome::error, ColibriOutcome::timeout}) {
-        colibri_[static_cast<std::size_t>(outcome)] = &metrics.histogram(
-            "colibri_request_seconds", colibri_buckets(), {{"result", std::string(to_string(outcome))}});
+        colibri_[static_cast<std::size_t>(outcome)] = &metrics.histogram("colibri_request_seconds", colibri_buckets(),
+                                                                         {{"result", std::string(to_string(outcome))}});
     }
 }
 

@@ -73,8 +73,8 @@ const MetricSpec& MetricsRegistry::checked_spec(std::string_view name, MetricTyp
         for (const auto& [label, value] : labels) {
             given += (given.empty() ? "" : ",") + label;
         }
-        throw std::invalid_argument("metric " + std::string(name) + " takes the labels {" +
-                                    std::string(spec->labels) + "}, not {" + given + "}");
+        throw std::invalid_argument("metric " + std::string(name) + " takes the labels {" + std::string(spec->labels) +
+                                    "}, not {" + given + "}");
     }
     return *spec;
 }

@@ -52,7 +52,7 @@ TEST(MetricCatalogTest, NamesAreUnique) {
 
 TEST(MetricCatalogTest, EveryEntryIsComplete) {
     static const std::regex kName("[a-z][a-z0-9_]*[a-z0-9]");
-    static const std::set<std::string_view> kOwners{"app",      "bridge",    "conference", "jigasi",
+    static const std::set<std::string_view> kOwners{"app",     "bridge",    "conference", "jigasi",
                                                     "metrics", "recording", "rest",       "xmpp"};
     for (const auto& spec : metric_catalog()) {
         const std::string name(spec.name);
@@ -113,8 +113,8 @@ TEST(MetricCatalogTest, EveryEntryRegistersWithItsHelp) {
 }
 
 TEST(MetricCatalogTest, HasEveryReferenceFamilyWithItsTypeAndLabels) {
-    const auto reference = nlohmann::json::parse(
-        file_text(kSourceDir / "tests/data/jicofo_reference_stats_metrics.json"), nullptr, false);
+    const auto reference =
+        nlohmann::json::parse(file_text(kSourceDir / "tests/data/jicofo_reference_stats_metrics.json"), nullptr, false);
     ASSERT_FALSE(reference.is_discarded());
     ASSERT_TRUE(reference.contains("metrics"));
     const auto catalog = by_family_name();

@@ -101,7 +101,8 @@ TEST(MetricsRegistryTest, RemoveTakesOneSeriesAway) {
     registry.gauge("bridge_endpoints", {{"jvb", "jvb2"}}).Set(4);
     registry.remove_gauge("bridge_endpoints", {{"jvb", "jvb1"}});
     registry.remove_gauge("bridge_endpoints", {{"jvb", "gone"}});  // nothing to remove: no error
-    const auto* family = find(registry.collect(), "jitsi_jicofo_bridge_endpoints");
+    const auto families = registry.collect();
+    const auto* family = find(families, "jitsi_jicofo_bridge_endpoints");
     ASSERT_NE(family, nullptr);
     ASSERT_EQ(family->metric.size(), 1U);
     EXPECT_EQ(family->metric[0].label.at(0).value, "jvb2");
