@@ -60,11 +60,11 @@ public:
     // Runs the scrape hooks, then returns every family (sorted by name).
     std::vector<prometheus::MetricFamily> collect();
 
-    // The JSON kind of a family by its full name; families registered directly on registry() count as `real`.
+    // The JSON kind of a family by its full name; a name the registry did not register counts as `real`.
     ValueKind kind_of(const std::string& family_name) const;
 
+    // No access to the prometheus-cpp registry underneath: every family goes through the catalog.
     const std::string& version() const { return version_; }
-    prometheus::Registry& registry() { return *registry_; }
 
     // "jitsi_jicofo_" + name, and "_total" appended for counters.
     static std::string full_name(std::string_view name);
