@@ -261,8 +261,7 @@ int Application::run() {
 
     if (config.health.enabled) {
         health::HealthObserver observer;
-        running.slow_health_checks =
-            &running.metrics.counter("slow_health_check", "Health check runs slower than max-check-duration");
+        running.slow_health_checks = &running.metrics.counter("slow_health_check");
         observer.on_result = [&running](const health::HealthResult& result) {
             running.metrics.set_healthy(result.success);
         };

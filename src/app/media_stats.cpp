@@ -76,32 +76,23 @@ const std::vector<double>& MediaStatistics::join_to_accept_buckets() {
 }
 
 MediaStatistics::MediaStatistics(metrics::MetricsRegistry& metrics)
-    : participants_moved_(
-          metrics.counter("participants_moved", "Participants moved to another bridge (bridge failure or request)")),
-      bridges_removed_(metrics.counter("bridges_removed",
-                                       "Number of times a bridge was removed from a conference due to a failure")),
-      ice_failed_(metrics.counter("participants_ice_failed", "Number of participants that reported an ICE failure")),
-      restart_requested_(metrics.counter("participants_restart_requested",
-                                         "Number of times a participant requested a restart via session-terminate")),
-      no_start_muted_rmd_(metrics.counter("participants_no_start_muted_rmd",
-                                          "Participants whose client cannot take start-muted from room metadata")),
-      join_to_accept_(metrics.histogram("participant_join_to_session_accept_seconds",
-                                        "Time from a participant's MUC join to its first session-accept",
-                                        join_to_accept_buckets())) {
+    : participants_moved_(metrics.counter("participants_moved")),
+      bridges_removed_(metrics.counter("bridges_removed")),
+      ice_failed_(metrics.counter("participants_ice_failed")),
+      restart_requested_(metrics.counter("participants_restart_requested")),
+      no_start_muted_rmd_(metrics.counter("participants_no_start_muted_rmd")),
+      join_to_accept_(metrics.histogram("participant_join_to_session_accept_seconds", join_to_accept_buckets())) {
     for (std::size_t i = 0; i < kActions; ++i) {
         const auto name = jingle_metric_name(static_cast<stanza::JingleAction>(i));
-        jingle_sent_[i] = &metrics.counter("jingle_" + name + "_sent", "Jingle " + name + " IQs sent to participants");
-        jingle_received_[i] =
-            &metrics.counter("jingle_" + name + "_received", "Jingle " + name + " IQs received from participants");
+        jingle_sent_[i] = &metrics.counter("jingle_" + name + "_sent");
+        jingle_received_[i] = &metrics.counter("jingle_" + name + "_received");
     }
     for (const char* what : {"requested", "relayed", "not_needed", "failed"}) {
-        ice_restarts_[what] = &metrics.counter(std::string("ice_restarts_") + what,
-                                               std::string("In-place ICE restarts of participants: ") + what);
+        ice_restarts_[what] = &metrics.counter(std::string("ice_restarts_") + what);
     }
     for (const auto outcome : {ColibriOutcome::ok, ColibriOutcome::error, ColibriOutcome::timeout}) {
-        colibri_[static_cast<std::size_t>(outcome)] = &metrics.histogram(
-            "colibri_request_seconds", "Round trip of colibri2 requests to bridges, by how they ended",
-            colibri_buckets(), {{"result", std::string(to_string(outcome))}});
+        colibri_[static_cast<std::size_t>(outcome)] = &metrics.histogram("colibri_request_seconds", colibri_buckets(),
+                                                                         {{"result", std::string(to_string(outcome))}});
     }
 }
 

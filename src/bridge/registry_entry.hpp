@@ -36,61 +36,42 @@ struct BridgeRegistry::Entry {
 };
 
 struct BridgeRegistry::Metrics {
-    // The per-bridge families, labelled jvb=<nick> as Jicofo's BridgeMetrics.
-    static constexpr const char* kEndpointsHelp = "The number of endpoints on a bridge.";
-    static constexpr const char* kFailingIceHelp = "Whether a bridge is currently in the failing ICE state.";
-    static constexpr const char* kRestartsHelp = "Total number of requests to restart a bridge";
-    static constexpr const char* kMovedHelp =
-        "Total number of endpoints moved away from a bridge for automatic load redistribution.";
-
     explicit Metrics(metrics::MetricsRegistry& registry)
         : registry(registry),
-          bridge_count(registry.gauge("bridge_selector_bridge_count", "The current number of bridges")),
-          operational(
-              registry.gauge("bridge_selector_bridge_count_operational", "The current number of operational bridges")),
-          in_shutdown(registry.gauge("bridge_selector_bridge_count_in_shutdown",
-                                     "The current number of bridges in graceful shutdown")),
-          version_count(registry.gauge("bridge_selector_bridge_version_count",
-                                       "The current number of different bridge versions")),
-          lost_bridges(
-              registry.counter("bridge_selector_lost_bridges", "Number of bridges which disconnected unexpectedly.")),
-          bridges_removed(registry.counter("bridges_removed",
-                                           "Number of times a bridge was removed from a conference due to a failure")),
-          health_check_failures(registry.counter("bridge_health_check_failures",
-                                                 "Bridge health checks answered with an error that fails the bridge")),
-          health_check_timeouts(registry.counter("bridge_health_check_timeouts",
-                                                 "Bridge health checks that got no reply, retry included")),
-          rate_limited(registry.counter("bridge_selection_rate_limited",
-                                        "Total number of times a bridge was considered overloaded for a conference "
-                                        "because the conference had reached max-bridge-participants-per-interval on "
-                                        "it.")),
-          load_redistributor_moved(registry.counter("load_redistributor_endpoints_moved",
-                                                    "Total number of endpoints moved by the load redistributor")) {}
+          bridge_count(registry.gauge("bridge_selector_bridge_count")),
+          operational(registry.gauge("bridge_selector_bridge_count_operational")),
+          in_shutdown(registry.gauge("bridge_selector_bridge_count_in_shutdown")),
+          version_count(registry.gauge("bridge_selector_bridge_version_count")),
+          lost_bridges(registry.counter("bridge_selector_lost_bridges")),
+          bridges_removed(registry.counter("bridges_removed")),
+          health_check_failures(registry.counter("bridge_health_check_failures")),
+          health_check_timeouts(registry.counter("bridge_health_check_timeouts")),
+          rate_limited(registry.counter("bridge_selection_rate_limited")),
+          load_redistributor_moved(registry.counter("load_redistributor_endpoints_moved")) {}
 
     // The bridge's series, created at zero when it is first seen.
     void update_bridge(const std::string& nick, int endpoints, bool failing_ice) {
         const metrics::Labels jvb{{"jvb", nick}};
-        registry.gauge("bridge_endpoints", kEndpointsHelp, jvb).Set(endpoints);
-        registry.gauge("bridge_failing_ice", kFailingIceHelp, jvb, metrics::ValueKind::boolean)
-            .Set(failing_ice ? 1 : 0);
-        registry.counter("bridge_restart_requests", kRestartsHelp, jvb);
-        registry.counter("bridge_endpoints_moved", kMovedHelp, jvb);
+        registry.gauge("bridge_endpoints", jvb).Set(endpoints);
+        registry.gauge("bridge_failing_ice", jvb).Set(failing_ice ? 1 : 0);
+        registry.counter("bridge_restart_requests", jvb);
+        registry.counter("bridge_endpoints_moved", jvb);
     }
     void restart_requested(const std::string& nick) {
-        registry.counter("bridge_restart_requests", kRestartsHelp, {{"jvb", nick}}).Increment();
+        registry.counter("bridge_restart_requests", {{"jvb", nick}}).Increment();
     }
     // Load redistribution moved endpoints off the bridge (REST moves are not counted, as in Jicofo).
     void endpoints_moved(const std::string& nick, int count) {
-        registry.counter("bridge_endpoints_moved", kMovedHelp, {{"jvb", nick}}).Increment(count);
+        registry.counter("bridge_endpoints_moved", {{"jvb", nick}}).Increment(count);
         load_redistributor_moved.Increment(count);
     }
     // Jicofo's Bridge.markRemoved: a bridge that left has no series any more.
     void remove_bridge(const std::string& nick) {
         const metrics::Labels jvb{{"jvb", nick}};
-        registry.remove_gauge("bridge_endpoints", kEndpointsHelp, jvb);
-        registry.remove_gauge("bridge_failing_ice", kFailingIceHelp, jvb);
-        registry.remove_counter("bridge_restart_requests", kRestartsHelp, jvb);
-        registry.remove_counter("bridge_endpoints_moved", kMovedHelp, jvb);
+        registry.remove_gauge("bridge_endpoints", jvb);
+        registry.remove_gauge("bridge_failing_ice", jvb);
+        registry.remove_counter("bridge_restart_requests", jvb);
+        registry.remove_counter("bridge_endpoints_moved", jvb);
     }
 
     metrics::MetricsRegistry& registry;

@@ -63,35 +63,25 @@ struct FocusManager::Entry {
 
 struct FocusManager::Metrics {
     explicit Metrics(metrics::MetricsRegistry& registry)
-        : conferences(registry.gauge("conferences", "Running conferences")),
-          largest_conference(registry.gauge("largest_conference", "Participants in the largest conference")),
-          participants_current(registry.gauge("participants_current", "Participants in all conferences")),
-          conferences_created(registry.counter("conferences_created", "Conferences created")),
-          participants_total(registry.counter("participants", "Participants that joined a conference")),
-          requests(registry.counter("conference_requests", "Conference requests received")),
-          requests_new(registry.counter("conference_requests_new", "Conference requests that created a conference")),
-          rejected_conferences(registry.counter("conference_requests_rejected",
-                                                "Conference requests refused at a cap (label: which)",
-                                                {{"cap", "max_conferences"}})),
-          rejected_waiting(registry.counter("conference_requests_rejected",
-                                            "Conference requests refused at a cap (label: which)",
-                                            {{"cap", "max_waiting_requests"}})),
-          rejected_properties(registry.counter("conference_requests_rejected",
-                                               "Conference requests refused at a cap (label: which)",
-                                               {{"cap", "max_properties_per_request"}})),
-          waiting(registry.gauge("conference_requests_waiting", "Conference requests waiting for the focus to join")),
-          conferences_seconds(registry.gauge("conferences_seconds", "The duration of completed conferences in seconds.",
-                                             {}, metrics::ValueKind::real)),
-          endpoint_seconds(registry.gauge("endpoint_seconds", "The duration of endpoints in a conferences in seconds.",
-                                          {}, metrics::ValueKind::real)),
-          participants_pairs(registry.gauge(
-              "participants_pairs", "The number of pairs of participants (the sum of n*(n-1) for each conference)")),
+        : conferences(registry.gauge("conferences")),
+          largest_conference(registry.gauge("largest_conference")),
+          participants_current(registry.gauge("participants_current")),
+          conferences_created(registry.counter("conferences_created")),
+          participants_total(registry.counter("participants")),
+          requests(registry.counter("conference_requests")),
+          requests_new(registry.counter("conference_requests_new")),
+          rejected_conferences(registry.counter("conference_requests_rejected", {{"cap", "max_conferences"}})),
+          rejected_waiting(registry.counter("conference_requests_rejected", {{"cap", "max_waiting_requests"}})),
+          rejected_properties(
+              registry.counter("conference_requests_rejected", {{"cap", "max_properties_per_request"}})),
+          waiting(registry.gauge("conference_requests_waiting")),
+          conferences_seconds(registry.gauge("conferences_seconds")),
+          endpoint_seconds(registry.gauge("endpoint_seconds")),
+          participants_pairs(registry.gauge("participants_pairs")),
           // Visitors are not implemented: both stay at zero (docs/metrics.md).
-          visitors_current(registry.gauge("visitors_current", "The current number of visitors.")),
-          conferences_with_visitors(registry.gauge("conferences_with_visitors",
-                                                   "Running count of conferences which have at least 1 visitor.")),
+          visitors_current(registry.gauge("visitors_current")),
+          conferences_with_visitors(registry.gauge("conferences_with_visitors")),
           request_seconds(registry.histogram("conference_request_seconds",
-                                             "Time from a conference request to its answer",
                                              {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {}
     prometheus::Gauge& conferences;
     prometheus::Gauge& largest_conference;

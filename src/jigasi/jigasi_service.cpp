@@ -76,16 +76,12 @@ JigasiService::JigasiService(JigasiSettings settings, feature::Strand strand, me
     : settings_(std::move(settings)),
       strand_(std::move(strand)),
       advertise_(std::move(advertise)),
-      sip_count_(&registry.gauge("jigasi_sip_count", "Number of jigasi instances that support SIP")),
-      sip_in_graceful_shutdown_count_(&registry.gauge("jigasi_sip_in_graceful_shutdown_count",
-                                                      "Number of jigasi instances that support SIP and are in "
-                                                      "graceful shutdown")),
-      transcriber_count_(
-          &registry.gauge("jigasi_transcriber_count", "Number of jigasi instances that support transcription")) {
+      sip_count_(&registry.gauge("jigasi_sip_count")),
+      sip_in_graceful_shutdown_count_(&registry.gauge("jigasi_sip_in_graceful_shutdown_count")),
+      transcriber_count_(&registry.gauge("jigasi_transcriber_count")) {
     for (const auto event : kEvents) {
         if (auto name = metric_name(event)) {
-            event_counters_[static_cast<std::size_t>(event)] =
-                &registry.counter(*name, "Jigasi dial requests: " + std::string(stats_key(event)));
+            event_counters_[static_cast<std::size_t>(event)] = &registry.counter(*name);
         }
     }
 }

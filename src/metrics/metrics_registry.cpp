@@ -1,9 +1,11 @@
-// MetricsRegistry: Jicofo metric naming over prometheus-cpp, the built-in metrics and the scrape-time hooks.
+// MetricsRegistry: Jicofo metric naming over prometheus-cpp, checked against the catalog, the built-in metrics and the
+// scrape-time hooks.
 #include "jicofo/metrics/metrics_registry.hpp"
 
 #include <algorithm>
 #include <chrono>
 #include <stdexcept>
+#include <string>
 
 #include "jicofo/metrics/process_stats.hpp"
 
@@ -26,8 +28,8 @@ double now_seconds_since_epoch() {
 MetricsRegistry::MetricsRegistry(std::string version)
     : version_(std::move(version)), registry_(std::make_shared<prometheus::Registry>()) {
     // Jicofo registers an info metric "version"; simpleclient exposes it as <name>_info{version="..."} 1.
-    gauge("version_info", "Application version", {{"version", version_}}, ValueKind::info).Set(1);
-    healthy_ = &gauge("healthy", "Whether the health checks are passing", {}, ValueKind::boolean);
+    gauge("version_info", {{"version", version_}}).Set(1);
+    healthy_ = &gauge("healthy");
     register_process_metrics();
 }
 
@@ -47,42 +49,77 @@ std::string MetricsRegistry::full_counter_name(std::string_view name) {
     return full;
 }
 
-prometheus::Counter& MetricsRegistry::counter(std::string_view name, const std::string& help, const Labels& labels) {
-    const std::string full = full_counter_name(name);
-    auto& family = prometheus::BuildCounter().Name(full).Help(help).Register(*registry_);
-    remember_kind(full, ValueKind::integer);
-    return family.Add(labels);
+std::string MetricsRegistry::family_name(const MetricSpec& spec) {
+    return spec.type == MetricType::counter ? full_counter_name(spec.name) : full_name(spec.name);
 }
 
-prometheus::Gauge& MetricsRegistry::gauge(std::string_view name, const std::string& help, const Labels& labels,
-                                          ValueKind kind) {
-    if (kind == ValueKind::histogram) {
-        throw std::invalid_argument("a gauge cannot have the histogram kind");
+const MetricSpec& MetricsRegistry::checked_spec(std::string_view name, MetricType type, const Labels& labels) {
+    const MetricSpec* spec = find_metric(name);
+    if (spec == nullptr) {
+        throw std::invalid_argument("metric " + std::string(name) + " is not in the metrics catalog");
     }
-    const std::string full = full_name(name);
-    auto& family = prometheus::BuildGauge().Name(full).Help(help).Register(*registry_);
-    remember_kind(full, kind);
-    return family.Add(labels);
+    if (spec->type != type) {
+        throw std::invalid_argument("metric " + std::string(name) + " is a " + std::string(to_string(spec->type)) +
+                                    " in the metrics catalog, not a " + std::string(to_string(type)));
+    }
+    // Labels is an ordered map, so its keys compare with the catalog's names once those are sorted too.
+    auto expected = label_names(*spec);
+    std::sort(expected.begin(), expected.end());
+    const bool same = expected.size() == labels.size() &&
+                      std::equal(expected.begin(), expected.end(), labels.begin(),
+                                 [](std::string_view wanted, const auto& label) { return wanted == label.first; });
+    if (!same) {
+        std::string given;
+        for (const auto& [label, value] : labels) {
+            given += (given.empty() ? "" : ",") + label;
+        }
+        throw std::invalid_argument("metric " + std::string(name) + " takes the labels {" + std::string(spec->labels) +
+                                    "}, not {" + given + "}");
+    }
+    return *spec;
 }
 
-prometheus::Histogram& MetricsRegistry::histogram(std::string_view name, const std::string& help,
+prometheus::Family<prometheus::Counter>& MetricsRegistry::counter_family(const MetricSpec& spec) {
+    const std::string full = family_name(spec);
+    auto& family = prometheus::BuildCounter().Name(full).Help(std::string(spec.help)).Register(*registry_);
+    remember_kind(full, spec.kind);
+    return family;
+}
+
+prometheus::Family<prometheus::Gauge>& MetricsRegistry::gauge_family(const MetricSpec& spec) {
+    const std::string full = family_name(spec);
+    auto& family = prometheus::BuildGauge().Name(full).Help(std::string(spec.help)).Register(*registry_);
+    remember_kind(full, spec.kind);
+    return family;
+}
+
+prometheus::Counter& MetricsRegistry::counter(std::string_view name, const Labels& labels) {
+    return counter_family(checked_spec(name, MetricType::counter, labels)).Add(labels);
+}
+
+prometheus::Gauge& MetricsRegistry::gauge(std::string_view name, const Labels& labels) {
+    return gauge_family(checked_spec(name, MetricType::gauge, labels)).Add(labels);
+}
+
+prometheus::Histogram& MetricsRegistry::histogram(std::string_view name,
                                                   const prometheus::Histogram::BucketBoundaries& buckets,
                                                   const Labels& labels) {
-    const std::string full = full_name(name);
-    auto& family = prometheus::BuildHistogram().Name(full).Help(help).Register(*registry_);
-    remember_kind(full, ValueKind::histogram);
+    const MetricSpec& spec = checked_spec(name, MetricType::histogram, labels);
+    const std::string full = family_name(spec);
+    auto& family = prometheus::BuildHistogram().Name(full).Help(std::string(spec.help)).Register(*registry_);
+    remember_kind(full, spec.kind);
     return family.Add(labels, buckets);
 }
 
-void MetricsRegistry::remove_counter(std::string_view name, const std::string& help, const Labels& labels) {
-    auto& family = prometheus::BuildCounter().Name(full_counter_name(name)).Help(help).Register(*registry_);
+void MetricsRegistry::remove_counter(std::string_view name, const Labels& labels) {
+    auto& family = counter_family(checked_spec(name, MetricType::counter, labels));
     if (family.Has(labels)) {
         family.Remove(&family.Add(labels));
     }
 }
 
-void MetricsRegistry::remove_gauge(std::string_view name, const std::string& help, const Labels& labels) {
-    auto& family = prometheus::BuildGauge().Name(full_name(name)).Help(help).Register(*registry_);
+void MetricsRegistry::remove_gauge(std::string_view name, const Labels& labels) {
+    auto& family = gauge_family(checked_spec(name, MetricType::gauge, labels));
     if (family.Has(labels)) {
         family.Remove(&family.Add(labels));
     }
@@ -155,8 +192,8 @@ void MetricsRegistry::register_process_metrics() {
     remember_kind("process_cpu_seconds_total", ValueKind::real);
     remember_kind("process_start_time_seconds", ValueKind::real);
     remember_kind("process_open_fds", ValueKind::integer);
-    auto& threads = gauge("threads", "The current number of threads of the process");
-    auto& uptime = gauge("uptime_seconds", "Seconds since the process started", {}, ValueKind::real);
+    auto& threads = gauge("threads");
+    auto& uptime = gauge("uptime_seconds");
 
     const ProcessStats initial = read_process_stats();
     const double start_time = initial.start_time_seconds.value_or(now_seconds_since_epoch());

@@ -109,22 +109,17 @@ RecordingSettings recording_settings(const config::JicofoConfig& config) {
 }
 
 RecordingMetrics::RecordingMetrics(metrics::MetricsRegistry& registry_) : registry(registry_) {
-    instances = &registry.gauge("jibri_instances", "Current number of jibri instances");
-    instances_available =
-        &registry.gauge("jibri_instances_available", "Current number of available (not in use) jibri instances");
-    sip_instances = &registry.gauge("sip_jibri_instances", "Current number of SIP jibri instances");
-    sip_instances_available = &registry.gauge("sip_jibri_instances_available",
-                                              "Current number of available (not in use) SIP jibri instances");
-    recording_active = &registry.gauge("jibri_recording_active", "Current number of active jibris in recording mode");
-    live_streaming_active =
-        &registry.gauge("jibri_live_streaming_active", "Current number of active jibris in live-streaming mode");
-    sip_active = &registry.gauge("jibri_sip_active", "Current number of active jibris in SIP mode");
-    recording_failures = &registry.counter("jibri_recording_failures", "Number of failures for a recording jibri");
-    live_streaming_failures =
-        &registry.counter("jibri_live_streaming_failures", "Number of failures for a live-streaming jibri");
-    sip_failures = &registry.counter("jibri_sip_failures", "Number of failures for a SIP jibri");
-    no_instance_failures = &registry.counter(
-        "jibri_no_instance_failures", "Number of failures to start a jibri session because no instance was available");
+    instances = &registry.gauge("jibri_instances");
+    instances_available = &registry.gauge("jibri_instances_available");
+    sip_instances = &registry.gauge("sip_jibri_instances");
+    sip_instances_available = &registry.gauge("sip_jibri_instances_available");
+    recording_active = &registry.gauge("jibri_recording_active");
+    live_streaming_active = &registry.gauge("jibri_live_streaming_active");
+    sip_active = &registry.gauge("jibri_sip_active");
+    recording_failures = &registry.counter("jibri_recording_failures");
+    live_streaming_failures = &registry.counter("jibri_live_streaming_failures");
+    sip_failures = &registry.counter("jibri_sip_failures");
+    no_instance_failures = &registry.counter("jibri_no_instance_failures");
 }
 
 prometheus::Gauge& RecordingMetrics::active(const StartRequest& request) const {
@@ -147,7 +142,7 @@ void RecordingMetrics::failed(const StartRequest& request, JibriFailure cause) c
     }
     // Registered on first use: the family exists once a session failed (the registry returns the same series).
     registry
-        .counter("jibri_session_failures", "Jibri sessions that failed, by type and reason",
+        .counter("jibri_session_failures",
                  {{"type", std::string(session_type(request))}, {"reason", std::string(to_string(cause))}})
         .Increment();
 }

@@ -55,12 +55,8 @@ public:
           handler(std::move(handler)),
           body_limit(std::move(body_limit)),
           logger(core::module_logger("rest")),
-          evicted_(metrics ? &metrics->counter("rest_connections_evicted",
-                                               "Idle REST connections closed to make room at the connection cap")
-                           : nullptr),
-          rejected_(metrics ? &metrics->counter("rest_connections_rejected",
-                                                "REST connections over the cap (answered 503 or closed)")
-                            : nullptr),
+          evicted_(metrics ? &metrics->counter("rest_connections_evicted") : nullptr),
+          rejected_(metrics ? &metrics->counter("rest_connections_rejected") : nullptr),
           io_(io),
           strand_(net::make_strand(io)),
           acceptor_(strand_),

@@ -135,16 +135,10 @@ ConnectionCore::ConnectionCore(XmppConnectionSettings settings, metrics::Metrics
       backoff_(settings_.backoff_base, settings_.backoff_cap, settings_.auth_failure_backoff) {
     wake_signal_ = settings_.wake_signal < 0 ? SIGRTMIN + 6 : settings_.wake_signal;
     if (metrics_ != nullptr) {
-        disconnects_ = &metrics_->counter("xmpp_disconnects", "Number of times an XMPP connection was lost.");
-        iqs_rejected_ =
-            &metrics_->counter("xmpp_iqs_rejected", "Outgoing IQ requests refused over jicofo.xmpp.max-pending-iqs.",
-                               {{"connection", settings_.name}});
-        stanzas_rejected_ = &metrics_->counter(
-            "xmpp_stanzas_rejected", "Outgoing stanzas and requests refused over jicofo.xmpp.max-queued-stanzas.",
-            {{"connection", settings_.name}});
-        state_gauge_ = &metrics_->gauge("xmpp_connection_state",
-                                        "XMPP connection state: 0 disconnected, 1 connecting, 2 connected.",
-                                        {{"connection", settings_.name}});
+        disconnects_ = &metrics_->counter("xmpp_disconnects");
+        iqs_rejected_ = &metrics_->counter("xmpp_iqs_rejected", {{"connection", settings_.name}});
+        stanzas_rejected_ = &metrics_->counter("xmpp_stanzas_rejected", {{"connection", settings_.name}});
+        state_gauge_ = &metrics_->gauge("xmpp_connection_state", {{"connection", settings_.name}});
     }
     pending_.set_round_trip_observer(
         [this](const std::string& ns, Clock::duration round_trip) { observe_round_trip(ns, round_trip); });

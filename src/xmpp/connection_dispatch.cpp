@@ -339,8 +339,7 @@ void ConnectionCore::observe_round_trip(const std::string& ns, Clock::duration r
     if (it == round_trips_.end()) {
         static const prometheus::Histogram::BucketBoundaries kBuckets{0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1,
                                                                       0.25,  0.5,    1,     2.5,  5,     15};
-        auto& histogram = metrics_->histogram("xmpp_iq_round_trip_seconds", "Round trip of outgoing IQ requests.",
-                                              kBuckets, {{"namespace", ns}});
+        auto& histogram = metrics_->histogram("xmpp_iq_round_trip_seconds", kBuckets, {{"namespace", ns}});
         it = round_trips_.emplace(ns, &histogram).first;
     }
     it->second->Observe(std::chrono::duration<double>(round_trip).count());

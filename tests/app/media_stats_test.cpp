@@ -56,7 +56,7 @@ TEST_F(MediaStatisticsTest, EveryInstanceOverOneRegistryCountsIntoTheSameMetrics
     counting.jingle_received(JingleAction::source_add);
     counting.jingle_received(JingleAction::unknown);  // not counted, and no crash
     // The bridge registry counts bridges_removed_total; it is the same counter.
-    registry.counter("bridges_removed", "Bridges removed").Increment(3);
+    registry.counter("bridges_removed").Increment(3);
 
     const auto values = reading.values();
     EXPECT_EQ(values.participants_moved, 2U);

@@ -75,8 +75,8 @@ protected:
         return result.get_future().get();
     }
 
-    double gauge(const std::string& name) { return metrics.gauge(name, "").Value(); }
-    double counter(const std::string& name) { return metrics.counter(name, "").Value(); }
+    double gauge(const std::string& name) { return metrics.gauge(name).Value(); }
+    double counter(const std::string& name) { return metrics.counter(name).Value(); }
     // Whether the family has a series labelled jvb=<nick> (without creating one).
     bool has_series(const std::string& family_name, const std::string& nick) {
         for (const auto& family : metrics.collect()) {
@@ -428,7 +428,7 @@ TEST_F(BridgeRegistryTest, PerBridgeSeriesFollowEndpointsRestartRequestsAndFaili
     brewery.join("jvb1", colibri_stats(0.1));
     EXPECT_TRUE(log.wait_for("added jvb1"));
     const metrics::Labels jvb1{{"jvb", "jvb1"}};
-    auto bridge_gauge = [&](const std::string& name) { return metrics.gauge(name, "", jvb1).Value(); };
+    auto bridge_gauge = [&](const std::string& name) { return metrics.gauge(name, jvb1).Value(); };
     EXPECT_TRUE(has_series("jitsi_jicofo_bridge_endpoints", "jvb1"));
     EXPECT_TRUE(has_series("jitsi_jicofo_bridge_endpoints_moved_total", "jvb1")) << "at zero from the start";
     EXPECT_EQ(bridge_gauge("bridge_endpoints"), 0);
@@ -438,7 +438,7 @@ TEST_F(BridgeRegistryTest, PerBridgeSeriesFollowEndpointsRestartRequestsAndFaili
     EXPECT_EQ(bridge_gauge("bridge_endpoints"), 2);
     registry->report_restart_request(occupant("jvb1").to_string());
     registry->report_restart_request(occupant("jvb1").to_string());
-    EXPECT_TRUE(eventually([&] { return metrics.counter("bridge_restart_requests", "", jvb1).Value() == 2; }));
+    EXPECT_TRUE(eventually([&] { return metrics.counter("bridge_restart_requests", jvb1).Value() == 2; }));
     EXPECT_TRUE(eventually([&] { return bridge_gauge("bridge_failing_ice") == 1; })) << "2 requests > 2 x 0.5";
     // The state ends with its timeout; the periodic health check (40 ms) shows it.
     EXPECT_TRUE(eventually([&] { return bridge_gauge("bridge_failing_ice") == 0; }));

@@ -155,7 +155,7 @@ TEST_F(FocusManagerTest, AnEndedConferenceIsForgottenAndSizesAreCounted) {
 // duration of each ended conference; endpoint_seconds adds participants × time.
 TEST_F(FocusManagerTest, PairsAndSecondsFollowTheConferences) {
     auto manager = make_manager(true);
-    auto gauge = [&](const std::string& name) { return metrics_.gauge(name, "").Value(); };
+    auto gauge = [&](const std::string& name) { return metrics_.gauge(name).Value(); };
     ASSERT_TRUE(ask(*manager, request_for("a@c.meet.test")));
     ASSERT_TRUE(ask(*manager, request_for("b@c.meet.test")));
     (void)snapshot(*manager);  // the manager's strand has run everything posted so far

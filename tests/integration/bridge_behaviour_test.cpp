@@ -134,17 +134,17 @@ TEST_F(IceFailureDetectionTest, RestartRequestsMarkTheBridgeAndNewConferencesGoE
     ASSERT_FALSE(HasFatalFailure());
     alice_and_bob_on_jvb1();
     ASSERT_FALSE(HasFatalFailure());
-    EXPECT_FALSE(selector_view("jvb1").value("failing_ice", true));
+    EXPECT_FALSE(selector_view("jvb1").value("failing-ice", true));
 
     // Alice's client gave up on ICE and asks for a restart (session-terminate with a restart bridge-session).
     const nlohmann::json restart = {{"cmd", "session_terminate"}, {"name", "alice"}};
     ASSERT_TRUE(participants_->request(restart.dump(), "jingle_reply", kSessionTimeout)) << participants_->transcript();
-    ASSERT_TRUE(poll([&] { return selector_view("jvb1").value("failing_ice", false); }, kSessionTimeout))
+    ASSERT_TRUE(poll([&] { return selector_view("jvb1").value("failing-ice", false); }, kSessionTimeout))
         << get_rest_json(port_, "/debug").dump() << diagnostics();
     EXPECT_EQ(bridge_series("bridge_failing_ice", "jvb1"), 1) << http_request(port_, "GET", "/metrics").body;
     EXPECT_EQ(bridge_series("bridge_restart_requests_total", "jvb1"), 1);
     EXPECT_EQ(bridge_series("bridge_failing_ice", "jvb2"), 0);
-    EXPECT_FALSE(selector_view("jvb2").value("failing_ice", true));
+    EXPECT_FALSE(selector_view("jvb2").value("failing-ice", true));
 
     // jvb1 is less loaded by what it reports, but its corrected stress is over the threshold: a new conference
     // goes to jvb2. The running one is not moved (Jicofo only avoids the bridge).
@@ -170,7 +170,7 @@ TEST_F(BridgeBehaviourTest, ABridgeInGracefulShutdownKeepsItsConferencesButGetsN
     participants_->take_all();
 
     ASSERT_TRUE(jvb1_->request(R"({"cmd":"set_stats","stats":{"graceful_shutdown":true}})", "stats", kEventTimeout));
-    ASSERT_TRUE(poll([&] { return selector_view("jvb1").value("graceful_shutdown", false); }, kSessionTimeout))
+    ASSERT_TRUE(poll([&] { return selector_view("jvb1").value("graceful-shutdown", false); }, kSessionTimeout))
         << get_rest_json(port_, "/debug").dump();
     EXPECT_TRUE(selector_view("jvb1").value("operational", false)) << "shutting down gracefully is not a failure";
     EXPECT_EQ(rest_json("/stats")["bridge_selector"].value("in_shutdown_bridge_count", -1), 1);
@@ -218,7 +218,7 @@ TEST_F(BridgeBehaviourTest, ABridgeShuttingDownHasItsParticipantsMovedAtOnce) {
         },
         30s))
         << bridge_state(*jvb2_).dump() << diagnostics();
-    EXPECT_TRUE(selector_view("jvb1").value("shutting_down", false));
+    EXPECT_TRUE(selector_view("jvb1").value("shutting-down", false));
     EXPECT_EQ(rest_json("/stats")["bridge_failures"].value("participants_moved", -1), 2);
 }
 

@@ -1,4 +1,5 @@
-// MetricsRegistry: Jicofo naming (prefix, _total), built-in metrics and the scrape hooks.
+// MetricsRegistry: Jicofo naming (prefix, _total), registration checked against the catalog, built-in metrics and the
+// scrape hooks.
 #include "jicofo/metrics/metrics_registry.hpp"
 
 #include <gtest/gtest.h>
@@ -23,8 +24,10 @@ const prometheus::MetricFamily* find(const std::vector<prometheus::MetricFamily>
 
 TEST(MetricsRegistryTest, CounterNamesGetPrefixAndOneTotalSuffix) {
     MetricsRegistry registry("1.0-test");
-    registry.counter("conferences_created", "Conferences created").Increment();
-    registry.counter("xmpp_disconnects_total", "Disconnects").Increment(2);
+    registry.counter("conferences_created").Increment();
+    registry.counter("xmpp_disconnects").Increment(2);
+    // The catalog's names have no _total: the suffix is the registry's to add.
+    EXPECT_THROW(registry.counter("xmpp_disconnects_total"), std::invalid_argument);
     const auto families = registry.collect();
     ASSERT_NE(find(families, "jitsi_jicofo_conferences_created_total"), nullptr);
     ASSERT_NE(find(families, "jitsi_jicofo_xmpp_disconnects_total"), nullptr);
@@ -34,17 +37,75 @@ TEST(MetricsRegistryTest, CounterNamesGetPrefixAndOneTotalSuffix) {
 
 TEST(MetricsRegistryTest, SameNameAndLabelsReturnSameMetric) {
     MetricsRegistry registry("v");
-    auto& a = registry.counter("bridge_endpoints_moved", "Moved", {{"jvb", "jvb1"}});
-    auto& b = registry.counter("bridge_endpoints_moved", "Moved", {{"jvb", "jvb1"}});
-    auto& c = registry.counter("bridge_endpoints_moved", "Moved", {{"jvb", "jvb2"}});
+    auto& a = registry.counter("bridge_endpoints_moved", {{"jvb", "jvb1"}});
+    auto& b = registry.counter("bridge_endpoints_moved", {{"jvb", "jvb1"}});
+    auto& c = registry.counter("bridge_endpoints_moved", {{"jvb", "jvb2"}});
     EXPECT_EQ(&a, &b);
     EXPECT_NE(&a, &c);
 }
 
-TEST(MetricsRegistryTest, NameReusedWithAnotherTypeThrows) {
+TEST(MetricsRegistryTest, UnknownNameThrows) {
     MetricsRegistry registry("v");
-    registry.gauge("conferences", "Conferences");
-    EXPECT_THROW(registry.histogram("conferences", "Conferences", {1.0}), std::invalid_argument);
+    EXPECT_THROW(registry.counter("not_in_the_catalog"), std::invalid_argument);
+    EXPECT_THROW(registry.gauge("not_in_the_catalog"), std::invalid_argument);
+    EXPECT_THROW(registry.histogram("not_in_the_catalog", {1.0}), std::invalid_argument);
+    EXPECT_THROW(registry.remove_gauge("not_in_the_catalog", {{"jvb", "jvb1"}}), std::invalid_argument);
+    EXPECT_EQ(find(registry.collect(), "jitsi_jicofo_not_in_the_catalog"), nullptr);
+}
+
+TEST(MetricsRegistryTest, AnotherTypeThanTheCatalogsThrows) {
+    MetricsRegistry registry("v");
+    EXPECT_THROW(registry.histogram("conferences", {1.0}), std::invalid_argument);
+    EXPECT_THROW(registry.counter("conferences"), std::invalid_argument);
+    EXPECT_THROW(registry.gauge("conferences_created"), std::invalid_argument);
+    EXPECT_THROW(registry.gauge("conference_request_seconds"), std::invalid_argument);
+    EXPECT_THROW(registry.remove_counter("bridge_endpoints", {{"jvb", "jvb1"}}), std::invalid_argument);
+    EXPECT_EQ(find(registry.collect(), "jitsi_jicofo_conferences_created"), nullptr);
+    EXPECT_NO_THROW(registry.gauge("conferences"));
+}
+
+TEST(MetricsRegistryTest, OtherLabelNamesThanTheCatalogsThrow) {
+    MetricsRegistry registry("v");
+    EXPECT_THROW(registry.gauge("bridge_endpoints"), std::invalid_argument) << "missing jvb";
+    EXPECT_THROW(registry.gauge("bridge_endpoints", {{"bridge", "jvb1"}}), std::invalid_argument) << "wrong name";
+    EXPECT_THROW(registry.gauge("bridge_endpoints", {{"jvb", "jvb1"}, {"region", "eu"}}), std::invalid_argument)
+        << "one too many";
+    EXPECT_THROW(registry.gauge("conferences", {{"jvb", "jvb1"}}), std::invalid_argument) << "unlabelled family";
+    EXPECT_THROW(registry.counter("jibri_session_failures", {{"type", "recording"}}), std::invalid_argument);
+    EXPECT_THROW(registry.remove_counter("bridge_restart_requests", {}), std::invalid_argument);
+    // Two labels in any order of the catalog's list: Labels is a map, the comparison is by name.
+    EXPECT_NO_THROW(registry.counter("jibri_session_failures", {{"type", "recording"}, {"reason", "jibri_failed"}}));
+    EXPECT_NO_THROW(registry.gauge("bridge_endpoints", {{"jvb", "jvb1"}}));
+}
+
+TEST(MetricsRegistryTest, HelpAndKindComeFromTheCatalog) {
+    MetricsRegistry registry("v");
+    registry.gauge("bridge_failing_ice", {{"jvb", "jvb1"}});
+    registry.gauge("conferences_seconds");
+    registry.counter("conferences_created");
+    const auto families = registry.collect();
+    const auto* failing_ice = find(families, "jitsi_jicofo_bridge_failing_ice");
+    ASSERT_NE(failing_ice, nullptr);
+    EXPECT_EQ(failing_ice->help, "Whether a bridge is currently in the failing ICE state.");
+    EXPECT_EQ(failing_ice->type, prometheus::MetricType::Gauge);
+    EXPECT_EQ(registry.kind_of("jitsi_jicofo_bridge_failing_ice"), ValueKind::boolean);
+    EXPECT_EQ(registry.kind_of("jitsi_jicofo_conferences_seconds"), ValueKind::real);
+    EXPECT_EQ(registry.kind_of("jitsi_jicofo_conferences_created_total"), ValueKind::integer);
+    EXPECT_EQ(registry.kind_of("jitsi_jicofo_version_info"), ValueKind::info);
+    EXPECT_EQ(find(families, "jitsi_jicofo_conferences_created_total")->help, find_metric("conferences_created")->help);
+}
+
+TEST(MetricsRegistryTest, RemoveTakesOneSeriesAway) {
+    MetricsRegistry registry("v");
+    registry.gauge("bridge_endpoints", {{"jvb", "jvb1"}}).Set(3);
+    registry.gauge("bridge_endpoints", {{"jvb", "jvb2"}}).Set(4);
+    registry.remove_gauge("bridge_endpoints", {{"jvb", "jvb1"}});
+    registry.remove_gauge("bridge_endpoints", {{"jvb", "gone"}});  // nothing to remove: no error
+    const auto families = registry.collect();
+    const auto* family = find(families, "jitsi_jicofo_bridge_endpoints");
+    ASSERT_NE(family, nullptr);
+    ASSERT_EQ(family->metric.size(), 1U);
+    EXPECT_EQ(family->metric[0].label.at(0).value, "jvb2");
 }
 
 TEST(MetricsRegistryTest, BuiltInMetricsArePresentAfterScrape) {
@@ -78,7 +139,7 @@ TEST(MetricsRegistryTest, HealthyFollowsSetHealthy) {
 TEST(MetricsRegistryTest, ScrapeHooksRunBeforeEveryCollect) {
     MetricsRegistry registry("v");
     std::atomic<int> calls{0};
-    auto& gauge = registry.gauge("conferences", "Conferences");
+    auto& gauge = registry.gauge("conferences");
     registry.add_scrape_hook([&] { gauge.Set(++calls); });
     registry.collect();
     const auto families = registry.collect();

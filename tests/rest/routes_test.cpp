@@ -58,7 +58,7 @@ TEST(VersionHandlerTest, ExactJicofoShape) {
 
 TEST(MetricsHandlerTest, DefaultIsPrometheusText) {
     metrics::MetricsRegistry registry("v1");
-    registry.counter("conferences_created", "Conferences created").Increment();
+    registry.counter("conferences_created").Increment();
     auto response = metrics_response(registry, std::nullopt);
     EXPECT_EQ(response.status, 200);
     EXPECT_EQ(response.content_type, "text/plain; version=0.0.4; charset=utf-8");
@@ -68,7 +68,7 @@ TEST(MetricsHandlerTest, DefaultIsPrometheusText) {
 
 TEST(MetricsHandlerTest, JsonWhenAsked) {
     metrics::MetricsRegistry registry("v1");
-    registry.counter("conferences_created", "Conferences created").Increment(2);
+    registry.counter("conferences_created").Increment(2);
     auto response = metrics_response(registry, "application/json");
     EXPECT_EQ(response.content_type, "application/json");
     auto json = nlohmann::json::parse(response.body);

@@ -1,4 +1,5 @@
-// The process-wide metrics registry: Jicofo's metric names on top of prometheus-cpp, plus scrape-time hooks.
+// The process-wide metrics registry: Jicofo's metric names on top of prometheus-cpp, plus scrape-time hooks. It
+// registers only the families of the catalog (catalog.hpp), which gives each its type, JSON kind, labels and help.
 // Updates are thread-safe (prometheus-cpp locks internally); registration may happen from any thread.
 #pragma once
 
@@ -17,18 +18,11 @@
 #include <string_view>
 #include <vector>
 
+#include "jicofo/metrics/catalog.hpp"
+
 namespace jicofo::metrics {
 
 using Labels = std::map<std::string, std::string>;
-
-// How a family's value appears in the JSON rendering (jicoco's MetricsContainer keeps the Java type of each metric).
-enum class ValueKind {
-    integer,    // counters and "long" gauges: a JSON integer
-    real,       // "double" gauges: a JSON number
-    boolean,    // 0/1 gauges: JSON true/false
-    info,       // a gauge fixed at 1 whose single label carries the value: a JSON string
-    histogram,  // an object of bucket_le_<bound>, count and sum
-};
 
 class MetricsRegistry {
 public:
@@ -42,20 +36,20 @@ public:
     MetricsRegistry& operator=(const MetricsRegistry&) = delete;
     ~MetricsRegistry();
 
-    // `name` is given without the jitsi_jicofo_ prefix. Counters get a `_total` suffix unless they already end with
-    // it (prometheus-cpp 1.0.1 prints names verbatim, so the suffix is added here, as jicoco's registerCounter does).
-    // Registering the same name and labels again returns the same metric; a name reused with another type throws
-    // std::invalid_argument (a programming error, found at startup).
-    prometheus::Counter& counter(std::string_view name, const std::string& help, const Labels& labels = {});
-    prometheus::Gauge& gauge(std::string_view name, const std::string& help, const Labels& labels = {},
-                             ValueKind kind = ValueKind::integer);
-    prometheus::Histogram& histogram(std::string_view name, const std::string& help,
-                                     const prometheus::Histogram::BucketBoundaries& buckets, const Labels& labels = {});
+    // `name` is a catalog entry's: without the jitsi_jicofo_ prefix, and without the `_total` that counters get here
+    // (prometheus-cpp 1.0.1 prints names verbatim, so the suffix is added as jicoco's registerCounter does). Help, JSON
+    // kind and label names come from the catalog. Registering the same name and labels again returns the same
+    // metric. A name the catalog does not have, another type than the catalog's, or other label names than its
+    // throws std::invalid_argument: a programming error, found at startup.
+    prometheus::Counter& counter(std::string_view name, const Labels& labels = {});
+    prometheus::Gauge& gauge(std::string_view name, const Labels& labels = {});
+    prometheus::Histogram& histogram(std::string_view name, const prometheus::Histogram::BucketBoundaries& buckets,
+                                     const Labels& labels = {});
 
     // Removes one labelled series (a bridge's when it leaves, as jicoco's metric.remove(labels) does); nothing when it
-    // does not exist. `name` and `help` are those it was registered with.
-    void remove_counter(std::string_view name, const std::string& help, const Labels& labels);
-    void remove_gauge(std::string_view name, const std::string& help, const Labels& labels);
+    // does not exist. Checked against the catalog as registration is.
+    void remove_counter(std::string_view name, const Labels& labels);
+    void remove_gauge(std::string_view name, const Labels& labels);
 
     // jitsi_jicofo_healthy, set by whoever owns the health result.
     void set_healthy(bool healthy);
@@ -66,17 +60,23 @@ public:
     // Runs the scrape hooks, then returns every family (sorted by name).
     std::vector<prometheus::MetricFamily> collect();
 
-    // The JSON kind of a family by its full name; families registered directly on registry() count as `real`.
+    // The JSON kind of a family by its full name; a name the registry did not register counts as `real`.
     ValueKind kind_of(const std::string& family_name) const;
 
+    // No access to the prometheus-cpp registry underneath: every family goes through the catalog.
     const std::string& version() const { return version_; }
-    prometheus::Registry& registry() { return *registry_; }
 
     // "jitsi_jicofo_" + name, and "_total" appended for counters.
     static std::string full_name(std::string_view name);
     static std::string full_counter_name(std::string_view name);
+    // The exposed family name of a catalog entry (full_counter_name for counters, else full_name).
+    static std::string family_name(const MetricSpec& spec);
 
 private:
+    // The catalog's entry for `name`, after checking the type and the label names; throws std::invalid_argument.
+    static const MetricSpec& checked_spec(std::string_view name, MetricType type, const Labels& labels);
+    prometheus::Family<prometheus::Counter>& counter_family(const MetricSpec& spec);
+    prometheus::Family<prometheus::Gauge>& gauge_family(const MetricSpec& spec);
     void remember_kind(const std::string& family_name, ValueKind kind);
     void register_process_metrics();
 
