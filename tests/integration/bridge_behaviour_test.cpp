@@ -37,25 +37,21 @@ protected:
             << bridge_state(*jvb1_).dump() << participants_->transcript() << diagnostics();
     }
 
-    void add_to_room(const std::string& name, const std::string& nick, const std::string& room,
-                     const nlohmann::json& options = nlohmann::json::object()) {
-        nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
-        connect["name"] = name;
-        ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s)) << participants_->transcript();
-        enter_room(name, room, nick, options);
+    void add_to_room(const std::string& name, const std::string& nick, const std::string& room) {
+        connect_participant(name);
+        enter_room(name, room, nick);
     }
 
-    // The state the bridge keeps of one endpoint (null when it has none of that id).
-    nlohmann::json endpoint_on(PeerProcess& bridge, const std::string& endpoint) {
-        const auto state = bridge_state(bridge);
-        const auto conferences = state.value("conferences", nlohmann::json::object());
-        for (const auto& [meeting, conference] : conferences.items()) {
-            const auto endpoints = conference.value("endpoints", nlohmann::json::object());
-            if (endpoints.contains(endpoint)) {
-                return endpoints[endpoint];
-            }
-        }
-        return nullptr;
+    // Carol and Dave open a second conference; both end up with an endpoint on `bridge`.
+    void carol_and_dave_in_a_second_room_on(PeerProcess& bridge) {
+        add_to_room("carol", "carol1", second_room());
+        add_to_room("dave", "dave1", second_room());
+        next("session_initiate", "carol");
+        next("session_initiate", "dave");
+        ASSERT_TRUE(
+            poll([&] { return !endpoint_on(bridge, "carol1").is_null() && !endpoint_on(bridge, "dave1").is_null(); },
+                 kSessionTimeout))
+            << bridge_state(bridge).dump() << diagnostics();
     }
 
     // A per-bridge series in /metrics' Prometheus text, e.g. jitsi_jicofo_bridge_failing_ice{jvb="jvb1"} (-1 when
@@ -94,9 +90,7 @@ nlohmann::json demuxing_client_features() {
 TEST_F(BridgeBehaviourTest, TheBridgeGetsRtpMidDemuxAndDiarizeForWhoAskedForThem) {
     jvb1_ = start_bridge("jvb1", "eu-west");
     ASSERT_TRUE(jvb1_);
-    nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
-    connect["name"] = "alice";
-    ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s)) << participants_->transcript();
+    connect_participant("alice");
     enter_room("alice", room_, "alice1", {{"features", demuxing_client_features()}, {"diarize", true}});
     add_participant("bob", "bob1");
     next("session_initiate", "alice");
@@ -148,14 +142,8 @@ TEST_F(IceFailureDetectionTest, RestartRequestsMarkTheBridgeAndNewConferencesGoE
 
     // jvb1 is less loaded by what it reports, but its corrected stress is over the threshold: a new conference
     // goes to jvb2. The running one is not moved (Jicofo only avoids the bridge).
-    add_to_room("carol", "carol1", second_room());
-    add_to_room("dave", "dave1", second_room());
-    next("session_initiate", "carol");
-    next("session_initiate", "dave");
-    ASSERT_TRUE(
-        poll([&] { return !endpoint_on(*jvb2_, "carol1").is_null() && !endpoint_on(*jvb2_, "dave1").is_null(); },
-             kSessionTimeout))
-        << bridge_state(*jvb2_).dump() << diagnostics();
+    carol_and_dave_in_a_second_room_on(*jvb2_);
+    ASSERT_FALSE(HasFatalFailure());
     EXPECT_TRUE(endpoint_on(*jvb1_, "carol1").is_null());
     EXPECT_FALSE(endpoint_on(*jvb1_, "bob1").is_null()) << "bob stays where he is";
 }
@@ -175,14 +163,8 @@ TEST_F(BridgeBehaviourTest, ABridgeInGracefulShutdownKeepsItsConferencesButGetsN
     EXPECT_TRUE(selector_view("jvb1").value("operational", false)) << "shutting down gracefully is not a failure";
     EXPECT_EQ(rest_json("/stats")["bridge_selector"].value("in_shutdown_bridge_count", -1), 1);
 
-    add_to_room("carol", "carol1", second_room());
-    add_to_room("dave", "dave1", second_room());
-    next("session_initiate", "carol");
-    next("session_initiate", "dave");
-    ASSERT_TRUE(
-        poll([&] { return !endpoint_on(*jvb2_, "carol1").is_null() && !endpoint_on(*jvb2_, "dave1").is_null(); },
-             kSessionTimeout))
-        << bridge_state(*jvb2_).dump() << diagnostics();
+    carol_and_dave_in_a_second_room_on(*jvb2_);
+    ASSERT_FALSE(HasFatalFailure());
     EXPECT_EQ(endpoints_of(bridge_state(*jvb1_)), (std::set<std::string>{"alice1", "bob1"})) << "nobody moved";
     for (const auto& line : participants_->take_all()) {
         EXPECT_FALSE(PeerProcess::is_event(line, "session_terminate") &&

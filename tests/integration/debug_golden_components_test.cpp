@@ -17,8 +17,7 @@ const std::filesystem::path kSourceDir = JICOFO_SOURCE_DIR;
 
 // Compares /debug's `section` with the reference's `definition`; returns the section.
 nlohmann::json check_section(int port, const std::string& section, const std::string& definition) {
-    const auto reference =
-        nlohmann::json::parse(debug_golden::file_text(kSourceDir / "tests/data/jicofo_reference_debug.json"));
+    const auto reference = nlohmann::json::parse(file_text(kSourceDir / "tests/data/jicofo_reference_debug.json"));
     const auto reply = http_request(port, "GET", "/debug");
     EXPECT_EQ(reply.status, 200) << reply.body;
     const auto debug = nlohmann::json::parse(reply.body, nullptr, false);
@@ -26,7 +25,7 @@ nlohmann::json check_section(int port, const std::string& section, const std::st
     EXPECT_TRUE(value.is_object()) << section << ": " << reply.body;
     debug_golden::TreeComparison comparison(reference);
     comparison.compare("@" + definition, value, "/debug/" + section, "/debug/" + section);
-    const auto all = debug_golden::problems_of(comparison, debug_golden::file_text(kSourceDir / "docs/rest-api.md"));
+    const auto all = debug_golden::problems_of(comparison, file_text(kSourceDir / "docs/rest-api.md"));
     EXPECT_TRUE(all.empty()) << all << value.dump(2);
     return value;
 }

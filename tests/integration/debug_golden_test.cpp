@@ -15,7 +15,6 @@ namespace jicofo::testing {
 namespace {
 
 const std::filesystem::path kSourceDir = JICOFO_SOURCE_DIR;
-using debug_golden::file_text;
 using debug_golden::TreeComparison;
 
 // The media fixture (Prosody, the binary, emulated bridges and participants) with the debug routes on.

@@ -2,9 +2,8 @@
 // (tests/data/jicofo_reference_debug.json; its "comment" says the conventions).
 #pragma once
 
-#include <filesystem>
-#include <fstream>
-#include <iterator>
+#include "integration/json_tree.hpp"
+
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -12,42 +11,6 @@
 #include <vector>
 
 namespace jicofo::testing::debug_golden {
-
-inline std::string file_text(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-inline std::string json_type(const nlohmann::json& value) {
-    if (value.is_null()) {
-        return "null";
-    }
-    if (value.is_boolean()) {
-        return "boolean";
-    }
-    if (value.is_number_integer()) {
-        return "integer";
-    }
-    if (value.is_number()) {
-        return "number";
-    }
-    if (value.is_string()) {
-        return "string";
-    }
-    return value.is_array() ? "array" : "object";
-}
-
-inline bool type_allowed(const std::string& expected, const std::string& actual) {
-    std::istringstream alternatives(expected);
-    std::string one;
-    while (std::getline(alternatives, one, '|')) {
-        // An integer is a number too (a stress of 0 prints as 0).
-        if (one == actual || (one == "number" && actual == "integer")) {
-            return true;
-        }
-    }
-    return false;
-}
 
 inline bool is_placeholder(const std::string& key) {
     return key.size() > 2 && key.front() == '<' && key.back() == '>';

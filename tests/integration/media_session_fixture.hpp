@@ -130,11 +130,16 @@ protected:
         return bridge;
     }
 
-    void add_participant(const std::string& name, const std::string& nick,
-                         const std::optional<std::string>& region = std::nullopt) {
+    // A participant logged in anonymously, not in a room yet.
+    void connect_participant(const std::string& name) {
         nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
         connect["name"] = name;
         ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s)) << participants_->transcript();
+    }
+
+    void add_participant(const std::string& name, const std::string& nick,
+                         const std::optional<std::string>& region = std::nullopt) {
+        connect_participant(name);
         nlohmann::json options = nlohmann::json::object();
         if (region) {
             options["region"] = *region;
@@ -166,17 +171,23 @@ protected:
         ASSERT_TRUE(participants_->request(join.dump(), "joined", kEventTimeout)) << participants_->transcript();
     }
 
-    // The force-mute a bridge holds for an endpoint, over all its conferences (null: never force-muted there).
-    nlohmann::json forced(PeerProcess& bridge, const std::string& endpoint) {
+    // The state a bridge keeps of one endpoint, over all its conferences (null when it has none of that id).
+    nlohmann::json endpoint_on(PeerProcess& bridge, const std::string& endpoint) {
         const auto state = bridge_state(bridge);
         const auto conferences = state.value("conferences", nlohmann::json::object());
         for (const auto& [meeting, conference] : conferences.items()) {
             const auto endpoints = conference.value("endpoints", nlohmann::json::object());
             if (endpoints.contains(endpoint)) {
-                return endpoints[endpoint].value("force_mute", nlohmann::json());
+                return endpoints[endpoint];
             }
         }
         return nullptr;
+    }
+
+    // The force-mute a bridge holds for an endpoint (null: never force-muted there, or no such endpoint).
+    nlohmann::json forced(PeerProcess& bridge, const std::string& endpoint) {
+        const auto found = endpoint_on(bridge, endpoint);
+        return found.is_null() ? nlohmann::json() : found.value("force_mute", nlohmann::json());
     }
 
     // The next event of this kind for this participant.

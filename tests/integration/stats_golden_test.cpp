@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "integration/json_tree.hpp"
 #include "jicofo/metrics/catalog.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
 #include "media_session_fixture.hpp"
@@ -23,42 +24,6 @@ namespace jicofo::testing {
 namespace {
 
 const std::filesystem::path kSourceDir = JICOFO_SOURCE_DIR;
-
-std::string file_text(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
-std::string json_type(const nlohmann::json& value) {
-    if (value.is_null()) {
-        return "null";
-    }
-    if (value.is_boolean()) {
-        return "boolean";
-    }
-    if (value.is_number_integer()) {
-        return "integer";
-    }
-    if (value.is_number()) {
-        return "number";
-    }
-    if (value.is_string()) {
-        return "string";
-    }
-    return value.is_array() ? "array" : "object";
-}
-
-bool type_allowed(const std::string& expected, const std::string& actual) {
-    std::istringstream alternatives(expected);
-    std::string one;
-    while (std::getline(alternatives, one, '|')) {
-        // An integer is a number too (Jackson writes a double like 2.0, but a whole average may print as 2).
-        if (one == actual || (one == "number" && actual == "integer")) {
-            return true;
-        }
-    }
-    return false;
-}
 
 // Compares `actual` with the reference's description (a type name, or an object of required keys); returns what
 // differs, one line each, with the key path.
