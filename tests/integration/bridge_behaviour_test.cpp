@@ -21,6 +21,15 @@ protected:
         prefer_jvb1();
     }
 
+    // jvb2, then jvb1 preferred, then Alice and Bob on jvb1. Callers check HasFatalFailure().
+    void alice_and_bob_on_jvb1_beside_jvb2() {
+        jvb2_ = start_bridge("jvb2", "eu-west");
+        ASSERT_TRUE(jvb2_);
+        prefer_jvb1_once_up();
+        ASSERT_FALSE(HasFatalFailure());
+        alice_and_bob_on_jvb1();
+    }
+
     // Alice and Bob in room_ (region eu-west) with sessions on jvb1, each holding the other's sources.
     void alice_and_bob_on_jvb1() {
         add_participant("alice", "alice1", "eu-west");
@@ -122,11 +131,7 @@ protected:
 };
 
 TEST_F(IceFailureDetectionTest, RestartRequestsMarkTheBridgeAndNewConferencesGoElsewhere) {
-    jvb2_ = start_bridge("jvb2", "eu-west");
-    ASSERT_TRUE(jvb2_);
-    prefer_jvb1_once_up();
-    ASSERT_FALSE(HasFatalFailure());
-    alice_and_bob_on_jvb1();
+    alice_and_bob_on_jvb1_beside_jvb2();
     ASSERT_FALSE(HasFatalFailure());
     EXPECT_FALSE(selector_view("jvb1").value("failing-ice", true));
 
@@ -149,11 +154,7 @@ TEST_F(IceFailureDetectionTest, RestartRequestsMarkTheBridgeAndNewConferencesGoE
 }
 
 TEST_F(BridgeBehaviourTest, ABridgeInGracefulShutdownKeepsItsConferencesButGetsNoNewOneAndIsNotLost) {
-    jvb2_ = start_bridge("jvb2", "eu-west");
-    ASSERT_TRUE(jvb2_);
-    prefer_jvb1_once_up();
-    ASSERT_FALSE(HasFatalFailure());
-    alice_and_bob_on_jvb1();
+    alice_and_bob_on_jvb1_beside_jvb2();
     ASSERT_FALSE(HasFatalFailure());
     participants_->take_all();
 
@@ -186,11 +187,7 @@ TEST_F(BridgeBehaviourTest, ABridgeInGracefulShutdownKeepsItsConferencesButGetsN
 }
 
 TEST_F(BridgeBehaviourTest, ABridgeShuttingDownHasItsParticipantsMovedAtOnce) {
-    jvb2_ = start_bridge("jvb2", "eu-west");
-    ASSERT_TRUE(jvb2_);
-    prefer_jvb1_once_up();
-    ASSERT_FALSE(HasFatalFailure());
-    alice_and_bob_on_jvb1();
+    alice_and_bob_on_jvb1_beside_jvb2();
     ASSERT_FALSE(HasFatalFailure());
 
     ASSERT_TRUE(jvb1_->request(R"({"cmd":"set_stats","stats":{"shutting_down":true}})", "stats", kEventTimeout));
@@ -218,13 +215,10 @@ protected:
 };
 
 TEST_F(JoinRateCapTest, TheThirdJoinWithinTheIntervalGoesToAnotherBridge) {
-    jvb2_ = start_bridge("jvb2", "eu-west");
-    ASSERT_TRUE(jvb2_);
-    prefer_jvb1_once_up();
+    alice_and_bob_on_jvb1_beside_jvb2();
     ASSERT_FALSE(HasFatalFailure());
-    EXPECT_EQ(rest_json("/metrics", "application/json").value("bridge_selection_rate_limited_total", -1), 0);
-    alice_and_bob_on_jvb1();
-    ASSERT_FALSE(HasFatalFailure());
+    EXPECT_EQ(rest_json("/metrics", "application/json").value("bridge_selection_rate_limited_total", -1), 0)
+        << "two joins are at the cap, not over it";
 
     add_participant("carol", "carol1", "eu-west");
     next("session_initiate", "carol");
