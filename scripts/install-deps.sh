@@ -15,8 +15,8 @@ run_packages=(prosody lua-unbound curl ca-certificates openssl)
 # The emulated bridge and participants (tests/peers/) of the tests and of the demo shard.
 peer_packages=(python3 python3-slixmpp)
 # prometheus: for promtool, which checks the shipped alert rules (tests/packaging); Debian has no smaller package
-# with it.
-test_packages=(clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs lintian prometheus)
+# with it. systemd: for systemd-analyze, which checks the packaged unit file (tests/package).
+test_packages=(clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs lintian prometheus systemd)
 
 wanted=("${build_packages[@]}" "${run_packages[@]}" "${peer_packages[@]}")
 if [[ "${1:-}" == "--with-tests" ]]; then

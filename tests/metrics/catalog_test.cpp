@@ -125,8 +125,10 @@ TEST(MetricCatalogTest, HasEveryReferenceFamilyWithItsTypeAndLabels) {
             continue;
         }
         EXPECT_EQ(to_string(it->second->type), description["type"].get<std::string>()) << name;
+        // A named copy: the views below point into it (value() returns a temporary).
+        const auto labels = description.value("labels", nlohmann::json::array());
         std::vector<std::string_view> expected;
-        for (const auto& label : description.value("labels", nlohmann::json::array())) {
+        for (const auto& label : labels) {
             expected.emplace_back(label.get_ref<const std::string&>());
         }
         EXPECT_EQ(label_names(*it->second), expected) << name;

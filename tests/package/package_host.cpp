@@ -259,6 +259,11 @@ std::vector<std::string> PackageHost::installed_layout_problems() {
     for (const char* line : {"/var/log/jitsi/jicofo.log", "daily", "rotate 7", "compress", "copytruncate"}) {
         expect(contains(logrotate, line), std::string("logrotate lacks ") + line);
     }
+    // systemd's own parser on the installed unit (no systemd runs here, but systemd-analyze reads units without
+    // it): anything it prints is a key it would ignore or a value it cannot use.
+    expect(::access("/usr/bin/systemd-analyze", X_OK) == 0, "systemd-analyze missing (scripts/install-deps.sh)");
+    const auto verdict = capture({"systemd-analyze", "verify", kUnitFile});
+    expect(verdict.empty(), "systemd-analyze verify " + std::string(kUnitFile) + ": " + verdict);
     const auto unit = read_text(kUnitFile);
     for (const char* line : {"Type=notify", "WatchdogSec=", "Environment=GLIBC_TUNABLES=glibc.malloc.tcache_count=0",
                              "EnvironmentFile=-/etc/jitsi/jicofo/config", "ExecStart=/usr/share/jicofo/jicofo.sh",
