@@ -167,7 +167,7 @@ void CapsCache::async_features(std::shared_ptr<XmppConnection> connection, stanz
     boost::asio::post(strand_, [self = shared_from_this(), request, key = std::move(key)]() mutable {
         if (!key) {
             self->table_.count_uncacheable();
-            self->ask(std::move(request), std::nullopt, 0);
+            self->ask(request, std::nullopt, 0);
             return;
         }
         std::weak_ptr<CapsCache> weak = self;
@@ -183,12 +183,12 @@ void CapsCache::async_features(std::shared_ptr<XmppConnection> connection, stanz
             boost::asio::post(request->reply_on,
                               [request, features = std::move(found.features)] { request->done(*features); });
         } else if (!found.waiting) {
-            self->ask(std::move(request), std::move(key), found.ticket);
+            self->ask(request, std::move(key), found.ticket);
         }
     });
 }
 
-void CapsCache::ask(std::shared_ptr<const Request> request, std::optional<CapsKey> key, std::uint64_t ticket) {
+void CapsCache::ask(const std::shared_ptr<const Request>& request, std::optional<CapsKey> key, std::uint64_t ticket) {
     std::shared_ptr<TicketRelease> release;
     if (key && ticket != 0) {
         release = std::make_shared<TicketRelease>(weak_from_this(), [key = *key, ticket](CapsCache& cache) {

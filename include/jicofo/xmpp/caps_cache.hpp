@@ -31,6 +31,8 @@ namespace jicofo::xmpp {
 struct CapsKey {
     std::string hash;
     std::string ver;
+    // clang-tidy 14 misreads a defaulted <=> as a literal 0 compared with a pointer.
+    // NOLINTNEXTLINE(modernize-use-nullptr)
     auto operator<=>(const CapsKey&) const = default;
 };
 
@@ -140,7 +142,7 @@ private:
     struct Request;
     CapsCache(const Executor& executor, CapsCacheLimits limits);
     // Sends the disco#info; a non-empty `key` has its answer checked (and `ticket`, if any, released afterwards).
-    void ask(std::shared_ptr<const Request> request, std::optional<CapsKey> key, std::uint64_t ticket);
+    void ask(const std::shared_ptr<const Request>& request, std::optional<CapsKey> key, std::uint64_t ticket);
 
     boost::asio::strand<Executor> strand_;
     CapsCacheLimits limits_;
