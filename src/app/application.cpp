@@ -320,7 +320,7 @@ int Application::run() {
             if (running.media) {
                 add_media_routes(running.rest_context->domain, running.media->registry(),
                                  running.conferences->manager(), running.media->brewery(),
-                                 running.media->load_redistributor());
+                                 running.media->load_redistributor(), running.media->caps_cache());
             }
             // Jicofo's /stats always has these keys (zeros without bridges); they read the media layer's counters.
             add_media_stats(running.rest_context->domain, std::make_shared<MediaStatistics>(running.metrics));

@@ -6,6 +6,7 @@
 
 #include "jicofo/bridge/bridge_registry.hpp"
 #include "jicofo/conference/focus_manager.hpp"
+#include "jicofo/xmpp/caps_cache.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -374,13 +375,28 @@ int fraction_of_endpoints(const std::vector<ConferenceLoad>& loads, double fract
     return static_cast<int>(std::lround(fraction * total));
 }
 
+nlohmann::ordered_json caps_cache_debug_json(const xmpp::CapsCacheStats& stats) {
+    return {{"entries", stats.entries},
+            {"capacity", stats.capacity},
+            {"pending", stats.pending},
+            {"hits", stats.hits},
+            {"misses", stats.misses},
+            {"waited", stats.waited},
+            {"uncacheable", stats.uncacheable},
+            {"stored", stats.stored},
+            {"verification_failures", stats.verification_failures},
+            {"too_large", stats.too_large},
+            {"evictions", stats.evictions}};
+}
+
 nlohmann::ordered_json move_result_json(int moved_endpoints, int conferences) {
     return {{"movedEndpoints", moved_endpoints}, {"conferences", conferences}};
 }
 
 void add_media_routes(rest::DomainRoutes& routes, const std::shared_ptr<bridge::BridgeRegistry>& registry,
                       const std::shared_ptr<conference::FocusManager>& manager, const stanza::Jid& brewery,
-                      const std::shared_ptr<LoadRedistributor>& redistributor) {
+                      const std::shared_ptr<LoadRedistributor>& redistributor,
+                      const std::shared_ptr<xmpp::CapsCache>& caps_cache) {
     routes.pin_list = [registry](const HttpRequest&, const PathParams&, const Responder& respond) {
         registry->async_pins([respond](const std::vector<bridge::BridgePin>& pins) {
             respond(HttpResponse::json(200, pins_json(pins).dump()));
@@ -520,6 +536,13 @@ void add_media_routes(rest::DomainRoutes& routes, const std::shared_ptr<bridge::
     if (routes.debug && redistributor) {
         routes.debug = with_key(std::move(routes.debug), "load_redistributor",
                                 [redistributor](auto deliver) { redistributor->async_debug(std::move(deliver)); });
+    }
+    if (routes.debug && caps_cache) {
+        routes.debug = with_key(std::move(routes.debug), "caps_cache", [caps_cache](auto deliver) {
+            caps_cache->async_stats([deliver = std::move(deliver)](const xmpp::CapsCacheStats& stats) {
+                deliver(caps_cache_debug_json(stats));
+            });
+        });
     }
     if (routes.stats) {
         routes.stats = with_key(std::move(routes.stats), "bridge_selector", [registry](auto deliver) {

@@ -10,8 +10,8 @@
 #include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/core/logging.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
-#include "jicofo/stanza/disco.hpp"
 #include "jicofo/stanza/namespaces.hpp"
+#include "jicofo/xmpp/caps_cache.hpp"
 
 #include <spdlog/spdlog.h>
 #include <boost/asio/steady_timer.hpp>
@@ -43,8 +43,11 @@ namespace {
 class XmppJingleSignaling : public conference::JingleSignaling {
 public:
     XmppJingleSignaling(std::shared_ptr<xmpp::XmppConnection> client, boost::asio::any_io_executor strand,
-                        std::shared_ptr<MediaStatistics> counters)
-        : client_(std::move(client)), strand_(std::move(strand)), counters_(std::move(counters)) {}
+                        std::shared_ptr<MediaStatistics> counters, std::shared_ptr<xmpp::CapsCache> caps_cache)
+        : client_(std::move(client)),
+          strand_(std::move(strand)),
+          counters_(std::move(counters)),
+          caps_cache_(std::move(caps_cache)) {}
 
     void send_jingle(const stanza::Jid& to, const stanza::Jingle& jingle,
                      std::function<void(conference::JingleReply)> done) override {
@@ -63,18 +66,10 @@ public:
 
     void reply(const stanza::Iq& reply) override { client_->send(reply); }
 
-    void discover_features(const stanza::Jid& occupant, std::function<void(std::vector<std::string>)> done) override {
-        client_->async_send_iq(
-            request_iq(stanza::IqType::get, occupant, stanza::DiscoInfo{}.to_xml()), strand_,
-            [done = std::move(done)](const xmpp::IqResult& result) {
-                if (!result || !result->payload) {
-                    done({});
-                    return;
-                }
-                auto info = stanza::DiscoInfo::parse(*result->payload);
-                done(info ? info->features : std::vector<std::string>{});
-            },
-            std::chrono::milliseconds(5000));
+    // Through the process's caps cache: a client version verified before costs no IQ.
+    void discover_features(const stanza::Jid& occupant, const core::SharedOptional<stanza::EntityCaps>& caps,
+                           std::function<void(std::vector<std::string>)> done) override {
+        caps_cache_->async_features(client_, occupant, caps, strand_, std::move(done), std::chrono::milliseconds(5000));
     }
 
     [[nodiscard]] stanza::Jid focus_jid() const override {
@@ -96,6 +91,7 @@ private:
     std::shared_ptr<xmpp::XmppConnection> client_;
     boost::asio::any_io_executor strand_;
     std::shared_ptr<MediaStatistics> counters_;
+    std::shared_ptr<xmpp::CapsCache> caps_cache_;
 };
 
 // Timers on the conference's strand; a pending one keeps its timer alive and runs its work when it expires.
@@ -288,6 +284,7 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     services->registry_ = bridge::BridgeRegistry::create(
         executor, settings, bridge::xmpp_transport(*bridges_connection, transport), &metrics);
     services->executor_ = executor;
+    services->caps_cache_ = xmpp::CapsCache::create(executor);
     services->load_redistribution_ = config.bridge.load_redistribution;
 
     auto setup = std::make_shared<conference::MediaSetup>();
@@ -316,10 +313,11 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
             registry->record_bridge_removed_from_conference();  // thread-safe: an atomic and a counter
         }
     };
-    setup->ports = [client, bridges_connection, registry = services->registry_, counters](
-                       const boost::asio::any_io_executor& strand, const stanza::Jid& room) {
+    setup->ports = [client, bridges_connection, registry = services->registry_, counters,
+                    caps_cache = services->caps_cache_](const boost::asio::any_io_executor& strand,
+                                                        const stanza::Jid& room) {
         conference::MediaPorts ports;
-        ports.signaling = std::make_unique<XmppJingleSignaling>(client, strand, counters);
+        ports.signaling = std::make_unique<XmppJingleSignaling>(client, strand, counters, caps_cache);
         ports.colibri = std::make_unique<XmppColibriTransport>(bridges_connection, strand, counters);
         ports.allocator = std::make_unique<RegistryAllocator>(registry, strand, room.to_string());
         ports.timers = std::make_unique<StrandTimers>(strand);

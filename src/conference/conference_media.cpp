@@ -184,7 +184,8 @@ void ConferenceMedia::invite(Participant& participant) {
     participant.state = ParticipantState::discovering;
     std::weak_ptr<bool> alive = alive_;
     signaling_.discover_features(
-        occupant_jid(endpoint_id), [this, alive, endpoint_id, invite_number](const std::vector<std::string>& features) {
+        occupant_jid(endpoint_id), participant.member->caps,
+        [this, alive, endpoint_id, invite_number](const std::vector<std::string>& features) {
             if (!alive.lock()) {
                 return;
             }

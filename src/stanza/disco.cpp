@@ -139,11 +139,21 @@ XmlElement EntityCaps::to_xml() const {
     return e;
 }
 
-std::string EntityCaps::compute_ver(const DiscoInfo& info) {
+namespace {
+
+bool form_type_hidden(const DataForm& form) {
+    const DataFormField* field = form.field("FORM_TYPE");
+    return field != nullptr && field->type == "hidden";
+}
+
+// S of §5.1. Generating (our own caps) takes every form with a FORM_TYPE; checking someone else's (§5.4) takes only
+// those whose FORM_TYPE is hidden.
+std::string hash_input(const DiscoInfo& info, bool only_hidden_form_types) {
     std::string s;
     auto identities = info.identities;
+    // The name breaks ties so that the order, and so the hash, never depends on the order of the answer.
     std::sort(identities.begin(), identities.end(), [](const DiscoIdentity& a, const DiscoIdentity& b) {
-        return std::tie(a.category, a.type, a.lang) < std::tie(b.category, b.type, b.lang);
+        return std::tie(a.category, a.type, a.lang, a.name) < std::tie(b.category, b.type, b.lang, b.name);
     });
     for (const auto& i : identities) {
         s += i.category + "/" + i.type + "/" + i.lang.value_or("") + "/" + i.name.value_or("") + "<";
@@ -156,7 +166,7 @@ std::string EntityCaps::compute_ver(const DiscoInfo& info) {
     // Forms without FORM_TYPE are not part of the hash (XEP-0115 §5.4).
     std::vector<const DataForm*> forms;
     for (const auto& form : info.extensions) {
-        if (form.form_type()) {
+        if (form.form_type() && (!only_hidden_form_types || form_type_hidden(form))) {
             forms.push_back(&form);
         }
     }
@@ -181,17 +191,105 @@ std::string EntityCaps::compute_ver(const DiscoInfo& info) {
             }
         }
     }
+    return s;
+}
 
+const EVP_MD* caps_digest(std::string_view algorithm) {
+    if (algorithm == "sha-1") {
+        return EVP_sha1();
+    }
+    if (algorithm == "sha-224") {
+        return EVP_sha224();
+    }
+    if (algorithm == "sha-256") {
+        return EVP_sha256();
+    }
+    if (algorithm == "sha-384") {
+        return EVP_sha384();
+    }
+    if (algorithm == "sha-512") {
+        return EVP_sha512();
+    }
+    return nullptr;
+}
+
+template <class T, class Key>
+bool has_duplicates(std::vector<T> values, Key key) {
+    std::sort(values.begin(), values.end(), [&](const T& a, const T& b) { return key(a) < key(b); });
+    return std::adjacent_find(values.begin(), values.end(), [&](const T& a, const T& b) { return key(a) == key(b); }) !=
+           values.end();
+}
+
+}  // namespace
+
+std::string EntityCaps::compute_ver(const DiscoInfo& info) {
+    return caps_hash("sha-1", hash_input(info, false)).value_or("");
+}
+
+std::optional<std::string> caps_hash_input(const DiscoInfo& info) {
+    if (has_duplicates(info.identities,
+                       [](const DiscoIdentity& i) { return std::tie(i.category, i.type, i.lang, i.name); }) ||
+        has_duplicates(info.features, [](const std::string& f) -> const std::string& { return f; })) {
+        return std::nullopt;
+    }
+    std::vector<std::string_view> form_types;
+    for (const auto& form : info.extensions) {
+        const DataFormField* field = form.field("FORM_TYPE");
+        if (field == nullptr || field->values.empty()) {
+            continue;
+        }
+        if (std::any_of(field->values.begin(), field->values.end(),
+                        [&](const std::string& v) { return v != field->values.front(); })) {
+            return std::nullopt;
+        }
+        form_types.emplace_back(field->values.front());
+    }
+    if (has_duplicates(form_types, [](std::string_view t) { return t; })) {
+        return std::nullopt;
+    }
+    return hash_input(info, true);
+}
+
+std::optional<std::string> caps_hash(std::string_view algorithm, std::string_view input) {
+    const EVP_MD* md = caps_digest(algorithm);
+    if (md == nullptr) {
+        return std::nullopt;
+    }
     std::array<unsigned char, EVP_MAX_MD_SIZE> digest{};
     unsigned int digest_length = 0;
-    if (EVP_Digest(s.data(), s.size(), digest.data(), &digest_length, EVP_sha1(), nullptr) != 1) {
-        return {};
+    if (EVP_Digest(input.data(), input.size(), digest.data(), &digest_length, md, nullptr) != 1) {
+        return std::nullopt;
     }
     std::string encoded(std::size_t{4} * ((digest_length + 2) / 3), '\0');
     const int written = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(encoded.data()), digest.data(),
                                         static_cast<int>(digest_length));
     encoded.resize(written > 0 ? static_cast<std::size_t>(written) : 0);
     return encoded;
+}
+
+bool caps_hash_supported(std::string_view algorithm) {
+    return caps_digest(algorithm) != nullptr;
+}
+
+CapsCheck verify_caps(const EntityCaps& caps, const DiscoInfo& info) {
+    if (!caps_hash_supported(caps.hash)) {
+        return CapsCheck::unsupported_hash;
+    }
+    const auto input = caps_hash_input(info);
+    if (!input) {
+        return CapsCheck::ill_formed;
+    }
+    return caps_hash(caps.hash, *input) == caps.ver ? CapsCheck::verified : CapsCheck::mismatch;
+}
+
+std::string_view to_string(CapsCheck check) {
+    switch (check) {
+        case CapsCheck::verified: return "verified";
+        case CapsCheck::mismatch: return "mismatch";
+        case CapsCheck::ill_formed: return "ill-formed";
+        case CapsCheck::unsupported_hash: return "unsupported hash";
+    }
+    return "mismatch";
 }
 
 ParseResult<Ping> Ping::parse(const XmlElement& element) {

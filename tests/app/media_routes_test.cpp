@@ -4,6 +4,7 @@
 
 #include "jicofo/bridge/bridge_registry.hpp"
 #include "jicofo/conference/focus_manager.hpp"
+#include "jicofo/xmpp/caps_cache.hpp"
 
 #include "bridge/fake_transport.hpp"
 
@@ -90,6 +91,21 @@ TEST(BridgeSelectorJson, StatsKeysAsJicofo) {
     EXPECT_EQ(bridge_selector_stats_json(stats).dump(),
               R"({"bridge_count":3,"operational_bridge_count":2,"in_shutdown_bridge_count":1,"lost_bridges":4,)"
               R"("bridge_version_count":2})");
+}
+
+TEST(CapsCacheJson, DebugHasEveryCountByName) {
+    xmpp::CapsCacheStats stats;
+    stats.entries = 1;
+    stats.capacity = 1000;
+    stats.hits = 7;
+    stats.misses = 2;
+    stats.waited = 1;
+    stats.uncacheable = 3;
+    stats.stored = 1;
+    stats.verification_failures = 1;
+    EXPECT_EQ(caps_cache_debug_json(stats).dump(),
+              R"({"entries":1,"capacity":1000,"pending":0,"hits":7,"misses":2,"waited":1,"uncacheable":3,)"
+              R"("stored":1,"verification_failures":1,"too_large":0,"evictions":0})");
 }
 
 TEST(BridgeSelectorJson, DebugHasTheStrategyAndEveryBridgeByJid) {

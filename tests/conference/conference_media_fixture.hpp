@@ -67,8 +67,10 @@ public:
         sent.push_back({to, jingle, std::move(done)});
     }
     void reply(const stanza::Iq& reply) override { replies.push_back(reply); }
-    void discover_features(const stanza::Jid& occupant, std::function<void(std::vector<std::string>)> done) override {
+    void discover_features(const stanza::Jid& occupant, const core::SharedOptional<stanza::EntityCaps>& caps,
+                           std::function<void(std::vector<std::string>)> done) override {
         discovered.push_back(occupant);
+        discovered_caps.push_back(caps);
         auto custom = features_of.find(std::string(occupant.resource()));
         done(custom != features_of.end() ? custom->second : features);
     }
@@ -100,7 +102,8 @@ public:
     std::vector<std::string> features = lib_jitsi_meet_features();
     std::map<std::string, std::vector<std::string>> features_of;  // by nick, instead of `features`
     std::vector<stanza::Jid> discovered;
-    std::deque<SentJingle> sent;  // a deque: pointers handed out stay valid
+    std::vector<core::SharedOptional<stanza::EntityCaps>> discovered_caps;  // with each discovery, in order
+    std::deque<SentJingle> sent;                                            // a deque: pointers handed out stay valid
     std::vector<stanza::Iq> replies;
     std::vector<std::pair<stanza::Jid, stanza::MuteIq>> mute_notices;
 };

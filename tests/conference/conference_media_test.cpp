@@ -78,6 +78,18 @@ protected:
 
 // ----- 1. invites ---------------------------------------------------------------------------------------------------
 
+TEST_F(ConferenceMediaScenario, DiscoveryCarriesTheCapsOfTheParticipantsPresence) {
+    start();
+    auto alice = member("alice");
+    alice.caps = stanza::EntityCaps{"sha-1", "https://jitsi.org/jitsi-meet", "ver-of-alice"};
+    media->participant_joined(std::make_shared<const xmpp::Member>(alice));
+    join("bob");  // no caps
+    ASSERT_EQ(signaling.discovered_caps.size(), 2U);
+    ASSERT_TRUE(signaling.discovered_caps[0]);
+    EXPECT_EQ(signaling.discovered_caps[0]->ver, "ver-of-alice");
+    EXPECT_FALSE(signaling.discovered_caps[1]);
+}
+
 TEST_F(ConferenceMediaScenario, NobodyIsInvitedUntilTwoArePresentThenBothGetAnOfferFromTheBridge) {
     start();
     join("alice");

@@ -67,6 +67,10 @@ void parse_tree(const XmlElement& e, int depth) {
     if (auto info = SourceInfo::parse(e)) {
         static_cast<void>(info->sources());
     }
+    // A participant's disco#info answer is checked against its caps (XEP-0115 §5.4) by the focus.
+    if (auto disco = DiscoInfo::parse(e)) {
+        static_cast<void>(verify_caps(EntityCaps{"sha-1", "node", "ver"}, *disco));
+    }
     if (depth > 64) {
         return;  // the codec bounds nesting; this only keeps the recursion of the target itself shallow
     }

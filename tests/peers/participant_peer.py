@@ -23,7 +23,9 @@ Commands (one JSON object a line; every command answers with one event, "error" 
    "region":"eu","caps":true,"features":[...],"codecs":"av1,vp9,vp8,h264","audio_muted":false,"video_muted":false,
    "extra_xml":"<x/>", <any setting below>}
       -> {"event":"joined","name","room","nick"}. "features" are what disco#info answers (and what the caps hash
-      covers; lib-jitsi-meet's usual set by default); "caps":false leaves <c/> out; "presence_features":[var...]
+      covers; lib-jitsi-meet's usual set by default); "caps":false leaves <c/> out; a client that lies:
+      "caps_features":[var...] computes the caps ver over these instead of "features", "caps_ver" and "caps_hash"
+      announce that ver and hash instead of the true sha-1; "presence_features":[var...]
       adds <features><feature var/></features> to the presence (as Jibri and Jigasi do); "diarize":true adds
       <jitsi_participant_diarize>true</jitsi_participant_diarize>.
   {"cmd":"configure","name":"alice", <settings>}                      -> {"event":"done"}
@@ -77,6 +79,8 @@ Events (all with "name"):
   {"event":"transport_info","sid","transports":[...]}, {"event":"session_info","sid","ice_state"},
   {"event":"participant_left","nick","sources_removed":n}   (its sources leave the view, as in lib-jitsi-meet)
   {"event":"jingle","action","sid","reply":"error:feature-not-implemented"}   an action a client does not handle
+  {"event":"disco_info","from","node"}   a disco#info request reached us (answered with our identity and features;
+      "node" is null when the request had none)
   {"event":"mute_notice","media","actor","value"}   the focus says who muted us (answered result)
   {"event":"recording_status","status","failure_reason","session_id","initiator","recording_mode"}   the focus's
       presence carries a jibri-recording-status that differs from the last one (each attribute present is reported)
@@ -198,8 +202,9 @@ class ParticipantPeer(ComponentsPeerMixin, Peer):
         if options.get("stats_id"):
             parts.append(element("stats-id", text=options["stats_id"]))
         if options.get("caps", True):
-            ver = caps_ver(self.disco_features)
-            parts.append(element("c", {"hash": "sha-1", "node": CAPS_NODE, "ver": ver}, CAPS_NS))
+            ver = options.get("caps_ver") or caps_ver(options.get("caps_features") or self.disco_features)
+            parts.append(element("c", {"hash": options.get("caps_hash") or "sha-1", "node": CAPS_NODE, "ver": ver},
+                                 CAPS_NS))
         info = {}
         for s in self.local["sources"]:
             entry = info.setdefault(s["name"], {"muted": bool(options.get(s["media"] + "_muted", False))})
@@ -283,6 +288,7 @@ class ParticipantPeer(ComponentsPeerMixin, Peer):
         payload = xml[0]
         kind = xml.get("type")
         if namespace(payload.tag) == DISCO_INFO_NS and kind == "get":
+            self.emit("disco_info", **{"from": xml.get("from"), "node": payload.get("node")})
             query = element("query", {"node": payload.get("node")}, DISCO_INFO_NS)
             sub(query, "identity", {"category": IDENTITY[0], "type": IDENTITY[1], "name": IDENTITY[2]})
             for var in self.disco_features:
@@ -564,8 +570,8 @@ class ParticipantDriver(ComponentsDriverMixin, Driver):
         parse_mode(peer.settings["initiate_reply"], {"result", "ignore"})
         if "features" in command:
             peer.disco_features = list(command["features"])
-        for key in ("stats_id", "region", "caps", "codecs", "audio_muted", "video_muted", "presence_features",
-                    "diarize"):
+        for key in ("stats_id", "region", "caps", "caps_features", "caps_ver", "caps_hash", "codecs", "audio_muted",
+                    "video_muted", "presence_features", "diarize"):
             if key in command:
                 peer.presence_options[key] = command[key]
         if "extra_xml" in command:

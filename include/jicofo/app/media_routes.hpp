@@ -23,6 +23,10 @@ class BridgeRegistry;
 namespace jicofo::conference {
 class FocusManager;
 }  // namespace jicofo::conference
+namespace jicofo::xmpp {
+class CapsCache;
+struct CapsCacheStats;
+}  // namespace jicofo::xmpp
 
 namespace jicofo::app {
 
@@ -47,6 +51,10 @@ struct PinRequest {
 // bridge_version_count}.
 [[nodiscard]] nlohmann::ordered_json bridge_selector_stats_json(const bridge::BridgeSelectorStats& stats);
 
+// /debug "caps_cache": {"entries","capacity","pending","hits","misses","waited","uncacheable","stored",
+// "verification_failures","too_large","evictions"}.
+[[nodiscard]] nlohmann::ordered_json caps_cache_debug_json(const xmpp::CapsCacheStats& stats);
+
 // The `bridge` parameter of the move APIs: a full brewery occupant JID, or a nick resolved in the brewery.
 // Nullopt when it is neither.
 [[nodiscard]] std::optional<std::string> bridge_id_from_param(std::string_view param, const stanza::Jid& brewery);
@@ -69,10 +77,11 @@ struct ConferenceLoad {
 class LoadRedistributor;
 
 // Adds the pin and move-endpoints handlers to `routes`, and decorates its /debug and /stats handlers (when set)
-// with "bridge_selector" (and /debug with "load_redistributor" when one is given). Not-found bridges and
-// conferences answer 404 (Jicofo answers 500).
+// with "bridge_selector" (and /debug with "load_redistributor" and "caps_cache" when they are given). Not-found
+// bridges and conferences answer 404 (Jicofo answers 500).
 void add_media_routes(rest::DomainRoutes& routes, const std::shared_ptr<bridge::BridgeRegistry>& registry,
                       const std::shared_ptr<conference::FocusManager>& manager, const stanza::Jid& brewery,
-                      const std::shared_ptr<LoadRedistributor>& redistributor = nullptr);
+                      const std::shared_ptr<LoadRedistributor>& redistributor = nullptr,
+                      const std::shared_ptr<xmpp::CapsCache>& caps_cache = nullptr);
 
 }  // namespace jicofo::app

@@ -21,6 +21,9 @@ struct MediaSetup;
 namespace jicofo::metrics {
 class MetricsRegistry;
 }  // namespace jicofo::metrics
+namespace jicofo::xmpp {
+class CapsCache;
+}  // namespace jicofo::xmpp
 
 namespace jicofo::app {
 
@@ -46,6 +49,9 @@ public:
     // The bridges' brewery room (a bridge's id is its occupant JID there).
     [[nodiscard]] const stanza::Jid& brewery() const { return brewery_; }
 
+    // The entity-capabilities cache every conference's feature discovery goes through.
+    [[nodiscard]] const std::shared_ptr<xmpp::CapsCache>& caps_cache() const { return caps_cache_; }
+
     // Automatic load redistribution over the registry and the manager; null before start().
     [[nodiscard]] const std::shared_ptr<LoadRedistributor>& load_redistributor() const { return redistributor_; }
 
@@ -58,6 +64,7 @@ private:
     MediaServices() = default;
 
     std::shared_ptr<bridge::BridgeRegistry> registry_;
+    std::shared_ptr<xmpp::CapsCache> caps_cache_;
     boost::asio::any_io_executor executor_;
     config::LoadRedistributionConfig load_redistribution_;
     std::shared_ptr<LoadRedistributor> redistributor_;

@@ -46,8 +46,10 @@ public:
                              std::function<void(JingleReply)> done) = 0;
     // The answer to a request a participant sent us.
     virtual void reply(const stanza::Iq& reply) = 0;
-    // disco#info features of a participant (empty when it did not answer).
-    virtual void discover_features(const stanza::Jid& occupant, std::function<void(std::vector<std::string>)> done) = 0;
+    // disco#info features of a participant (empty when it did not answer). `caps` are the entity capabilities of
+    // its presence, if any: a version verified before may be answered without asking the participant.
+    virtual void discover_features(const stanza::Jid& occupant, const core::SharedOptional<stanza::EntityCaps>& caps,
+                                   std::function<void(std::vector<std::string>)> done) = 0;
     // Our full JID, the sessions' initiator.
     [[nodiscard]] virtual stanza::Jid focus_jid() const = 0;
     // Tells an occupant who muted it (an IQ set; its answer does not matter).

@@ -71,6 +71,21 @@ struct EntityCaps {
     friend bool operator==(const EntityCaps&, const EntityCaps&) = default;
 };
 
+// XEP-0115 §5.4, for checking someone else's caps: the input S of the hash (§5.1) built from a disco#info result, or
+// nullopt when the result is ill-formed for caps (an identity or a feature twice, two forms with one FORM_TYPE, a
+// FORM_TYPE with different values). Forms whose FORM_TYPE is not of type hidden are left out, as §5.4 says.
+[[nodiscard]] std::optional<std::string> caps_hash_input(const DiscoInfo& info);
+// base64(hash(input)) for the caps hash algorithms we accept (IANA names: sha-1, sha-224, sha-256, sha-384,
+// sha-512); nullopt for any other (md5 among them: too weak to let one answer stand for a client version).
+[[nodiscard]] std::optional<std::string> caps_hash(std::string_view algorithm, std::string_view input);
+[[nodiscard]] bool caps_hash_supported(std::string_view algorithm);
+
+// Whether a disco#info result is what `caps` announced (§5.4): `ill_formed` and `mismatch` results must not stand
+// for anyone but the entity that sent them, and neither may one whose hash algorithm we do not accept.
+enum class CapsCheck { verified, mismatch, ill_formed, unsupported_hash };
+[[nodiscard]] CapsCheck verify_caps(const EntityCaps& caps, const DiscoInfo& info);
+[[nodiscard]] std::string_view to_string(CapsCheck check);
+
 // <ping xmlns='urn:xmpp:ping'/>.
 struct Ping {
     static ParseResult<Ping> parse(const XmlElement& element);
