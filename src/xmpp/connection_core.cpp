@@ -350,7 +350,11 @@ void ConnectionCore::run_commands() {
 }
 
 void ConnectionCore::run_timers(Clock::time_point now) {
-    pending_.expire(now);
+    // The loop's wait ends no later than the earliest deadline (rounded up to a millisecond), so a request times
+    // out on the first turn at or after its deadline, never before it; turns with nothing due skip the table.
+    if (const auto due = pending_.next_deadline(); due && *due <= now) {
+        pending_.expire(now);
+    }
     if (reconnect_at_ && now >= *reconnect_at_ && !stop_requested_) {
         if (!take_login_gate(this, now)) {
             reconnect_at_ = now + kLoginGateRetry;  // another connection is logging in

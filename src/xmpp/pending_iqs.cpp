@@ -84,7 +84,21 @@ bool PendingIqTable::add(const stanza::Iq& request, Clock::time_point now, Clock
                 std::move(completion),
                 sent,
                 link_down};
-    return entries_.try_emplace(request.header.id, std::move(entry)).second;
+    const auto deadline = entry.deadline;
+    auto [it, added] = entries_.try_emplace(request.header.id, Waiting{std::move(entry), deadlines_.end()});
+    if (!added) {
+        return false;
+    }
+    // multimap::emplace places an equal key after the ones already there: equal deadlines expire in order of adding.
+    it->second.deadline = deadlines_.emplace(deadline, &it->first);
+    return true;
+}
+
+PendingIqTable::Entry PendingIqTable::take(std::unordered_map<std::string, Waiting>::iterator it) {
+    deadlines_.erase(it->second.deadline);  // first: it points at the key erased next
+    Entry entry = std::move(it->second.entry);
+    entries_.erase(it);
+    return entry;
 }
 
 ReplyMatch PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point now,
@@ -93,7 +107,7 @@ ReplyMatch PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point n
     if (it == entries_.end()) {
         return ReplyMatch::unknown_id;
     }
-    const auto& expected = it->second.expected_from;
+    const auto& expected = it->second.entry.expected_from;
     const auto& from = reply.header.from;
     bool sender_ok = false;
     if (expected) {
@@ -106,8 +120,7 @@ ReplyMatch PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point n
     if (!sender_ok) {
         return ReplyMatch::foreign_sender;
     }
-    Entry entry = std::move(it->second);
-    entries_.erase(it);
+    Entry entry = take(it);
     if (observer_) {
         observer_(entry.ns, now - entry.sent_at);
     }
@@ -121,16 +134,14 @@ ReplyMatch PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point n
 }
 
 std::size_t PendingIqTable::expire(Clock::time_point now) {
-    std::vector<Entry> expired;
-    for (auto it = entries_.begin(); it != entries_.end();) {
-        if (it->second.deadline <= now) {
-            expired.push_back(std::move(it->second));
-            it = entries_.erase(it);
-        } else {
-            ++it;
-        }
+    if (deadlines_.empty() || deadlines_.begin()->first > now) {
+        return 0;  // the common case on every turn of the connection loop
     }
-    // Completions run after the table is consistent: one may send another request.
+    std::vector<Entry> expired;
+    while (!deadlines_.empty() && deadlines_.begin()->first <= now) {
+        expired.push_back(take(entries_.find(*deadlines_.begin()->second)));
+    }
+    // Completions run after the table is consistent (one may send another request), earliest deadline first.
     for (auto& entry : expired) {
         entry.completion(
             core::unexpected(IqError::from(entry.link_dropped ? core::Errc::disconnected : core::Errc::timeout)));
@@ -139,23 +150,22 @@ std::size_t PendingIqTable::expire(Clock::time_point now) {
 }
 
 void PendingIqTable::link_dropped() {
-    for (auto& [id, entry] : entries_) {
-        entry.link_dropped = true;
+    for (auto& [id, waiting] : entries_) {
+        waiting.entry.link_dropped = true;
     }
 }
 
 void PendingIqTable::set_sent(const std::string& id, bool sent) {
     if (auto it = entries_.find(id); it != entries_.end()) {
-        it->second.sent = sent;
+        it->second.entry.sent = sent;
     }
 }
 
 std::size_t PendingIqTable::fail_sent(core::Errc errc) {
     std::vector<Entry> lost;
     for (auto it = entries_.begin(); it != entries_.end();) {
-        if (it->second.sent) {
-            lost.push_back(std::move(it->second));
-            it = entries_.erase(it);
+        if (it->second.entry.sent) {
+            lost.push_back(take(it++));  // erasing one element leaves the others' iterators valid
         } else {
             ++it;
         }
@@ -167,22 +177,20 @@ std::size_t PendingIqTable::fail_sent(core::Errc errc) {
 }
 
 std::size_t PendingIqTable::fail_all(core::Errc errc) {
+    deadlines_.clear();
     auto entries = std::move(entries_);
     entries_.clear();
-    for (auto& [id, entry] : entries) {
-        entry.completion(core::unexpected(IqError::from(errc)));
+    for (auto& [id, waiting] : entries) {
+        waiting.entry.completion(core::unexpected(IqError::from(errc)));
     }
     return entries.size();
 }
 
 std::optional<PendingIqTable::Clock::time_point> PendingIqTable::next_deadline() const {
-    std::optional<Clock::time_point> earliest;
-    for (const auto& [id, entry] : entries_) {
-        if (!earliest || entry.deadline < *earliest) {
-            earliest = entry.deadline;
-        }
+    if (deadlines_.empty()) {
+        return std::nullopt;
     }
-    return earliest;
+    return deadlines_.begin()->first;
 }
 
 }  // namespace jicofo::xmpp

@@ -5,6 +5,7 @@
 #include "jicofo/auth/authentication_authority.hpp"
 #include "jicofo/conference/conference_request.hpp"
 #include "jicofo/conference/conference_settings.hpp"
+#include "jicofo/conference/conference_size_tally.hpp"
 #include "jicofo/conference/conference_view.hpp"
 #include "jicofo/stanza/envelope.hpp"
 
@@ -158,7 +159,10 @@ private:
     void on_ended(std::uint64_t generation, const stanza::Jid& room);
     void on_size_changed(std::uint64_t generation, const stanza::Jid& room, std::size_t size, bool joined);
     [[nodiscard]] ConferenceReply make_reply(const stanza::Jid& room, bool ready, const Waiter& waiter) const;
+    // Sets the size gauges (participants_current, largest_conference, participants_pairs) from `sizes_`.
     void update_size_metrics();
+    // A conference left the map: out of `sizes_` (when counted) and of the gauges.
+    void forget_size(const Entry& entry);
     // endpoint_seconds += the entry's participants × the time since its last size change.
     void add_endpoint_seconds(Entry& entry, std::chrono::steady_clock::time_point now);
     void update_conference_count_metric();
@@ -181,6 +185,7 @@ private:
     static std::shared_ptr<ConferenceHandle> entry_handle(const Entry& entry);
 
     std::unordered_map<stanza::Jid, std::shared_ptr<Entry>> conferences_;
+    ConferenceSizeTally sizes_;  // the conferences in statistics, kept with every change to `conferences_`
     std::uint64_t next_generation_ = 1;
     bool stopped_ = false;
     std::uint64_t conferences_created_ = 0;

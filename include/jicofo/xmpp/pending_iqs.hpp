@@ -1,7 +1,8 @@
 // Outgoing IQ requests waiting for their reply: matched by id and sender, each completed exactly once (reply,
 // timeout or disconnect). Only a reply from the address asked (or our server, for requests to our own account)
 // touches a request: anything else is the caller's to log and drop. Pure logic with an explicit clock, owned by the
-// connection thread.
+// connection thread. Deadlines are kept in order beside the id map, so that finding what is due costs nothing while
+// nothing is (the connection loop asks on every turn) and one ordered step per request that is.
 #pragma once
 
 #include "jicofo/stanza/envelope.hpp"
@@ -10,6 +11,8 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -43,6 +46,11 @@ public:
         bool link_dropped = false;  // our link dropped while it waited: its timeout is reported as disconnected
     };
 
+    PendingIqTable() = default;
+    // Not copied: the deadline index points into the entries of this very table.
+    PendingIqTable(const PendingIqTable&) = delete;
+    PendingIqTable& operator=(const PendingIqTable&) = delete;
+
     void set_round_trip_observer(RoundTripObserver observer) { observer_ = std::move(observer); }
 
     // False when the id is already pending (the caller must pick another).
@@ -70,11 +78,23 @@ public:
 
     [[nodiscard]] std::size_t size() const { return entries_.size(); }
     [[nodiscard]] bool contains(const std::string& id) const { return entries_.contains(id); }
-    // The earliest deadline, to bound the event loop's sleep.
+    // The earliest deadline, to bound the event loop's sleep and to skip expire() while nothing is due. O(1).
     [[nodiscard]] std::optional<Clock::time_point> next_deadline() const;
 
 private:
-    std::unordered_map<std::string, Entry> entries_;
+    // Deadline → the id of the request it ends, pointing at the key in `entries_` (node-based: the key stays where it
+    // is until its entry is erased, and every erase of an entry erases its deadline first). Equal deadlines keep the
+    // order in which their requests were added.
+    using Deadlines = std::multimap<Clock::time_point, const std::string*>;
+    struct Waiting {
+        Entry entry;
+        Deadlines::iterator deadline;
+    };
+    // Removes the request (and its deadline) from the table and hands back its entry.
+    Entry take(std::unordered_map<std::string, Waiting>::iterator it);
+
+    std::unordered_map<std::string, Waiting> entries_;
+    Deadlines deadlines_;
     RoundTripObserver observer_;
 };
 
