@@ -75,25 +75,12 @@ protected:
     std::string second_room() const { return "other1@" + prosody_->muc_domain(); }
 };
 
-// The lib-jitsi-meet feature set of the peers plus SSRC rewriting and mid demux, as a current Chrome client has.
+// The peers' lib-jitsi-meet features plus SSRC rewriting and mid demux, as a current Chrome client has.
 nlohmann::json demuxing_client_features() {
-    return {"http://jabber.org/protocol/disco#info",
-            "urn:xmpp:jingle:1",
-            "urn:xmpp:jingle:apps:rtp:1",
-            "urn:xmpp:jingle:transports:ice-udp:1",
-            "urn:xmpp:jingle:apps:dtls:0",
-            "urn:xmpp:jingle:transports:dtls-sctp:1",
-            "urn:xmpp:jingle:apps:rtp:audio",
-            "urn:xmpp:jingle:apps:rtp:video",
-            "urn:ietf:rfc:4588",
-            "urn:ietf:rfc:5761",
-            "urn:ietf:rfc:5888",
-            "http://jitsi.org/tcc",
-            "http://jitsi.org/source-name",
-            "http://jitsi.org/receive-multiple-video-streams",
-            "urn:xmpp:ping",
-            "http://jitsi.org/ssrc-rewriting-1",
-            "http://jitsi.org/rtp-mid-demux"};
+    auto features = lib_jitsi_meet_peer_features();
+    features.emplace_back("http://jitsi.org/ssrc-rewriting-1");
+    features.emplace_back("http://jitsi.org/rtp-mid-demux");
+    return features;
 }
 
 TEST_F(BridgeBehaviourTest, TheBridgeGetsRtpMidDemuxAndDiarizeForWhoAskedForThem) {

@@ -8,33 +8,14 @@
 namespace jicofo::testing {
 namespace {
 
-// lib-jitsi-meet's features (the participant emulator's default set, spelled out so that the test owns it).
-const std::vector<std::string> kFeatures{
-    "http://jabber.org/protocol/disco#info",
-    "urn:xmpp:jingle:1",
-    "urn:xmpp:jingle:apps:rtp:1",
-    "urn:xmpp:jingle:transports:ice-udp:1",
-    "urn:xmpp:jingle:apps:dtls:0",
-    "urn:xmpp:jingle:transports:dtls-sctp:1",
-    "urn:xmpp:jingle:apps:rtp:audio",
-    "urn:xmpp:jingle:apps:rtp:video",
-    "urn:ietf:rfc:4588",
-    "urn:ietf:rfc:5761",
-    "urn:ietf:rfc:5888",
-    "http://jitsi.org/tcc",
-    "http://jitsi.org/source-name",
-    "http://jitsi.org/receive-multiple-video-streams",
-    "urn:xmpp:ping",
-};
+const std::vector<std::string> kFeatures = lib_jitsi_meet_peer_features();
 constexpr const char* kRtx = "urn:ietf:rfc:4588";
 
 class CapsCacheTest : public MediaSessionTest {
 protected:
     // A participant that connects, asks for the room and joins it with `options` (features, caps...).
     void join(const std::string& name, const nlohmann::json& options = nlohmann::json::object()) {
-        nlohmann::json connect = connect_command(*prosody_, prosody_->domain());
-        connect["name"] = name;
-        ASSERT_TRUE(participants_->request(connect.dump(), "connected", 10s)) << participants_->transcript();
+        connect_participant(name);
         enter_room(name, room_, name + "1", options);
     }
 

@@ -45,6 +45,26 @@ inline std::optional<std::string> attribute_of(const std::string& xml, const std
     return matched[1].str();
 }
 
+// lib-jitsi-meet's disco#info features as the participant emulator answers them by default (its DEFAULT_FEATURES),
+// spelled out so that the tests own them: a test that changes a client's features starts from these.
+inline std::vector<std::string> lib_jitsi_meet_peer_features() {
+    return {"http://jabber.org/protocol/disco#info",
+            "urn:xmpp:jingle:1",
+            "urn:xmpp:jingle:apps:rtp:1",
+            "urn:xmpp:jingle:transports:ice-udp:1",
+            "urn:xmpp:jingle:apps:dtls:0",
+            "urn:xmpp:jingle:transports:dtls-sctp:1",
+            "urn:xmpp:jingle:apps:rtp:audio",
+            "urn:xmpp:jingle:apps:rtp:video",
+            "urn:ietf:rfc:4588",
+            "urn:ietf:rfc:5761",
+            "urn:ietf:rfc:5888",
+            "http://jitsi.org/tcc",
+            "http://jitsi.org/source-name",
+            "http://jitsi.org/receive-multiple-video-streams",
+            "urn:xmpp:ping"};
+}
+
 // None of these events reached the peer since it was last read (what it reported so far is consumed).
 inline void expect_none_of(PeerProcess& peer, std::initializer_list<std::string_view> events) {
     for (const auto& line : peer.take_all()) {
