@@ -65,6 +65,24 @@ nlohmann::json latency_json(const LatencySummary& s) {
     return {{"count", s.count}, {"p50_ms", s.p50_ms}, {"p99_ms", s.p99_ms}, {"max_ms", s.max_ms}};
 }
 
+// CPU milliseconds per participant that joined: over the storm (joins, sessions, the hold) and over the whole
+// lifecycle (the storm and the leaving), the numbers the performance goals are written in.
+struct PerParticipantCpu {
+    double jicofo_storm = 0;
+    double prosody_storm = 0;
+    double jicofo_lifecycle = 0;
+    double prosody_lifecycle = 0;
+};
+
+PerParticipantCpu cpu_ms_per_participant(const StormReport& r) {
+    if (r.joined <= 0) {
+        return {};
+    }
+    const double ms_each = 1000.0 / r.joined;
+    return {r.jicofo_cpu_storm * ms_each, r.prosody_cpu_storm * ms_each,
+            (r.jicofo_cpu_storm + r.jicofo_cpu_leave) * ms_each, (r.prosody_cpu_storm + r.prosody_cpu_leave) * ms_each};
+}
+
 }  // namespace
 
 double process_memory_mib(pid_t pid, const std::string& key) {
@@ -244,6 +262,7 @@ void print_report(const StormReport& r) {
         std::printf("| %s | %zu | %.2f | %.2f | %.2f |\n", name, s.count, s.p50_ms, s.p99_ms, s.max_ms);
     }
     const double ratio = r.prosody_cpu_storm > 0 ? r.jicofo_cpu_storm / r.prosody_cpu_storm : 0;
+    const auto per_participant = cpu_ms_per_participant(r);
     std::printf("\n| measure | value |\n|---|---:|\n");
     std::printf("| joins/s asked / achieved | %.0f / %.1f |\n", plan.rate, r.joins_per_second);
     std::printf("| joined / sessions established | %d / %d |\n", r.joined, r.sessions);
@@ -252,6 +271,10 @@ void print_report(const StormReport& r) {
     std::printf("| Prosody CPU over the storm | %.2f s |\n", r.prosody_cpu_storm);
     std::printf("| jicofo / Prosody CPU | %.3f |\n", ratio);
     std::printf("| jicofo / Prosody CPU while leaving | %.2f s / %.2f s |\n", r.jicofo_cpu_leave, r.prosody_cpu_leave);
+    std::printf("| CPU per participant over the storm, jicofo / Prosody | %.2f / %.2f ms |\n",
+                per_participant.jicofo_storm, per_participant.prosody_storm);
+    std::printf("| CPU per participant over its lifecycle (storm + leaving), jicofo / Prosody | %.2f / %.2f ms |\n",
+                per_participant.jicofo_lifecycle, per_participant.prosody_lifecycle);
     std::printf("| jicofo RSS idle / storm end / all left / settled | %.1f / %.1f / %.1f / %.1f MiB |\n",
                 r.jicofo_rss_idle, r.jicofo_rss_storm_end, r.jicofo_rss_left, r.jicofo_rss_settled);
     std::printf(
@@ -276,6 +299,7 @@ void print_report(const StormReport& r) {
 }
 
 bool write_json(const StormReport& r, const std::string& file) {
+    const auto per_participant = cpu_ms_per_participant(r);
     const auto& plan = r.plan;
     nlohmann::json json = {
         {"participants", plan.participants()},
@@ -299,6 +323,10 @@ bool write_json(const StormReport& r, const std::string& file) {
           {"jicofo_over_prosody", r.prosody_cpu_storm > 0 ? r.jicofo_cpu_storm / r.prosody_cpu_storm : 0},
           {"jicofo_leave", r.jicofo_cpu_leave},
           {"prosody_leave", r.prosody_cpu_leave},
+          {"jicofo_ms_per_participant_storm", per_participant.jicofo_storm},
+          {"prosody_ms_per_participant_storm", per_participant.prosody_storm},
+          {"jicofo_ms_per_participant_lifecycle", per_participant.jicofo_lifecycle},
+          {"prosody_ms_per_participant_lifecycle", per_participant.prosody_lifecycle},
           {"generator_participant_workers", r.generator_cpu_workers},
           {"generator_busiest_worker", r.generator_cpu_worker_max},
           {"generator_bridges", r.generator_cpu_bridges},
