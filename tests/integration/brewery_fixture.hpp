@@ -92,9 +92,13 @@ protected:
         return line ? event_json(line) : nlohmann::json::object();
     }
 
+    // A reply that timed out carries null fields (value() would throw on them): it is simply not a refusal, and the
+    // caller's message shows the reply.
     static bool refused_with(const nlohmann::json& reply, const std::string& condition) {
-        return reply.value("type", "") == "error" &&
-               xml_has_element(reply.value("xml", ""), condition, {std::string("xmlns=\"") + kStanzasNs + "\""});
+        const auto type = reply.value("type", nlohmann::json());
+        const auto xml = reply.value("xml", nlohmann::json());
+        return type == "error" && xml.is_string() &&
+               xml_has_element(xml.get<std::string>(), condition, {std::string("xmlns=\"") + kStanzasNs + "\""});
     }
 
     nlohmann::json stats() { return get_rest_json(port_, "/stats"); }
