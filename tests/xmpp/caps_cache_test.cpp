@@ -2,6 +2,7 @@
 // answer that did not verify, an unknown algorithm, too large a set), LRU eviction and every cap. The disco#info flow
 // itself runs against Prosody in tests/integration/caps_cache_test.cpp; here only its failure path (no answer).
 #include "jicofo/xmpp/caps_cache.hpp"
+#include "xmpp/io_thread.hpp"
 
 #include <gtest/gtest.h>
 #include <boost/asio/executor_work_guard.hpp>
@@ -157,17 +158,7 @@ TEST(CapsKeyOf, OnlyCapsWithAnAcceptedHashAndASaneVerAreLookedUp) {
     EXPECT_FALSE(caps_key(caps("sha-1", std::string(129, 'a')), limits));
 }
 
-// An io_context on its own thread, as the application runs one.
-struct IoThread {
-    boost::asio::io_context io;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
-    std::thread thread{[this] { io.run(); }};
-    ~IoThread() {
-        guard.reset();
-        io.stop();
-        thread.join();
-    }
-};
+using jicofo::xmpp::testing::IoThread;
 
 std::shared_ptr<XmppConnection> stopped_connection() {
     XmppConnectionSettings settings;

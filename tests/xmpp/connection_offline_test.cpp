@@ -2,6 +2,7 @@
 // fast with "disconnected", stop() is prompt and idempotent. No Prosody needed.
 #include "jicofo/xmpp/health.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
+#include "xmpp/io_thread.hpp"
 
 #include "jicofo/metrics/metrics_registry.hpp"
 #include "jicofo/stanza/namespaces.hpp"
@@ -19,17 +20,7 @@ using namespace jicofo::xmpp;
 
 namespace {
 
-// An io_context on its own thread, as the application runs one.
-struct IoThread {
-    boost::asio::io_context io;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
-    std::thread thread{[this] { io.run(); }};
-    ~IoThread() {
-        guard.reset();
-        io.stop();
-        thread.join();
-    }
-};
+using jicofo::xmpp::testing::IoThread;
 
 XmppConnectionSettings refused_settings() {
     XmppConnectionSettings s;

@@ -6,6 +6,7 @@
 #include "jicofo/xmpp/xmpp_connection.hpp"
 
 #include "support/harness_test_util.hpp"
+#include "xmpp/io_thread.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -24,18 +25,6 @@ namespace jicofo::xmpp::testing {
 using namespace std::chrono_literals;
 
 inline constexpr const char* kFocusPassword = "focus-secret";
-
-struct IoThread {
-    boost::asio::io_context io;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
-    std::thread thread{[this] { io.run(); }};
-    ~IoThread() {
-        guard.reset();
-        io.stop();
-        thread.join();
-    }
-    Strand make_strand() { return boost::asio::make_strand(boost::asio::any_io_executor(io.get_executor())); }
-};
 
 // Runs f on the strand and waits for it (the objects under test are strand-owned).
 template <typename F>
