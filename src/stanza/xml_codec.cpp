@@ -265,7 +265,19 @@ std::size_t decode_utf8(std::string_view s, std::size_t i, std::uint32_t& cp) {
 
 enum class EscapeMode { text, attribute };
 
+// True for a byte that is written as it is: printable ASCII other than the markup characters. Everything else
+// (markup, line ends, tabs, control characters, any byte of a multi-byte sequence) goes through the careful path.
+bool is_plain_byte(char c) {
+    const auto b = static_cast<unsigned char>(c);
+    return b >= 0x20 && b < 0x80 && c != '&' && c != '<' && c != '>' && c != '"' && c != '\'';
+}
+
 void append_escaped(std::string& out, std::string_view raw, EscapeMode mode) {
+    // Most values (ids, JIDs, namespaces, numbers) are plain ASCII: copied in one piece, without the sanitized copy.
+    if (std::all_of(raw.begin(), raw.end(), is_plain_byte)) {
+        out.append(raw);
+        return;
+    }
     const std::string clean = sanitize_xml_text(raw);
     for (const char c : clean) {
         switch (c) {
@@ -391,6 +403,7 @@ ParseResult<XmlElement> parse_xml(std::string_view text) {
 
 std::string to_xml_string(const XmlElement& element) {
     std::string out;
+    out.reserve(512);  // most stanzas fit: one allocation instead of a doubling series
     write_element(out, element, nullptr);
     return out;
 }

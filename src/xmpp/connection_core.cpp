@@ -190,9 +190,18 @@ bool ConnectionCore::post(Command command) {
     return true;
 }
 
+bool ConnectionCore::on_own_thread() const {
+    return t_current == this;
+}
+
 void ConnectionCore::wake() {
     // Only a thread blocked in run_once needs the signal; the flag keeps signals away from everything else it does.
     if (wake_signal_ <= 0 || !in_select_.load(std::memory_order_acquire)) {
+        return;
+    }
+    // One signal per loop turn: every command queued meanwhile is run by the same turn, and a signal costs the
+    // thread a trip through the kernel wherever it is.
+    if (wake_sent_.exchange(true, std::memory_order_acq_rel)) {
         return;
     }
     std::lock_guard lock(mutex_);
@@ -288,6 +297,7 @@ void ConnectionCore::run() {
             bound(next_ping_at_);
         }
         bound(dead_link_close_at_);
+        wake_sent_.store(false, std::memory_order_release);
         in_select_.store(true, std::memory_order_release);
         {
             std::lock_guard lock(mutex_);
@@ -295,6 +305,7 @@ void ConnectionCore::run() {
                 wait = std::chrono::milliseconds(0);  // still run once: queued writes go out at its start
             }
         }
+        flush_hand_offs();  // what the commands and timers completed, before this thread may sleep
         if (draining_dead_link()) {
             drain_dead_link(wait);
         } else {
@@ -302,6 +313,7 @@ void ConnectionCore::run() {
             handed_bytes_ = 0;  // run_once writes what was handed to libstrophe first thing
             xmpp_run_once(ctx_, static_cast<unsigned long>(wait.count()));
         }
+        flush_hand_offs();
         in_select_.store(false, std::memory_order_release);
         pending_count_ = pending_.size();
     }
@@ -325,6 +337,7 @@ void ConnectionCore::run() {
         ctx_ = nullptr;
     }
     set_status(ConnectionState::disconnected, DisconnectReason{DisconnectKind::closed, "stopped"});
+    flush_hand_offs();  // the failed requests and the last state change
     {
         std::lock_guard lock(mutex_);
         thread_running_ = false;
@@ -561,8 +574,9 @@ void ConnectionCore::set_status(ConnectionState state, std::optional<DisconnectR
     }
 }
 
-void ConnectionCore::notify(const Listener& listener, const ConnectionStatus& status) const {
-    boost::asio::post(listener.executor, [fn = listener.listener, status, log = log_] {
+void ConnectionCore::notify(const Listener& listener, const ConnectionStatus& status) {
+    // Through the batch, so that a listener sees a state change after the stanzas that came before it.
+    hand_off(listener.executor, [fn = listener.listener, status, log = log_] {
         try {
             fn(status);
         } catch (const std::exception& e) {

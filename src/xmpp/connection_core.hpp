@@ -96,6 +96,10 @@ private:
         bool presence = false;
     };
 
+    struct HandOff {
+        Executor executor;
+        std::function<void()> work;
+    };
     // Enqueues for the thread and wakes it. Returns false once the thread has finished (after stop()).
     bool post(Command command);
     enum class Posted { yes, full, closed };
@@ -112,7 +116,7 @@ private:
     // Fails `completion` with resource_constraint (counted) when max_pending_iqs requests already wait.
     bool refuse_over_pending_cap(const stanza::Iq& request, IqCallback& completion);
     void queue(Queued item);
-    // Renders a stanza as libstrophe would write it; empty on failure.
+    // Renders a stanza as it goes on the wire.
     std::string render(const stanza::XmlElement& element) const;
     // Hands the text to libstrophe now if the socket has room for all of it, else keeps it in the outbox.
     void write_or_hold(Queued item);
@@ -143,7 +147,15 @@ private:
     void dispatch_presence(stanza::Presence presence);
     void dispatch_message(stanza::Message message);
     void set_status(ConnectionState state, std::optional<DisconnectReason> reason = std::nullopt);
-    void notify(const Listener& listener, const ConnectionStatus& status) const;
+    void notify(const Listener& listener, const ConnectionStatus& status);
+    // Work for an owner's executor. On the libstrophe thread it waits in hand_offs_ until flush_hand_offs, which
+    // the loop calls after each run of libstrophe and before it may sleep, and which hands the whole batch to the
+    // io_context in one post: one wake-up of an io thread per batch instead of one per stanza. On any other thread
+    // it is posted at once. The batch is bounded by what one turn produces: one read of the socket, or the
+    // commands and expired requests of one turn (each capped).
+    void hand_off(const Executor& executor, std::function<void()> work);
+    void flush_hand_offs();
+    [[nodiscard]] bool on_own_thread() const;
     void log_packet(const char* direction, std::string_view text) const;
     void observe_round_trip(const std::string& ns, Clock::duration round_trip);
     stanza::DiscoInfo disco_info() const;
@@ -163,6 +175,7 @@ private:
     std::thread thread_;
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> in_select_{false};
+    std::atomic<bool> wake_sent_{false};  // a wake signal was sent this loop turn
     std::atomic<std::uint64_t> next_id_{0};
     mutable std::mutex status_mutex_;
     ConnectionStatus status_;
@@ -188,8 +201,9 @@ private:
     DisconnectClassifier classifier_;
     ReconnectBackoff backoff_;
     PendingIqTable pending_;
-    std::deque<Queued> outbox_;     // at most kOutboxCap stanzas while the link is down
-    std::size_t handed_bytes_ = 0;  // handed to libstrophe since its last write
+    std::deque<Queued> outbox_;       // at most kOutboxCap stanzas while the link is down
+    std::vector<HandOff> hand_offs_;  // see hand_off
+    std::size_t handed_bytes_ = 0;    // handed to libstrophe since its last write
     // Set while a dead-pinged link waits for the server to close it: when it is shut down if the server stays
     // silent (moved on while the server still sends), and when at the latest.
     std::optional<Clock::time_point> dead_link_close_at_;

@@ -7,6 +7,8 @@
 #include "jicofo/stanza/xml_codec.hpp"
 
 #include <strophe.h>
+#include <boost/asio/defer.hpp>
+#include <boost/asio/execution_context.hpp>
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
@@ -15,9 +17,10 @@ namespace jicofo::xmpp {
 
 namespace {
 
+// The work a handler gets: the value, and a log line instead of an exception escaping into the io_context.
 template <typename Fn, typename Value>
-void post_to(const Executor& executor, Fn fn, Value value, std::shared_ptr<spdlog::logger> log) {
-    boost::asio::post(executor, [fn = std::move(fn), value = std::move(value), log = std::move(log)]() mutable {
+std::function<void()> guarded(Fn fn, Value value, std::shared_ptr<spdlog::logger> log) {
+    return [fn = std::move(fn), value = std::move(value), log = std::move(log)]() mutable {
         try {
             fn(std::move(value));
         } catch (const std::exception& e) {
@@ -25,10 +28,71 @@ void post_to(const Executor& executor, Fn fn, Value value, std::shared_ptr<spdlo
         } catch (...) {
             log->error("xmpp handler threw");
         }
-    });
+    };
+}
+
+// Hands `value` to every subscriber that has a handler for it: copies to all but the last, which gets the value
+// itself (the usual case is one subscriber, the room, and no copy).
+template <typename SubscriberList, typename HandlerMember, typename Value, typename HandOff>
+void fan_out(const SubscriberList& subscribers, HandlerMember handler, Value value, HandOff hand,
+             const std::shared_ptr<spdlog::logger>& log) {
+    std::vector<const typename SubscriberList::value_type*> takers;
+    for (const auto& subscriber : subscribers) {
+        if (subscriber.*handler) {
+            takers.push_back(&subscriber);
+        }
+    }
+    for (std::size_t i = 0; i + 1 < takers.size(); ++i) {
+        hand(takers[i]->executor, guarded(takers[i]->*handler, value, log));
+    }
+    if (!takers.empty()) {
+        hand(takers.back()->executor, guarded(takers.back()->*handler, std::move(value), log));
+    }
+}
+
+const boost::asio::execution_context* context_of(const Executor& executor) {
+    return &boost::asio::query(executor, boost::asio::execution::context);
 }
 
 }  // namespace
+
+void ConnectionCore::hand_off(const Executor& executor, std::function<void()> work) {
+    if (!on_own_thread()) {
+        boost::asio::post(executor, std::move(work));  // a caller's thread: nothing to batch with
+        return;
+    }
+    hand_offs_.push_back(HandOff{executor, std::move(work)});
+}
+
+void ConnectionCore::flush_hand_offs() {
+    if (hand_offs_.empty()) {
+        return;
+    }
+    auto batch = std::move(hand_offs_);
+    hand_offs_.clear();
+    if (batch.size() == 1) {
+        boost::asio::post(batch.front().executor, std::move(batch.front().work));
+        return;
+    }
+    // Work for executors of another context (tests run several) goes at once; the rest goes in one post to the
+    // first item's executor, whose handler defers each item to its own. A deferred item runs on the io thread that
+    // runs the batch, after it, so the io threads are woken once per batch, not once per stanza; each executor
+    // (strand) still gets its work in order.
+    const auto* context = context_of(batch.front().executor);
+    std::erase_if(batch, [context](HandOff& item) {
+        if (context_of(item.executor) == context) {
+            return false;
+        }
+        boost::asio::post(item.executor, std::move(item.work));
+        return true;
+    });
+    auto host = batch.front().executor;
+    boost::asio::post(host, [batch = std::move(batch)]() mutable {
+        for (auto& item : batch) {
+            boost::asio::defer(item.executor, std::move(item.work));
+        }
+    });
+}
 
 ConnectionCore::Posted ConnectionCore::post_outbound(Command command) {
     {
@@ -71,8 +135,8 @@ void ConnectionCore::send(stanza::XmlElement stanza) {
 
 void ConnectionCore::async_send_iq(stanza::Iq request, const Executor& executor, IqCallback callback,
                                    std::optional<std::chrono::milliseconds> timeout) {
-    auto completion = [executor, callback = std::move(callback), log = log_](IqResult result) {
-        post_to(executor, callback, std::move(result), log);
+    auto completion = [this, executor, callback = std::move(callback)](IqResult result) {
+        hand_off(executor, guarded(callback, std::move(result), log_));
     };
     const auto wait = timeout.value_or(settings_.reply_timeout);
     auto shared_completion = std::make_shared<IqCallback>(std::move(completion));
@@ -246,7 +310,7 @@ void ConnectionCore::handle_iq(xmpp_stanza_t* raw, const stanza::XmlElement& ele
         return;
     }
     if (const auto* routed = router_.find(iq)) {
-        post_to(routed->executor, routed->handler, std::move(iq), log_);
+        hand_off(routed->executor, guarded(routed->handler, std::move(iq), log_));
         return;
     }
     log_->debug("connection={} no handler for <{} xmlns='{}'/> {}, replying service-unavailable", settings_.name,
@@ -309,11 +373,9 @@ void ConnectionCore::dispatch_presence(stanza::Presence presence) {
     if (it == subscribers_.end()) {
         return;
     }
-    for (const auto& subscriber : it->second) {
-        if (subscriber.on_presence) {
-            post_to(subscriber.executor, subscriber.on_presence, presence, log_);
-        }
-    }
+    fan_out(
+        it->second, &Subscriber::on_presence, std::move(presence),
+        [this](const Executor& executor, auto work) { hand_off(executor, std::move(work)); }, log_);
 }
 
 void ConnectionCore::dispatch_message(stanza::Message message) {
@@ -324,11 +386,9 @@ void ConnectionCore::dispatch_message(stanza::Message message) {
     if (it == subscribers_.end()) {
         return;
     }
-    for (const auto& subscriber : it->second) {
-        if (subscriber.on_message) {
-            post_to(subscriber.executor, subscriber.on_message, message, log_);
-        }
-    }
+    fan_out(
+        it->second, &Subscriber::on_message, std::move(message),
+        [this](const Executor& executor, auto work) { hand_off(executor, std::move(work)); }, log_);
 }
 
 void ConnectionCore::observe_round_trip(const std::string& ns, Clock::duration round_trip) {

@@ -29,19 +29,9 @@ constexpr std::size_t kStropheSlack = 512;
 }  // namespace
 
 std::string ConnectionCore::render(const stanza::XmlElement& element) const {
-    xmpp_stanza_t* raw = stanza::to_strophe(ctx_, element);
-    if (raw == nullptr) {
-        return {};
-    }
-    char* text = nullptr;
-    std::size_t length = 0;
-    std::string rendered;
-    if (xmpp_stanza_to_text(raw, &text, &length) == XMPP_EOK && text != nullptr) {
-        rendered.assign(text, length);
-        xmpp_free(ctx_, text);
-    }
-    xmpp_stanza_release(raw);
-    return rendered;
+    // Our own serializer writes the text directly; building a libstrophe tree only to have libstrophe print it cost
+    // an allocation per element and attribute and a formatted print per tag.
+    return stanza::to_xml_string(element);
 }
 
 void ConnectionCore::send_now(const stanza::XmlElement& element) {
@@ -52,12 +42,7 @@ void ConnectionCore::send_now(const stanza::XmlElement& element) {
         }
         return;
     }
-    auto text = render(element);
-    if (text.empty()) {
-        log_->error("connection={} cannot build <{}/>", settings_.name, element.name());
-        return;
-    }
-    write_or_hold(Queued{std::move(text), std::nullopt, element.name() == "presence"});
+    write_or_hold(Queued{render(element), std::nullopt, element.name() == "presence"});
 }
 
 void ConnectionCore::write_or_hold(Queued item) {
@@ -123,10 +108,6 @@ void ConnectionCore::send_request(stanza::Iq request, Clock::duration timeout, I
         request.header.id = random_request_id();
     } while (pending_.contains(request.header.id));
     auto text = render(request.to_xml());
-    if (text.empty()) {
-        completion(core::unexpected(IqError::from(core::Errc::bad_request)));
-        return;
-    }
     // Until it is handed to libstrophe the request waits in the outbox, its deadline running; if the link is not
     // back by then it fails as disconnected.
     if (!pending_.add(request, Clock::now(), timeout, std::move(completion), false, !connected_)) {

@@ -113,6 +113,28 @@ TEST(XmlCodec, SerializerNeverWritesInvalidXml) {
     EXPECT_EQ(back->text().find('\x01'), std::string::npos);
 }
 
+// Plain values are copied in one piece and anything else goes through escaping and sanitizing: every byte value,
+// in an attribute and in text, must come back as the sanitized value either way.
+TEST(XmlCodec, EveryByteValueRoundTripsToItsSanitizedForm) {
+    for (int byte = 1; byte < 256; ++byte) {
+        const std::string value = "id-" + std::string(1, static_cast<char>(byte)) + "-end";
+        XmlElement e("iq", "jabber:client");
+        e.set_attribute("id", value);
+        e.add_text_child("body", value);
+        const std::string text = to_xml_string(e);
+        const auto back = parse_xml(text);
+        ASSERT_TRUE(back) << "byte " << byte << ": " << text;
+        const std::string expected = sanitize_xml_text(value);
+        EXPECT_EQ(back->attribute("id").value_or(""), expected) << "byte " << byte;
+        const auto body = back->child_text("body");
+        ASSERT_TRUE(body.has_value());
+        EXPECT_EQ(*body, expected) << "byte " << byte;
+    }
+    XmlElement plain("presence", "jabber:client");
+    plain.set_attribute("to", "room@conference.meet.test/abcd1234");
+    EXPECT_EQ(to_xml_string(plain), R"(<presence xmlns="jabber:client" to="room@conference.meet.test/abcd1234"/>)");
+}
+
 TEST(XmlCodec, RejectsMalformedDocuments) {
     for (const char* bad : {"", "   ", "text", "<a>", "<a></b>", "<a/><b/>", "<a/>trailing", "</a>", "<a x='1/>",
                             "<a><!-- open</a>", "<!DOCTYPE a [<!ENTITY e 'x'>]><a>&e;</a>", "<a>&undefined;</a>",
