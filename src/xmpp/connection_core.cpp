@@ -8,11 +8,15 @@
 
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <strophe.h>
+#include <sys/eventfd.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <unistd.h>
 #include <boost/asio/post.hpp>
 
+#include <array>
 #include <atomic>
 #include <csignal>
 
@@ -134,6 +138,7 @@ ConnectionCore::ConnectionCore(XmppConnectionSettings settings, metrics::Metrics
       packets_(settings_.log_packets ? core::module_logger("xmpp-packets") : nullptr),
       backoff_(settings_.backoff_base, settings_.backoff_cap, settings_.auth_failure_backoff) {
     wake_signal_ = settings_.wake_signal < 0 ? SIGRTMIN + 6 : settings_.wake_signal;
+    wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);  // -1: signals and idle_poll only
     if (metrics_ != nullptr) {
         disconnects_ = &metrics_->counter("xmpp_disconnects");
         iqs_rejected_ = &metrics_->counter("xmpp_iqs_rejected", {{"connection", settings_.name}});
@@ -148,6 +153,9 @@ ConnectionCore::ConnectionCore(XmppConnectionSettings settings, metrics::Metrics
 
 ConnectionCore::~ConnectionCore() {
     stop();
+    if (wake_fd_ >= 0) {
+        ::close(wake_fd_);
+    }
 }
 
 void ConnectionCore::start() {
@@ -195,18 +203,35 @@ bool ConnectionCore::on_own_thread() const {
 }
 
 void ConnectionCore::wake() {
-    // Only a thread blocked in run_once needs the signal; the flag keeps signals away from everything else it does.
-    if (wake_signal_ <= 0 || !in_select_.load(std::memory_order_acquire)) {
-        return;
-    }
-    // One signal per loop turn: every command queued meanwhile is run by the same turn, and a signal costs the
-    // thread a trip through the kernel wherever it is.
+    // One wake-up per loop turn: the turn that wakes runs every command queued by then.
     if (wake_sent_.exchange(true, std::memory_order_acq_rel)) {
         return;
     }
-    std::lock_guard lock(mutex_);
-    if (thread_running_) {
-        pthread_kill(thread_handle_, wake_signal_);
+    // The event is kept until the thread reads it, so a wake-up that comes before the thread sleeps is not lost.
+    if (wake_fd_ >= 0) {
+        const std::uint64_t one = 1;
+        [[maybe_unused]] const auto written = ::write(wake_fd_, &one, sizeof one);
+    }
+    // libstrophe's own select() (while connecting, before the socket is known) can only be interrupted by a signal.
+    if (wake_signal_ > 0 && in_select_.load(std::memory_order_acquire)) {
+        std::lock_guard lock(mutex_);
+        if (thread_running_) {
+            pthread_kill(thread_handle_, wake_signal_);
+        }
+    }
+}
+
+bool ConnectionCore::polls_socket_itself() const {
+    return connected_ && !link_dead_ && socket_fd_ >= 0 && wake_fd_ >= 0;
+}
+
+void ConnectionCore::wait_for_socket_or_wake(std::chrono::milliseconds wait) {
+    const short events = static_cast<short>(POLLIN | (xmpp_conn_send_queue_len(conn_) > 0 ? POLLOUT : 0));
+    std::array<pollfd, 2> watched{pollfd{socket_fd_, events, 0}, pollfd{wake_fd_, POLLIN, 0}};
+    ::poll(watched.data(), watched.size(), static_cast<int>(wait.count()));
+    if ((watched[1].revents & POLLIN) != 0) {
+        std::uint64_t count = 0;
+        [[maybe_unused]] const auto read = ::read(wake_fd_, &count, sizeof count);
     }
 }
 
@@ -276,6 +301,7 @@ void ConnectionCore::run() {
             break;
         }
         if (conn_ == nullptr) {
+            flush_hand_offs();
             std::this_thread::sleep_for(settings_.idle_poll);
             continue;
         }
@@ -297,23 +323,35 @@ void ConnectionCore::run() {
             bound(next_ping_at_);
         }
         bound(dead_link_close_at_);
-        wake_sent_.store(false, std::memory_order_release);
-        in_select_.store(true, std::memory_order_release);
+        // What the last read, the commands and the timers produced goes to the owners now, before the check for
+        // commands: the owners' answers come back as commands while this thread heads for select(), and a wake
+        // signal sent before select() is entered is lost (idle_poll bounds that wait; this keeps it rare).
+        flush_hand_offs();
+        // Connected, the thread sleeps in its own poll() on the socket and the wake event; otherwise in libstrophe's
+        // select(), which only a signal interrupts, and a signal sent just before select() is entered is lost
+        // (idle_poll bounds that sleep). The flag is cleared before the check for commands: a command queued after
+        // the check wakes the thread.
+        const bool own_poll = polls_socket_itself();
+        wake_sent_.store(false, std::memory_order_seq_cst);
+        in_select_.store(!own_poll, std::memory_order_seq_cst);
         {
             std::lock_guard lock(mutex_);
             if (!commands_.empty()) {
                 wait = std::chrono::milliseconds(0);  // still run once: queued writes go out at its start
             }
         }
-        flush_hand_offs();  // what the commands and timers completed, before this thread may sleep
         if (draining_dead_link()) {
             drain_dead_link(wait);
         } else {
             pump_outbox();
-            handed_bytes_ = 0;  // run_once writes what was handed to libstrophe first thing
-            xmpp_run_once(ctx_, static_cast<unsigned long>(wait.count()));
+            // run_once writes what was handed to libstrophe first thing: with fresh writes, no sleep before it.
+            const bool fresh_writes = handed_bytes_ > 0;
+            handed_bytes_ = 0;
+            if (own_poll && !fresh_writes && wait.count() > 0) {
+                wait_for_socket_or_wake(wait);
+            }
+            xmpp_run_once(ctx_, own_poll ? 0UL : static_cast<unsigned long>(wait.count()));
         }
-        flush_hand_offs();
         in_select_.store(false, std::memory_order_release);
         pending_count_ = pending_.size();
     }

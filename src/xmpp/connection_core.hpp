@@ -72,16 +72,18 @@ private:
     using Command = std::function<void()>;
     using Clock = std::chrono::steady_clock;
 
+    // Handlers are shared with the work handed off for each stanza, so that a stanza costs no copy of a handler's
+    // captures. A subscriber without a presence or message handler has a null pointer there.
     struct Subscriber {
         std::uint64_t id;
         Executor executor;
-        PresenceHandler on_presence;
-        MessageHandler on_message;
+        std::shared_ptr<const PresenceHandler> on_presence;
+        std::shared_ptr<const MessageHandler> on_message;
     };
     struct RoutedHandler {
         std::uint64_t id;
         Executor executor;
-        IqHandler handler;
+        std::shared_ptr<const IqHandler> handler;
     };
     struct Listener {
         std::uint64_t id;
@@ -106,6 +108,10 @@ private:
     // post() for outbound stanzas and requests: refused (full) past settings.max_queued_stanzas.
     Posted post_outbound(Command command);
     void wake();
+    // Whether the loop may sleep in its own poll() (connected, the socket known) instead of libstrophe's select().
+    [[nodiscard]] bool polls_socket_itself() const;
+    // Sleeps until the socket is readable (or writable, while libstrophe holds unsent bytes), a wake-up, or `wait`.
+    void wait_for_socket_or_wake(std::chrono::milliseconds wait);
     void run();
     void run_commands();
     void run_timers(Clock::time_point now);
@@ -149,7 +155,7 @@ private:
     void set_status(ConnectionState state, std::optional<DisconnectReason> reason = std::nullopt);
     void notify(const Listener& listener, const ConnectionStatus& status);
     // Work for an owner's executor. On the libstrophe thread it waits in hand_offs_ until flush_hand_offs, which
-    // the loop calls after each run of libstrophe and before it may sleep, and which hands the whole batch to the
+    // the loop calls once per turn before it may sleep, and which hands the whole batch to the
     // io_context in one post: one wake-up of an io thread per batch instead of one per stanza. On any other thread
     // it is posted at once. The batch is bounded by what one turn produces: one read of the socket, or the
     // commands and expired requests of one turn (each capped).
@@ -165,6 +171,7 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     std::shared_ptr<spdlog::logger> packets_;
     int wake_signal_ = 0;
+    int wake_fd_ = -1;  // an eventfd: wake-ups for the loop's own poll()
 
     // Shared with other threads.
     mutable std::mutex mutex_;
@@ -175,7 +182,7 @@ private:
     std::thread thread_;
     std::atomic<bool> stop_requested_{false};
     std::atomic<bool> in_select_{false};
-    std::atomic<bool> wake_sent_{false};  // a wake signal was sent this loop turn
+    std::atomic<bool> wake_sent_{false};  // a wake-up was sent this loop turn
     std::atomic<std::uint64_t> next_id_{0};
     mutable std::mutex status_mutex_;
     ConnectionStatus status_;

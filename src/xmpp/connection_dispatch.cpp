@@ -17,12 +17,20 @@ namespace jicofo::xmpp {
 
 namespace {
 
+template <typename Handler>
+std::shared_ptr<const Handler> shared_handler(Handler handler) {
+    return handler ? std::make_shared<const Handler>(std::move(handler)) : nullptr;
+}
+
 // The work a handler gets: the value, and a log line instead of an exception escaping into the io_context.
-template <typename Fn, typename Value>
-std::function<void()> guarded(Fn fn, Value value, std::shared_ptr<spdlog::logger> log) {
-    return [fn = std::move(fn), value = std::move(value), log = std::move(log)]() mutable {
+template <typename Handler, typename Value>
+std::function<void()> guarded(std::shared_ptr<const Handler> handler, Value value,
+                              std::shared_ptr<spdlog::logger> log) {
+    return [handler = std::move(handler), value = std::move(value), log = std::move(log)]() mutable {
         try {
-            fn(std::move(value));
+            if (handler) {  // a request sent without a callback
+                (*handler)(std::move(value));
+            }
         } catch (const std::exception& e) {
             log->error("xmpp handler threw: {}", e.what());
         } catch (...) {
@@ -135,7 +143,7 @@ void ConnectionCore::send(stanza::XmlElement stanza) {
 
 void ConnectionCore::async_send_iq(stanza::Iq request, const Executor& executor, IqCallback callback,
                                    std::optional<std::chrono::milliseconds> timeout) {
-    auto completion = [this, executor, callback = std::move(callback)](IqResult result) {
+    auto completion = [this, executor, callback = shared_handler(std::move(callback))](IqResult result) {
         hand_off(executor, guarded(callback, std::move(result), log_));
     };
     const auto wait = timeout.value_or(settings_.reply_timeout);
@@ -153,7 +161,8 @@ std::uint64_t ConnectionCore::register_iq_handler(IqRoute route, Executor execut
     const auto id = ++next_id_;
     post([this, id, route = std::move(route), executor = std::move(executor), handler = std::move(handler)]() mutable {
         // A later registration of the same route replaces this one; the router id lets unregister tell them apart.
-        const auto router_id = router_.add(route, RoutedHandler{id, std::move(executor), std::move(handler)});
+        const auto router_id =
+            router_.add(route, RoutedHandler{id, std::move(executor), shared_handler(std::move(handler))});
         route_ids_[id] = {std::move(route), router_id};
     });
     return id;
@@ -164,7 +173,8 @@ std::uint64_t ConnectionCore::subscribe(const stanza::Jid& bare_jid, Executor ex
     const auto id = ++next_id_;
     post([this, id, jid = bare_jid.bare(), executor = std::move(executor), on_presence = std::move(on_presence),
           on_message = std::move(on_message)]() mutable {
-        subscribers_[jid].push_back(Subscriber{id, std::move(executor), std::move(on_presence), std::move(on_message)});
+        subscribers_[jid].push_back(Subscriber{id, std::move(executor), shared_handler(std::move(on_presence)),
+                                               shared_handler(std::move(on_message))});
         subscriber_ids_[id] = jid;
     });
     return id;

@@ -101,7 +101,7 @@ PendingIqTable::Entry PendingIqTable::take(std::unordered_map<std::string, Waiti
     return entry;
 }
 
-ReplyMatch PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point now,
+ReplyMatch PendingIqTable::complete(stanza::Iq& reply, Clock::time_point now,
                                     const std::optional<stanza::Jid>& own_jid) {
     auto it = entries_.find(reply.header.id);
     if (it == entries_.end()) {
@@ -128,7 +128,7 @@ ReplyMatch PendingIqTable::complete(const stanza::Iq& reply, Clock::time_point n
         entry.completion(core::unexpected(IqError::from(
             reply.error ? *reply.error : stanza::StanzaError::make(stanza::ErrorCondition::undefined_condition))));
     } else {
-        entry.completion(reply);
+        entry.completion(std::move(reply));
     }
     return ReplyMatch::completed;
 }

@@ -1,6 +1,8 @@
-// What the connection thread hands to the owners' executors arrives complete and in order: stanzas that come in one
-// read go to the io_context as one batch, and each executor must still see its stanzas in the order received, on
-// an io_context run by two threads as the application runs it, and on an executor of another io_context.
+// The hand-offs between the connection thread and the owners' executors. Inbound: stanzas that come in one read go
+// to the io_context as one batch, and each executor must still see its stanzas complete and in the order received,
+// on an io_context run by two threads as the application runs it, and on an executor of another io_context.
+// Outbound: a stanza queued while the connection thread sleeps on an idle link wakes it at once.
+#include "jicofo/stanza/namespaces.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
 #include "support/harness_test_util.hpp"
 #include "xmpp/io_thread.hpp"
@@ -13,6 +15,8 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -21,6 +25,7 @@
 using namespace std::chrono_literals;
 using namespace jicofo::xmpp;
 using jicofo::stanza::Jid;
+namespace stanza = jicofo::stanza;
 using jicofo::testing::ProsodyFixture;
 using jicofo::testing::ProsodyOptions;
 
@@ -63,10 +68,26 @@ std::vector<std::string> expected_bodies() {
     return bodies;
 }
 
-TEST(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
+ProsodyOptions focus_and_alice() {
     ProsodyOptions options;
     options.users = {{"focus", "auth.meet.test", "focus-secret"}, {"alice", "auth.meet.test", "alice-secret"}};
-    auto prosody = ProsodyFixture::start(options);
+    return options;
+}
+
+XmppConnectionSettings focus_settings(const ProsodyFixture& prosody) {
+    XmppConnectionSettings settings;
+    settings.name = "client";
+    settings.host = "127.0.0.1";
+    settings.port = prosody.c2s_port();
+    settings.domain = prosody.auth_domain();
+    settings.xmpp_domain = prosody.domain();
+    settings.password = "focus-secret";
+    settings.use_tls = false;
+    return settings;
+}
+
+TEST(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
+    auto prosody = ProsodyFixture::start(focus_and_alice());
     ASSERT_TRUE(prosody) << prosody.error();
 
     // Two threads on the owners' io_context, as the application runs it; a second io_context for the third owner.
@@ -76,15 +97,7 @@ TEST(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
     std::thread second([&] { owners.run(); });
     jicofo::xmpp::testing::IoThread other;
 
-    XmppConnectionSettings settings;
-    settings.name = "client";
-    settings.host = "127.0.0.1";
-    settings.port = (*prosody)->c2s_port();
-    settings.domain = (*prosody)->auth_domain();
-    settings.xmpp_domain = (*prosody)->domain();
-    settings.password = "focus-secret";
-    settings.use_tls = false;
-    XmppConnection focus(settings);
+    XmppConnection focus(focus_settings(**prosody));
     focus.start();
 
     auto peer = jicofo::testing::start_peer("alice");
@@ -125,6 +138,34 @@ TEST(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
     owners.stop();
     first.join();
     second.join();
+}
+
+// With wake signals off and a 20 s idle poll, only the wake event can get a request out of a connection thread that
+// sleeps on a quiet link: each ping to the server must be answered long before the idle poll would have run.
+TEST(XmppHandOff, ARequestQueuedOnAQuietLinkWakesTheConnectionThread) {
+    auto prosody = ProsodyFixture::start(focus_and_alice());
+    ASSERT_TRUE(prosody) << prosody.error();
+    jicofo::xmpp::testing::IoThread io;
+    auto settings = focus_settings(**prosody);
+    settings.wake_signal = 0;
+    settings.idle_poll = 20s;
+    settings.ping_interval = std::chrono::hours(1);
+    XmppConnection focus(settings);
+    focus.start();
+    ASSERT_TRUE(eventually([&] { return focus.status().state == ConnectionState::connected; }, 30s));
+    for (int i = 0; i < 3; ++i) {
+        std::this_thread::sleep_for(300ms);  // the link goes quiet and the thread sleeps
+        stanza::Iq ping;
+        ping.header.type = stanza::IqType::get;
+        ping.header.to = Jid::parse((*prosody)->domain()).value();
+        ping.payload = stanza::XmlElement("ping", std::string(stanza::kNsPing));
+        auto reply = std::make_shared<std::promise<IqResult>>();
+        focus.async_send_iq(std::move(ping), io.make_strand(), [reply](IqResult r) { reply->set_value(std::move(r)); });
+        auto future = reply->get_future();
+        ASSERT_EQ(future.wait_for(10s), std::future_status::ready) << "ping " << i << " waited for the idle poll";
+        EXPECT_TRUE(future.get().has_value()) << "ping " << i;
+    }
+    focus.stop();
 }
 
 }  // namespace

@@ -59,8 +59,12 @@ public:
              bool sent = true, bool link_down = false);
 
     // Completes the request this result/error answers, when it comes from the address the request went to (for a
-    // request without `to`: no from, our bare or full JID, or our domain).
-    ReplyMatch complete(const stanza::Iq& reply, Clock::time_point now, const std::optional<stanza::Jid>& own_jid = {});
+    // request without `to`: no from, our bare or full JID, or our domain). The reply is moved into the completion
+    // when the result is `completed`, and left as it was otherwise (the caller logs it).
+    ReplyMatch complete(stanza::Iq& reply, Clock::time_point now, const std::optional<stanza::Jid>& own_jid = {});
+    ReplyMatch complete(stanza::Iq&& reply, Clock::time_point now, const std::optional<stanza::Jid>& own_jid = {}) {
+        return complete(reply, now, own_jid);
+    }
     // There is deliberately no way to fail a single request by id: a reply that cannot be parsed does not tell who
     // really sent it, so it must not end anyone's request (the request times out or gets its real reply).
     // Fails every request whose deadline has passed with Errc::timeout (Errc::disconnected for one that waited

@@ -34,9 +34,10 @@ struct XmppConnectionSettings {
     // How long stop() waits for the server to close the stream before dropping the socket.
     std::chrono::milliseconds stop_deadline{std::chrono::seconds(3)};
 
-    // Outbound wake-up: the libstrophe thread sleeps in select() on the XMPP socket; a stanza queued from another
-    // thread interrupts it with this signal (0 disables it, leaving only polling). A signal that lands just before
-    // select() is entered is lost, so idle_poll also bounds the sleep; see docs/xmpp.md for the measurements.
+    // Outbound wake-up: connected, the thread sleeps in its own poll() on the socket and an eventfd, which a queued
+    // stanza sets. While connecting it sleeps in libstrophe's select(), which a queued stanza interrupts with this
+    // signal (0 disables it, leaving only polling there); a signal that lands just before select() is entered is
+    // lost, so idle_poll also bounds every sleep. See docs/xmpp.md.
     int wake_signal = -1;  // -1 → SIGRTMIN + 6
     std::chrono::milliseconds idle_poll{std::chrono::milliseconds(10)};
 
