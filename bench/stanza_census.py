@@ -29,11 +29,15 @@ def split_name(tag):
 
 
 def fold_jid(jid):
-    """'room@conference.meet.test/nick' -> '*@conference.meet.test'; a bare domain stays as it is."""
+    """'room@conference.meet.test/nick' -> '*@conference.meet.test'; a bare domain stays as it is. The focus's own
+    rooms ('__jicofo-health-check-123@...') keep their name without the number, so that they get rows of their own."""
     if not jid:
         return "(server)"
     bare = jid.split("/", 1)[0]
-    return "*@" + bare.split("@", 1)[1] if "@" in bare else bare
+    if "@" not in bare:
+        return bare
+    local, domain = bare.split("@", 1)
+    return (re.sub(r"\d+$", "*", local) if local.startswith("__") else "*") + "@" + domain
 
 
 def kind_of(stanza):
