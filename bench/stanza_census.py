@@ -37,7 +37,8 @@ def fold_jid(jid):
     if "@" not in bare:
         return bare
     local, domain = bare.split("@", 1)
-    return (re.sub(r"\d+$", "*", local) if local.startswith("__") else "*") + "@" + domain
+    own_room = re.match(r"(__[a-z-]+-)\d+$", local)  # anonymous JIDs may begin with "__" too, but not end like this
+    return (own_room.group(1) + "*" if own_room else "*") + "@" + domain
 
 
 def kind_of(stanza):
