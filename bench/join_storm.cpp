@@ -140,7 +140,7 @@ int usage(const char* self) {
                  "usage: %s [--conferences 250] [--size 4] [--rate 200] [--bridges 4] [--workers auto]\n"
                  "          [--hold 10] [--settle 5] [--jicofo PATH] [--json FILE] [--rest-port 0]\n"
                  "          [--prosody-nagle 0|1] [--jicofo-log-level INFO] [--jicofo-log FILE]\n"
-                 "          [--prosody-log FILE] [--prosody-read-size BYTES]\n"
+                 "          [--prosody-log FILE] [--prosody-read-size BYTES] [--jicofo-extra-config FILE]\n"
                  "          [--glibc-tunables " JICOFO_GLIBC_TUNABLES "] (empty: glibc's defaults)\n",
                  self);
     return 2;
@@ -163,6 +163,9 @@ int main(int argc, char** argv) {
     const std::string log_level = string_option(argc, argv, "jicofo-log-level", "INFO");
     const std::string log_copy = string_option(argc, argv, "jicofo-log", "");
     const std::string prosody_log_copy = string_option(argc, argv, "prosody-log", "");
+    // HOCON appended to the generated jicofo.conf: a second `jicofo { ... }` block merges into the first (e.g. to
+    // turn on jicofo.logging.xmpp-packets for bench/stanza_census.py).
+    const std::string extra_config_file = string_option(argc, argv, "jicofo-extra-config", "");
     const bool prosody_nagle = jicofo::bench::int_option(argc, argv, "prosody-nagle", 0) != 0;
     // Prosody reads at most this many bytes from a socket per pass of its event loop (8192 when 0, its default).
     const auto prosody_read_size = jicofo::bench::int_option(argc, argv, "prosody-read-size", 0);
@@ -202,7 +205,18 @@ int main(int argc, char** argv) {
         rest_port = jicofo::testing::free_loopback_port();
     }
     const auto config_file = plan.dir / "jicofo.conf";
-    std::ofstream(config_file) << jicofo_config(**prosody, plan.brewery, rest_port, log_level);
+    {
+        std::ofstream config(config_file);
+        config << jicofo_config(**prosody, plan.brewery, rest_port, log_level);
+        if (!extra_config_file.empty()) {
+            std::ifstream extra(extra_config_file);
+            if (!extra) {
+                std::fprintf(stderr, "cannot read %s\n", extra_config_file.c_str());
+                return 2;
+            }
+            config << extra.rdbuf();
+        }
+    }
     const auto jicofo_log = plan.dir / "jicofo.log";
     // Only jicofo gets the tunables: glibc reads them when a program starts, and the generator's workers are forks.
     if (!glibc_tunables.empty()) {

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs everything jicofo-native needs to build, test and run its demo shard on Debian 12.
+# Installs everything jicofo-native needs to build, test and run its demo shard on Debian 12 (--with-tests: also
+# what the whole test suite needs; --with-bench: the benchmarks' tools).
 # Idempotent and non-interactive; apt-get only.
 set -euo pipefail
 
@@ -18,9 +19,25 @@ peer_packages=(python3 python3-slixmpp)
 # with it. systemd: for systemd-analyze, which checks the packaged unit file (tests/package).
 test_packages=(clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs lintian prometheus systemd)
 
+# The benchmarks' load and profiling tools (docs/performance.md): wrk for the REST rates, perf for the profiles.
+bench_packages=(wrk linux-perf)
+
+with_tests=false
+with_bench=false
+for option in "$@"; do
+  case "$option" in
+    --with-tests) with_tests=true ;;
+    --with-bench) with_bench=true ;;
+    *) echo "usage: $0 [--with-tests] [--with-bench]" >&2; exit 2 ;;
+  esac
+done
+
 wanted=("${build_packages[@]}" "${run_packages[@]}" "${peer_packages[@]}")
-if [[ "${1:-}" == "--with-tests" ]]; then
+if $with_tests; then
   wanted+=("${test_packages[@]}")
+fi
+if $with_bench; then
+  wanted+=("${bench_packages[@]}")
 fi
 
 missing=()
@@ -39,7 +56,7 @@ fi
 # The browser test's node modules (playwright-core, jquery, the lib-jitsi-meet bundle); its own script is
 # idempotent. Debian's nodejs comes without npm (NodeSource's includes it).
 browser_setup() {
-  if [[ "${1:-}" != "--with-tests" ]]; then
+  if ! $with_tests; then
     return
   fi
   if ! command -v npm >/dev/null; then
@@ -51,7 +68,7 @@ browser_setup() {
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#wanted[@]} packages present"
-  browser_setup "${1:-}"
+  browser_setup
   exit 0
 fi
 
@@ -65,4 +82,4 @@ if systemctl is-active --quiet prosody 2>/dev/null; then
   "${sudo_cmd[@]}" systemctl stop prosody || true
   "${sudo_cmd[@]}" systemctl disable prosody || true
 fi
-browser_setup "${1:-}"
+browser_setup

@@ -3,8 +3,6 @@
 
 #include "jicofo/core/text.hpp"
 
-#include <prometheus/text_serializer.h>
-
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -161,10 +159,6 @@ std::string_view content_type_of(MetricsFormat format) {
         case MetricsFormat::prometheus_text: break;
     }
     return kPrometheusTextContentType;
-}
-
-std::string to_prometheus_text(const std::vector<prometheus::MetricFamily>& families) {
-    return prometheus::TextSerializer().Serialize(families);
 }
 
 std::string to_openmetrics(const std::vector<prometheus::MetricFamily>& families, const KindLookup& kind_of) {

@@ -195,8 +195,7 @@ void MetricsRegistry::register_process_metrics() {
     auto& threads = gauge("threads");
     auto& uptime = gauge("uptime_seconds");
 
-    const ProcessStats initial = read_process_stats();
-    const double start_time = initial.start_time_seconds.value_or(now_seconds_since_epoch());
+    const double start_time = read_process_start_time_seconds().value_or(now_seconds_since_epoch());
     start.Set(start_time);
 
     // A prometheus-cpp counter only goes up by increments, so the hook adds the CPU time used since the last scrape.

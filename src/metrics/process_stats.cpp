@@ -111,17 +111,6 @@ ProcessStats read_process_stats() {
         auto seconds = [](const timeval& tv) { return static_cast<double>(tv.tv_sec) + tv.tv_usec / 1e6; };
         stats.cpu_seconds = seconds(usage.ru_utime) + seconds(usage.ru_stime);
     }
-    auto self_stat = read_file("/proc/self/stat");
-    auto system_stat = read_file("/proc/stat");
-    const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
-    if (self_stat && system_stat && ticks_per_second > 0) {
-        auto ticks = parse_stat_start_ticks(*self_stat);
-        auto boot = parse_boot_time(*system_stat);
-        if (ticks && boot) {
-            stats.start_time_seconds =
-                static_cast<double>(*boot) + static_cast<double>(*ticks) / static_cast<double>(ticks_per_second);
-        }
-    }
     std::error_code ec;
     std::int64_t fds = 0;
     for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) {
@@ -131,6 +120,21 @@ ProcessStats read_process_stats() {
         stats.open_fds = fds;
     }
     return stats;
+}
+
+std::optional<double> read_process_start_time_seconds() {
+    auto self_stat = read_file("/proc/self/stat");
+    auto system_stat = read_file("/proc/stat");
+    const long ticks_per_second = ::sysconf(_SC_CLK_TCK);
+    if (!self_stat || !system_stat || ticks_per_second <= 0) {
+        return std::nullopt;
+    }
+    auto ticks = parse_stat_start_ticks(*self_stat);
+    auto boot = parse_boot_time(*system_stat);
+    if (!ticks || !boot) {
+        return std::nullopt;
+    }
+    return static_cast<double>(*boot) + static_cast<double>(*ticks) / static_cast<double>(ticks_per_second);
 }
 
 }  // namespace jicofo::metrics

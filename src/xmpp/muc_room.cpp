@@ -459,8 +459,24 @@ void MucRoomImpl::finish_leave(bool confirmed) {
     }
 }
 
+void MucRoomImpl::schedule_own_presence() {
+    // Prosody broadcasts every presence of ours to the whole room: the edits of one strand turn (a participant
+    // leaving changes the bridge count, then the conference ends and leaves) go out as one presence, after the
+    // turn, and not at all if the turn left the room or began a re-join (whose join presence carries them).
+    if (presence_scheduled_ || (state_ != State::configuring && state_ != State::joined)) {
+        return;
+    }
+    presence_scheduled_ = true;
+    boost::asio::post(strand_, [weak = weak_from_this()] {
+        if (auto self = weak.lock()) {
+            self->presence_scheduled_ = false;
+            self->send_own_presence();
+        }
+    });
+}
+
 void MucRoomImpl::send_own_presence() {
-    if (state_ == State::configuring || state_ == State::joined) {
+    if (!closed_ && (state_ == State::configuring || state_ == State::joined)) {
         // Without the join <x/>: with it the room would treat us as re-joining and send the whole room again.
         connection_.send(own_presence_stanza(false));
     }
@@ -483,8 +499,11 @@ void MucRoomImpl::edit_own_extensions(const std::function<void(stanza::Presence&
         updated.extensions = *own_extensions_;
     }
     edit(updated);
+    if (own_extensions_ && updated.extensions == *own_extensions_) {
+        return;  // nothing changed: the room already has this presence
+    }
     own_extensions_ = std::make_shared<const std::vector<stanza::XmlElement>>(std::move(updated.extensions));
-    send_own_presence();
+    schedule_own_presence();
 }
 
 void MucRoomImpl::emit(MucEvent event) {

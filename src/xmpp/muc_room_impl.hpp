@@ -59,7 +59,9 @@ private:
     void on_removed(const stanza::Presence& presence);
     void finish_leave(bool confirmed);
     void send_own_presence();
-    // Applies `edit` to a copy of our extensions, keeps the copy and re-sends our presence if joined.
+    void schedule_own_presence();
+    // Applies `edit` to a copy of our extensions, keeps the copy and, if it changed, re-sends our presence (once per
+    // strand turn) if joined.
     void edit_own_extensions(const std::function<void(stanza::Presence&)>& edit);
 
     // Configuration steps (muc_room_config.cpp): config form, submit, disco#info, then finish_join().
@@ -86,7 +88,8 @@ private:
     bool want_joined_ = false;  // join() was called and neither leave() nor a removal followed: re-join on fresh
     bool rejoining_ = false;    // the current attempt is an automatic re-join (completes with a Rejoined event)
     bool saw_disconnect_ = false;
-    std::uint64_t attempt_ = 0;  // guards timers and IQ replies of earlier attempts
+    bool presence_scheduled_ = false;  // our presence goes out after this strand turn
+    std::uint64_t attempt_ = 0;        // guards timers and IQ replies of earlier attempts
 
     std::string nick_;
     std::optional<std::string> password_;

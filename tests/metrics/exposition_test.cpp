@@ -4,6 +4,9 @@
 #include <gtest/gtest.h>
 
 #include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
+
+#include <limits>
 
 #include <nlohmann/json.hpp>
 
@@ -168,6 +171,71 @@ TEST(OpenMetricsTest, EscapesLabelValuesAndHelp) {
     const auto text = to_openmetrics(bare.Collect(), [](const std::string&) { return ValueKind::integer; });
     EXPECT_NE(text.find("# HELP jitsi_jicofo_odd Help with \\\\ and\\nnewline\n"), std::string::npos) << text;
     EXPECT_NE(text.find("jitsi_jicofo_odd{name=\"a\\\"b\\\\c\\nd\"} 1\n"), std::string::npos) << text;
+}
+
+// Our Prometheus text writer must give the bytes prometheus-cpp's TextSerializer gives, for every kind of family
+// and for the values and labels that need care.
+TEST(PrometheusTextTest, IsByteForByteTheTextSerializersOutput) {
+    using prometheus::ClientMetric;
+    using prometheus::MetricFamily;
+    using prometheus::MetricType;
+    const double inf = std::numeric_limits<double>::infinity();
+    std::vector<MetricFamily> families;
+
+    MetricFamily gauge{"g", "values that need care", MetricType::Gauge, {}};
+    for (double value : {0.0, -0.0, 1.0, -3.0, 0.1, 0.019307197, 1e-7, 1.5e21, 123456789.123456789,
+                         std::numeric_limits<double>::quiet_NaN(), inf, -inf, 4503599627370497.0,
+                         std::numeric_limits<double>::max(), std::numeric_limits<double>::denorm_min()}) {
+        ClientMetric metric;
+        metric.label = {{"v", std::to_string(families.size() + gauge.metric.size())}};
+        metric.gauge.value = value;
+        gauge.metric.push_back(metric);
+    }
+    families.push_back(gauge);
+
+    MetricFamily counter{"c_total", "help with \\ and \"quotes\"", MetricType::Counter, {}};
+    ClientMetric escaped;
+    escaped.label = {{"a", "back\\slash \"quoted\"\nnewline"}, {"b", ""}};
+    escaped.counter.value = 7;
+    counter.metric.push_back(escaped);
+    ClientMetric stamped;
+    stamped.counter.value = 2.5;
+    stamped.timestamp_ms = 1700000000123;
+    counter.metric.push_back(stamped);
+    families.push_back(counter);
+
+    families.push_back(MetricFamily{"no_help", "", MetricType::Untyped, {}});
+    families.back().metric.emplace_back().untyped.value = 42;
+
+    MetricFamily summary{"s", "a summary", MetricType::Summary, {}};
+    auto& quantiles = summary.metric.emplace_back();
+    quantiles.label = {{"k", "v"}};
+    quantiles.summary.sample_count = 10;
+    quantiles.summary.sample_sum = 3.25;
+    quantiles.summary.quantile = {{0.5, 0.1}, {0.99, 0.75}};
+    families.push_back(summary);
+
+    MetricFamily histogram{"h_seconds", "a histogram", MetricType::Histogram, {}};
+    auto& with_inf = histogram.metric.emplace_back();
+    with_inf.label = {{"result", "ok"}};
+    with_inf.histogram.sample_count = 3;
+    with_inf.histogram.sample_sum = 0.30000000000000004;
+    with_inf.histogram.bucket = {{1, 0.001}, {2, 0.25}, {3, inf}};
+    auto& without_inf = histogram.metric.emplace_back();  // no +Inf bucket: the serializer adds one
+    without_inf.histogram.sample_count = 5;
+    without_inf.histogram.bucket = {{4, 2.5}};
+    families.push_back(histogram);
+
+    families.push_back(MetricFamily{"empty", "no samples", MetricType::Gauge, {}});
+
+    EXPECT_EQ(to_prometheus_text(families), prometheus::TextSerializer().Serialize(families));
+
+    // And what a real registry holds.
+    MetricsRegistry registry("v1");
+    registry.counter("conferences_created").Increment(3);
+    registry.histogram("conference_request_seconds", {0.1, 1}).Observe(0.05);
+    const auto collected = registry.collect();
+    EXPECT_EQ(to_prometheus_text(collected), prometheus::TextSerializer().Serialize(collected));
 }
 
 }  // namespace

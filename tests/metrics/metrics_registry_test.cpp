@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <stdexcept>
 
 #include "jicofo/metrics/exposition.hpp"
@@ -171,6 +172,15 @@ TEST(ProcessStatsTest, ReadsOwnProcess) {
     EXPECT_GE(*stats.open_fds, 3);
     ASSERT_TRUE(stats.resident_memory_bytes.has_value());
     EXPECT_GT(*stats.resident_memory_bytes, 0);
+}
+
+TEST(ProcessStatsTest, ReadsOwnStartTimeSinceTheEpoch) {
+    const auto start = read_process_start_time_seconds();
+    ASSERT_TRUE(start.has_value());
+    const double now = std::chrono::duration<double>(std::chrono::system_clock::now().time_since_epoch()).count();
+    EXPECT_GT(*start, 1.5e9);
+    EXPECT_LE(*start, now + 1);     // clock ticks since boot are rounded; a started process cannot start in the future
+    EXPECT_GT(*start, now - 3600);  // this test process started moments ago
 }
 
 }  // namespace

@@ -8,6 +8,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+
 using namespace std::chrono_literals;
 using namespace jicofo::xmpp;
 using namespace jicofo::xmpp::testing;
@@ -291,4 +294,54 @@ TEST(MucIntegration, RejoinsByItselfAfterTheServerCrashedAndCameBack) {
     EXPECT_EQ(again->member->stats_id, "alice");
     EXPECT_TRUE(alice->wait_for(presence_from(kRoom + "/focus", "pad-before-crash"), 5s)) << alice->transcript();
     EXPECT_TRUE(run_on(focus.strand, [&] { return focus.room->joined(); }));
+}
+
+// Prosody broadcasts each presence of ours to every occupant: the edits of one strand turn go out as one presence,
+// an edit that changes nothing sends nothing, and an edit followed by leaving in the same turn (the last participant
+// leaves, the bridge count drops, the conference ends) is not sent ahead of the unavailable presence.
+TEST(MucIntegration, OwnPresenceIsSentOncePerTurnOnlyWhenChangedAndNotWhenLeaving) {
+    using jicofo::stanza::Etherpad;
+    auto prosody = jicofo::testing::start_prosody(prosody_options());
+    ASSERT_TRUE(prosody);
+    Focus focus(*prosody);
+    ASSERT_TRUE(eventually([&] { return focus.connected(); })) << prosody->log_text();
+    focus.make_room(kRoom);
+    auto joined = focus.join("focus", {Etherpad{"pad-0"}.to_xml()});
+    ASSERT_TRUE(joined && joined->has_value());
+    auto alice = joined_peer(*prosody, "alice", "meet.test", "a1", "<stats-id>alice</stats-id>");
+    ASSERT_TRUE(alice);
+    ASSERT_TRUE(alice->wait_for(presence_from(kRoom + "/focus", "pad-0"), 5s)) << alice->transcript();
+    alice->take_all();
+    auto focus_presences = [&](const std::vector<std::string>& lines) {
+        std::vector<std::string> found;
+        std::copy_if(lines.begin(), lines.end(), std::back_inserter(found), [](const std::string& line) {
+            return PeerProcess::is_event(line, "presence") && PeerProcess::has_field(line, "from", kRoom + "/focus");
+        });
+        return found;
+    };
+
+    run_on(focus.strand, [&] {
+        for (const char* pad : {"pad-1", "pad-2", "pad-3"}) {
+            focus.room->set_presence_extension(Etherpad{pad}.to_xml());
+        }
+    });
+    run_on(focus.strand, [&] { focus.room->set_presence_extension(Etherpad{"pad-3"}.to_xml()); });
+    run_on(focus.strand, [&] { focus.room->set_presence_extension(Etherpad{"pad-4"}.to_xml()); });
+    ASSERT_TRUE(alice->wait_for(presence_from(kRoom + "/focus", "pad-4"), 5s)) << alice->transcript();
+    const auto between = focus_presences(alice->take_all());
+    ASSERT_EQ(between.size(), 1U) << alice->transcript();
+    EXPECT_NE(between.front().find("pad-3"), std::string::npos) << between.front();
+
+    run_on(focus.strand, [&] {
+        focus.room->set_presence_extension(Etherpad{"pad-5"}.to_xml());
+        focus.room->leave();
+    });
+    ASSERT_TRUE(alice->wait_for(
+        [](const std::string& line) {
+            return PeerProcess::is_event(line, "presence") && PeerProcess::has_field(line, "from", kRoom + "/focus") &&
+                   PeerProcess::has_field(line, "type", "unavailable");
+        },
+        5s))
+        << alice->transcript();
+    EXPECT_TRUE(focus_presences(alice->take_all()).empty()) << alice->transcript();
 }

@@ -12,12 +12,15 @@ struct ProcessStats {
     std::optional<double> resident_memory_bytes;
     std::optional<double> virtual_memory_bytes;
     std::optional<double> cpu_seconds;
-    std::optional<double> start_time_seconds;  // since the Unix epoch
     std::optional<std::int64_t> open_fds;
 };
 
-// Missing or unreadable sources leave fields empty instead of failing the scrape.
+// What changes while the process runs, read at every scrape. Missing or unreadable sources leave fields empty
+// instead of failing the scrape.
 ProcessStats read_process_stats();
+// Since the Unix epoch; read once at start-up: it needs /proc/stat, whose text the kernel builds from every CPU's
+// and interrupt's counters (a few hundred microseconds of kernel time that a scrape has no reason to pay).
+std::optional<double> read_process_start_time_seconds();
 
 // Parsers over the text of /proc files, split out so they are tested without /proc.
 std::optional<std::int64_t> parse_status_threads(std::string_view proc_status);

@@ -149,7 +149,9 @@ public:
     void leave(std::function<void(bool confirmed)> done = {});
 
     // Replaces the extension with the same name and namespace (or adds it) and re-sends our presence if joined. The
-    // room then holds its own copy of the extensions; other rooms keep the shared one.
+    // room then holds its own copy of the extensions; other rooms keep the shared one. The presence goes out after
+    // the current strand turn, once for all the edits of the turn, and not at all when nothing changed or the turn
+    // left the room: Prosody broadcasts each one to every occupant.
     void set_presence_extension(stanza::XmlElement extension);
     void remove_presence_extension(std::string_view name, std::string_view ns);
 
