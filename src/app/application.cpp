@@ -270,7 +270,7 @@ int Application::run() {
     }
 
     // XMPP first: libstrophe's select() cannot watch descriptors >= 1024, so its sockets get the low numbers.
-    auto xmpp = XmppServices::create(config, &running.metrics);
+    auto xmpp = XmppServices::create(config, &running.metrics, boost::asio::any_io_executor(running.io.get_executor()));
     if (!xmpp) {
         log->critical("invalid XMPP configuration: {}", xmpp.error());
         return 1;

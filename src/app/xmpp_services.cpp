@@ -30,8 +30,9 @@ core::Result<xmpp::XmppConnectionSettings, std::string> connection_settings(cons
     return settings;
 }
 
-core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(const config::JicofoConfig& config,
-                                                                              metrics::MetricsRegistry* metrics) {
+core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(
+    const config::JicofoConfig& config, metrics::MetricsRegistry* metrics,
+    const std::optional<boost::asio::any_io_executor>& owners) {
     std::unique_ptr<XmppServices> services(new XmppServices());
     const auto& xmpp_config = config.xmpp;
     if (xmpp_config.client.enabled) {
@@ -42,6 +43,7 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(co
         settings->log_packets = config.logging.xmpp_packets.enabled;
         settings->max_pending_iqs = static_cast<std::size_t>(xmpp_config.max_pending_iqs);
         settings->max_queued_stanzas = static_cast<std::size_t>(xmpp_config.max_queued_stanzas);
+        settings->hand_off_executor = owners;
         services->client_ = std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics);
     }
     if (xmpp_config.service.enabled) {
@@ -52,6 +54,7 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(co
         settings->log_packets = config.logging.xmpp_packets.enabled;
         settings->max_pending_iqs = static_cast<std::size_t>(xmpp_config.max_pending_iqs);
         settings->max_queued_stanzas = static_cast<std::size_t>(xmpp_config.max_queued_stanzas);
+        settings->hand_off_executor = owners;
         services->service_ = std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics);
         services->service_is_client_ = false;
     } else {
@@ -69,6 +72,7 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(co
         settings->log_packets = config.logging.xmpp_packets.enabled;
         settings->max_pending_iqs = static_cast<std::size_t>(xmpp_config.max_pending_iqs);
         settings->max_queued_stanzas = static_cast<std::size_t>(xmpp_config.max_queued_stanzas);
+        settings->hand_off_executor = owners;
         services->visitors_.push_back(std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics));
     }
     return services;

@@ -135,7 +135,7 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
         });
     }
 
-    void route_occupant_iq(const IqRegistration& registration, const stanza::Iq& request) {
+    void route_occupant_iq(const IqRegistration& registration, stanza::Iq request) {
         auto connection = client.lock();
         if (!connection) {
             return;
@@ -145,16 +145,19 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
                 request, stanza::StanzaError::make(stanza::ErrorCondition::bad_request, "not from a room occupant")));
             return;
         }
-        auto not_found = [weak = std::weak_ptr<xmpp::XmppConnection>(connection), request] {
+        const auto room = request.header.from->bare();
+        // Shared by the handler and the not-found answer: a Jingle request is a tree of kilobytes, not copied twice.
+        auto shared = std::make_shared<const stanza::Iq>(std::move(request));
+        auto not_found = [weak = std::weak_ptr<xmpp::XmppConnection>(connection), shared] {
             if (auto c = weak.lock()) {
-                c->send(stanza::Iq::error_for(request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found,
+                c->send(stanza::Iq::error_for(*shared, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found,
                                                                                  "no conference in this room")));
             }
         };
         with_feature_conference(
-            request.header.from->bare(), registration.index,
-            [handler = registration.handler, request](ConferenceView& view, FeatureInstance* instance) {
-                handler(view, instance, request);
+            room, registration.index,
+            [handler = registration.handler, shared](ConferenceView& view, FeatureInstance* instance) {
+                handler(view, instance, *shared);
             },
             std::move(not_found));
     }
@@ -171,7 +174,7 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
         }
     }
 
-    void dispatch(const RouteOnConnection& target, const stanza::Iq& request) {
+    void dispatch(const RouteOnConnection& target, stanza::Iq request) {
         if (request.header.from) {
             for (const auto* peer : target.peers) {
                 if (peer->claims(*request.header.from)) {
@@ -181,7 +184,7 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
             }
         }
         if (target.occupant) {
-            route_occupant_iq(*target.occupant, request);
+            route_occupant_iq(*target.occupant, std::move(request));
             return;
         }
         target.connection->send(stanza::Iq::error_for(
@@ -369,9 +372,9 @@ void FeatureHost::start(const Connections& connections, const std::shared_ptr<co
         const auto& target = state_->routes_on_connections[i];
         state_->iq_registrations.push_back(target.connection->register_iq_handler(
             target.route.element, target.route.ns, target.route.type, state_->executor,
-            [weak = std::weak_ptr<State>(state_), i](const stanza::Iq& request) {
+            [weak = std::weak_ptr<State>(state_), i](stanza::Iq request) {
                 if (auto state = weak.lock()) {
-                    state->dispatch(state->routes_on_connections[i], request);
+                    state->dispatch(state->routes_on_connections[i], std::move(request));
                 }
             }));
     }

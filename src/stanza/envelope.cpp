@@ -144,12 +144,16 @@ ParseResult<Iq> Iq::parse(const XmlElement& element) {
     return iq;
 }
 
-XmlElement Iq::to_xml() const {
+XmlElement Iq::to_xml() const& {
+    return Iq(*this).to_xml();
+}
+
+XmlElement Iq::to_xml() && {
     XmlElement e("iq");
     e.set_attribute("type", std::string(to_string(header.type)));
     write_addressing(e, header.id, header.from, header.to);
     if (payload) {
-        e.add_child(*payload);
+        e.add_child(std::move(*payload));
     }
     if (error && header.type == IqType::error) {
         e.add_child(error->to_xml());

@@ -139,6 +139,9 @@ ConnectionCore::ConnectionCore(XmppConnectionSettings settings, metrics::Metrics
       backoff_(settings_.backoff_base, settings_.backoff_cap, settings_.auth_failure_backoff) {
     wake_signal_ = settings_.wake_signal < 0 ? SIGRTMIN + 6 : settings_.wake_signal;
     wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);  // -1: signals and idle_poll only
+    if (settings_.hand_off_executor) {
+        hand_off_strand_.emplace(boost::asio::make_strand(*settings_.hand_off_executor));
+    }
     if (metrics_ != nullptr) {
         disconnects_ = &metrics_->counter("xmpp_disconnects");
         iqs_rejected_ = &metrics_->counter("xmpp_iqs_rejected", {{"connection", settings_.name}});

@@ -11,6 +11,7 @@
 #include "jicofo/xmpp/xmpp_connection.hpp"
 
 #include <pthread.h>
+#include <boost/asio/strand.hpp>
 
 #include <atomic>
 #include <deque>
@@ -156,9 +157,10 @@ private:
     void notify(const Listener& listener, const ConnectionStatus& status);
     // Work for an owner's executor. On the libstrophe thread it waits in hand_offs_ until flush_hand_offs, which
     // the loop calls once per turn before it may sleep, and which hands the whole batch to the
-    // io_context in one post: one wake-up of an io thread per batch instead of one per stanza. On any other thread
-    // it is posted at once. The batch is bounded by what one turn produces: one read of the socket, or the
-    // commands and expired requests of one turn (each capped).
+    // io_context in one post (through the hand-off strand, when the settings name the owners' io_context): one
+    // wake-up of an io thread per batch instead of one per stanza. On any other thread it is posted at once. The batch
+    // is bounded by what one turn produces: one read of the socket, or the commands and expired requests of one turn
+    // (each capped).
     void hand_off(const Executor& executor, std::function<void()> work);
     void flush_hand_offs();
     [[nodiscard]] bool on_own_thread() const;
@@ -210,7 +212,9 @@ private:
     PendingIqTable pending_;
     std::deque<Queued> outbox_;       // at most kOutboxCap stanzas while the link is down
     std::vector<HandOff> hand_offs_;  // see hand_off
-    std::size_t handed_bytes_ = 0;    // handed to libstrophe since its last write
+    // Set from settings.hand_off_executor: every batch passes through it, in order.
+    std::optional<boost::asio::strand<boost::asio::any_io_executor>> hand_off_strand_;
+    std::size_t handed_bytes_ = 0;  // handed to libstrophe since its last write
     // Set while a dead-pinged link waits for the server to close it: when it is shut down if the server stays
     // silent (moved on while the server still sends), and when at the latest.
     std::optional<Clock::time_point> dead_link_close_at_;

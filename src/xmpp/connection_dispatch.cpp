@@ -8,8 +8,8 @@
 
 #include <strophe.h>
 #include <boost/asio/defer.hpp>
-#include <boost/asio/execution_context.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 
 #include <algorithm>
 
@@ -58,10 +58,6 @@ void fan_out(const SubscriberList& subscribers, HandlerMember handler, Value val
     }
 }
 
-const boost::asio::execution_context* context_of(const Executor& executor) {
-    return &boost::asio::query(executor, boost::asio::execution::context);
-}
-
 }  // namespace
 
 void ConnectionCore::hand_off(const Executor& executor, std::function<void()> work) {
@@ -78,24 +74,16 @@ void ConnectionCore::flush_hand_offs() {
     }
     auto batch = std::move(hand_offs_);
     hand_offs_.clear();
-    if (batch.size() == 1) {
-        boost::asio::post(batch.front().executor, std::move(batch.front().work));
+    if (!hand_off_strand_) {
+        for (auto& item : batch) {
+            boost::asio::post(item.executor, std::move(item.work));  // in order: each strand keeps it
+        }
         return;
     }
-    // Work for executors of another context (tests run several) goes at once; the rest goes in one post to the
-    // first item's executor, whose handler defers each item to its own. A deferred item runs on the io thread that
-    // runs the batch, after it, so the io threads are woken once per batch, not once per stanza; each executor
-    // (strand) still gets its work in order.
-    const auto* context = context_of(batch.front().executor);
-    std::erase_if(batch, [context](HandOff& item) {
-        if (context_of(item.executor) == context) {
-            return false;
-        }
-        boost::asio::post(item.executor, std::move(item.work));
-        return true;
-    });
-    auto host = batch.front().executor;
-    boost::asio::post(host, [batch = std::move(batch)]() mutable {
+    // Every batch goes through the one hand-off strand, so the batches are passed on in the order they were made
+    // and each executor gets its items in the order received. A deferred item on the owners' io_context runs on
+    // the io thread that passes it on, after it: the io threads are woken once per batch, not once per stanza.
+    boost::asio::post(*hand_off_strand_, [batch = std::move(batch)]() mutable {
         for (auto& item : batch) {
             boost::asio::defer(item.executor, std::move(item.work));
         }

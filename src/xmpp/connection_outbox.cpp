@@ -107,14 +107,14 @@ void ConnectionCore::send_request(stanza::Iq request, Clock::duration timeout, I
     do {
         request.header.id = random_request_id();
     } while (pending_.contains(request.header.id));
-    auto text = render(request.to_xml());
     // Until it is handed to libstrophe the request waits in the outbox, its deadline running; if the link is not
     // back by then it fails as disconnected.
     if (!pending_.add(request, Clock::now(), timeout, std::move(completion), false, !connected_)) {
         return;  // unreachable: the id is fresh
     }
     pending_count_ = pending_.size();
-    write_or_hold(Queued{std::move(text), request.header.id, false});
+    auto id = request.header.id;
+    write_or_hold(Queued{render(std::move(request).to_xml()), std::move(id), false});
 }
 
 void ConnectionCore::queue(Queued item) {

@@ -86,7 +86,15 @@ XmppConnectionSettings focus_settings(const ProsodyFixture& prosody) {
     return settings;
 }
 
-TEST(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
+// Run with and without the owners' io_context named in the settings (one post per batch through the hand-off
+// strand, as the application runs it; or one post per stanza).
+class XmppHandOff : public ::testing::TestWithParam<bool> {};
+
+INSTANTIATE_TEST_SUITE_P(Modes, XmppHandOff, ::testing::Values(true, false), [](const auto& info) {
+    return info.param ? std::string("ThroughTheHandOffStrand") : std::string("PostedOneByOne");
+});
+
+TEST_P(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
     auto prosody = ProsodyFixture::start(focus_and_alice());
     ASSERT_TRUE(prosody) << prosody.error();
 
@@ -97,7 +105,11 @@ TEST(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
     std::thread second([&] { owners.run(); });
     jicofo::xmpp::testing::IoThread other;
 
-    XmppConnection focus(focus_settings(**prosody));
+    auto settings = focus_settings(**prosody);
+    if (GetParam()) {
+        settings.hand_off_executor = boost::asio::any_io_executor(owners.get_executor());
+    }
+    XmppConnection focus(settings);
     focus.start();
 
     auto peer = jicofo::testing::start_peer("alice");
@@ -142,7 +154,7 @@ TEST(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
 
 // With wake signals off and a 20 s idle poll, only the wake event can get a request out of a connection thread that
 // sleeps on a quiet link: each ping to the server must be answered long before the idle poll would have run.
-TEST(XmppHandOff, ARequestQueuedOnAQuietLinkWakesTheConnectionThread) {
+TEST_P(XmppHandOff, ARequestQueuedOnAQuietLinkWakesTheConnectionThread) {
     auto prosody = ProsodyFixture::start(focus_and_alice());
     ASSERT_TRUE(prosody) << prosody.error();
     jicofo::xmpp::testing::IoThread io;
@@ -150,6 +162,9 @@ TEST(XmppHandOff, ARequestQueuedOnAQuietLinkWakesTheConnectionThread) {
     settings.wake_signal = 0;
     settings.idle_poll = 20s;
     settings.ping_interval = std::chrono::hours(1);
+    if (GetParam()) {
+        settings.hand_off_executor = boost::asio::any_io_executor(io.io.get_executor());
+    }
     XmppConnection focus(settings);
     focus.start();
     ASSERT_TRUE(eventually([&] { return focus.status().state == ConnectionState::connected; }, 30s));

@@ -26,9 +26,11 @@ core::Result<xmpp::XmppConnectionSettings, std::string> connection_settings(cons
 
 class XmppServices {
 public:
-    // Builds (but does not start) the connections. Errors name the configuration key at fault.
-    static core::Result<std::unique_ptr<XmppServices>, std::string> create(const config::JicofoConfig& config,
-                                                                           metrics::MetricsRegistry* metrics);
+    // Builds (but does not start) the connections. Errors name the configuration key at fault. `owners`: the
+    // io_context the connections hand their stanzas to (see XmppConnectionSettings::hand_off_executor).
+    static core::Result<std::unique_ptr<XmppServices>, std::string> create(
+        const config::JicofoConfig& config, metrics::MetricsRegistry* metrics,
+        const std::optional<boost::asio::any_io_executor>& owners = std::nullopt);
     XmppServices(const XmppServices&) = delete;
     XmppServices& operator=(const XmppServices&) = delete;
     ~XmppServices();

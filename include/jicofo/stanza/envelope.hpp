@@ -35,7 +35,9 @@ struct Iq {
 
     // Strict: type and id are required, get/set need exactly one payload, JIDs must be valid.
     static ParseResult<Iq> parse(const XmlElement& element);
-    [[nodiscard]] XmlElement to_xml() const;
+    [[nodiscard]] XmlElement to_xml() const&;
+    // The same, with the payload moved instead of copied (a request serialized once and sent).
+    [[nodiscard]] XmlElement to_xml() &&;
 
     // A result/error addressed back to the sender of a request, with the same id.
     [[nodiscard]] static Iq result_for(const Iq& request, std::optional<XmlElement> payload = std::nullopt);

@@ -2,6 +2,8 @@
 // its configuration onto this; the xmpp module does not depend on the config module.
 #pragma once
 
+#include <boost/asio/any_io_executor.hpp>
+
 #include <chrono>
 #include <optional>
 #include <string>
@@ -40,6 +42,10 @@ struct XmppConnectionSettings {
     // lost, so idle_poll also bounds every sleep. See docs/xmpp.md.
     int wake_signal = -1;  // -1 → SIGRTMIN + 6
     std::chrono::milliseconds idle_poll{std::chrono::milliseconds(10)};
+    // The owners' io_context (a plain executor, not a strand). With it, what one turn of the connection thread
+    // produces for the owners' strands is handed over in one post to a strand of this executor, which passes each
+    // item on in order: one wake-up of the io threads per batch. Without it every item is posted on its own.
+    std::optional<boost::asio::any_io_executor> hand_off_executor;
 
     // Caps (jicofo.xmpp.max-pending-iqs, max-queued-stanzas): requests waiting for their reply, and stanzas and
     // requests queued for the connection thread. Past them a request fails at once with Errc::resource_constraint
