@@ -94,14 +94,20 @@ public:
         out_.push_back('\n');
     }
 
-    void histogram(const prometheus::MetricFamily& family, const prometheus::ClientMetric& metric) {
-        const auto& histogram = metric.histogram;
+    // The _count and _sum lines of a histogram or a summary.
+    void count_and_sum(const prometheus::MetricFamily& family, const prometheus::ClientMetric& metric,
+                       std::uint64_t count, double sum) {
         head(family, metric, "_count");
-        integer(histogram.sample_count);
+        integer(count);
         tail(metric);
         head(family, metric, "_sum");
-        number(histogram.sample_sum);
+        number(sum);
         tail(metric);
+    }
+
+    void histogram(const prometheus::MetricFamily& family, const prometheus::ClientMetric& metric) {
+        const auto& histogram = metric.histogram;
+        count_and_sum(family, metric, histogram.sample_count, histogram.sample_sum);
         double last = -std::numeric_limits<double>::infinity();
         for (const auto& bucket : histogram.bucket) {
             head(family, metric, "_bucket", "le", &bucket.upper_bound);
@@ -118,12 +124,7 @@ public:
 
     void summary(const prometheus::MetricFamily& family, const prometheus::ClientMetric& metric) {
         const auto& summary = metric.summary;
-        head(family, metric, "_count");
-        integer(summary.sample_count);
-        tail(metric);
-        head(family, metric, "_sum");
-        number(summary.sample_sum);
-        tail(metric);
+        count_and_sum(family, metric, summary.sample_count, summary.sample_sum);
         for (const auto& quantile : summary.quantile) {
             head(family, metric, "", "quantile", &quantile.quantile);
             number(quantile.value);

@@ -6,6 +6,7 @@
 #include "jicofo/xmpp/xmpp_connection.hpp"
 #include "support/harness_test_util.hpp"
 #include "xmpp/io_thread.hpp"
+#include "xmpp/muc_test_util.hpp"
 
 #include <gtest/gtest.h>
 
@@ -27,7 +28,7 @@ using namespace jicofo::xmpp;
 using jicofo::stanza::Jid;
 namespace stanza = jicofo::stanza;
 using jicofo::testing::ProsodyFixture;
-using jicofo::testing::ProsodyOptions;
+namespace xt = jicofo::xmpp::testing;
 
 namespace {
 
@@ -48,42 +49,12 @@ struct Seen {
     }
 };
 
-template <typename Pred>
-bool eventually(Pred pred, std::chrono::milliseconds deadline) {
-    const auto until = std::chrono::steady_clock::now() + deadline;
-    while (std::chrono::steady_clock::now() < until) {
-        if (pred()) {
-            return true;
-        }
-        std::this_thread::sleep_for(10ms);
-    }
-    return pred();
-}
-
 std::vector<std::string> expected_bodies() {
     std::vector<std::string> bodies;
     for (int i = 0; i < kBurst; ++i) {
         bodies.push_back("m" + std::to_string(i));
     }
     return bodies;
-}
-
-ProsodyOptions focus_and_alice() {
-    ProsodyOptions options;
-    options.users = {{"focus", "auth.meet.test", "focus-secret"}, {"alice", "auth.meet.test", "alice-secret"}};
-    return options;
-}
-
-XmppConnectionSettings focus_settings(const ProsodyFixture& prosody) {
-    XmppConnectionSettings settings;
-    settings.name = "client";
-    settings.host = "127.0.0.1";
-    settings.port = prosody.c2s_port();
-    settings.domain = prosody.auth_domain();
-    settings.xmpp_domain = prosody.domain();
-    settings.password = "focus-secret";
-    settings.use_tls = false;
-    return settings;
 }
 
 // Run with and without the owners' io_context named in the settings (one post per batch through the hand-off
@@ -95,7 +66,7 @@ INSTANTIATE_TEST_SUITE_P(Modes, XmppHandOff, ::testing::Values(true, false), [](
 });
 
 TEST_P(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
-    auto prosody = ProsodyFixture::start(focus_and_alice());
+    auto prosody = ProsodyFixture::start(xt::prosody_options({"alice"}));
     ASSERT_TRUE(prosody) << prosody.error();
 
     // Two threads on the owners' io_context, as the application runs it; a second io_context for the third owner.
@@ -103,9 +74,9 @@ TEST_P(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
     auto guard = boost::asio::make_work_guard(owners);
     std::thread first([&] { owners.run(); });
     std::thread second([&] { owners.run(); });
-    jicofo::xmpp::testing::IoThread other;
+    xt::IoThread other;
 
-    auto settings = focus_settings(**prosody);
+    auto settings = xt::focus_settings(**prosody);
     if (GetParam()) {
         settings.hand_off_executor = boost::asio::any_io_executor(owners.get_executor());
     }
@@ -129,7 +100,7 @@ TEST_P(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
     auto a = subscribe(boost::asio::make_strand(owners.get_executor()), on_strand_a);
     auto b = subscribe(boost::asio::make_strand(owners.get_executor()), on_strand_b);
     auto c = subscribe(other.make_strand(), on_other_context);
-    ASSERT_TRUE(eventually([&] { return focus.status().state == ConnectionState::connected; }, 10s));
+    ASSERT_TRUE(xt::eventually([&] { return focus.status().state == ConnectionState::connected; }, 10s));
 
     // One write: Prosody relays the burst back to back, so the focus reads several messages per read.
     const auto focus_jid = focus.own_jid().value().to_string();
@@ -141,7 +112,7 @@ TEST_P(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
 
     const auto expected = expected_bodies();
     for (Seen* seen : {&on_strand_a, &on_strand_b, &on_other_context}) {
-        EXPECT_TRUE(eventually([&] { return seen->copy().size() >= expected.size(); }, 10s));
+        EXPECT_TRUE(xt::eventually([&] { return seen->copy().size() >= expected.size(); }, 10s));
         EXPECT_EQ(seen->copy(), expected);
     }
 
@@ -155,10 +126,10 @@ TEST_P(XmppHandOff, ABurstReachesEveryOwnerCompleteAndInOrder) {
 // With wake signals off and a 20 s idle poll, only the wake event can get a request out of a connection thread that
 // sleeps on a quiet link: each ping to the server must be answered long before the idle poll would have run.
 TEST_P(XmppHandOff, ARequestQueuedOnAQuietLinkWakesTheConnectionThread) {
-    auto prosody = ProsodyFixture::start(focus_and_alice());
+    auto prosody = ProsodyFixture::start(xt::prosody_options({"alice"}));
     ASSERT_TRUE(prosody) << prosody.error();
-    jicofo::xmpp::testing::IoThread io;
-    auto settings = focus_settings(**prosody);
+    xt::IoThread io;
+    auto settings = xt::focus_settings(**prosody);
     settings.wake_signal = 0;
     settings.idle_poll = 20s;
     settings.ping_interval = std::chrono::hours(1);
@@ -167,7 +138,7 @@ TEST_P(XmppHandOff, ARequestQueuedOnAQuietLinkWakesTheConnectionThread) {
     }
     XmppConnection focus(settings);
     focus.start();
-    ASSERT_TRUE(eventually([&] { return focus.status().state == ConnectionState::connected; }, 30s));
+    ASSERT_TRUE(xt::eventually([&] { return focus.status().state == ConnectionState::connected; }, 30s));
     for (int i = 0; i < 3; ++i) {
         std::this_thread::sleep_for(300ms);  // the link goes quiet and the thread sleeps
         stanza::Iq ping;
