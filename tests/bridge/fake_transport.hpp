@@ -4,6 +4,7 @@
 
 #include "jicofo/bridge/bridge_registry.hpp"
 #include "jicofo/core/error.hpp"
+#include "xmpp/io_thread.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -30,17 +31,7 @@ inline stanza::Jid occupant(const std::string& nick) {
     return stanza::Jid::parse(std::string(kBrewery) + "/" + nick).value();
 }
 
-struct IoThread {
-    boost::asio::io_context io;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
-    std::thread thread{[this] { io.run(); }};
-    ~IoThread() {
-        guard.reset();
-        io.stop();
-        thread.join();
-    }
-    boost::asio::any_io_executor executor() { return io.get_executor(); }
-};
+using xmpp::testing::IoThread;
 
 template <typename F>
 auto run_on(const xmpp::Strand& strand, F f) -> decltype(f()) {

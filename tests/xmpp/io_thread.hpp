@@ -19,6 +19,7 @@ struct IoThread {
         io.stop();
         thread.join();
     }
+    boost::asio::any_io_executor executor() { return io.get_executor(); }
     boost::asio::strand<boost::asio::any_io_executor> make_strand() {
         return boost::asio::make_strand(boost::asio::any_io_executor(io.get_executor()));
     }

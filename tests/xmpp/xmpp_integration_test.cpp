@@ -5,6 +5,7 @@
 #include "jicofo/xmpp/xmpp_connection.hpp"
 
 #include "support/harness_test_util.hpp"
+#include "xmpp/io_thread.hpp"
 #include "xmpp/tcp_proxy.hpp"
 
 #include <gtest/gtest.h>
@@ -33,17 +34,7 @@ namespace {
 
 constexpr const char* kPassword = "focus-secret";
 
-struct IoThread {
-    boost::asio::io_context io;
-    boost::asio::executor_work_guard<boost::asio::io_context::executor_type> guard{io.get_executor()};
-    std::thread thread{[this] { io.run(); }};
-    ~IoThread() {
-        guard.reset();
-        io.stop();
-        thread.join();
-    }
-    Executor executor() { return io.get_executor(); }
-};
+using jicofo::xmpp::testing::IoThread;
 
 ProsodyOptions options_with_focus(bool tls = false) {
     ProsodyOptions options;
