@@ -21,6 +21,7 @@ void ColibriSessionManager::join_cascade(const BridgeSession& session) {
     selector::TopologyNode node;
     node.bridge_id = session.bridge.id;
     node.region = session.bridge.region;
+    node.visitor = session.visitor;
     for (const auto& link : cascade_->add_node(node)) {
         create_relay(link);
     }

@@ -109,6 +109,7 @@ void ColibriSessionManager::on_selected(const std::shared_ptr<PendingEndpoint>& 
     if (!slot) {
         slot = std::make_unique<BridgeSession>();
         slot->bridge = *bridge;
+        slot->visitor = pending->request.participant.visitor;
         slot->order = next_order_++;
     }
     BridgeSession& session = *slot;
@@ -600,6 +601,7 @@ selector::ConferenceBridges ColibriSessionManager::conference_bridges() const {
         bridge.participants =
             static_cast<int>(session->endpoints.size() + session->waiting.size()) + session->in_flight;
         bridge.recently_added = recently_added(*session);
+        bridge.visitor = session->visitor;
         bridges.push_back(bridge);
     }
     return bridges;

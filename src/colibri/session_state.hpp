@@ -25,6 +25,9 @@ struct ColibriSessionManager::PendingEndpoint {
 struct ColibriSessionManager::BridgeSession {
     enum class State { idle, creating, created };
     BridgeInfo bridge;
+    // Opened for a visitor: the bridge serves the conference's visitors (selection keeps the classes apart, and the
+    // Visitor topology hangs such a bridge off the core mesh).
+    bool visitor = false;
     // The Jingle bridge-session id clients see; random so that a stale one never matches.
     std::string session_id = core::random_token(16);
     State state = State::idle;

@@ -20,6 +20,11 @@ std::shared_ptr<spdlog::logger> logger() {
     return log;
 }
 
+// A node whose connection has been down this long is taken as restarted: its rooms and visitors are gone (their
+// clients lost their XMPP sessions with it), so their bridge endpoints are released rather than kept until it is
+// back, which may be never. A stream that resumes within it keeps everything.
+constexpr std::chrono::seconds kNodeLostAfter{10};
+
 void set_property(std::vector<stanza::ConferenceProperty>& properties, const std::string& name, std::string value) {
     for (auto& property : properties) {
         if (property.name == name) {
@@ -187,6 +192,7 @@ ConferenceVisitors::Room* ConferenceVisitors::open_room(const conference::Visito
     settings.configure = true;
     // A node that restarted has forgotten the room and its visitors: the room is dropped, not joined again.
     settings.rejoin_after_fresh_session = false;
+    settings.lost_after_disconnect = kNodeLostAfter;
     std::weak_ptr<bool> alive = alive_;
     room.muc = std::make_unique<xmpp::MucRoom>(*node.connection, view_.strand(), settings,
                                                [this, alive, id = node.id](const xmpp::MucEvent& event) {

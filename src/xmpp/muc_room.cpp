@@ -15,7 +15,8 @@ MucRoomImpl::MucRoomImpl(XmppConnection& connection, Strand strand, MucRoomSetti
       on_event_(std::move(on_event)),
       log_(core::module_logger("xmpp")),
       timeout_(settings_.timeout.count() > 0 ? settings_.timeout : connection.settings().reply_timeout),
-      timer_(strand_) {}
+      timer_(strand_),
+      disconnect_timer_(strand_) {}
 
 void MucRoomImpl::start() {
     assert_on_strand();
@@ -42,6 +43,7 @@ void MucRoomImpl::close() {
     subscription_.reset();
     state_listener_.reset();
     timer_.cancel();
+    disconnect_timer_.cancel();
     if (state_ == State::joining || state_ == State::configuring || state_ == State::joined) {
         stanza::Presence bye;
         bye.type = "unavailable";
@@ -137,9 +139,21 @@ void MucRoomImpl::on_status(const ConnectionStatus& status) {
         return;
     }
     if (status.state != ConnectionState::connected) {
+        if (!saw_disconnect_ && !settings_.rejoin_after_fresh_session && settings_.lost_after_disconnect.count() > 0 &&
+            state_ != State::leaving && state_ != State::left && state_ != State::idle) {
+            disconnect_timer_.expires_after(settings_.lost_after_disconnect);
+            disconnect_timer_.async_wait([weak = weak_from_this()](boost::system::error_code ec) {
+                auto self = weak.lock();
+                if (!ec && self && !self->closed_ && self->saw_disconnect_ && self->state_ != State::leaving &&
+                    self->state_ != State::left) {
+                    self->lose_session();
+                }
+            });
+        }
         saw_disconnect_ = true;
         return;
     }
+    disconnect_timer_.cancel();
     const bool was_down = saw_disconnect_;
     saw_disconnect_ = false;
     if (!was_down || status.session != SessionKind::fresh || !want_joined_) {
@@ -358,6 +372,7 @@ void MucRoomImpl::on_removed(const stanza::Presence& presence) {
 void MucRoomImpl::lose_session() {
     log_->warn("room={} lost with the XMPP session; not re-joining", settings_.room.to_string());
     timer_.cancel();
+    disconnect_timer_.cancel();
     state_ = State::left;
     want_joined_ = false;
     rejoining_ = false;

@@ -81,6 +81,7 @@ private:
     std::shared_ptr<spdlog::logger> log_;
     std::chrono::milliseconds timeout_;
     boost::asio::steady_timer timer_;
+    boost::asio::steady_timer disconnect_timer_;  // lost_after_disconnect
     Registration subscription_;
     Registration state_listener_;
 

@@ -28,9 +28,10 @@ protected:
         s.rtcstats_enabled = true;
         return s;
     }
-    std::vector<AllocationResult>& allocate(const std::string& endpoint) {
+    std::vector<AllocationResult>& allocate(const std::string& endpoint, bool visitor = false) {
         EndpointRequest request;
         request.endpoint_id = endpoint;
+        request.participant.visitor = visitor;
         request.stats_id = "stats-" + endpoint;
         request.sctp = true;
         auto& results = this->results[endpoint];
@@ -110,6 +111,21 @@ TEST_F(ColibriSessionManagerTest, SelectionsRunOneAtATimeSoTheSecondSeesTheFirst
     ASSERT_EQ(allocator.last_conference.size(), 1U);
     EXPECT_EQ(allocator.last_conference[0].bridge_id, allocator.bridges[0].id);
     EXPECT_EQ(allocator.last_conference[0].participants, 1);
+}
+
+// The Visitor selection strategy keeps visitors and participants on different bridges: it must be told which of
+// the conference's bridges were opened for visitors.
+TEST_F(ColibriSessionManagerTest, ABridgeOpenedForAVisitorIsSelectedAsAVisitorBridge) {
+    allocator.bridges = {bridge("jvb2"), bridge("jvb1")};
+    allocate("viewer", true);
+    allocator.bridges = {bridge("jvb1")};
+    allocate("alice");
+    ASSERT_EQ(allocator.last_conference.size(), 1U);
+    EXPECT_EQ(allocator.last_conference[0].bridge_id, bridge("jvb2").id);
+    EXPECT_TRUE(allocator.last_conference[0].visitor);
+    allocate("bob");
+    ASSERT_EQ(allocator.last_conference.size(), 2U);
+    EXPECT_FALSE(allocator.last_conference[1].visitor) << "jvb1 was opened for a participant";
 }
 
 TEST_F(ColibriSessionManagerTest, NoBridgeIsReported) {

@@ -85,6 +85,10 @@ struct MucRoomSettings {
     std::chrono::milliseconds timeout{0};
     // After a fresh XMPP session: join again (the default), or report every member gone and Left{session_lost}.
     bool rejoin_after_fresh_session = true;
+    // Without re-joining: also give the room up (as above) once the connection has been down this long, since a
+    // session that has not resumed by then will not (a server that died took the room with it). Zero: only on a
+    // fresh session.
+    std::chrono::milliseconds lost_after_disconnect{0};
 };
 
 // Events, delivered in order on the room's strand. The member is the room's own value (never null), which a listener
