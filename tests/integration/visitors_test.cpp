@@ -2,6 +2,8 @@
 // Prosodys, our emulation of the visitors component, emulated bridges and lib-jitsi-meet-like clients. With
 // max-participants = 2, a third client that speaks the visitors protocol is redirected to a vnode, joins the room
 // there and gets a receive-only session on a bridge relayed from the main participants' bridge.
+#include <thread>
+
 #include "visitors_fixture.hpp"
 
 namespace jicofo::testing {
@@ -235,6 +237,9 @@ TEST_F(TwoVisitorsPerNodeTest, AKilledNodeEndsItsVisitorsSessionsAndIsAvoidedUnt
     ASSERT_TRUE(poll([&] { return count_of(vnode(doomed).log_text(), focus_login) > logins; }, 2 * kSessionTimeout))
         << "the focus did not log in to " << doomed << " again after its restart\n"
         << diagnostics();
+    // Login is not the end of the focus's session set-up (resource binding, presence); give it a moment, so that the
+    // next redirect does not race the reconnection.
+    std::this_thread::sleep_for(2s);
     EXPECT_EQ(visitor_with_session("frank"), doomed) << survivor << " holds two visitors (its maximum)";
 }
 
