@@ -45,6 +45,10 @@ TEST_F(VisitorsTest, TheThirdJoinerIsRedirectedAndGetsAReceiveOnlySessionRelayed
     EXPECT_TRUE(sources.contains("alice1") && sources.contains("bob1"))
         << "the visitor's offer lacks a main participant's sources: " << offer.dump();
     EXPECT_EQ(next_visitor("jingle_reply", "carol").value("type", ""), "result") << visitors_->transcript();
+    // The focus published its presence (versions, conference properties) in the visitor room too.
+    const auto seen = event_json(visitors_->request(R"({"cmd":"dump","name":"carol"})", "dump", kEventTimeout));
+    EXPECT_TRUE(seen.value("focus_presence", nlohmann::json()).is_object())
+        << "no presence of the focus in the visitor room: " << seen.dump();
 
     // On the bridge: the main participants together, the visitor on the other bridge as a visitor, that bridge
     // relayed from the main one (with the main participants' sources behind the relay), and no relay endpoint for
