@@ -5,11 +5,15 @@
 --     <visitors xmlns='jitsi:visitors' room='room1@conference.meet.test'>
 --       <connect-vnode xmlns='jitsi:visitors' vnode='v1'/>      (or <disconnect-vnode vnode='v1'/>)
 --     </visitors></iq>
+-- One request may carry several connect-vnode/disconnect-vnode children (Jitsi's component handles each; the focus
+-- disconnects all its vnodes in one request as a conference ends).
 -- Answers: result for an accepted request; forbidden for any other sender; bad-request for a malformed one (no
--- room, a room that is not a bare JID of the main MUC, not exactly one known child, no vnode); item-not-found for a
+-- room, a room that is not a bare JID of the main MUC, no child or a child that is not connect-vnode or
+-- disconnect-vnode, a child without a vnode), and then none of its children counts; item-not-found for a
 -- connect-vnode to a room that does not exist (the focus is in the main room before it connects a vnode). A
--- disconnect-vnode may name a room that is already gone: the focus sends it as the conference ends.
--- Every accepted request is appended to <data_path>/test_visitors_requests.txt as "<n> <action> <room> <vnode>", so
+-- disconnect-vnode may name a room that is already gone: the focus sends it as the conference ends (Jitsi's
+-- component ignores those; this one records them so that a test sees the focus sent them).
+-- Every accepted child is appended to <data_path>/test_visitors_requests.txt as "<n> <action> <room> <vnode>", so
 -- that a test reads what the focus asked, in order.
 --
 -- Configuration: visitors_focus_jid = "focus@auth.meet.test"; visitors_main_muc = "conference.meet.test".
@@ -68,24 +72,27 @@ local function handle(event)
 	if not node or resource or host ~= main_muc or jid.prep(room_jid) ~= room_jid then
 		return refuse(event, "modify", "bad-request", room_jid .. " is not a bare room JID of " .. main_muc);
 	end
-	if #request.tags ~= 1 then
-		return refuse(event, "modify", "bad-request", "expected exactly one connect-vnode or disconnect-vnode");
+	if #request.tags == 0 then
+		return refuse(event, "modify", "bad-request", "no connect-vnode or disconnect-vnode");
 	end
-	local action = request.tags[1];
-	if (action.name ~= "connect-vnode" and action.name ~= "disconnect-vnode") or action.attr.xmlns ~= NS then
-		return refuse(event, "modify", "bad-request", "unknown request <" .. action.name .. "/>");
+	for _, action in ipairs(request.tags) do
+		if (action.name ~= "connect-vnode" and action.name ~= "disconnect-vnode") or action.attr.xmlns ~= NS then
+			return refuse(event, "modify", "bad-request", "unknown request <" .. action.name .. "/>");
+		end
+		local vnode = action.attr.vnode;
+		if not vnode or not vnode:match("^[%w_%-]+$") then
+			return refuse(event, "modify", "bad-request", action.name .. " without a valid vnode");
+		end
+		if action.name == "connect-vnode" and not room_exists(room_jid) then
+			return refuse(event, "cancel", "item-not-found", "no room " .. room_jid);
+		end
 	end
-	local vnode = action.attr.vnode;
-	if not vnode or not vnode:match("^[%w_%-]+$") then
-		return refuse(event, "modify", "bad-request", action.name .. " without a valid vnode");
+	for _, action in ipairs(request.tags) do
+		if not record(action.name, room_jid, action.attr.vnode) then
+			return refuse(event, "wait", "internal-server-error", "cannot record the request");
+		end
+		module:log("info", "%s %s for %s", action.name, action.attr.vnode, room_jid);
 	end
-	if action.name == "connect-vnode" and not room_exists(room_jid) then
-		return refuse(event, "cancel", "item-not-found", "no room " .. room_jid);
-	end
-	if not record(action.name, room_jid, vnode) then
-		return refuse(event, "wait", "internal-server-error", "cannot record the request");
-	end
-	module:log("info", "%s %s for %s", action.name, vnode, room_jid);
 	event.origin.send(st.reply(stanza));
 	return true;
 end

@@ -104,6 +104,18 @@ TEST_F(VisitorsComponentTest, RecordsTheFocusRequestsInOrder) {
     EXPECT_EQ(prosody_->visitors_requests(), expected) << prosody_->log_text();
 }
 
+TEST_F(VisitorsComponentTest, TakesSeveralVnodesInOneRequest) {
+    // As the focus disconnects every vnode of a conference that ends.
+    EXPECT_EQ(ask(*focus_, "<iq type='get' to='" + prosody_->visitors_component() +
+                               "'><visitors xmlns='jitsi:visitors' room='" + room_ +
+                               "'><disconnect-vnode xmlns='jitsi:visitors' vnode='v1'/>"
+                               "<disconnect-vnode xmlns='jitsi:visitors' vnode='v2'/></visitors></iq>"),
+              "result");
+    const std::vector<VisitorsRequest> expected{{1, "disconnect-vnode", room_, "v1"},
+                                                {2, "disconnect-vnode", room_, "v2"}};
+    EXPECT_EQ(prosody_->visitors_requests(), expected) << prosody_->log_text();
+}
+
 TEST_F(VisitorsComponentTest, RefusesEveryoneButTheFocus) {
     auto other = start_peer("other");
     auto anonymous = start_peer("anonymous");
@@ -131,9 +143,10 @@ TEST_F(VisitorsComponentTest, RefusesMalformedRequests) {
     EXPECT_EQ(ask(*focus_, "<iq type='get' to='" + component + "'><visitors xmlns='jitsi:other' room='" + room_ +
                                "'><connect-vnode xmlns='jitsi:visitors' vnode='v1'/></visitors></iq>"),
               "error:bad-request");
+    // One bad child spoils the whole request: nothing of it counts.
     EXPECT_EQ(ask(*focus_, "<iq type='get' to='" + component + "'><visitors xmlns='jitsi:visitors' room='" + room_ +
                                "'><connect-vnode xmlns='jitsi:visitors' vnode='v1'/>"
-                               "<disconnect-vnode xmlns='jitsi:visitors' vnode='v1'/></visitors></iq>"),
+                               "<disconnect-vnode xmlns='jitsi:visitors'/></visitors></iq>"),
               "error:bad-request");
     // connect-vnode is for a conference the focus runs: its room exists.
     EXPECT_EQ(ask(*focus_, visitors_iq(component, "nosuch@" + prosody_->muc_domain(), "connect-vnode", "v1")),
