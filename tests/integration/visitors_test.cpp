@@ -136,7 +136,9 @@ TEST_F(OneVisitorPerNodeTest, VisitorsSpreadOverBothNodesAndTheConferenceEndDisc
     for (const char* name : {"carol", "dave"}) {
         const auto offer = next_visitor("session_initiate", name);
         EXPECT_TRUE(offer.value("sources", nlohmann::json::object()).contains("alice1")) << offer.dump();
-        EXPECT_EQ(next_visitor("jingle_reply", name).value("type", ""), "result") << name;
+        if (offer.contains("sid")) {
+            EXPECT_EQ(next_visitor("jingle_reply", name).value("type", ""), "result") << name;
+        }
     }
     EXPECT_TRUE(poll([&] { return component_has("connect-vnode", "v1") && component_has("connect-vnode", "v2"); },
                      kEventTimeout))
@@ -190,8 +192,11 @@ protected:
         if (!visitors_) {
             return "";
         }
-        EXPECT_EQ(next_visitor("session_initiate", name).value("reply", ""), "result");
-        EXPECT_EQ(next_visitor("jingle_reply", name).value("type", ""), "result");
+        const auto offer = next_visitor("session_initiate", name);
+        EXPECT_EQ(offer.value("reply", ""), "result") << offer.dump();
+        if (offer.contains("sid")) {  // no offer, no answer: do not wait twice for one failure
+            EXPECT_EQ(next_visitor("jingle_reply", name).value("type", ""), "result");
+        }
         return id;
     }
 
@@ -230,8 +235,9 @@ TEST_F(TwoVisitorsPerNodeTest, AKilledNodeEndsItsVisitorsSessionsAndIsAvoidedUnt
     vnode(doomed).kill();
 
     // The visitor's session ends with its node.
-    EXPECT_TRUE(poll([&] { return endpoint_on(*visitor_bridge, "carol1").is_null(); }, kSessionTimeout))
-        << "the endpoint of a visitor on a dead vnode was not expired\n"
+    const auto carol_expired = [&] { return endpoint_on(*visitor_bridge, "carol1").is_null(); };
+    EXPECT_TRUE(poll(carol_expired, kSessionTimeout))
+        << "the endpoint of a visitor on a dead vnode was not expired while the node is down\n"
         << bridge_state(*visitor_bridge).dump() << diagnostics();
 
     // While it is down, new visitors go to the other node, although the dead one had room for another.
@@ -250,6 +256,9 @@ TEST_F(TwoVisitorsPerNodeTest, AKilledNodeEndsItsVisitorsSessionsAndIsAvoidedUnt
     ASSERT_TRUE(poll([&] { return count_of(vnode(doomed).log_text(), focus_login) > logins; }, 4 * kSessionTimeout))
         << "the focus did not log in to " << doomed << " again after its restart\n"
         << diagnostics();
+    EXPECT_TRUE(poll(carol_expired, kSessionTimeout))
+        << "the endpoint of a visitor of the dead vnode is still there after the node came back\n"
+        << bridge_state(*visitor_bridge).dump() << diagnostics();
     // Login is not the end of the focus's session set-up (resource binding, presence); give it a moment, so that the
     // next redirect does not race the reconnection.
     std::this_thread::sleep_for(2s);
