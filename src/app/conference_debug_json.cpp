@@ -1,6 +1,7 @@
 // The /debug and /rtcstats shapes of a conference snapshot: Jicofo's JitsiMeetConferenceImpl.getDebugState keys
 // (with its chat room, participants, colibri sessions and sources), then ours (docs/rest-api.md lists both).
 #include "jicofo/app/conference_json.hpp"
+#include "jicofo/visitors/placement.hpp"
 
 #include <algorithm>
 #include <map>
@@ -269,6 +270,24 @@ Json feature_json(const std::string& text) {
     return value.is_discarded() ? Json(text) : std::move(value);
 }
 
+// Jicofo's PreferenceAggregator state over the visitors' codec lists: how many lists, each codec's summed rank, and
+// the aggregate (what every visitor receives, best first).
+Json visitor_codecs_json(const std::vector<conference::ParticipantSnapshot>& participants) {
+    std::vector<std::vector<std::string>> lists;
+    Json ranks = Json::object();
+    for (const auto& p : participants) {
+        if (p.role != xmpp::MemberRole::visitor || p.video_codecs.empty()) {
+            continue;
+        }
+        lists.push_back(p.video_codecs);
+        for (std::size_t rank = 0; rank < p.video_codecs.size(); ++rank) {
+            auto& sum = ranks[p.video_codecs[rank]];
+            sum = (sum.is_null() ? 0 : sum.get<std::size_t>()) + rank;
+        }
+    }
+    return {{"count", lists.size()}, {"ranks", std::move(ranks)}, {"aggregate", visitors::aggregate_codecs(lists)}};
+}
+
 }  // namespace
 
 nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapshot& snapshot, bool full) {
@@ -340,8 +359,7 @@ nlohmann::ordered_json conference_debug_json(const conference::ConferenceSnapsho
     json["audio_limit_reached"] = limits.is_object() && limits.value("audio_limit_reached", false);
     json["video_limit_reached"] = limits.is_object() && limits.value("video_limit_reached", false);
     json["visitor_count"] = visitors;
-    // Visitors are not implemented: nobody states codec preferences for them.
-    json["visitor_codecs"] = {{"count", 0}, {"ranks", Json::object()}, {"aggregate", Json::array()}};
+    json["visitor_codecs"] = visitor_codecs_json(snapshot.participants);
     json["participant_count"] = snapshot.participants.size();
     json["jibri_count"] = jibris;
     json["jigasi_count"] = jigasis;

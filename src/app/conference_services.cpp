@@ -9,6 +9,7 @@
 #include "jicofo/conference/conference.hpp"
 #include "jicofo/conference/conference_iq_handler.hpp"
 #include "jicofo/conference/focus_manager.hpp"
+#include "jicofo/conference/visitor_conference_iq_handler.hpp"
 #include "jicofo/core/logging.hpp"
 #include "jicofo/feature/feature_host.hpp"
 #include "jicofo/stanza/jid_prep.hpp"
@@ -133,6 +134,9 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
     iq_handler_debug_.focus_auth_jid = settings.focus_jid.to_string();
     iq_handler_debug_.jigasi_enabled = config.jigasi.brewery_jid.has_value();
     iq_handler_ = std::make_unique<conference::ConferenceIqHandler>(client, manager_, std::move(proxy));
+    if (!visitor_nodes->empty()) {
+        visitor_iq_handler_ = std::make_unique<conference::VisitorConferenceIqHandler>(visitor_nodes, manager_);
+    }
     // The breakout rooms service Prosody announces is where requests may name rooms too.
     features_->start(
         feature::Connections{client, service, visitor_nodes}, manager_,
@@ -154,6 +158,7 @@ void ConferenceServices::stop() {
     features_->stop();
     iq_handler_.reset();
     auth_iq_handler_.reset();
+    visitor_iq_handler_.reset();
     manager_->stop();
 }
 

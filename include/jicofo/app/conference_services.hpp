@@ -23,6 +23,7 @@ namespace jicofo::feature {
 class FeatureHost;
 }  // namespace jicofo::feature
 namespace jicofo::conference {
+class VisitorConferenceIqHandler;
 class FocusManager;
 class ConferenceIqHandler;
 struct MediaSetup;
@@ -78,7 +79,8 @@ public:
 private:
     std::shared_ptr<conference::FocusManager> manager_;
     std::unique_ptr<conference::ConferenceIqHandler> iq_handler_;
-    std::unique_ptr<conference::AuthenticationIqHandler> auth_iq_handler_;  // with authentication on
+    std::unique_ptr<conference::AuthenticationIqHandler> auth_iq_handler_;        // with authentication on
+    std::unique_ptr<conference::VisitorConferenceIqHandler> visitor_iq_handler_;  // with visitor nodes
     // The conference features (feature_list()): their IQ handlers, component discovery, REST routes and sections.
     std::unique_ptr<feature::FeatureHost> features_;
     ConferenceIqHandlerDebug iq_handler_debug_;
