@@ -18,7 +18,10 @@ Commands (one JSON object a line; every command answers with one event, "error" 
   {"cmd":"conference","name":"alice","room":"r1@conference.meet.test","to":"focus.meet.test",
    "properties":{"rtcstatsEnabled":"false"},"machine_uid":"...","token":"..."}
       -> {"event":"conference_reply","name","type":"result"|"error"|"timeout","condition","ready","focusjid",
-          "properties":{...},"xml"}
+          "vnode","properties":{...},"xml"}
+      A visitor-capable client sends "properties":{"visitors-version":"1"} (and "visitor":"true" to ask to be one);
+      a redirect names the visitor node in "vnode" and its focus in "focusjid": the client then connects to that
+      node ("connect" with its "domain" and "port") and joins the room there, as lib-jitsi-meet does.
   {"cmd":"join","name":"alice","room":"r1@conference.meet.test","nick":"2b016c41","stats_id":"Alice-Xyz",
    "region":"eu","caps":true,"features":[...],"codecs":"av1,vp9,vp8,h264","audio_muted":false,"video_muted":false,
    "extra_xml":"<x/>", <any setting below>}
@@ -35,7 +38,9 @@ Commands (one JSON object a line; every command answers with one event, "error" 
       false, as the current client), "transport_info":bool (send transport-info with a candidate after the accept),
       "source_info_after_accept":bool (presence with SourceInfo after the accept, default true),
       "initial_last_n":n, "bundle_lists_data":bool (default true, as lib-jitsi-meet), "focus_nick" ("focus"),
-      "focus_jid":"focus@auth.meet.test" (also require the focus occupant's real JID to be <focus_jid>/...).
+      "focus_jid":"focus@auth.meet.test" (also require the focus occupant's real JID to be <focus_jid>/...),
+      "receive_only":bool (a visitor: the session-accept carries no sources and the presence an empty SourceInfo;
+      the offer must still carry the others' sources; source_add still sends what the test gives, to see it refused).
   {"cmd":"presence","name":..,"audio_muted":..,"video_muted":..,"extra_xml":..}  re-sends presence -> done
   {"cmd":"accept","name":..}            session-accept now (manual mode) -> {"event":"jingle_reply",...}
   {"cmd":"transport_info","name":..}    transport-info with a host candidate -> jingle_reply
@@ -153,7 +158,7 @@ DEFAULT_FEATURES = [
 DEFAULT_SETTINGS = {
     "accept": "auto", "accept_delay_ms": 40, "initiate_reply": "result", "ssrcs": None, "candidates": False,
     "transport_info": False, "source_info_after_accept": True, "initial_last_n": None, "bundle_lists_data": True,
-    "focus_nick": "focus", "focus_jid": None,
+    "focus_nick": "focus", "focus_jid": None, "receive_only": False,
 }
 
 
@@ -470,7 +475,7 @@ class ParticipantPeer(ComponentsPeerMixin, Peer):
         return kind
 
     def ensure_local_sources(self):
-        if self.local["sources"]:
+        if self.local["sources"] or self.settings["receive_only"]:
             return
         ssrcs = self.settings["ssrcs"]
         if not ssrcs:
@@ -558,6 +563,7 @@ class ParticipantDriver(ComponentsDriverMixin, Driver):
         peer.emit("conference_reply", type=kind, condition=condition,
                   ready=answer.get("ready") if answer is not None else None,
                   focusjid=answer.get("focusjid") if answer is not None else None,
+                  vnode=answer.get("vnode") if answer is not None else None,
                   properties={p.get("name"): p.get("value") for p in answer.findall("{%s}property" % FOCUS_NS)}
                   if answer is not None else {}, xml=str(reply) if reply is not None else None)
 

@@ -421,5 +421,58 @@ TEST_F(ParticipantPeerTest, SendsTheConferenceRequest) {
     EXPECT_NE(received->find("rtcstatsEnabled"), std::string::npos) << *received;
 }
 
+TEST_F(ParticipantPeerTest, ReportsAVisitorRedirect) {
+    ASSERT_TRUE(focus_->request(
+        R"({"cmd":"iq_responder","element":"conference","ns":"http://jitsi.org/protocol/focus","type":"set",)"
+        R"("reply":"result","payload":"<conference xmlns='http://jitsi.org/protocol/focus' room='r1@conference.meet.test' ready='true' focusjid='focus@auth.v1.meet.test' vnode='v1'/>"})",
+        "done", kEventTimeout));
+    const nlohmann::json request = {{"cmd", "conference"},
+                                    {"name", "alice"},
+                                    {"room", room_},
+                                    {"to", focus_jid_},
+                                    {"properties", {{"visitors-version", "1"}, {"visitor", "true"}}}};
+    const auto reply = event_json(participants_->request(request.dump(), "conference_reply", kEventTimeout));
+    EXPECT_EQ(reply["type"], "result") << reply.dump();
+    EXPECT_EQ(reply["vnode"], "v1");
+    EXPECT_EQ(reply["focusjid"], "focus@auth.v1.meet.test");
+    const auto received = focus_->wait_for("iq_received", kEventTimeout);
+    ASSERT_TRUE(received);
+    EXPECT_TRUE(xml_has_element(event_json(received)["xml"].get<std::string>(), "property",
+                                {"name=\"visitors-version\"", "value=\"1\""}))
+        << *received;
+    EXPECT_TRUE(xml_has_element(event_json(received)["xml"].get<std::string>(), "property",
+                                {"name=\"visitor\"", "value=\"true\""}))
+        << *received;
+}
+
+TEST_F(ParticipantPeerTest, AReceiveOnlyParticipantAnswersWithoutSources) {
+    ASSERT_TRUE(
+        participants_->request(R"({"cmd":"configure","name":"alice","receive_only":true})", "done", kEventTimeout));
+    establish_session();
+    const auto offer = participant_event("session_initiate");
+    EXPECT_EQ(offer["sources"]["bob"]["audio"], nlohmann::json::array({3001})) << offer.dump();
+    const auto accept = focus_receives("session-accept");
+    const std::string xml = accept["xml"];
+    EXPECT_TRUE(xml_has_element(xml, "jingle", {"action=\"session-accept\"", "sid=\"sid-1\""})) << xml;
+    EXPECT_FALSE(xml_has_element(xml, "source", {})) << xml;
+    EXPECT_FALSE(xml_has_element(xml, "ssrc-group", {})) << xml;
+    const auto state = event_json(participants_->request(R"({"cmd":"dump","name":"alice"})", "dump", kEventTimeout));
+    EXPECT_EQ(state["session"]["state"], "active") << state.dump();
+    EXPECT_TRUE(state["local_sources"].empty()) << state.dump();
+    EXPECT_EQ(state["remote_sources"]["bob"]["audio"], nlohmann::json::array({3001}));
+
+    // A source-add is still sent when the test asks (a visitor trying to publish), and the refusal is reported.
+    ASSERT_TRUE(focus_->request(
+        R"({"cmd":"iq_responder","element":"jingle","ns":"urn:xmpp:jingle:1","type":"set","reply":"error:forbidden"})",
+        "done", kEventTimeout));
+    const auto refused = event_json(
+        participants_->request(R"({"cmd":"source_add","sources":[{"ssrc":7001,"media":"audio","name":"alice1-a0"}]})",
+                               "jingle_reply", kEventTimeout));
+    EXPECT_EQ(refused["type"], "error") << refused.dump();
+    EXPECT_EQ(refused["condition"], "forbidden");
+    const auto after = event_json(participants_->request(R"({"cmd":"dump","name":"alice"})", "dump", kEventTimeout));
+    EXPECT_TRUE(after["local_sources"].empty()) << after.dump();
+}
+
 }  // namespace
 }  // namespace jicofo::testing

@@ -271,7 +271,7 @@ bool ProsodyFixture::write_config() const {
         << "authentication = \"internal_hashed\"\n"
         << "storage = \"internal\"\n";
     auto plugin_paths = options_.plugin_paths;
-    if (options_.jitsi_room_components) {
+    if (options_.jitsi_room_components || options_.visitors_component || options_.visitor_node) {
         plugin_paths.emplace_back(JICOFO_PROSODY_PLUGINS_DIR);
     }
     if (!plugin_paths.empty()) {
@@ -285,10 +285,7 @@ bool ProsodyFixture::write_config() const {
         << "VirtualHost " << lua_string(d) << "\n"
         << "  authentication = \"anonymous\"\n"
         << "  main_muc = " << lua_string(muc_domain()) << "\n"
-        << (options_.jitsi_room_components ? room_components_lua() : "") << "Component " << lua_string(muc_domain())
-        << " \"muc\"\n"
-        << "  muc_room_locking = false\n"
-        << "  admins = { " << lua_string(focus_jid()) << " }\n"
+        << identities_lua() << (options_.jitsi_room_components ? room_components_lua() : "") << muc_lua()
         << "Component " << lua_string(internal_muc_domain()) << " \"muc\"\n"
         << "  muc_room_locking = false\n"
         << "  admins = { " << lua_string(focus_jid()) << " }\n"
@@ -300,14 +297,49 @@ bool ProsodyFixture::write_config() const {
     return static_cast<bool>(out.flush());
 }
 
-// The identities go on the VirtualHost (it is the section open where this is written), then the components.
-std::string ProsodyFixture::room_components_lua() const {
+// The component identities go on the VirtualHost (it is the section open where this is written).
+std::string ProsodyFixture::identities_lua() const {
+    if (!options_.jitsi_room_components && !options_.visitors_component) {
+        return {};
+    }
     std::ostringstream lua;
     lua << "  modules_enabled = { \"test_jitsi_identities\" }\n"
-        << "  test_jitsi_identities = { av_moderation = " << lua_string(av_moderation_component())
-        << "; breakout_rooms = " << lua_string(breakout_muc_domain())
-        << "; room_metadata = " << lua_string(room_metadata_component()) << " }\n"
-        << "Component " << lua_string(breakout_muc_domain()) << " \"muc\"\n"
+        << "  test_jitsi_identities = {";
+    if (options_.jitsi_room_components) {
+        lua << " av_moderation = " << lua_string(av_moderation_component())
+            << "; breakout_rooms = " << lua_string(breakout_muc_domain())
+            << "; room_metadata = " << lua_string(room_metadata_component()) << ";";
+    }
+    if (options_.visitors_component) {
+        lua << " visitors = " << lua_string(visitors_component()) << ";";
+    }
+    lua << " }\n";
+    if (options_.visitors_component) {
+        const auto focus = options_.visitors_focus_jid.empty() ? focus_jid() : options_.visitors_focus_jid;
+        lua << "Component " << lua_string(visitors_component()) << " \"test_visitors_component\"\n"
+            << "  visitors_focus_jid = " << lua_string(focus) << "\n"
+            << "  visitors_main_muc = " << lua_string(muc_domain()) << "\n";
+    }
+    return lua.str();
+}
+
+// The conference MUC; on a visitor node with the node's rules.
+std::string ProsodyFixture::muc_lua() const {
+    std::ostringstream lua;
+    lua << "Component " << lua_string(muc_domain()) << " \"muc\"\n"
+        << "  muc_room_locking = false\n"
+        << "  admins = { " << lua_string(focus_jid()) << " }\n";
+    if (options_.visitor_node) {
+        lua << "  modules_enabled = { \"test_visitor_node\" }\n"
+            << "  visitor_node_focus_jid = " << lua_string(focus_jid()) << "\n";
+    }
+    return lua.str();
+}
+
+// The room components (their identities come from identities_lua()).
+std::string ProsodyFixture::room_components_lua() const {
+    std::ostringstream lua;
+    lua << "Component " << lua_string(breakout_muc_domain()) << " \"muc\"\n"
         << "  muc_room_locking = false\n"
         << "  admins = { " << lua_string(focus_jid()) << " }\n"
         << "  modules_enabled = { \"test_breakout_rooms\" }\n"
@@ -398,6 +430,20 @@ bool ProsodyFixture::running() const {
     }
     pid_ = -1;
     return false;
+}
+
+std::vector<VisitorsRequest> ProsodyFixture::visitors_requests() const {
+    std::vector<VisitorsRequest> requests;
+    std::istringstream lines(read_file_text(dir_ / "data" / "test_visitors_requests.txt"));
+    std::string line;
+    while (std::getline(lines, line)) {
+        std::istringstream fields(line);
+        VisitorsRequest request;
+        if (fields >> request.order >> request.action >> request.room >> request.vnode) {
+            requests.push_back(std::move(request));
+        }
+    }
+    return requests;
 }
 
 std::string ProsodyFixture::log_text() const {

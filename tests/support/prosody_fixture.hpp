@@ -29,6 +29,23 @@ struct ProsodyOptions {
     // avmoderation.<domain>, a breakout rooms MUC at breakout.<domain>, room metadata at metadata.<domain>, each
     // announced as a disco#info identity (category "component") of <domain>.
     bool jitsi_room_components = false;
+    // Our emulation of Jitsi's visitors component at visitors.<domain> (mod_test_visitors_component.lua), announced
+    // the same way; it takes connect-vnode/disconnect-vnode only from `visitors_focus_jid` (default: our focus
+    // account) and records them (visitors_requests()).
+    bool visitors_component = false;
+    std::string visitors_focus_jid;
+    // This Prosody is a visitor node (mod_test_visitor_node.lua on conference.<domain>): only the focus account
+    // creates rooms, everyone else joins with the MUC role `visitor`.
+    bool visitor_node = false;
+};
+
+// One request the visitors component accepted, in the order it came.
+struct VisitorsRequest {
+    int order = 0;
+    std::string action;  // connect-vnode | disconnect-vnode
+    std::string room;    // the main room JID the request named
+    std::string vnode;
+    bool operator==(const VisitorsRequest&) const = default;
 };
 
 class ProsodyFixture {
@@ -54,6 +71,10 @@ public:
     std::string av_moderation_component() const { return "avmoderation." + options_.domain; }
     std::string breakout_muc_domain() const { return "breakout." + options_.domain; }
     std::string room_metadata_component() const { return "metadata." + options_.domain; }
+    // With visitors_component:
+    std::string visitors_component() const { return "visitors." + options_.domain; }
+    // What the visitors component accepted so far (read from its record in the data directory).
+    std::vector<VisitorsRequest> visitors_requests() const;
 
     // The self-signed certificate of a host (only with tls); it is its own CA, for "verify against this" tests.
     std::filesystem::path certificate_file(const std::string& host) const;
@@ -79,6 +100,8 @@ private:
     bool pick_ports();
     bool write_config() const;
     std::string room_components_lua() const;
+    std::string identities_lua() const;
+    std::string muc_lua() const;
     Launch launch(std::chrono::steady_clock::time_point deadline, std::string& why);
     bool generate_certificate(const std::string& host, std::string& why) const;
 
