@@ -3,6 +3,8 @@
 // focus_manager_auth.cpp.
 #include "jicofo/conference/focus_manager.hpp"
 
+#include "focus_manager_state.hpp"
+
 #include "jicofo/core/error.hpp"
 #include "jicofo/core/logging.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
@@ -36,67 +38,6 @@ void stamp(ConferenceSnapshot& snapshot, bool in_statistics, bool rtcstats_enabl
 }  // namespace
 
 // One request waiting for its answer; answered once, by the join or by its deadline.
-struct FocusManager::Waiter {
-    Waiter(const Strand& strand, ReplyCallback callback) : timer(strand), done(std::move(callback)) {}
-    boost::asio::steady_timer timer;
-    ReplyCallback done;
-    std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
-    // The authentication session the request is bound to, for its reply.
-    std::optional<std::string> session_id;
-    std::optional<std::string> identity;
-    std::optional<RequestFacts> facts;  // kept only when a request shaper is set
-};
-
-struct FocusManager::Entry {
-    std::uint64_t generation = 0;
-    std::shared_ptr<ConferenceHandle> handle;
-    bool joined = false;
-    bool in_statistics = true;     // false: the health check's test conference
-    bool rtcstats_enabled = true;  // the creating request's rtcstatsEnabled property
-    std::size_t participants = 0;
-    // For conferences_seconds, and endpoint_seconds (participants × time, accumulated up to the last size change).
-    std::chrono::steady_clock::time_point created = std::chrono::steady_clock::now();
-    std::chrono::steady_clock::time_point size_changed = created;
-    std::vector<std::shared_ptr<Waiter>> waiters;  // requests waiting for the join
-    // The health check waiting for a test conference's join.
-    std::function<void(const stanza::Jid&, std::error_code)> test_done;
-};
-
-struct FocusManager::Metrics {
-    explicit Metrics(metrics::MetricsRegistry& registry)
-        : conferences(registry.gauge("conferences")),
-          largest_conference(registry.gauge("largest_conference")),
-          participants_current(registry.gauge("participants_current")),
-          conferences_created(registry.counter("conferences_created")),
-          participants_total(registry.counter("participants")),
-          requests(registry.counter("conference_requests")),
-          requests_new(registry.counter("conference_requests_new")),
-          rejected_conferences(registry.counter("conference_requests_rejected", {{"cap", "max_conferences"}})),
-          rejected_waiting(registry.counter("conference_requests_rejected", {{"cap", "max_waiting_requests"}})),
-          rejected_properties(
-              registry.counter("conference_requests_rejected", {{"cap", "max_properties_per_request"}})),
-          waiting(registry.gauge("conference_requests_waiting")),
-          conferences_seconds(registry.gauge("conferences_seconds")),
-          endpoint_seconds(registry.gauge("endpoint_seconds")),
-          participants_pairs(registry.gauge("participants_pairs")),
-          request_seconds(registry.histogram("conference_request_seconds",
-                                             {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {}
-    prometheus::Gauge& conferences;
-    prometheus::Gauge& largest_conference;
-    prometheus::Gauge& participants_current;
-    prometheus::Counter& conferences_created;
-    prometheus::Counter& participants_total;
-    prometheus::Counter& requests;
-    prometheus::Counter& requests_new;
-    prometheus::Counter& rejected_conferences;
-    prometheus::Counter& rejected_waiting;
-    prometheus::Counter& rejected_properties;
-    prometheus::Gauge& waiting;
-    prometheus::Gauge& conferences_seconds;
-    prometheus::Gauge& endpoint_seconds;
-    prometheus::Gauge& participants_pairs;
-    prometheus::Histogram& request_seconds;
-};
 
 std::shared_ptr<FocusManager> FocusManager::create(const boost::asio::any_io_executor& executor,
                                                    ConferenceSettings settings, ConferenceFactory factory,
@@ -198,57 +139,6 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
     }
 
     arm_deadline(waiter, room);
-}
-
-// The deadline: a client waits forever for an answer, so a slow join (or a slow redirect) is answered ready=false
-// (it retries).
-void FocusManager::arm_deadline(const std::shared_ptr<Waiter>& waiter, const stanza::Jid& room) {
-    waiter->timer.expires_after(settings_.join_timeout);
-    waiter->timer.async_wait([this, self = shared_from_this(), waiter, room](boost::system::error_code ec) {
-        if (ec || !waiter->done) {
-            return;
-        }
-        logger()->warn("room={} the focus did not join within {} ms; answering ready=false", room.to_string(),
-                       settings_.join_timeout.count());
-        finish(waiter, make_reply(room, false, *waiter));
-        if (auto it = conferences_.find(room); it != conferences_.end()) {
-            auto& waiters = it->second->waiters;
-            const auto before = waiters.size();
-            waiters.erase(std::remove(waiters.begin(), waiters.end(), waiter), waiters.end());
-            count_waiting(-static_cast<std::ptrdiff_t>(before - waiters.size()));
-        }
-    });
-}
-
-void FocusManager::finish(const std::shared_ptr<Waiter>& waiter, ConferenceRequestResult result) {
-    assert(strand_.running_in_this_thread());
-    if (!waiter->done) {
-        return;
-    }
-    if (metrics_) {
-        metrics_->request_seconds.Observe(
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - waiter->started).count());
-    }
-    auto done = std::exchange(waiter->done, nullptr);
-    waiter->timer.cancel();
-    done(std::move(result));
-}
-
-// A ready answer goes through the request shaper (a visitor redirect) when one is set; the deadline stays armed.
-void FocusManager::deliver(const std::shared_ptr<Waiter>& waiter, const stanza::Jid& room, bool ready) {
-    auto reply = make_reply(room, ready, *waiter);
-    auto it = conferences_.find(room);
-    if (!shaper_ || !ready || !waiter->facts || it == conferences_.end()) {
-        finish(waiter, std::move(reply));
-        return;
-    }
-    auto handle = it->second->handle;
-    shaper_->shape(*handle, *waiter->facts, std::move(reply),
-                   [self = shared_from_this(), waiter](ConferenceReply shaped) {
-                       boost::asio::post(self->strand_, [self, waiter, shaped = std::move(shaped)]() mutable {
-                           self->finish(waiter, std::move(shaped));
-                       });
-                   });
 }
 
 std::optional<RequestError> FocusManager::over_a_cap(const ConferenceRequest& request, const stanza::Jid& room) {
@@ -460,24 +350,6 @@ void FocusManager::update_conference_count_metric() {
         return;
     }
     metrics_->conferences.Set(static_cast<double>(sizes_.conferences()));
-}
-
-ConferenceReply FocusManager::make_reply(const stanza::Jid& room, bool ready, const Waiter& waiter) const {
-    ConferenceReply reply;
-    reply.room = room;
-    reply.ready = ready;
-    reply.focus_jid = settings_.focus_jid.bare();
-    reply.session_id = waiter.session_id;
-    reply.identity = waiter.identity;
-    reply.properties.push_back({"authentication", authority_ ? "true" : "false"});
-    if (authority_) {
-        reply.properties.push_back({"externalAuth", authority_->external() ? "true" : "false"});
-    }
-    for (const auto& [key, value] : advertised_) {
-        reply.properties.push_back({key, value});
-    }
-    reply.properties.push_back({"visitors-supported", settings_.visitors_supported ? "true" : "false"});
-    return reply;
 }
 
 void FocusManager::async_snapshot(std::function<void(FocusManagerSnapshot)> done) {

@@ -9,7 +9,7 @@
 namespace jicofo::conference {
 
 VisitorConferenceIqHandler::VisitorConferenceIqHandler(std::shared_ptr<const VisitorNodes> nodes,
-                                                       std::shared_ptr<FocusManager> manager)
+                                                       const std::shared_ptr<FocusManager>& manager)
     : nodes_(std::move(nodes)) {
     for (const auto& node : nodes_->nodes()) {
         if (!node.connection) {

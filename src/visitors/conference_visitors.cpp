@@ -168,7 +168,7 @@ void ConferenceVisitors::redirect(const conference::VisitorNode& node, conferenc
     if (room->joined) {
         answer(true);
     } else {
-        room->waiting.push_back(std::move(answer));
+        room->waiting.emplace_back(std::move(answer));
     }
 }
 
@@ -203,7 +203,7 @@ ConferenceVisitors::Room* ConferenceVisitors::open_room(const conference::Visito
     logger()->info("room={} joining its visitor room {} on vnode={}", view_.room().to_string(), jid->to_string(),
                    node.id);
     room.muc->join(std::string(view_.focus_occupant().resource()), std::nullopt, view_.focus_presence(),
-                   [this, alive, id = node.id](xmpp::JoinResult result) {
+                   [this, alive, id = node.id](const xmpp::JoinResult& result) {
                        if (alive.lock()) {
                            on_joined(id, result);
                        }

@@ -18,7 +18,7 @@ class FocusManager;
 class VisitorConferenceIqHandler {
 public:
     // Registers on every node's connection; `nodes` and the connections must outlive this object.
-    VisitorConferenceIqHandler(std::shared_ptr<const VisitorNodes> nodes, std::shared_ptr<FocusManager> manager);
+    VisitorConferenceIqHandler(std::shared_ptr<const VisitorNodes> nodes, const std::shared_ptr<FocusManager>& manager);
 
     // One request that arrived over `node`'s connection; `send` gets the one answer, on the manager's strand or now.
     static void handle(const stanza::Iq& request, const VisitorNode& node, const VisitorNodes& nodes,
