@@ -119,12 +119,18 @@ const VisitorNodes& Conference::visitor_nodes() const {
 }
 
 xmpp::PresenceExtensions Conference::focus_presence() const {
-    if (!properties_edited_) {
+    if (!properties_edited_ && presence_edits_.empty()) {
         return shared_->focus_presence;
     }
     auto extensions = std::make_shared<std::vector<stanza::XmlElement>>();
     for (const auto& element : *shared_->focus_presence) {
-        extensions->push_back(element.name() == "conference-properties" ? properties_.to_xml() : element);
+        extensions->push_back(element.name() == "conference-properties" && properties_edited_ ? properties_.to_xml()
+                                                                                              : element);
+    }
+    for (const auto& edit : presence_edits_) {
+        std::erase_if(*extensions,
+                      [&edit](const stanza::XmlElement& e) { return e.name() == edit.name() && e.ns() == edit.ns(); });
+        extensions->push_back(edit);
     }
     return extensions;
 }
@@ -152,14 +158,33 @@ void Conference::remove_visitor(const xmpp::SharedMember& member) {
 }
 
 void Conference::set_presence_extension(stanza::XmlElement extension) {
-    if (room_ && !ended_) {
-        room_->set_presence_extension(std::move(extension));
+    if (!room_ || ended_) {
+        return;
     }
+    if (shared_->visitor_nodes->empty()) {
+        room_->set_presence_extension(std::move(extension));
+        return;
+    }
+    // Visitor rooms carry the same presence: keep what features set (the properties live in properties_), and say so.
+    if (extension.name() != "conference-properties") {
+        std::erase_if(presence_edits_, [&extension](const stanza::XmlElement& e) {
+            return e.name() == extension.name() && e.ns() == extension.ns();
+        });
+        presence_edits_.push_back(extension);
+    }
+    room_->set_presence_extension(extension);
+    publish(FocusPresenceChanged{extension.name(), extension.ns(), &extension});
 }
 
 void Conference::remove_presence_extension(std::string_view name, std::string_view ns) {
-    if (room_ && !ended_) {
-        room_->remove_presence_extension(name, ns);
+    if (!room_ || ended_) {
+        return;
+    }
+    room_->remove_presence_extension(name, ns);
+    if (!shared_->visitor_nodes->empty()) {
+        std::erase_if(presence_edits_,
+                      [name, ns](const stanza::XmlElement& e) { return e.name() == name && e.ns() == ns; });
+        publish(FocusPresenceChanged{name, ns, nullptr});
     }
 }
 

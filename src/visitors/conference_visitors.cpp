@@ -365,6 +365,20 @@ void ConferenceVisitors::publish_count() {
 
 void ConferenceVisitors::on_event(feature::ConferenceView& view, const conference::ConferenceEvent& event) {
     (void)view;
+    if (const auto* changed = std::get_if<conference::FocusPresenceChanged>(&event)) {
+        // The focus's presence in its visitor rooms follows the main room's (recording state, properties...).
+        for (auto& [id, room] : rooms_) {
+            if (!room.muc) {
+                continue;
+            }
+            if (changed->extension) {
+                room.muc->set_presence_extension(*changed->extension);
+            } else {
+                room.muc->remove_presence_extension(changed->name, changed->ns);
+            }
+        }
+        return;
+    }
     if (!std::holds_alternative<conference::ConferenceEnding>(event)) {
         return;
     }

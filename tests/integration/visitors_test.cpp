@@ -49,6 +49,18 @@ TEST_F(VisitorsTest, TheThirdJoinerIsRedirectedAndGetsAReceiveOnlySessionRelayed
     const auto seen = event_json(visitors_->request(R"({"cmd":"dump","name":"carol"})", "dump", kEventTimeout));
     EXPECT_TRUE(seen.value("focus_presence", nlohmann::json()).is_object())
         << "no presence of the focus in the visitor room: " << seen.dump();
+    // And it follows the main room's: the visitor-count property the conference publishes once carol is in reaches
+    // the visitor room as well.
+    nlohmann::json properties;
+    EXPECT_TRUE(poll(
+        [&] {
+            const auto dump = event_json(visitors_->request(R"({"cmd":"dump","name":"carol"})", "dump", kEventTimeout));
+            properties =
+                dump.value("focus_presence", nlohmann::json::object()).value("properties", nlohmann::json::object());
+            return properties.value("visitor-count", "") == "1";
+        },
+        kEventTimeout))
+        << "the focus's presence in the visitor room lacks visitor-count=1: " << properties.dump();
 
     // On the bridge: the main participants together, the visitor on the other bridge as a visitor, that bridge
     // relayed from the main one (with the main participants' sources behind the relay), and no relay endpoint for

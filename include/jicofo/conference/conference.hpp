@@ -150,6 +150,8 @@ private:
     RoomMetadata metadata_;
     xmpp::RoomInfo room_info_;
     stanza::ConferenceProperties properties_;  // the focus's <conference-properties>, once a feature edits them
+    // Other extensions features set on the focus's presence, kept only with visitor nodes (for their rooms' joins).
+    std::vector<stanza::XmlElement> presence_edits_;
     bool properties_edited_ = false;
     std::optional<std::string> owner_;
     std::string meeting_id_;

@@ -64,8 +64,15 @@ struct BridgesChanged {
 struct ConferenceEnding {
     std::string_view reason;
 };
+// An extension of the focus's presence in the main room was set (`extension`) or removed (null), conference
+// properties included; published only when visitor nodes are configured, whose rooms carry the same presence.
+struct FocusPresenceChanged {
+    std::string_view name;
+    std::string_view ns;
+    const stanza::XmlElement* extension = nullptr;
+};
 using ConferenceEvent = std::variant<ConferenceJoined, MemberJoined, MemberUpdated, MemberRoleChanged, MemberLeft,
-                                     MetadataChanged, BridgesChanged, ConferenceEnding>;
+                                     MetadataChanged, BridgesChanged, ConferenceEnding, FocusPresenceChanged>;
 
 // One feature's state in one conference. Every method runs on the conference's strand.
 class FeatureInstance {
@@ -143,6 +150,7 @@ public:
     // room it joins.
     [[nodiscard]] virtual const VisitorNodes& visitor_nodes() const = 0;
     [[nodiscard]] virtual xmpp::PresenceExtensions focus_presence() const = 0;
+    // (focus_presence() includes what features set since, when visitor nodes are configured.)
     // A visitor (MUC role visitor in a visitor room) joined or changed: a member of the conference like those of
     // the main room (MemberJoined / MemberUpdated), with a receive-only media session over its node's connection.
     // Ignored for a member that is not a visitor, or whose nick a member of another room holds.
