@@ -152,6 +152,12 @@ void ConferenceVisitors::redirect(const conference::VisitorNode& node, conferenc
         done(std::move(reply));
         return;
     }
+    // Redirected clients that never come are forgotten after vnode-join-latency-interval, and a flood of requests
+    // cannot make the list longer than this (past it the oldest is dropped).
+    constexpr std::size_t kMaxPendingRedirects = 10000;
+    if (room->pending.size() >= kMaxPendingRedirects) {
+        room->pending.pop_front();
+    }
     room->pending.push_back(Clock::now());
     auto answer = [service = service_, id = node.id, focus = node.focus_jid, reply = std::move(reply),
                    done = std::move(done), room_jid = view_.room().to_string()](bool joined) mutable {
