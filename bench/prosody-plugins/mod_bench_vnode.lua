@@ -24,3 +24,34 @@ module:hook("muc-get-default-role", function(event)
 		return "visitor";
 	end
 end, 10);
+
+-- Visitors do not see each other, as on Jitsi's nodes: a visitor's presence goes to the focus only, and a joining
+-- visitor is sent only the focus's. Without this a node's room costs O(visitors^2) presences, which Jitsi's nodes
+-- do not pay. The visitors' nicks are kept from before their join is broadcast until after their leave is.
+module:hook("muc-occupant-pre-join", function(event)
+	if not is_admin(jid_bare(event.stanza.attr.from)) then
+		local room = event.room;
+		room.bench_visitor_nicks = room.bench_visitor_nicks or {};
+		room.bench_visitor_nicks[event.occupant.nick] = true;
+	end
+end, -100);
+
+module:hook("muc-occupant-left", function(event)
+	local nicks = event.room.bench_visitor_nicks;
+	if nicks and event.occupant then
+		nicks[event.occupant.nick] = nil;
+	end
+end);
+
+module:hook("muc-room-created", function(event)
+	local room = event.room;
+	local route_to_occupant = room.route_to_occupant;
+	room.route_to_occupant = function(self, occupant, stanza)
+		local nicks = self.bench_visitor_nicks;
+		if nicks and stanza.name == "presence" and nicks[stanza.attr.from] and nicks[occupant.nick]
+			and stanza.attr.from ~= occupant.nick then
+			return;
+		end
+		return route_to_occupant(self, occupant, stanza);
+	end
+end);
