@@ -285,10 +285,10 @@ int Application::run() {
     }
     if (running.xmpp->client()) {
         running.media = MediaServices::create(config, running.io.get_executor(), running.xmpp->client(),
-                                              running.xmpp->service(), running.metrics);
+                                              running.xmpp->service(), running.metrics, running.xmpp->visitor_nodes());
         running.conferences = std::make_unique<ConferenceServices>(
             config, running.io.get_executor(), running.xmpp->client(), running.xmpp->service(), running.metrics,
-            running.media ? running.media->setup() : nullptr);
+            running.media ? running.media->setup() : nullptr, running.xmpp->visitor_nodes());
         if (running.media) {
             running.media->start(running.conferences->manager());
         }

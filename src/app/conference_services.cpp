@@ -53,7 +53,7 @@ conference::ConferenceSettings conference_settings(const config::JicofoConfig& c
     settings.single_participant_timeout = config.conference.single_participant_timeout;
     settings.join_timeout = reply_timeout;
     settings.enable_auto_owner = config.conference.enable_auto_owner;
-    settings.visitors_supported = false;  // visitors are not implemented yet
+    settings.visitors_supported = false;  // set by the caller, who knows the visitor nodes
     settings.trusted_domains = config.xmpp.trusted_domains;
     settings.max_conferences = static_cast<std::size_t>(config.conference.max_conferences);
     settings.max_waiting_requests = static_cast<std::size_t>(config.conference.max_waiting_requests);
@@ -93,9 +93,15 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
                                        const std::shared_ptr<xmpp::XmppConnection>& client,
                                        const std::shared_ptr<xmpp::XmppConnection>& service,
                                        metrics::MetricsRegistry& metrics,
-                                       const std::shared_ptr<const conference::MediaSetup>& media) {
+                                       const std::shared_ptr<const conference::MediaSetup>& media,
+                                       std::shared_ptr<const conference::VisitorNodes> visitor_nodes) {
+    if (!visitor_nodes) {
+        visitor_nodes = std::make_shared<const conference::VisitorNodes>();
+    }
     const auto& connection = client->settings();
     auto settings = conference_settings(config, connection.username, connection.domain, connection.reply_timeout);
+    // Visitors need a node to send them to; the visitors feature refines this per room (require-muc-config-flag).
+    settings.visitors_supported = config.visitors.enabled && !visitor_nodes->empty();
     settings.room_services = room_services(config, connection.xmpp_domain);
     auto auth_settings = auth::authentication_settings(config.authentication);
     if (!auth_settings) {
@@ -108,7 +114,8 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
     }
     features_ = std::make_unique<feature::FeatureHost>(config, metrics, executor);
     features_->install(feature_list());
-    auto factory = [client = client.get(), executor, shared = conference::share_conference_settings(settings), media,
+    auto factory = [client = client.get(), executor,
+                    shared = conference::share_conference_settings(settings, visitor_nodes), media,
                     slots = features_->slots()](const stanza::Jid& room, conference::ConferenceCallbacks callbacks) {
         return conference::Conference::create(*client, executor, shared, room, std::move(callbacks), {}, media, slots);
     };
@@ -128,7 +135,7 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
     iq_handler_ = std::make_unique<conference::ConferenceIqHandler>(client, manager_, std::move(proxy));
     // The breakout rooms service Prosody announces is where requests may name rooms too.
     features_->start(
-        feature::Connections{client, service}, manager_,
+        feature::Connections{client, service, visitor_nodes}, manager_,
         [weak = std::weak_ptr<conference::FocusManager>(manager_)](const xmpp::DiscoveredComponents& found) {
             if (auto manager = weak.lock()) {
                 manager->set_breakout_service(found.breakout_rooms);

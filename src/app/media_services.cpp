@@ -39,37 +39,46 @@ stanza::Iq request_iq(stanza::IqType type, const stanza::Jid& to, stanza::XmlEle
 
 namespace {
 
-// Jingle with participants over the client connection.
+// Jingle with participants over the client connection, and with visitors over their node's connection.
 class XmppJingleSignaling : public conference::JingleSignaling {
 public:
     XmppJingleSignaling(std::shared_ptr<xmpp::XmppConnection> client, boost::asio::any_io_executor strand,
-                        std::shared_ptr<MediaStatistics> counters, std::shared_ptr<xmpp::CapsCache> caps_cache)
+                        std::shared_ptr<MediaStatistics> counters, std::shared_ptr<xmpp::CapsCache> caps_cache,
+                        std::shared_ptr<const conference::VisitorNodes> visitor_nodes)
         : client_(std::move(client)),
           strand_(std::move(strand)),
           counters_(std::move(counters)),
-          caps_cache_(std::move(caps_cache)) {}
+          caps_cache_(std::move(caps_cache)),
+          visitor_nodes_(std::move(visitor_nodes)) {}
 
     void send_jingle(const stanza::Jid& to, const stanza::Jingle& jingle,
                      std::function<void(conference::JingleReply)> done) override {
         counters_->jingle_sent(jingle.action);
-        client_->async_send_iq(request_iq(stanza::IqType::set, to, jingle.to_xml()), strand_,
-                               [done = std::move(done)](const xmpp::IqResult& result) {
-                                   conference::JingleReply reply;
-                                   if (!result) {
-                                       reply.timeout = result.error().code == core::Errc::timeout;
-                                       reply.error = result.error().stanza_error;
-                                       reply.disconnected = result.error().code == core::Errc::disconnected;
-                                   }
-                                   done(reply);
-                               });
+        link(to)->async_send_iq(request_iq(stanza::IqType::set, to, jingle.to_xml()), strand_,
+                                [done = std::move(done)](const xmpp::IqResult& result) {
+                                    conference::JingleReply reply;
+                                    if (!result) {
+                                        reply.timeout = result.error().code == core::Errc::timeout;
+                                        reply.error = result.error().stanza_error;
+                                        reply.disconnected = result.error().code == core::Errc::disconnected;
+                                    }
+                                    done(reply);
+                                });
     }
 
-    void reply(const stanza::Iq& reply) override { client_->send(reply); }
+    void reply(const stanza::Iq& reply) override {
+        if (reply.header.to) {
+            link(*reply.header.to)->send(reply);
+        } else {
+            client_->send(reply);
+        }
+    }
 
     // Through the process's caps cache: a client version verified before costs no IQ.
     void discover_features(const stanza::Jid& occupant, const core::SharedOptional<stanza::EntityCaps>& caps,
                            std::function<void(std::vector<std::string>)> done) override {
-        caps_cache_->async_features(client_, occupant, caps, strand_, std::move(done), std::chrono::milliseconds(5000));
+        caps_cache_->async_features(link(occupant), occupant, caps, strand_, std::move(done),
+                                    std::chrono::milliseconds(5000));
     }
 
     [[nodiscard]] stanza::Jid focus_jid() const override {
@@ -82,16 +91,26 @@ public:
     }
 
     void send_mute_notice(const stanza::Jid& to, const stanza::MuteIq& notice) override {
-        client_->async_send_iq(
+        link(to)->async_send_iq(
             request_iq(stanza::IqType::set, to, notice.to_xml()), strand_, [](const xmpp::IqResult&) {},
             std::chrono::milliseconds(5000));
     }
 
 private:
+    // The connection an occupant is reached over: its visitor node's, or the client connection.
+    [[nodiscard]] const std::shared_ptr<xmpp::XmppConnection>& link(const stanza::Jid& to) const {
+        if (visitor_nodes_->empty()) {
+            return client_;
+        }
+        auto found = visitor_nodes_->main_room_of(to.bare());
+        return found && found->node->connection ? found->node->connection : client_;
+    }
+
     std::shared_ptr<xmpp::XmppConnection> client_;
     boost::asio::any_io_executor strand_;
     std::shared_ptr<MediaStatistics> counters_;
     std::shared_ptr<xmpp::CapsCache> caps_cache_;
+    std::shared_ptr<const conference::VisitorNodes> visitor_nodes_;
 };
 
 // Timers on the conference's strand; a pending one keeps its timer alive and runs its work when it expires.
@@ -257,7 +276,11 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
                                                      const boost::asio::any_io_executor& executor,
                                                      const std::shared_ptr<xmpp::XmppConnection>& client,
                                                      const std::shared_ptr<xmpp::XmppConnection>& service,
-                                                     metrics::MetricsRegistry& metrics) {
+                                                     metrics::MetricsRegistry& metrics,
+                                                     std::shared_ptr<const conference::VisitorNodes> visitor_nodes) {
+    if (!visitor_nodes) {
+        visitor_nodes = std::make_shared<const conference::VisitorNodes>();
+    }
     if (!config.bridge.brewery_jid) {
         logger()->warn("jicofo.bridge.brewery-jid is not set: no bridges, conferences get no media");
         return nullptr;
@@ -314,10 +337,10 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
         }
     };
     setup->ports = [client, bridges_connection, registry = services->registry_, counters,
-                    caps_cache = services->caps_cache_](const boost::asio::any_io_executor& strand,
-                                                        const stanza::Jid& room) {
+                    caps_cache = services->caps_cache_, visitor_nodes = std::move(visitor_nodes)](
+                       const boost::asio::any_io_executor& strand, const stanza::Jid& room) {
         conference::MediaPorts ports;
-        ports.signaling = std::make_unique<XmppJingleSignaling>(client, strand, counters, caps_cache);
+        ports.signaling = std::make_unique<XmppJingleSignaling>(client, strand, counters, caps_cache, visitor_nodes);
         ports.colibri = std::make_unique<XmppColibriTransport>(bridges_connection, strand, counters);
         ports.allocator = std::make_unique<RegistryAllocator>(registry, strand, room.to_string());
         ports.timers = std::make_unique<StrandTimers>(strand);

@@ -1,6 +1,8 @@
 // Building the XMPP connections from the configuration.
 #include "jicofo/app/xmpp_services.hpp"
 
+#include <algorithm>
+
 #include "jicofo/core/logging.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
 
@@ -75,7 +77,38 @@ core::Result<std::unique_ptr<XmppServices>, std::string> XmppServices::create(
         settings->hand_off_executor = owners;
         services->visitors_.push_back(std::make_shared<xmpp::XmppConnection>(std::move(settings.value()), metrics));
     }
+    services->visitor_nodes_ = app::visitor_nodes(xmpp_config, services->client_, services->visitors_);
     return services;
+}
+
+std::shared_ptr<const conference::VisitorNodes> visitor_nodes(
+    const config::XmppConfig& xmpp_config, const std::shared_ptr<xmpp::XmppConnection>& client,
+    const std::vector<std::shared_ptr<xmpp::XmppConnection>>& connections) {
+    std::vector<conference::VisitorNode> nodes;
+    const std::string main_domain = client ? client->settings().xmpp_domain : std::string();
+    for (const auto& connection : connections) {
+        const auto& settings = connection->settings();
+        auto config = std::find_if(xmpp_config.visitors.begin(), xmpp_config.visitors.end(),
+                                   [&](const config::VisitorXmppConfig& v) { return v.id == settings.name; });
+        if (config == xmpp_config.visitors.end()) {
+            continue;
+        }
+        if (!config->xmpp_domain || main_domain.empty()) {
+            // Jicofo cannot map a room onto such a node either; it fails at the first redirect, we say so now.
+            core::module_logger("xmpp")->error(
+                "jicofo.xmpp.visitors.{}: no xmpp-domain (or no main xmpp-domain), so room JIDs cannot be mapped "
+                "onto it; the node is not used",
+                config->id);
+            continue;
+        }
+        auto focus = stanza::Jid::from_parts(settings.username, settings.domain);
+        if (!focus) {
+            continue;
+        }
+        nodes.push_back(conference::VisitorNode{config->id, *config->xmpp_domain, config->conference_service,
+                                                std::move(focus).value(), connection});
+    }
+    return std::make_shared<const conference::VisitorNodes>(main_domain, std::move(nodes));
 }
 
 XmppServices::~XmppServices() {

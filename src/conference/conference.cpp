@@ -60,7 +60,8 @@ ParticipantSnapshot participant_snapshot(const xmpp::Member& member) {
 
 }  // namespace
 
-std::shared_ptr<const SharedConferenceSettings> share_conference_settings(ConferenceSettings settings) {
+std::shared_ptr<const SharedConferenceSettings> share_conference_settings(
+    ConferenceSettings settings, std::shared_ptr<const VisitorNodes> visitor_nodes) {
     stanza::Versions versions;
     versions.components.push_back({"focus", settings.version});
     stanza::ConferenceProperties properties;
@@ -69,7 +70,8 @@ std::shared_ptr<const SharedConferenceSettings> share_conference_settings(Confer
     auto presence = std::make_shared<const std::vector<stanza::XmlElement>>(
         std::vector<stanza::XmlElement>{versions.to_xml(), properties.to_xml()});
     return std::make_shared<const SharedConferenceSettings>(
-        SharedConferenceSettings{std::move(settings), std::move(presence)});
+        SharedConferenceSettings{std::move(settings), std::move(presence),
+                                 visitor_nodes ? std::move(visitor_nodes) : std::make_shared<const VisitorNodes>()});
 }
 
 std::shared_ptr<Conference> Conference::create(xmpp::XmppConnection& connection,

@@ -103,6 +103,10 @@ ConferenceMedia::Participant* ConferenceMedia::find(const std::string& endpoint_
 }
 
 stanza::Jid ConferenceMedia::occupant_jid(const std::string& endpoint_id) const {
+    // The member's own occupant JID: a visitor is in its node's room, not in the main one.
+    if (auto found = participants_.find(endpoint_id); found != participants_.end()) {
+        return found->second->member->occupant_jid;
+    }
     // Endpoint ids are MUC nicks that the room accepted, so they are valid resources.
     auto jid = room_.with_resource(endpoint_id);
     return jid ? std::move(jid).value() : room_;

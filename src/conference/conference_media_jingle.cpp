@@ -52,7 +52,8 @@ void ConferenceMedia::handle_jingle(const stanza::Iq& request, const stanza::Jin
     }
     const std::string endpoint_id = request.header.from ? std::string(request.header.from->resource()) : std::string();
     auto* participant = find(endpoint_id);
-    if (!participant || stopped_) {
+    // The nick alone is not enough: a visitor's room is its node's, and a nick is unique only within one room.
+    if (!participant || stopped_ || participant->member->occupant_jid.bare() != request.header.from->bare()) {
         reply_error(request, stanza::ErrorCondition::item_not_found, "not a participant of this conference");
         return;
     }

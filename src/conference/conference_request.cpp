@@ -1,6 +1,9 @@
 // Conversions between conference requests/replies and the focus IQ payloads, and the client-proxy sender rule.
 #include "jicofo/conference/conference_request.hpp"
 
+#include "jicofo/auth/token.hpp"
+#include "jicofo/conference/request_shaper.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -109,6 +112,23 @@ ConferenceOptions conference_options(const std::vector<stanza::ConferencePropert
     options.start_audio_muted = start_muted_after(properties, "startAudioMuted");
     options.start_video_muted = start_muted_after(properties, "startVideoMuted");
     return options;
+}
+
+RequestFacts request_facts(const ConferenceRequest& request) {
+    RequestFacts facts;
+    for (const auto& property : request.properties) {
+        if (property.name == "visitors-version") {
+            facts.visitors_version = true;
+        } else if (property.name == "visitor") {
+            facts.visitor_requested = property.value == "true";
+        }
+    }
+    if (request.token) {
+        auto claims = auth::parse_token_without_validation(*request.token);
+        facts.user_id = std::move(claims.user_id);
+        facts.group = std::move(claims.group);
+    }
+    return facts;
 }
 
 }  // namespace jicofo::conference

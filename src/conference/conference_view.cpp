@@ -106,7 +106,49 @@ stanza::Jid Conference::focus_occupant() const {
 }
 
 void Conference::reply(const stanza::Iq& answer) {
+    // A visitor's request came over its node's connection, and its answer goes back the same way.
+    if (answer.header.to) {
+        shared_->visitor_nodes->connection_for(*answer.header.to, connection_).send(answer);
+        return;
+    }
     connection_.send(answer);
+}
+
+const VisitorNodes& Conference::visitor_nodes() const {
+    return *shared_->visitor_nodes;
+}
+
+xmpp::PresenceExtensions Conference::focus_presence() const {
+    if (!properties_edited_) {
+        return shared_->focus_presence;
+    }
+    auto extensions = std::make_shared<std::vector<stanza::XmlElement>>();
+    for (const auto& element : *shared_->focus_presence) {
+        extensions->push_back(element.name() == "conference-properties" ? properties_.to_xml() : element);
+    }
+    return extensions;
+}
+
+void Conference::add_visitor(const xmpp::SharedMember& member) {
+    if (ended_ || !member->is_visitor()) {
+        return;
+    }
+    auto it = find_participant(member->nick);
+    if (it != participants_.end() && (*it)->occupant_jid.bare() != member->occupant_jid.bare()) {
+        // Endpoint ids are nicks, and a nick is unique only within one room: two endpoints cannot share one.
+        logger()->warn("room={} visitor {} ignored: endpoint id {} is taken", room_jid_.to_string(),
+                       member->occupant_jid.to_string(), member->nick);
+        return;
+    }
+    member_joined(member);
+}
+
+void Conference::remove_visitor(const xmpp::SharedMember& member) {
+    auto it = find_participant(member->nick);
+    if (ended_ || it == participants_.end() || (*it)->occupant_jid.bare() != member->occupant_jid.bare()) {
+        return;
+    }
+    member_left(member, false);
 }
 
 void Conference::set_presence_extension(stanza::XmlElement extension) {

@@ -44,6 +44,7 @@ struct FocusManager::Waiter {
     // The authentication session the request is bound to, for its reply.
     std::optional<std::string> session_id;
     std::optional<std::string> identity;
+    std::optional<RequestFacts> facts;  // kept only when a request shaper is set
 };
 
 struct FocusManager::Entry {
@@ -78,9 +79,6 @@ struct FocusManager::Metrics {
           conferences_seconds(registry.gauge("conferences_seconds")),
           endpoint_seconds(registry.gauge("endpoint_seconds")),
           participants_pairs(registry.gauge("participants_pairs")),
-          // Visitors are not implemented: both stay at zero (docs/metrics.md).
-          visitors_current(registry.gauge("visitors_current")),
-          conferences_with_visitors(registry.gauge("conferences_with_visitors")),
           request_seconds(registry.histogram("conference_request_seconds",
                                              {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15})) {}
     prometheus::Gauge& conferences;
@@ -97,8 +95,6 @@ struct FocusManager::Metrics {
     prometheus::Gauge& conferences_seconds;
     prometheus::Gauge& endpoint_seconds;
     prometheus::Gauge& participants_pairs;
-    prometheus::Gauge& visitors_current;
-    prometheus::Gauge& conferences_with_visitors;
     prometheus::Histogram& request_seconds;
 };
 
@@ -140,16 +136,7 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         metrics_->requests.Increment();
     }
     auto answer = [this](const std::shared_ptr<Waiter>& w, ConferenceRequestResult result) {
-        if (!w->done) {
-            return;
-        }
-        if (metrics_) {
-            metrics_->request_seconds.Observe(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - w->started).count());
-        }
-        auto done = std::exchange(w->done, nullptr);
-        w->timer.cancel();
-        done(std::move(result));
+        finish(w, std::move(result));
     };
 
     if (stopped_) {
@@ -178,6 +165,15 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
     }
     waiter->session_id = grant->session_id;
     waiter->identity = grant->identity;
+    if (shaper_) {
+        waiter->facts = request_facts(request);
+        if (found == conferences_.end() && shaper_->queue_without_conference(*waiter->facts)) {
+            auto queued = make_reply(room, false, *waiter);
+            queued.properties.push_back({"live", "false"});
+            answer(waiter, std::move(queued));
+            return;
+        }
+    }
     if (found != conferences_.end() && grant->session_id && request.from) {
         // The sender is now bound to a session: if it is already in the room (a guest upgraded by a login), its
         // conference makes it owner now; one that joins later is checked when it arrives.
@@ -186,7 +182,8 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
     if (found != conferences_.end()) {
         auto& entry = *found->second;
         if (entry.joined) {
-            answer(waiter, make_reply(room, true, *waiter));
+            arm_deadline(waiter, room);
+            deliver(waiter, room, true);
             return;
         }
         entry.waiters.push_back(waiter);
@@ -200,15 +197,20 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         count_waiting(1);
     }
 
-    // The deadline: a client waits forever for an answer, so a slow join is answered ready=false (it retries).
+    arm_deadline(waiter, room);
+}
+
+// The deadline: a client waits forever for an answer, so a slow join (or a slow redirect) is answered ready=false
+// (it retries).
+void FocusManager::arm_deadline(const std::shared_ptr<Waiter>& waiter, const stanza::Jid& room) {
     waiter->timer.expires_after(settings_.join_timeout);
-    waiter->timer.async_wait([this, self = shared_from_this(), waiter, room, answer](boost::system::error_code ec) {
+    waiter->timer.async_wait([this, self = shared_from_this(), waiter, room](boost::system::error_code ec) {
         if (ec || !waiter->done) {
             return;
         }
         logger()->warn("room={} the focus did not join within {} ms; answering ready=false", room.to_string(),
                        settings_.join_timeout.count());
-        answer(waiter, make_reply(room, false, *waiter));
+        finish(waiter, make_reply(room, false, *waiter));
         if (auto it = conferences_.find(room); it != conferences_.end()) {
             auto& waiters = it->second->waiters;
             const auto before = waiters.size();
@@ -216,6 +218,37 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
             count_waiting(-static_cast<std::ptrdiff_t>(before - waiters.size()));
         }
     });
+}
+
+void FocusManager::finish(const std::shared_ptr<Waiter>& waiter, ConferenceRequestResult result) {
+    assert(strand_.running_in_this_thread());
+    if (!waiter->done) {
+        return;
+    }
+    if (metrics_) {
+        metrics_->request_seconds.Observe(
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - waiter->started).count());
+    }
+    auto done = std::exchange(waiter->done, nullptr);
+    waiter->timer.cancel();
+    done(std::move(result));
+}
+
+// A ready answer goes through the request shaper (a visitor redirect) when one is set; the deadline stays armed.
+void FocusManager::deliver(const std::shared_ptr<Waiter>& waiter, const stanza::Jid& room, bool ready) {
+    auto reply = make_reply(room, ready, *waiter);
+    auto it = conferences_.find(room);
+    if (!shaper_ || !ready || !waiter->facts || it == conferences_.end()) {
+        finish(waiter, std::move(reply));
+        return;
+    }
+    auto handle = it->second->handle;
+    shaper_->shape(*handle, *waiter->facts, std::move(reply),
+                   [self = shared_from_this(), waiter](ConferenceReply shaped) {
+                       boost::asio::post(self->strand_, [self, waiter, shaped = std::move(shaped)]() mutable {
+                           self->finish(waiter, std::move(shaped));
+                       });
+                   });
 }
 
 std::optional<RequestError> FocusManager::over_a_cap(const ConferenceRequest& request, const stanza::Jid& room) {
@@ -335,16 +368,9 @@ void FocusManager::on_joined(std::uint64_t generation, const stanza::Jid& room, 
     auto waiters = std::exchange(entry->waiters, {});
     count_waiting(-static_cast<std::ptrdiff_t>(waiters.size()));
     for (auto& waiter : waiters) {
-        if (!waiter->done) {
-            continue;
+        if (waiter->done) {
+            deliver(waiter, room, !error);
         }
-        if (metrics_) {
-            metrics_->request_seconds.Observe(
-                std::chrono::duration<double>(std::chrono::steady_clock::now() - waiter->started).count());
-        }
-        waiter->timer.cancel();
-        auto done = std::exchange(waiter->done, nullptr);
-        done(make_reply(room, !error, *waiter));
     }
 }
 
@@ -545,6 +571,12 @@ void FocusManager::test_conference(std::string prefix, std::string muc_domain,
             room = std::move(jid).value();
         } while (self->conferences_.contains(room));
         self->create_conference(room, false)->test_done = std::move(done);
+    });
+}
+
+void FocusManager::set_request_shaper(std::shared_ptr<RequestShaper> shaper) {
+    boost::asio::post(strand_, [self = shared_from_this(), shaper = std::move(shaper)]() mutable {
+        self->shaper_ = std::move(shaper);
     });
 }
 

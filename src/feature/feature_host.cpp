@@ -55,6 +55,8 @@ struct RouteOnConnection {
     IqRoute route;
     std::vector<const PeerIqRegistration*> peers;
     const IqRegistration* occupant = nullptr;
+    // On a visitor node's connection: occupants are in that node's rooms, which map onto the main rooms.
+    const conference::VisitorNode* node = nullptr;
 };
 
 bool same_route(const IqRoute& a, const IqRoute& b) {
@@ -91,9 +93,11 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
     std::map<std::string, std::string> advertised;  // on the strand
     std::vector<std::function<void(const Connections&)>> start_hooks;
     std::vector<std::function<void()>> stop_hooks;
-    std::vector<RouteOnConnection> routes_on_connections;    // fixed once started
-    bool started = false;                                    // on the strand
-    std::vector<std::shared_ptr<ComponentNeed>> components;  // touched on the strand once started
+    std::vector<RouteOnConnection> routes_on_connections;           // fixed once started
+    std::shared_ptr<const conference::VisitorNodes> visitor_nodes;  // the routes point into it
+    std::shared_ptr<conference::RequestShaper> shaper;              // shape_requests
+    bool started = false;                                           // on the strand
+    std::vector<std::shared_ptr<ComponentNeed>> components;         // touched on the strand once started
     std::vector<rest::FeatureRoute> routes;
     std::vector<Section> stats;
     std::vector<Section> debug;
@@ -135,17 +139,27 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
         });
     }
 
-    void route_occupant_iq(const IqRegistration& registration, stanza::Iq request) {
-        auto connection = client.lock();
-        if (!connection) {
-            return;
-        }
+    void route_occupant_iq(const RouteOnConnection& target, stanza::Iq request) {
+        const auto& registration = *target.occupant;
+        const auto& connection = target.connection;
         if (!request.header.from || request.header.from->resource().empty()) {
             connection->send(stanza::Iq::error_for(
                 request, stanza::StanzaError::make(stanza::ErrorCondition::bad_request, "not from a room occupant")));
             return;
         }
-        const auto room = request.header.from->bare();
+        auto room = request.header.from->bare();
+        if (target.node != nullptr) {
+            // A visitor: its room on this node belongs to the main room's conference. A room of another node (or
+            // none) cannot have sent this over our link to this one.
+            auto main = visitor_nodes->main_room_of(room);
+            if (!main || main->node != target.node) {
+                connection->send(
+                    stanza::Iq::error_for(request, stanza::StanzaError::make(stanza::ErrorCondition::item_not_found,
+                                                                             "not a visitor room of this node")));
+                return;
+            }
+            room = std::move(main->room);
+        }
         // Shared by the handler and the not-found answer: a Jingle request is a tree of kilobytes, not copied twice.
         auto shared = std::make_shared<const stanza::Iq>(std::move(request));
         auto not_found = [weak = std::weak_ptr<xmpp::XmppConnection>(connection), shared] {
@@ -184,7 +198,7 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
             }
         }
         if (target.occupant) {
-            route_occupant_iq(*target.occupant, std::move(request));
+            route_occupant_iq(target, std::move(request));
             return;
         }
         target.connection->send(stanza::Iq::error_for(
@@ -200,10 +214,16 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
                     return existing;
                 }
             }
-            return routes_on_connections.emplace_back(RouteOnConnection{connection, route, {}, nullptr});
+            return routes_on_connections.emplace_back(RouteOnConnection{connection, route, {}, nullptr, nullptr});
         };
+        visitor_nodes = connections.visitor_nodes;
         for (const auto& registration : iqs) {
             entry(connections.client, registration.route).occupant = &registration;
+            for (const auto& node : visitor_nodes->nodes()) {
+                auto& on_node = entry(node.connection, registration.route);
+                on_node.occupant = &registration;
+                on_node.node = &node;
+            }
         }
         for (const auto& peer : peer_iqs) {
             if (const auto& connection = connections.named(peer.connection)) {
@@ -291,6 +311,9 @@ public:
     void advertise(std::string key, std::optional<std::string> value) override {
         state_.advertise(std::move(key), std::move(value));
     }
+    void shape_requests(std::shared_ptr<conference::RequestShaper> shaper) override {
+        state_.shaper = std::move(shaper);
+    }
     void on_start(std::function<void(const Connections&)> started) override {
         state_.start_hooks.push_back(std::move(started));
     }
@@ -377,6 +400,9 @@ void FeatureHost::start(const Connections& connections, const std::shared_ptr<co
                     state->dispatch(state->routes_on_connections[i], std::move(request));
                 }
             }));
+    }
+    if (state_->shaper && manager) {
+        manager->set_request_shaper(state_->shaper);
     }
     boost::asio::post(state_->strand, [state = state_, connections, manager] {
         state->started = true;

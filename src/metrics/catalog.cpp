@@ -15,6 +15,7 @@ constexpr std::string_view kJigasi = "jigasi";
 constexpr std::string_view kMetrics = "metrics";
 constexpr std::string_view kRecording = "recording";
 constexpr std::string_view kRest = "rest";
+constexpr std::string_view kVisitors = "visitors";
 constexpr std::string_view kXmpp = "xmpp";
 
 constexpr MetricSpec counter(std::string_view name, std::string_view owner, std::string_view help,
@@ -53,8 +54,8 @@ constexpr std::array kCatalog{
           "The number of pairs of participants (the sum of n*(n-1) for each conference)"),
     gauge("conferences_seconds", kConference, "The duration of completed conferences in seconds.", ValueKind::real),
     gauge("endpoint_seconds", kConference, "The duration of endpoints in a conferences in seconds.", ValueKind::real),
-    gauge("visitors_current", kConference, "The current number of visitors."),
-    gauge("conferences_with_visitors", kConference, "Running count of conferences which have at least 1 visitor."),
+    gauge("visitors_current", kVisitors, "The current number of visitors."),
+    gauge("conferences_with_visitors", kVisitors, "Running count of conferences which have at least 1 visitor."),
     histogram("conference_request_seconds", kConference, "Time from a conference request to its answer"),
     counter("conference_requests_rejected", kConference, "Conference requests refused at a cap (label: which)", "cap"),
     gauge("conference_requests_waiting", kConference, "Conference requests waiting for the focus to join"),

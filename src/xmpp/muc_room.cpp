@@ -145,6 +145,12 @@ void MucRoomImpl::on_status(const ConnectionStatus& status) {
     if (!was_down || status.session != SessionKind::fresh || !want_joined_) {
         return;
     }
+    if (!settings_.rejoin_after_fresh_session) {
+        if (state_ != State::leaving && state_ != State::left) {
+            lose_session();
+        }
+        return;
+    }
     // Idle here means a previous re-join failed: this session is another chance.
     if (state_ != State::leaving && state_ != State::left) {
         // A fresh session: the server forgot our occupancy. Join again with the same nick and presence; the
@@ -346,6 +352,25 @@ void MucRoomImpl::on_removed(const stanza::Presence& presence) {
         emit(RoomDestroyed{user->destroy->reason, user->destroy->alternate_venue});
     }
     emit(Left{reason});
+}
+
+// The server that held the room forgot it with the session: its members are gone, and so are we.
+void MucRoomImpl::lose_session() {
+    log_->warn("room={} lost with the XMPP session; not re-joining", settings_.room.to_string());
+    timer_.cancel();
+    state_ = State::left;
+    want_joined_ = false;
+    rejoining_ = false;
+    pending_members_.clear();
+    deferred_.clear();
+    auto members = std::exchange(members_, {});
+    if (auto done = std::exchange(join_done_, nullptr)) {
+        done(core::unexpected(make_error_code(MucErrc::closed)));
+    }
+    for (auto& [nick, member] : members) {
+        emit(MemberLeft{member});
+    }
+    emit(Left{LeaveReason::session_lost});
 }
 
 void MucRoomImpl::on_occupant_presence(const stanza::Presence& presence) {

@@ -54,6 +54,7 @@ private:
     void start_join();
     void on_self_joined(const stanza::Presence& presence);
     void reconcile_members();
+    void lose_session();
     void fail_join(std::error_code code, const std::string& why);
     void finish_join();
     void on_removed(const stanza::Presence& presence);

@@ -122,6 +122,31 @@ public:
     [[nodiscard]] const xmpp::Strand& strand() const override { return strand_; }
     [[nodiscard]] stanza::Jid focus_occupant() const override { return parse_jid(room_.to_string() + "/focus"); }
     void reply(const stanza::Iq& answer) override { replies.push_back(answer); }
+    [[nodiscard]] const conference::VisitorNodes& visitor_nodes() const override { return visitor_nodes_value; }
+    [[nodiscard]] xmpp::PresenceExtensions focus_presence() const override { return focus_presence_value; }
+    void add_visitor(const xmpp::SharedMember& member) override {
+        if (!member->is_visitor()) {
+            return;
+        }
+        auto it = find(member->nick);
+        if (it == members_.end()) {
+            members_.push_back(member);
+            publish(conference::MemberJoined{members_.back()});
+        } else {
+            const auto before = std::exchange(*it, member);
+            publish(conference::MemberUpdated{before, *it});
+        }
+    }
+    void remove_visitor(const xmpp::SharedMember& member) override {
+        auto it = find(member->nick);
+        if (it == members_.end()) {
+            return;
+        }
+        const auto left = *it;
+        members_.erase(it);
+        const std::optional<std::string> status;
+        publish(conference::MemberLeft{left, status, false});
+    }
 
     void set_presence_extension(stanza::XmlElement extension) override {
         remove_extension(extension.name(), extension.ns());
@@ -190,6 +215,8 @@ public:
 
     std::vector<std::unique_ptr<FeatureInstance>> instances;
     std::vector<stanza::Iq> replies;
+    conference::VisitorNodes visitor_nodes_value;
+    xmpp::PresenceExtensions focus_presence_value = std::make_shared<const std::vector<stanza::XmlElement>>();
     std::vector<stanza::XmlElement> presence;  // the focus's extensions now
     int presence_changes = 0;                  // presences Prosody would broadcast
     std::map<std::string, std::string> properties;

@@ -69,6 +69,7 @@ public:
     void debug_section(std::string key, JsonSection fill) override {
         debug.emplace_back(std::move(key), std::move(fill));
     }
+    void shape_requests(std::shared_ptr<conference::RequestShaper> set) override { shaper = std::move(set); }
     void advertise(std::string key, std::optional<std::string> value) override {
         if (value) {
             advertised[key] = *value;
@@ -165,6 +166,7 @@ public:
     std::vector<Route> routes;
     std::vector<PeerIq> peer_iqs;
     std::map<std::string, std::string> advertised;
+    std::shared_ptr<conference::RequestShaper> shaper;
     std::vector<std::function<void(const Connections&)>> start_hooks;
     std::vector<std::function<void()>> stop_hooks;
     std::vector<std::pair<std::string, JsonSection>> stats;

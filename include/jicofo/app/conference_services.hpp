@@ -2,6 +2,8 @@
 // connection, and the REST handlers (conference request, /debug, /stats, /rtcstats) that the router registers.
 #pragma once
 
+#include "jicofo/conference/visitor_nodes.hpp"
+
 #include "jicofo/conference/conference_settings.hpp"
 #include "jicofo/config/jicofo_config.hpp"
 #include "jicofo/rest/rest_settings.hpp"
@@ -57,7 +59,8 @@ public:
     ConferenceServices(const config::JicofoConfig& config, const boost::asio::any_io_executor& executor,
                        const std::shared_ptr<xmpp::XmppConnection>& client,
                        const std::shared_ptr<xmpp::XmppConnection>& service, metrics::MetricsRegistry& metrics,
-                       const std::shared_ptr<const conference::MediaSetup>& media = nullptr);
+                       const std::shared_ptr<const conference::MediaSetup>& media = nullptr,
+                       std::shared_ptr<const conference::VisitorNodes> visitor_nodes = nullptr);
     ConferenceServices(const ConferenceServices&) = delete;
     ConferenceServices& operator=(const ConferenceServices&) = delete;
     ~ConferenceServices();

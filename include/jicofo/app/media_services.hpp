@@ -3,6 +3,8 @@
 // fanned out to every conference. (Jingle and mute IQs are features: src/jingle, src/mute.)
 #pragma once
 
+#include "jicofo/conference/visitor_nodes.hpp"
+
 #include "jicofo/config/jicofo_config.hpp"
 #include "jicofo/xmpp/xmpp_connection.hpp"
 
@@ -38,7 +40,8 @@ public:
                                                  const boost::asio::any_io_executor& executor,
                                                  const std::shared_ptr<xmpp::XmppConnection>& client,
                                                  const std::shared_ptr<xmpp::XmppConnection>& service,
-                                                 metrics::MetricsRegistry& metrics);
+                                                 metrics::MetricsRegistry& metrics,
+                                                 std::shared_ptr<const conference::VisitorNodes> visitor_nodes = {});
     MediaServices(const MediaServices&) = delete;
     MediaServices& operator=(const MediaServices&) = delete;
     ~MediaServices();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "jicofo/conference/visitor_nodes.hpp"
 #include "jicofo/config/jicofo_config.hpp"
 #include "jicofo/core/result.hpp"
 #include "jicofo/xmpp/settings.hpp"
@@ -23,6 +24,12 @@ namespace jicofo::app {
 // (Jicofo needs one of them); a connection with neither is a configuration error naming the key.
 core::Result<xmpp::XmppConnectionSettings, std::string> connection_settings(const config::XmppConnectionConfig& config,
                                                                             const std::string& key_prefix);
+
+// The visitor connections whose room JIDs can be mapped (an xmpp-domain on the node and on the client connection),
+// as the nodes conferences redirect visitors to.
+[[nodiscard]] std::shared_ptr<const conference::VisitorNodes> visitor_nodes(
+    const config::XmppConfig& xmpp_config, const std::shared_ptr<xmpp::XmppConnection>& client,
+    const std::vector<std::shared_ptr<xmpp::XmppConnection>>& connections);
 
 class XmppServices {
 public:
@@ -44,6 +51,10 @@ public:
     // The service connection, or the client connection when jicofo.xmpp.service.enabled is false.
     [[nodiscard]] const std::shared_ptr<xmpp::XmppConnection>& service() const { return service_; }
     [[nodiscard]] const std::vector<std::shared_ptr<xmpp::XmppConnection>>& visitors() const { return visitors_; }
+    // The visitor connections as nodes conferences redirect to (those whose room JIDs can be mapped); never null.
+    [[nodiscard]] const std::shared_ptr<const conference::VisitorNodes>& visitor_nodes() const {
+        return visitor_nodes_;
+    }
 
 private:
     XmppServices() = default;
@@ -53,6 +64,7 @@ private:
     std::shared_ptr<xmpp::XmppConnection> service_;
     bool service_is_client_ = true;
     std::vector<std::shared_ptr<xmpp::XmppConnection>> visitors_;
+    std::shared_ptr<const conference::VisitorNodes> visitor_nodes_;
 };
 
 }  // namespace jicofo::app

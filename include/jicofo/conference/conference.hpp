@@ -84,6 +84,10 @@ private:
     [[nodiscard]] const xmpp::Strand& strand() const override { return strand_; }
     [[nodiscard]] stanza::Jid focus_occupant() const override;
     void reply(const stanza::Iq& answer) override;
+    [[nodiscard]] const VisitorNodes& visitor_nodes() const override;
+    [[nodiscard]] xmpp::PresenceExtensions focus_presence() const override;
+    void add_visitor(const xmpp::SharedMember& member) override;
+    void remove_visitor(const xmpp::SharedMember& member) override;
     void set_presence_extension(stanza::XmlElement extension) override;
     void remove_presence_extension(std::string_view name, std::string_view ns) override;
     void set_conference_property(const std::string& key, std::optional<std::string> value) override;

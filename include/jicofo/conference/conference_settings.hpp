@@ -5,6 +5,7 @@
 #include "jicofo/conference/media_snapshot.hpp"
 #include "jicofo/conference/room_metadata.hpp"
 #include "jicofo/conference/room_policy.hpp"
+#include "jicofo/conference/visitor_nodes.hpp"
 #include "jicofo/stanza/focus.hpp"
 #include "jicofo/stanza/jid.hpp"
 #include "jicofo/xmpp/member.hpp"
@@ -48,9 +49,12 @@ struct ConferenceSettings {
 struct SharedConferenceSettings {
     ConferenceSettings settings;
     xmpp::PresenceExtensions focus_presence;
+    // The visitor nodes (never null; empty without jicofo.xmpp.visitors): a reply to a visitor goes over its node.
+    std::shared_ptr<const VisitorNodes> visitor_nodes;
 };
 
-[[nodiscard]] std::shared_ptr<const SharedConferenceSettings> share_conference_settings(ConferenceSettings settings);
+[[nodiscard]] std::shared_ptr<const SharedConferenceSettings> share_conference_settings(
+    ConferenceSettings settings, std::shared_ptr<const VisitorNodes> visitor_nodes = nullptr);
 
 struct ParticipantSnapshot {
     std::string endpoint_id;  // the MUC nick

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "jicofo/conference/room_metadata.hpp"
+#include "jicofo/conference/visitor_nodes.hpp"
 #include "jicofo/stanza/colibri2.hpp"
 #include "jicofo/stanza/envelope.hpp"
 #include "jicofo/stanza/mute.hpp"
@@ -133,8 +134,21 @@ public:
     // The focus's own occupant JID in this room.
     [[nodiscard]] virtual stanza::Jid focus_occupant() const = 0;
 
-    // Answers a request (an IQ result or error) over the connection the conference lives on.
+    // Answers a request (an IQ result or error) over the connection it came on (the client connection, or a visitor
+    // node's for a visitor).
     virtual void reply(const stanza::Iq& answer) = 0;
+
+    // Visitors (the visitors feature joins the conference's rooms on visitor nodes). The nodes and how room JIDs
+    // map onto them; the focus's presence extensions now (its version and conference properties), for a visitor
+    // room it joins.
+    [[nodiscard]] virtual const VisitorNodes& visitor_nodes() const = 0;
+    [[nodiscard]] virtual xmpp::PresenceExtensions focus_presence() const = 0;
+    // A visitor (MUC role visitor in a visitor room) joined or changed: a member of the conference like those of
+    // the main room (MemberJoined / MemberUpdated), with a receive-only media session over its node's connection.
+    // Ignored for a member that is not a visitor, or whose nick a member of another room holds.
+    virtual void add_visitor(const xmpp::SharedMember& member) = 0;
+    // A visitor left its room, or its room is gone (MemberLeft).
+    virtual void remove_visitor(const xmpp::SharedMember& member) = 0;
 
     // The focus's presence in the room: an extension replaces one of the same name and namespace; each change is
     // sent at once. Conference properties (`<conference-properties>`) are edited one key at a time.

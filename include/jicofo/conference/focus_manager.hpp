@@ -7,6 +7,7 @@
 #include "jicofo/conference/conference_settings.hpp"
 #include "jicofo/conference/conference_size_tally.hpp"
 #include "jicofo/conference/conference_view.hpp"
+#include "jicofo/conference/request_shaper.hpp"
 #include "jicofo/stanza/envelope.hpp"
 
 #include <boost/asio/any_io_executor.hpp>
@@ -132,6 +133,9 @@ public:
     void test_conference(std::string prefix, std::string muc_domain,
                          std::function<void(const stanza::Jid& room, std::error_code)> done);
 
+    // Thread-safe. From now on ready answers go through `shaper` (visitor redirects), and requests for rooms without a
+    // conference may be queued by it.
+    void set_request_shaper(std::shared_ptr<RequestShaper> shaper);
     // Thread-safe. The breakout rooms service Prosody announced (absent: none), where requests may name rooms too.
     void set_breakout_service(std::optional<std::string> service);
     // Thread-safe. A property every conference reply carries from now on (nullopt: no longer), e.g.
@@ -152,6 +156,10 @@ private:
     FocusManager(const boost::asio::any_io_executor& executor, ConferenceSettings settings, ConferenceFactory factory,
                  metrics::MetricsRegistry* metrics, std::unique_ptr<auth::AuthenticationAuthority> authority);
     void handle_request(ConferenceRequest request, const std::shared_ptr<Waiter>& waiter);
+    void arm_deadline(const std::shared_ptr<Waiter>& waiter, const stanza::Jid& room);
+    // Answers a request once (later calls do nothing) and cancels its deadline.
+    void finish(const std::shared_ptr<Waiter>& waiter, ConferenceRequestResult result);
+    void deliver(const std::shared_ptr<Waiter>& waiter, const stanza::Jid& room, bool ready);
     // Creates, registers and starts the conference of a room that has none.
     std::shared_ptr<Entry> create_conference(const stanza::Jid& room, bool in_statistics,
                                              ConferenceOptions options = {});
@@ -191,6 +199,7 @@ private:
     std::uint64_t conferences_created_ = 0;
     std::uint64_t participants_total_ = 0;
     std::uint64_t requests_total_ = 0;
+    std::shared_ptr<RequestShaper> shaper_;                       // set_request_shaper
     std::map<std::string, std::string, std::less<>> advertised_;  // set_advertised_property
     std::size_t waiting_ = 0;                                     // requests in the entries' waiters
     std::unique_ptr<Metrics> metrics_;

@@ -15,6 +15,7 @@
 #pragma once
 
 #include "jicofo/conference/conference_view.hpp"
+#include "jicofo/conference/request_shaper.hpp"
 #include "jicofo/config/jicofo_config.hpp"
 #include "jicofo/rest/router.hpp"
 #include "jicofo/stanza/envelope.hpp"
@@ -75,6 +76,9 @@ using JsonSection = std::function<nlohmann::ordered_json()>;
 struct Connections {
     std::shared_ptr<xmpp::XmppConnection> client;
     std::shared_ptr<xmpp::XmppConnection> service;  // the client connection when no separate one is configured
+    // The visitor nodes and their connections (empty without jicofo.xmpp.visitors); occupant IQs from visitor rooms
+    // arrive over these and reach the main room's conference.
+    std::shared_ptr<const conference::VisitorNodes> visitor_nodes = std::make_shared<const conference::VisitorNodes>();
 
     [[nodiscard]] const std::shared_ptr<xmpp::XmppConnection>& named(config::XmppConnectionName name) const {
         return name == config::XmppConnectionName::Service ? service : client;
@@ -118,6 +122,9 @@ public:
     // A property of the focus's answer to every conference request (e.g. sipGatewayEnabled while a Jigasi that can
     // dial is present); nullopt withdraws it. Call it on the features strand.
     virtual void advertise(std::string key, std::optional<std::string> value) = 0;
+    // A say in every conference request's answer (visitor redirects; conference/request_shaper.hpp). At most one
+    // feature sets one.
+    virtual void shape_requests(std::shared_ptr<conference::RequestShaper> shaper) = 0;
     // Top-level keys of GET /stats and GET /debug.
     virtual void stats_section(std::string key, JsonSection fill) = 0;
     virtual void debug_section(std::string key, JsonSection fill) = 0;

@@ -83,6 +83,8 @@ struct MucRoomSettings {
     bool configure = true;
     // Deadline for the join (and each configuration IQ) and for leave(); zero → the connection's reply timeout.
     std::chrono::milliseconds timeout{0};
+    // After a fresh XMPP session: join again (the default), or report every member gone and Left{session_lost}.
+    bool rejoin_after_fresh_session = true;
 };
 
 // Events, delivered in order on the room's strand. The member is the room's own value (never null), which a listener
@@ -109,7 +111,9 @@ struct RoomDestroyed {
     std::optional<std::string> reason;
     std::optional<stanza::Jid> alternate_venue;
 };
-enum class LeaveReason { requested, kicked, destroyed, removed };
+// session_lost: the XMPP session ended and a fresh one began, and the room was set not to re-join (a visitor
+// node that restarted has forgotten the room; its occupants are gone).
+enum class LeaveReason { requested, kicked, destroyed, removed, session_lost };
 struct Left {  // we are out of the room; no re-join follows
     LeaveReason reason;
 };
