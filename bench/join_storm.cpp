@@ -1,6 +1,9 @@
 // The join-storm load benchmark: starts a Prosody, the jicofo binary and emulated bridges, lets N conferences x M
 // emulated participants join at R per second (forked worker processes on one libstrophe context each), has them
 // leave, and reports latencies, throughput, the CPU and memory of jicofo and Prosody, and every error.
+// With --vnodes K it also starts K visitor-node Prosodies (v1.<domain> .. vK.<domain>) and turns jicofo's visitors
+// on with max-participants M (--main-per-room): each room's first M participants join the main room, the rest are
+// redirected by the focus and join the room on a node as visitors.
 #include "bench_util.hpp"
 #include "join_storm_actors.hpp"
 #include "join_storm_report.hpp"
@@ -28,6 +31,12 @@
 
 #ifndef JICOFO_BINARY
 #define JICOFO_BINARY "jicofo"
+#endif
+#ifndef JICOFO_PROSODY_PLUGINS_DIR
+#define JICOFO_PROSODY_PLUGINS_DIR "tests/prosody-plugins"
+#endif
+#ifndef BENCH_PROSODY_PLUGINS_DIR
+#define BENCH_PROSODY_PLUGINS_DIR "bench/prosody-plugins"
 #endif
 
 namespace {
@@ -77,6 +86,51 @@ std::optional<pid_t> prosody_pid(const jicofo::testing::ProsodyFixture& prosody)
         return static_cast<pid_t>(pid);
     }
     return std::nullopt;
+}
+
+// The visitors section: the main room holds `main_per_room`, every node takes any number of visitors (the plan
+// decides how many there are), and one connection per node.
+std::string visitors_config(const std::vector<std::unique_ptr<jicofo::testing::ProsodyFixture>>& vnodes,
+                            int main_per_room) {
+    std::ostringstream config;
+    config << "jicofo {\n"
+           << "  visitors {\n"
+           << "    enabled = true\n"
+           << "    max-participants = " << main_per_room << "\n"
+           << "    max-visitors-per-node = 1000000\n"
+           << "  }\n"
+           << "  xmpp.visitors {\n";
+    for (std::size_t i = 0; i < vnodes.size(); ++i) {
+        const auto& node = *vnodes[i];
+        config << "    v" << i + 1 << " {\n"
+               << "      hostname = \"127.0.0.1\"\n"
+               << "      port = " << node.c2s_port() << "\n"
+               << "      domain = \"" << node.auth_domain() << "\"\n"
+               << "      xmpp-domain = \"" << node.domain() << "\"\n"
+               << "      conference-service = \"" << node.muc_domain() << "\"\n"
+               << "      username = focus\n"
+               << "      password = \"" << kFocusPassword << "\"\n"
+               << "      use-tls = false\n"
+               << "    }\n";
+    }
+    config << "  }\n"
+           << "}\n";
+    return config.str();
+}
+
+// A visitor node: v<i>.<domain> with the focus as the admin of its MUC, where everyone else joins as a visitor.
+jicofo::testing::ProsodyOptions vnode_options(const std::string& main_domain, int vnode,
+                                              const std::string& network_settings) {
+    jicofo::testing::ProsodyOptions options;
+    options.domain = jicofo::bench::vnode_id(vnode) + "." + main_domain;
+    options.users.emplace_back("focus", "auth." + options.domain, kFocusPassword);
+    options.extra_global_lua = network_settings;
+    options.plugin_paths.emplace_back(BENCH_PROSODY_PLUGINS_DIR);
+    // Declaring the MUC component again adds to its options (Prosody merges a section's settings).
+    options.extra_hosts_lua = "Component \"conference." + options.domain +
+                              "\" \"muc\"\n"
+                              "  modules_enabled = { \"bench_vnode\" }\n";
+    return options;
 }
 
 std::string jicofo_config(const jicofo::testing::ProsodyFixture& prosody, const std::string& brewery,
@@ -136,13 +190,16 @@ jicofo::bench::ProcessSample sample(pid_t pid) {
 }
 
 int usage(const char* self) {
-    std::fprintf(stderr,
-                 "usage: %s [--conferences 250] [--size 4] [--rate 200] [--bridges 4] [--workers auto]\n"
-                 "          [--hold 10] [--settle 5] [--jicofo PATH] [--json FILE] [--rest-port 0]\n"
-                 "          [--prosody-nagle 0|1] [--jicofo-log-level INFO] [--jicofo-log FILE]\n"
-                 "          [--prosody-log FILE] [--prosody-read-size BYTES] [--jicofo-extra-config FILE]\n"
-                 "          [--glibc-tunables " JICOFO_GLIBC_TUNABLES "] (empty: glibc's defaults)\n",
-                 self);
+    std::fprintf(
+        stderr,
+        "usage: %s [--conferences 250] [--size 4] [--rate 200] [--bridges 4] [--workers auto]\n"
+        "          [--hold 10] [--settle 5] [--jicofo PATH] [--json FILE] [--rest-port 0]\n"
+        "          [--prosody-nagle 0|1] [--jicofo-log-level INFO] [--jicofo-log FILE]\n"
+        "          [--prosody-log FILE (nodes: FILE.v1 ...)] [--prosody-read-size BYTES] [--jicofo-extra-config FILE]\n"
+        "          [--glibc-tunables " JICOFO_GLIBC_TUNABLES
+        "] (empty: glibc's defaults)\n"
+        "          [--vnodes 0] [--main-per-room 10] (visitor nodes, and jicofo.visitors.max-participants)\n",
+        self);
     return 2;
 }
 
@@ -172,8 +229,10 @@ int main(int argc, char** argv) {
     auto rest_port = static_cast<std::uint16_t>(jicofo::bench::int_option(argc, argv, "rest-port", 0));
     // jicofo runs with the malloc settings of the packaged systemd unit unless told otherwise.
     const std::string glibc_tunables = string_option(argc, argv, "glibc-tunables", JICOFO_GLIBC_TUNABLES);
-    if (plan.conferences < 1 || plan.conference_size < 1 || plan.rate <= 0 || plan.bridges < 1 ||
-        plan.workers < auto_workers) {
+    plan.vnodes = static_cast<int>(jicofo::bench::int_option(argc, argv, "vnodes", 0));
+    plan.main_per_room = static_cast<int>(jicofo::bench::int_option(argc, argv, "main-per-room", 10));
+    if (plan.vnodes < 0 || plan.vnodes > 99 || plan.main_per_room < 0 || plan.conferences < 1 ||
+        plan.conference_size < 1 || plan.rate <= 0 || plan.bridges < 1 || plan.workers < auto_workers) {
         return usage(argv[0]);
     }
     raise_open_file_limit();
@@ -186,6 +245,31 @@ int main(int argc, char** argv) {
     options.extra_global_lua = "network_settings = { nagle = " + std::string(prosody_nagle ? "true" : "false") +
                                (prosody_read_size > 0 ? "; read_size = " + std::to_string(prosody_read_size) : "") +
                                " }\n";
+    if (plan.vnodes > 0) {
+        // The visitors component, found by the focus in the main host's disco#info.
+        options.plugin_paths.emplace_back(JICOFO_PROSODY_PLUGINS_DIR);
+        options.plugin_paths.emplace_back(BENCH_PROSODY_PLUGINS_DIR);
+        options.extra_hosts_lua = "VirtualHost \"" + options.domain +
+                                  "\"\n"
+                                  "  modules_enabled = { \"test_jitsi_identities\" }\n"
+                                  "  test_jitsi_identities = { visitors = \"visitors." +
+                                  options.domain +
+                                  "\" }\n"
+                                  "Component \"visitors." +
+                                  options.domain + "\" \"bench_visitors_component\"\n";
+    }
+    std::vector<std::unique_ptr<jicofo::testing::ProsodyFixture>> vnodes;
+    std::vector<pid_t> vnode_processes;
+    for (int i = 1; i <= plan.vnodes; ++i) {
+        auto vnode = jicofo::testing::ProsodyFixture::start(vnode_options(options.domain, i, options.extra_global_lua));
+        if (!vnode) {
+            std::fprintf(stderr, "visitor node v%d's Prosody did not start: %s\n", i, vnode.error().c_str());
+            return 1;
+        }
+        plan.vnode_ports.push_back((*vnode)->c2s_port());
+        vnode_processes.push_back(prosody_pid(**vnode).value_or(0));
+        vnodes.push_back(std::move(vnode).value());
+    }
     auto prosody = jicofo::testing::ProsodyFixture::start(options);
     if (!prosody) {
         std::fprintf(stderr, "Prosody did not start: %s\n", prosody.error().c_str());
@@ -208,6 +292,9 @@ int main(int argc, char** argv) {
     {
         std::ofstream config(config_file);
         config << jicofo_config(**prosody, plan.brewery, rest_port, log_level);
+        if (plan.vnodes > 0) {
+            config << visitors_config(vnodes, plan.main_per_room);
+        }
         if (!extra_config_file.empty()) {
             std::ifstream extra(extra_config_file);
             if (!extra) {
@@ -231,6 +318,11 @@ int main(int argc, char** argv) {
     }
     std::printf("join_storm: %d conferences x %d participants at %.0f joins/s, %d bridges, %d workers\n",
                 plan.conferences, plan.conference_size, plan.rate, plan.bridges, plan.workers);
+    for (std::size_t i = 0; i < vnodes.size(); ++i) {
+        std::printf("visitor node v%zu: Prosody %s on 127.0.0.1:%u, pid %d (max-participants %d)\n", i + 1,
+                    vnodes[i]->domain().c_str(), static_cast<unsigned>(vnodes[i]->c2s_port()),
+                    static_cast<int>(vnode_processes[i]), plan.main_per_room);
+    }
     std::printf("jicofo environment: GLIBC_TUNABLES=%s\n", glibc_tunables.empty() ? "(unset)" : glibc_tunables.c_str());
     std::printf("machine: %s\nProsody on 127.0.0.1:%u (%s), jicofo pid %d, REST on 127.0.0.1:%u, files in %s\n",
                 jicofo::bench::machine_line().c_str(), static_cast<unsigned>(plan.c2s_port),
@@ -277,10 +369,16 @@ int main(int argc, char** argv) {
     if (prosody_process) {
         samples.prosody_start = sample(*prosody_process);
     }
+    for (const pid_t vnode : vnode_processes) {
+        samples.vnode_start.push_back(sample(vnode));
+    }
     sleep_until_ns(plan.leave_start());
     samples.jicofo_storm_end = sample(*jicofo);
     if (prosody_process) {
         samples.prosody_storm_end = sample(*prosody_process);
+    }
+    for (const pid_t vnode : vnode_processes) {
+        samples.vnode_storm_end.push_back(sample(vnode));
     }
     samples.bridge_worker_cpu = jicofo::bench::process_cpu_seconds(bridge_worker).value_or(0);
     for (const pid_t worker : workers) {
@@ -293,6 +391,9 @@ int main(int argc, char** argv) {
     samples.jicofo_left = sample(*jicofo);
     if (prosody_process) {
         samples.prosody_left = sample(*prosody_process);
+    }
+    for (const pid_t vnode : vnode_processes) {
+        samples.vnode_left.push_back(sample(vnode));
     }
     std::this_thread::sleep_for(std::chrono::duration<double>(settle_seconds));
     samples.jicofo_settled = sample(*jicofo);
@@ -307,6 +408,9 @@ int main(int argc, char** argv) {
     }
     if (!prosody_log_copy.empty()) {
         std::ofstream(prosody_log_copy) << (*prosody)->log_text();
+        for (std::size_t i = 0; i < vnodes.size(); ++i) {
+            std::ofstream(prosody_log_copy + ".v" + std::to_string(i + 1)) << vnodes[i]->log_text();
+        }
     }
 
     const auto report = jicofo::bench::build_report(plan, samples, jicofo_log);

@@ -2,6 +2,9 @@
 // login, the conference IQ to the focus, the MUC join with lib-jitsi-meet's presence, disco#info and ping answers,
 // the session-initiate acked and answered with session-accept (audio + video sources and a transport), every other
 // Jingle request acked, and leaving the room on schedule. Each step is time-stamped for the report.
+// With visitor nodes, the conference IQ asks for visitors (visitors-version=1); a participant redirected to a node
+// (the reply's vnode) closes its main connection, logs in anonymously on that node's Prosody, joins the room there
+// and answers the session-initiate from the focus's node connection with no sources (visitors only receive).
 #include "join_storm_actors.hpp"
 
 #include "jicofo/stanza/disco.hpp"
@@ -18,6 +21,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -77,6 +81,9 @@ struct ParticipantRecord {
     int iq_errors = 0;  // error replies to our IQs, and requests we could not handle
     bool lost = false;  // the connection dropped before we left
     bool login_failed = false;
+    int vnode = 0;                     // the node it was redirected to; 0: the main room
+    bool bad_redirect = false;         // a vnode that is not one of ours
+    std::int64_t vnode_connected = 0;  // logged in on the node (the redirect's cost: conference_reply to this)
 };
 
 class EmulatedParticipant : public StropheClient {
@@ -87,11 +94,27 @@ public:
     [[nodiscard]] const ParticipantRecord& record() const { return record_; }
     [[nodiscard]] int index() const { return index_; }
     [[nodiscard]] bool started() const { return started_; }
+    // Set when the main connection closed for a redirect: the worker loop then calls connect_vnode(), outside
+    // libstrophe's callbacks (a connection must not be released from its own handler).
+    [[nodiscard]] bool reconnect_due() const { return reconnect_due_; }
 
     void start(xmpp_ctx_t* ctx) {
         started_ = true;
+        ctx_ = ctx;
         record_.connect_started = now_ns();
         if (!connect(ctx, plan_, plan_.domain, {})) {
+            record_.login_failed = true;
+        }
+    }
+
+    void connect_vnode() {
+        reconnect_due_ = false;
+        if (leaving_) {
+            return;
+        }
+        on_vnode_ = true;
+        const auto port = plan_.vnode_ports[static_cast<std::size_t>(record_.vnode - 1)];
+        if (!connect(ctx_, plan_, plan_.vnode_domain(record_.vnode), {}, port)) {
             record_.login_failed = true;
         }
     }
@@ -109,9 +132,19 @@ public:
 
 protected:
     void on_connected() override {
+        if (on_vnode_) {
+            record_.vnode_connected = now_ns();
+            if (!leaving_) {
+                join_room();
+            }
+            return;
+        }
         stanza::ConferenceIq request;
         request.room = stanza::Jid::parse(room_).value();
         request.machine_uid = "storm-" + nick_;
+        if (plan_.vnodes > 0) {
+            request.set_property("visitors-version", "1");
+        }
         Iq iq;
         iq.header.type = IqType::set;
         iq.header.id = "conf-" + nick_;
@@ -122,6 +155,11 @@ protected:
     }
 
     void on_disconnected() override {
+        if (redirecting_) {
+            redirecting_ = false;
+            reconnect_due_ = true;
+            return;
+        }
         if (!leaving_) {
             record_.lost = true;
             if (record_.conference_sent == 0) {
@@ -147,19 +185,38 @@ protected:
 private:
     stanza::Jid occupant(const std::string& nick) const { return stanza::Jid::parse(room_ + "/" + nick).value(); }
 
+    void redirect(const std::string& vnode) {
+        record_.vnode = plan_.vnode_index(vnode);
+        if (record_.vnode == 0) {
+            record_.bad_redirect = true;
+            return;
+        }
+        room_ = plan_.vnode_room(index_ / plan_.conference_size, record_.vnode);
+        if (!leaving_) {
+            redirecting_ = true;
+            disconnect();
+        }
+    }
+
     void on_reply(const Iq& iq) {
         const auto now = now_ns();
         const bool ok = iq.header.type == IqType::result;
         if (iq.header.id == "conf-" + nick_) {
             record_.conference_reply = now;
+            std::optional<std::string> vnode;
             if (ok && iq.payload) {
                 auto answer = stanza::ConferenceIq::parse(*iq.payload);
                 record_.ready = answer && answer->ready.value_or(false);
+                if (answer) {
+                    vnode = answer->vnode;
+                }
             }
             if (!ok) {
                 ++record_.iq_errors;
             }
-            if (record_.ready && !leaving_) {
+            if (vnode) {
+                redirect(*vnode);
+            } else if (record_.ready && !leaving_) {
                 join_room();
             }
         } else if (iq.header.id == "accept-" + nick_) {
@@ -181,9 +238,11 @@ private:
         static const std::string ver = stanza::EntityCaps::compute_ver(client_disco_info());
         presence.extensions.push_back(stanza::EntityCaps{"sha-1", std::string(kCapsNode), ver}.to_xml());
         // JSON, not XML: SourceInfo's text is lib-jitsi-meet's compact JSON object.
-        presence.extensions.push_back(stanza::SourceInfo{"{\"" + nick_ + "-a0\":{\"muted\":false},\"" + nick_ +
-                                                         "-v0\":{\"muted\":false,\"videoType\":\"camera\"}}"}
-                                          .to_xml());
+        if (record_.vnode == 0) {
+            presence.extensions.push_back(stanza::SourceInfo{"{\"" + nick_ + "-a0\":{\"muted\":false},\"" + nick_ +
+                                                             "-v0\":{\"muted\":false,\"videoType\":\"camera\"}}"}
+                                              .to_xml());
+        }
         presence.extensions.push_back(stanza::CodecList{{"av1", "vp9", "vp8", "h264"}}.to_xml());
         record_.join_sent = now_ns();
         send(presence.to_xml());
@@ -233,6 +292,9 @@ private:
 
     // lib-jitsi-meet's sources: <nick>-a0 (one SSRC) and <nick>-v0 (two SSRCs in a FID group), unique per index.
     [[nodiscard]] std::vector<stanza::Source> sources_for(const std::string& media) const {
+        if (record_.vnode != 0) {
+            return {};  // a visitor: the focus forbids its sources
+        }
         const auto base = 0x10000000U + static_cast<std::uint32_t>(index_) * 4U;
         auto make = [&](std::uint32_t ssrc, const std::string& name, const std::string& kind) {
             stanza::Source source;
@@ -305,7 +367,7 @@ private:
                 description.payload_types = answer_payload_types(*content.description);
                 description.hdrexts = content.description->hdrexts;
                 description.sources = sources_for(description.media);
-                if (description.media == "video") {
+                if (description.media == "video" && description.sources.size() == 2) {
                     description.ssrc_groups.push_back(
                         {"FID", {description.sources[0].ssrc, description.sources[1].ssrc}});
                 }
@@ -338,8 +400,12 @@ private:
     std::string nick_;
     std::string room_;
     ParticipantRecord record_;
+    xmpp_ctx_t* ctx_ = nullptr;
     bool started_ = false;
     bool leaving_ = false;
+    bool redirecting_ = false;  // the main connection is closing for a redirect: its end is no loss
+    bool reconnect_due_ = false;
+    bool on_vnode_ = false;
 };
 
 void write_results(const StormPlan& plan, int worker,
@@ -354,12 +420,13 @@ void write_results(const StormPlan& plan, int worker,
     // connect_started goes last so that the earlier columns keep their places.
     for (const auto& p : participants) {
         const auto& r = p->record();
-        std::fprintf(out, "participant %d %lld %lld %lld %lld %lld %lld %d %d %d %d %d %d %d %d %lld\n", p->index(),
-                     static_cast<long long>(r.conference_sent), static_cast<long long>(r.conference_reply),
+        std::fprintf(out, "participant %d %lld %lld %lld %lld %lld %lld %d %d %d %d %d %d %d %d %lld %d %d %lld\n",
+                     p->index(), static_cast<long long>(r.conference_sent), static_cast<long long>(r.conference_reply),
                      static_cast<long long>(r.join_sent), static_cast<long long>(r.initiate_received),
                      static_cast<long long>(r.accept_sent), static_cast<long long>(r.accept_reply), r.ready ? 1 : 0,
                      r.accept_ok ? 1 : 0, r.initiates, r.terminates, r.other_jingle, r.iq_errors, r.lost ? 1 : 0,
-                     r.login_failed ? 1 : 0, static_cast<long long>(r.connect_started));
+                     r.login_failed ? 1 : 0, static_cast<long long>(r.connect_started), r.vnode, r.bad_redirect ? 1 : 0,
+                     static_cast<long long>(r.vnode_connected));
     }
     std::fclose(out);
 }
@@ -405,6 +472,13 @@ int run_participants(const StormPlan& plan, int worker) {
         }
         const auto wait_ms = std::clamp<std::int64_t>((next_event - now) / 1'000'000, 0, kMaxLoopWaitMs);
         xmpp_run_once(ctx, static_cast<unsigned long>(wait_ms));
+        if (plan.vnodes > 0) {
+            for (auto& participant : mine) {
+                if (participant->reconnect_due()) {
+                    participant->connect_vnode();
+                }
+            }
+        }
     }
     write_results(plan, worker, mine, own_cpu_seconds());
     for (auto& participant : mine) {

@@ -46,6 +46,28 @@ std::string StormPlan::room(int conference) const {
     return "storm" + std::to_string(conference) + "@" + muc_domain;
 }
 
+std::string StormPlan::vnode_domain(int vnode) const {
+    return vnode_id(vnode) + "." + domain;
+}
+
+std::string StormPlan::vnode_room(int conference, int vnode) const {
+    return "storm" + std::to_string(conference) + "@conference." + vnode_domain(vnode);
+}
+
+int StormPlan::vnode_index(const std::string& id) const {
+    if (id.size() < 2 || id[0] != 'v' || id.size() > 4) {
+        return 0;
+    }
+    int value = 0;
+    for (std::size_t i = 1; i < id.size(); ++i) {
+        if (id[i] < '0' || id[i] > '9') {
+            return 0;
+        }
+        value = value * 10 + (id[i] - '0');
+    }
+    return value >= 1 && value <= vnodes ? value : 0;
+}
+
 std::filesystem::path StormPlan::participant_results(int worker) const {
     return dir / ("participants-" + std::to_string(worker) + ".txt");
 }
@@ -90,8 +112,8 @@ StropheClient::~StropheClient() {
     }
 }
 
-bool StropheClient::connect(xmpp_ctx_t* ctx, const StormPlan& plan, const std::string& jid,
-                            const std::string& password) {
+bool StropheClient::connect(xmpp_ctx_t* ctx, const StormPlan& plan, const std::string& jid, const std::string& password,
+                            std::uint16_t port) {
     ctx_ = ctx;
     if (conn_ != nullptr) {
         xmpp_conn_release(conn_);  // a retry after a failed login
@@ -108,7 +130,8 @@ bool StropheClient::connect(xmpp_ctx_t* ctx, const StormPlan& plan, const std::s
         xmpp_conn_set_pass(conn_, password.c_str());
     }
     xmpp_handler_add(conn_, on_strophe_stanza, nullptr, nullptr, nullptr, this);
-    return xmpp_connect_client(conn_, plan.host.c_str(), plan.c2s_port, on_connection_event, this) == XMPP_EOK;
+    return xmpp_connect_client(conn_, plan.host.c_str(), port != 0 ? port : plan.c2s_port, on_connection_event, this) ==
+           XMPP_EOK;
 }
 
 void StropheClient::send(const stanza::XmlElement& element) {

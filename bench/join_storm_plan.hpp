@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 extern "C" {
 struct _xmpp_ctx_t;
@@ -20,6 +21,14 @@ namespace jicofo::bench {
 // participant worker and one stamped by the bridge worker can be subtracted.
 std::int64_t now_ns();
 
+// A visitor node's id, "v<n>" (as in jicofo.xmpp.visitors and the conference IQ's vnode). Appended rather than
+// concatenated: GCC 12 warns (-Wrestrict, a false positive) about "v" + std::string.
+inline std::string vnode_id(int vnode) {
+    std::string id("v");
+    id.append(std::to_string(vnode));
+    return id;
+}
+
 struct StormPlan {
     std::string host = "127.0.0.1";
     std::uint16_t c2s_port = 0;
@@ -29,6 +38,11 @@ struct StormPlan {
     std::string brewery;    // bare JID of the bridges' MUC
     std::string focus_jid;  // full JID the conference IQ goes to
     std::string bridge_password;
+    // Visitor nodes: extra Prosodies v1.<domain> .. v<vnodes>.<domain>, listening on vnode_ports[i - 1]. With vnodes
+    // > 0, participants ask for visitors (property visitors-version=1) and follow a redirect to a vnode.
+    int vnodes = 0;
+    int main_per_room = 0;  // what jicofo.visitors.max-participants is set to; for the report
+    std::vector<std::uint16_t> vnode_ports;
     int conferences = 250;
     int conference_size = 4;
     int bridges = 4;
@@ -54,6 +68,12 @@ struct StormPlan {
     [[nodiscard]] static std::string nick(int index);
     [[nodiscard]] static int index_of_nick(const std::string& nick);  // -1 when not one of ours
     [[nodiscard]] std::string room(int conference) const;
+    // Node i (1-based) is v<i>.<domain>: its anonymous login domain, and the conference's room on it (the main room
+    // JID with the main domain replaced by the node's, as the focus maps it).
+    [[nodiscard]] std::string vnode_domain(int vnode) const;
+    [[nodiscard]] std::string vnode_room(int conference, int vnode) const;
+    // "v3" -> 3; 0 when not one of ours.
+    [[nodiscard]] int vnode_index(const std::string& id) const;
     [[nodiscard]] std::filesystem::path participant_results(int worker) const;
     [[nodiscard]] std::filesystem::path bridge_results() const;
 };
@@ -67,9 +87,11 @@ public:
     StropheClient& operator=(const StropheClient&) = delete;
     virtual ~StropheClient();
 
-    // Starts a non-blocking connect; a JID without a local part logs in with SASL ANONYMOUS. No TLS, no stream
-    // management: the acks would double Prosody's work per stanza and measure libstrophe, not the focus.
-    bool connect(_xmpp_ctx_t* ctx, const StormPlan& plan, const std::string& jid, const std::string& password);
+    // Starts a non-blocking connect (to plan.c2s_port unless a port is given); a JID without a local part logs in
+    // with SASL ANONYMOUS. No TLS, no stream management: the acks would double Prosody's work per stanza and measure
+    // libstrophe, not the focus.
+    bool connect(_xmpp_ctx_t* ctx, const StormPlan& plan, const std::string& jid, const std::string& password,
+                 std::uint16_t port = 0);
     void send(const stanza::XmlElement& element);
     void disconnect();
     [[nodiscard]] bool connected() const { return connected_; }

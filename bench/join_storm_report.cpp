@@ -21,6 +21,8 @@ struct ParticipantLine {
     int ready = 0, accept_ok = 0, initiates = 0, terminates = 0, other_jingle = 0, iq_errors = 0, lost = 0,
         login_failed = 0;
     long long connect_started = 0;
+    int vnode = 0, bad_redirect = 0;
+    long long vnode_connected = 0;
 };
 
 struct EndpointLine {
@@ -83,6 +85,15 @@ PerParticipantCpu cpu_ms_per_participant(const StormReport& r) {
             (r.jicofo_cpu_storm + r.jicofo_cpu_leave) * ms_each, (r.prosody_cpu_storm + r.prosody_cpu_leave) * ms_each};
 }
 
+nlohmann::json prosodies_json(const StormReport& r) {
+    auto list = nlohmann::json::array();
+    for (const auto& p : r.prosodies) {
+        list.push_back(
+            {{"name", p.name}, {"cpu_storm", p.cpu_storm}, {"cpu_leave", p.cpu_leave}, {"peak_rss_mib", p.peak_rss}});
+    }
+    return list;
+}
+
 }  // namespace
 
 double process_memory_mib(pid_t pid, const std::string& key) {
@@ -108,7 +119,7 @@ StormReport build_report(const StormPlan& plan, const RunSamples& samples, const
           "no session-initiate", "duplicate session-initiate", "session-accept not acknowledged",
           "session-terminate received", "IQ errors", "no colibri update after accept", "duplicate allocation",
           "duplicate conference on bridges", "colibri request for unknown conference", "malformed colibri request",
-          "participant results missing"}) {
+          "participant results missing", "redirect to an unknown vnode"}) {
         report.errors[kind] = 0;
     }
     std::vector<ParticipantLine> participants;
@@ -128,7 +139,8 @@ StormReport build_report(const StormPlan& plan, const RunSamples& samples, const
                 ParticipantLine p;
                 in >> p.index >> p.conference_sent >> p.conference_reply >> p.join_sent >> p.initiate_received >>
                     p.accept_sent >> p.accept_reply >> p.ready >> p.accept_ok >> p.initiates >> p.terminates >>
-                    p.other_jingle >> p.iq_errors >> p.lost >> p.login_failed >> p.connect_started;
+                    p.other_jingle >> p.iq_errors >> p.lost >> p.login_failed >> p.connect_started >> p.vnode >>
+                    p.bad_redirect >> p.vnode_connected;
                 participants.push_back(p);
                 ++reported;
             } else {
@@ -180,11 +192,18 @@ StormReport build_report(const StormPlan& plan, const RunSamples& samples, const
     std::vector<double> conference_ms;
     std::vector<double> initiate_ms;
     std::vector<double> update_ms;
+    std::vector<double> initiate_main_ms;
+    std::vector<double> initiate_visitor_ms;
+    std::vector<double> redirect_ms;
     long long first_join = 0;
     long long last_join = 0;
     for (const auto& p : participants) {
         auto& e = report.errors;
         e["login failed"] += p.login_failed;
+        e["redirect to an unknown vnode"] += p.bad_redirect;
+        if (p.vnode != 0 && p.vnode_connected != 0 && p.conference_reply != 0) {
+            redirect_ms.push_back(ms_between(p.conference_reply, p.vnode_connected));
+        }
         e["connection lost"] += p.lost && !p.login_failed ? 1 : 0;
         if (p.conference_sent != 0 && p.connect_started != 0) {
             login_ms.push_back(ms_between(p.connect_started, p.conference_sent));
@@ -197,6 +216,7 @@ StormReport build_report(const StormPlan& plan, const RunSamples& samples, const
         }
         if (p.join_sent != 0) {
             ++report.joined;
+            report.visitors_joined += p.vnode != 0 ? 1 : 0;
             first_join = first_join == 0 ? p.join_sent : std::min(first_join, p.join_sent);
             last_join = std::max(last_join, p.join_sent);
             e["no session-initiate"] += p.initiates == 0 ? 1 : 0;
@@ -206,6 +226,8 @@ StormReport build_report(const StormPlan& plan, const RunSamples& samples, const
         e["IQ errors"] += p.iq_errors;
         if (p.initiate_received != 0 && p.join_sent != 0) {
             initiate_ms.push_back(ms_between(invitable_at(p), p.initiate_received));
+            (p.vnode != 0 ? initiate_visitor_ms : initiate_main_ms)
+                .push_back(ms_between(invitable_at(p), p.initiate_received));
         }
         if (p.accept_sent != 0) {
             e["session-accept not acknowledged"] += p.accept_ok ? 0 : 1;
@@ -225,6 +247,9 @@ StormReport build_report(const StormPlan& plan, const RunSamples& samples, const
     report.conference_iq = summarize(conference_ms);
     report.join_to_initiate = summarize(initiate_ms);
     report.accept_to_update = summarize(update_ms);
+    report.join_to_initiate_main = summarize(initiate_main_ms);
+    report.join_to_initiate_visitors = summarize(initiate_visitor_ms);
+    report.redirect_to_vnode_login = summarize(redirect_ms);
     report.joins_per_second = report.joined > 1 && last_join > first_join
                                   ? (report.joined - 1) / (ms_between(first_join, last_join) / 1e3)
                                   : 0;
@@ -243,6 +268,17 @@ StormReport build_report(const StormPlan& plan, const RunSamples& samples, const
     report.jicofo_anon_settled = samples.jicofo_settled.anon_mib;
     report.jicofo_peak_rss = samples.jicofo_settled.hwm_mib;
     report.prosody_peak_rss = samples.prosody_left.hwm_mib;
+    report.prosodies.push_back({"main", report.prosody_cpu_storm, report.prosody_cpu_leave, report.prosody_peak_rss});
+    report.prosody_cpu_storm_all = report.prosody_cpu_storm;
+    report.prosody_cpu_leave_all = report.prosody_cpu_leave;
+    for (std::size_t i = 0; i < samples.vnode_left.size(); ++i) {
+        ProsodyUsage usage{
+            vnode_id(static_cast<int>(i) + 1), cpu_between(samples.vnode_start[i], samples.vnode_storm_end[i]),
+            cpu_between(samples.vnode_storm_end[i], samples.vnode_left[i]), samples.vnode_left[i].hwm_mib};
+        report.prosody_cpu_storm_all += usage.cpu_storm;
+        report.prosody_cpu_leave_all += usage.cpu_leave;
+        report.prosodies.push_back(std::move(usage));
+    }
     report.generator_cpu_bridges = samples.bridge_worker_cpu;
     report.generator_cpu_main = samples.generator_cpu_main;
     read_log(jicofo_log, report);
@@ -261,15 +297,43 @@ void print_report(const StormReport& r) {
                                   {"session-accept -> colibri update", r.accept_to_update}}) {
         std::printf("| %s | %zu | %.2f | %.2f | %.2f |\n", name, s.count, s.p50_ms, s.p99_ms, s.max_ms);
     }
+    if (plan.vnodes > 0) {
+        for (const auto& [name, s] :
+             {std::pair<const char*, const LatencySummary&>{"main room: join -> session-initiate",
+                                                            r.join_to_initiate_main},
+              {"visitors: join on the node -> session-initiate", r.join_to_initiate_visitors},
+              {"visitors: redirect reply -> logged in on the node", r.redirect_to_vnode_login}}) {
+            std::printf("| %s | %zu | %.2f | %.2f | %.2f |\n", name, s.count, s.p50_ms, s.p99_ms, s.max_ms);
+        }
+    }
     const double ratio = r.prosody_cpu_storm > 0 ? r.jicofo_cpu_storm / r.prosody_cpu_storm : 0;
     const auto per_participant = cpu_ms_per_participant(r);
     std::printf("\n| measure | value |\n|---|---:|\n");
     std::printf("| joins/s asked / achieved | %.0f / %.1f |\n", plan.rate, r.joins_per_second);
     std::printf("| joined / sessions established | %d / %d |\n", r.joined, r.sessions);
+    if (plan.vnodes > 0) {
+        std::printf("| joined in the main rooms / on %d visitor nodes (max-participants %d) | %d / %d |\n", plan.vnodes,
+                    plan.main_per_room, r.joined - r.visitors_joined, r.visitors_joined);
+    }
     std::printf("| storm (first join to last join + %.0f s hold) | %.1f s |\n", plan.hold_seconds, r.storm_seconds);
     std::printf("| jicofo CPU over the storm | %.2f s |\n", r.jicofo_cpu_storm);
     std::printf("| Prosody CPU over the storm | %.2f s |\n", r.prosody_cpu_storm);
     std::printf("| jicofo / Prosody CPU | %.3f |\n", ratio);
+    if (plan.vnodes > 0) {
+        for (const auto& prosody : r.prosodies) {
+            std::printf("| Prosody %s: CPU storm / leaving, peak RSS | %.2f s / %.2f s, %.1f MiB |\n",
+                        prosody.name.c_str(), prosody.cpu_storm, prosody.cpu_leave, prosody.peak_rss);
+        }
+        std::printf("| all Prosodies: CPU storm / leaving | %.2f s / %.2f s |\n", r.prosody_cpu_storm_all,
+                    r.prosody_cpu_leave_all);
+        std::printf("| jicofo / busiest Prosody CPU over the storm | %.3f |\n", [&] {
+            double busiest = 0;
+            for (const auto& prosody : r.prosodies) {
+                busiest = std::max(busiest, prosody.cpu_storm);
+            }
+            return busiest > 0 ? r.jicofo_cpu_storm / busiest : 0;
+        }());
+    }
     std::printf("| jicofo / Prosody CPU while leaving | %.2f s / %.2f s |\n", r.jicofo_cpu_leave, r.prosody_cpu_leave);
     std::printf("| CPU per participant over the storm, jicofo / Prosody | %.2f / %.2f ms |\n",
                 per_participant.jicofo_storm, per_participant.prosody_storm);
@@ -343,6 +407,16 @@ bool write_json(const StormReport& r, const std::string& file) {
           {"all_left", r.jicofo_anon_left},
           {"settled", r.jicofo_anon_settled}}},
         {"prosody_peak_rss_mib", r.prosody_peak_rss},
+        {"visitors",
+         {{"vnodes", plan.vnodes},
+          {"max_participants", plan.main_per_room},
+          {"visitors_joined", r.visitors_joined},
+          {"join_to_session_initiate_main", latency_json(r.join_to_initiate_main)},
+          {"join_to_session_initiate_visitors", latency_json(r.join_to_initiate_visitors)},
+          {"redirect_to_vnode_login", latency_json(r.redirect_to_vnode_login)},
+          {"prosodies", prosodies_json(r)},
+          {"prosody_cpu_storm_all", r.prosody_cpu_storm_all},
+          {"prosody_cpu_leave_all", r.prosody_cpu_leave_all}}},
         {"errors", r.errors},
         {"errors_total", r.errors_total},
         {"jicofo_log",

@@ -33,6 +33,8 @@ struct ProcessSample {
 struct RunSamples {
     ProcessSample jicofo_idle, jicofo_start, jicofo_storm_end, jicofo_left, jicofo_settled;
     ProcessSample prosody_idle, prosody_start, prosody_storm_end, prosody_left;
+    // The visitor nodes' Prosodies, v1 first.
+    std::vector<ProcessSample> vnode_start, vnode_storm_end, vnode_left;
     double generator_cpu_before = 0;
     double generator_cpu_main = 0;
     double bridge_worker_cpu = 0;
@@ -45,6 +47,14 @@ struct LatencySummary {
     double max_ms = 0;
 };
 
+// One Prosody process's share: "main" or the node's id.
+struct ProsodyUsage {
+    std::string name;
+    double cpu_storm = 0;
+    double cpu_leave = 0;
+    double peak_rss = 0;
+};
+
 struct StormReport {
     StormPlan plan;
     std::string machine;
@@ -52,6 +62,15 @@ struct StormReport {
     LatencySummary conference_iq;
     LatencySummary join_to_initiate;
     LatencySummary accept_to_update;
+    // With visitor nodes: join -> session-initiate for the main room's members and for the visitors, and the
+    // redirect's own cost (conference IQ reply to logged in on the node).
+    LatencySummary join_to_initiate_main;
+    LatencySummary join_to_initiate_visitors;
+    LatencySummary redirect_to_vnode_login;
+    int visitors_joined = 0;              // joined a room on a visitor node
+    std::vector<ProsodyUsage> prosodies;  // main first; CPU seconds over the storm and while leaving
+    double prosody_cpu_storm_all = 0;     // every Prosody
+    double prosody_cpu_leave_all = 0;
     int joined = 0;    // MUC join sent
     int sessions = 0;  // exactly one session-initiate and an accepted session-accept
     double joins_per_second = 0;
