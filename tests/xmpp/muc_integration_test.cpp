@@ -41,10 +41,14 @@ struct Focus {
 
     bool connected() const { return connection->status().state == ConnectionState::connected; }
 
-    void make_room(const std::string& jid, std::vector<std::string> trusted = {}) {
+    void make_room(const std::string& jid, std::vector<std::string> trusted = {},
+                   const std::function<void(MucRoomSettings&)>& adjust = {}) {
         MucRoomSettings settings;
         settings.room = Jid::parse(jid).value();
         settings.member_options.trusted_domains = std::move(trusted);
+        if (adjust) {
+            adjust(settings);
+        }
         run_on(strand, [&] {
             room =
                 std::make_unique<MucRoom>(*connection, strand, settings, [this](const MucEvent& e) { events.push(e); });
@@ -294,6 +298,38 @@ TEST(MucIntegration, RejoinsByItselfAfterTheServerCrashedAndCameBack) {
     EXPECT_EQ(again->member->stats_id, "alice");
     EXPECT_TRUE(alice->wait_for(presence_from(kRoom + "/focus", "pad-before-crash"), 5s)) << alice->transcript();
     EXPECT_TRUE(run_on(focus.strand, [&] { return focus.room->joined(); }));
+}
+
+// A visitor node's room: when its server dies the room is gone with it, so it is given up (every member left, then
+// Left{session_lost}) rather than re-joined: here after the connection has been down for lost_after_disconnect,
+// without waiting for the server to come back.
+TEST(MucIntegration, ARoomThatDoesNotRejoinIsLostWithItsServer) {
+    auto prosody = jicofo::testing::start_prosody(prosody_options());
+    ASSERT_TRUE(prosody);
+    Focus focus(*prosody);
+    ASSERT_TRUE(eventually([&] { return focus.connected(); })) << prosody->log_text();
+    focus.make_room(kRoom, {}, [](MucRoomSettings& settings) {
+        settings.rejoin_after_fresh_session = false;
+        settings.lost_after_disconnect = 1s;
+    });
+    auto joined = focus.join("focus");
+    ASSERT_TRUE(joined && joined->has_value());
+    auto alice = joined_peer(*prosody, "alice", "meet.test", "a1", "<stats-id>alice</stats-id>", "", true);
+    ASSERT_TRUE(alice);
+    ASSERT_TRUE(wait_event<MemberJoined>(focus.events, by_nick("a1")));
+
+    prosody->kill();
+    EXPECT_TRUE(wait_event<MemberLeft>(focus.events, by_nick("a1"), 10s));
+    auto left = wait_event<Left>(focus.events, {}, 5s);
+    ASSERT_TRUE(left);
+    EXPECT_EQ(left->reason, LeaveReason::session_lost);
+    EXPECT_FALSE(run_on(focus.strand, [&] { return focus.room->joined(); }));
+
+    // Back up: nothing is re-joined.
+    ASSERT_TRUE(prosody->restart());
+    ASSERT_TRUE(eventually([&] { return focus.connected(); }, 20s)) << prosody->log_text();
+    EXPECT_FALSE(wait_event<Rejoined>(focus.events, {}, 2s));
+    EXPECT_FALSE(run_on(focus.strand, [&] { return focus.room->joined(); }));
 }
 
 // Prosody broadcasts each presence of ours to every occupant: the edits of one strand turn go out as one presence,
