@@ -222,16 +222,20 @@ protected:
         return found.is_null() ? nlohmann::json() : found.value("force_mute", nlohmann::json());
     }
 
-    // The next event of this kind for this participant.
+    // The next event of this kind for this participant (of `peers`, the participants' process by default).
     nlohmann::json next(const std::string& event, const std::string& name,
                         std::chrono::milliseconds timeout = kSessionTimeout) {
-        const auto line = participants_->wait_for(
+        return next_on(*participants_, event, name, timeout);
+    }
+    nlohmann::json next_on(PeerProcess& peers, const std::string& event, const std::string& name,
+                           std::chrono::milliseconds timeout = kSessionTimeout) {
+        const auto line = peers.wait_for(
             [&](const std::string& l) {
                 return PeerProcess::is_event(l, event) && PeerProcess::has_field(l, "name", name);
             },
             timeout);
-        EXPECT_TRUE(line) << event << " for " << name << "\n" << participants_->transcript() << diagnostics();
-        return event_json(line);
+        EXPECT_TRUE(line) << event << " for " << name << "\n" << peers.transcript() << diagnostics();
+        return line ? event_json(line) : nlohmann::json::object();
     }
 
     // jvb1 in the brewery; Alice and Bob in the room, their session-accepts answered and each holding the other's

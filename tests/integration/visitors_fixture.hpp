@@ -204,13 +204,7 @@ protected:
     // The next event of this kind for this visitor.
     nlohmann::json next_visitor(const std::string& event, const std::string& name,
                                 std::chrono::milliseconds timeout = kSessionTimeout) {
-        const auto line = visitors_->wait_for(
-            [&](const std::string& l) {
-                return PeerProcess::is_event(l, event) && PeerProcess::has_field(l, "name", name);
-            },
-            timeout);
-        EXPECT_TRUE(line) << event << " for " << name << "\n" << visitors_->transcript() << diagnostics();
-        return line ? event_json(line) : nlohmann::json::object();
+        return next_on(*visitors_, event, name, timeout);
     }
 
     // What the visitors component accepted for this test's room.
