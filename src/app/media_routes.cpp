@@ -1,6 +1,7 @@
 // /pin, /move-endpoints/* and the bridge_selector keys of /debug and /stats, over the bridge registry and the room
 // map; every answer is built from snapshots or results delivered by the owners' strands.
 #include "jicofo/app/media_routes.hpp"
+#include "jicofo/core/text.hpp"
 
 #include "jicofo/app/load_redistributor.hpp"
 
@@ -283,25 +284,12 @@ core::Result<std::string, std::string> unpin_request_from_json(std::string_view 
     return room_field(*parsed);
 }
 
-std::string iso8601_utc(std::chrono::system_clock::time_point instant) {
-    const auto millis = std::chrono::floor<std::chrono::milliseconds>(instant);
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(millis);
-    const std::time_t t = std::chrono::system_clock::to_time_t(seconds);
-    std::tm utc{};
-    gmtime_r(&t, &utc);
-    char buffer[32];
-    const auto length = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
-    char fraction[8];
-    std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>((millis - seconds).count()));
-    return std::string(buffer, length) + fraction;
-}
-
 nlohmann::ordered_json pins_json(const std::vector<bridge::BridgePin>& pins) {
     nlohmann::ordered_json json = nlohmann::ordered_json::array();
     for (const auto& pin : pins) {
         json.push_back({{"conferenceId", pin.conference_id},
                         {"jvbVersion", pin.version},
-                        {"expiresAt", iso8601_utc(pin.expires_at)}});
+                        {"expiresAt", core::iso8601_utc(pin.expires_at)}});
     }
     return json;
 }

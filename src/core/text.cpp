@@ -1,6 +1,9 @@
 // Hex digits, UTF-8 encoding, ASCII case folding and trimming, written once for every parser that needs them.
 #include "jicofo/core/text.hpp"
 
+#include <cstdio>
+#include <ctime>
+
 #include <algorithm>
 #include <cctype>
 #include <cstdint>
@@ -82,6 +85,19 @@ std::size_t json_nesting_depth(std::string_view text, std::size_t limit) {
         }
     }
     return deepest;
+}
+
+std::string iso8601_utc(std::chrono::system_clock::time_point instant) {
+    const auto millis = std::chrono::floor<std::chrono::milliseconds>(instant);
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(millis);
+    const std::time_t t = std::chrono::system_clock::to_time_t(seconds);
+    std::tm utc{};
+    gmtime_r(&t, &utc);
+    char buffer[32];
+    const auto length = std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%S", &utc);
+    char fraction[8];
+    std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>((millis - seconds).count()));
+    return std::string(buffer, length) + fraction;
 }
 
 }  // namespace jicofo::core

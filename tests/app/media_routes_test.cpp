@@ -72,8 +72,6 @@ TEST(PinJson, MalformedBodiesAreBadRequestsThatSayWhy) {
 
 TEST(PinJson, ListWithIsoInstants) {
     const auto instant = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1} + 12h + 34min + 56s + 789ms;
-    EXPECT_EQ(iso8601_utc(instant), "2024-05-01T12:34:56.789Z");
-    EXPECT_EQ(iso8601_utc(std::chrono::sys_days{std::chrono::year{1999} / 12 / 31}), "1999-12-31T00:00:00.000Z");
     auto json = pins_json({bridge::BridgePin{"room1@conference.meet.test", "2.4", instant}});
     EXPECT_EQ(
         json.dump(),

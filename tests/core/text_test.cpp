@@ -23,5 +23,12 @@ TEST(AppendUtf8, EncodesEachLengthClass) {
     EXPECT_EQ(out, "A\xC3\xA9\xE2\x82\xAC\xF0\x9F\x98\x80");
 }
 
+TEST(Iso8601Utc, MillisecondsAndZulu) {
+    using namespace std::chrono_literals;
+    const auto instant = std::chrono::sys_days{std::chrono::year{2024} / 5 / 1} + 12h + 34min + 56s + 789ms;
+    EXPECT_EQ(iso8601_utc(instant), "2024-05-01T12:34:56.789Z");
+    EXPECT_EQ(iso8601_utc(std::chrono::sys_days{std::chrono::year{1999} / 12 / 31}), "1999-12-31T00:00:00.000Z");
+}
+
 }  // namespace
 }  // namespace jicofo::core

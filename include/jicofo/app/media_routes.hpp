@@ -42,8 +42,6 @@ struct PinRequest {
 [[nodiscard]] core::Result<std::string, std::string> unpin_request_from_json(std::string_view body);
 // GET /pin: [{"conferenceId","jvbVersion","expiresAt":"<ISO-8601 UTC instant>"}].
 [[nodiscard]] nlohmann::ordered_json pins_json(const std::vector<bridge::BridgePin>& pins);
-// "2024-05-01T12:34:56.789Z".
-[[nodiscard]] std::string iso8601_utc(std::chrono::system_clock::time_point instant);
 
 // /debug "bridge_selector": {"strategy", "bridge": {"<occupant JID>": {...}}}.
 [[nodiscard]] nlohmann::ordered_json bridge_selector_debug_json(const bridge::BridgeSelectorDebug& debug);

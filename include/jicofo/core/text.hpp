@@ -1,6 +1,7 @@
 // Small text helpers shared by the parsers (HOCON, .properties, JSON fragments, URL decoding).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <string>
 #include <string_view>
@@ -23,5 +24,8 @@ void append_utf8(std::string& out, char32_t code_point);
 // a parser whose values are destroyed recursively sees it. Scanning stops once the depth exceeds `limit`, so the
 // result is at most limit + 1 and the cost is linear.
 [[nodiscard]] std::size_t json_nesting_depth(std::string_view text, std::size_t limit);
+
+// An instant as ISO 8601 in UTC with milliseconds, e.g. "2024-05-01T12:34:56.789Z" (REST and webhook bodies).
+[[nodiscard]] std::string iso8601_utc(std::chrono::system_clock::time_point instant);
 
 }  // namespace jicofo::core

@@ -1,0 +1,37 @@
+// HMAC-SHA256 against RFC 4231's test vectors, and the constant-time comparison's answers.
+#include "jicofo/core/hmac.hpp"
+
+#include <gtest/gtest.h>
+
+namespace jicofo::core {
+namespace {
+
+TEST(HmacSha256, Rfc4231Case1) {
+    const std::string key(20, '\x0b');
+    EXPECT_EQ(to_hex(hmac_sha256(key, "Hi There")), "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+}
+
+TEST(HmacSha256, Rfc4231Case2KeyShorterThanTheBlock) {
+    EXPECT_EQ(to_hex(hmac_sha256("Jefe", "what do ya want for nothing?")),
+              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+}
+
+TEST(HmacSha256, Rfc4231Case6KeyLongerThanTheBlock) {
+    const std::string key(131, '\xaa');
+    EXPECT_EQ(to_hex(hmac_sha256(key, "Test Using Larger Than Block-Size Key - Hash Key First")),
+              "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+}
+
+TEST(HmacSha256, EmptyKeyAndDataStillSign) {
+    EXPECT_EQ(to_hex(hmac_sha256("", "")), "b613679a0814d9ec772f95d778c35fc5ff1697c493715653c6c712144292c5ad");
+}
+
+TEST(ConstantTimeEquality, ComparesContentAndLength) {
+    EXPECT_TRUE(equal_in_constant_time("abc", "abc"));
+    EXPECT_FALSE(equal_in_constant_time("abc", "abd"));
+    EXPECT_FALSE(equal_in_constant_time("abc", "abcd"));
+    EXPECT_TRUE(equal_in_constant_time("", ""));
+}
+
+}  // namespace
+}  // namespace jicofo::core
