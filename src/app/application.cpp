@@ -14,11 +14,13 @@
 #include <vector>
 
 #include "jicofo/app/conference_services.hpp"
+#include "jicofo/app/drain.hpp"
 #include "jicofo/app/health_checks.hpp"
 #include "jicofo/app/log_setup.hpp"
 #include "jicofo/app/media_routes.hpp"
 #include "jicofo/app/media_services.hpp"
 #include "jicofo/app/media_stats.hpp"
+#include "jicofo/app/reload.hpp"
 #include "jicofo/app/service_stats.hpp"
 #include "jicofo/app/systemd_notifier.hpp"
 #include "jicofo/app/version.hpp"
@@ -94,6 +96,7 @@ health::HealthSettings health_settings(const config::HealthConfig& config) {
 struct Application::Running {
     Running(const Application& application, int threads)
         : app(application),
+          config(application.loaded_.config),
           io(threads),
           control(boost::asio::make_strand(io)),
           signals(control, SIGTERM, SIGINT, SIGHUP),
@@ -102,6 +105,8 @@ struct Application::Running {
           metrics(version()) {}
 
     const Application& app;
+    // What the process runs with: the loaded configuration with the live parts of every reload since (control strand).
+    config::JicofoConfig config;
     std::shared_ptr<spdlog::logger> log = core::module_logger("app");
     boost::asio::io_context io;
     boost::asio::strand<boost::asio::io_context::executor_type> control;
@@ -116,6 +121,7 @@ struct Application::Running {
     xmpp::Registration health_on_xmpp_change;
     std::unique_ptr<MediaServices> media;             // after xmpp: the bridges' brewery is on a connection
     std::unique_ptr<ConferenceServices> conferences;  // after xmpp: conferences hold the client connection
+    std::shared_ptr<Drain> drain;                     // with the conferences
     std::unique_ptr<rest::ServiceContext> rest_context;
     std::unique_ptr<rest::RestServer> rest;
 
@@ -129,7 +135,7 @@ struct Application::Running {
                 return;  // cancelled by shutdown
             }
             if (signal_number == SIGHUP) {
-                reload_log_level();
+                reload();
                 wait_for_signal();
                 return;
             }
@@ -138,19 +144,85 @@ struct Application::Running {
         });
     }
 
-    void reload_log_level() {
+    // SIGHUP: the live parts of a valid configuration apply (reload.hpp); an invalid one changes nothing.
+    void reload() {
         config::LoadOptions options;
         options.config_file = app.command_line_.config_file;
         options.logging_properties_file = app.command_line_.logging_properties;
         auto reloaded = config::load_config(options);
         if (!reloaded) {
-            log->error("SIGHUP: keeping the current log level, the configuration is invalid: {}",
-                       reloaded.error().describe());
+            log->error("configuration reload refused, nothing changed: {}", reloaded.error().describe());
             return;
         }
-        const auto& level = reloaded->config.logging.level;
-        log->info("SIGHUP: log level is now {}", level);
-        set_log_level(level);
+        for (const auto& warning : reloaded->warnings) {
+            log->warn("configuration reload: {}", warning.describe());
+        }
+        const auto changes = compare_configs(config, reloaded->config);
+        for (const auto& key : changes.restart) {
+            log->warn("configuration reload: {} changed but needs a restart; the running value stays", key);
+        }
+        if (changes.live.empty()) {
+            log->info("configuration reloaded from {}: nothing to apply live", options.config_file.string());
+            return;
+        }
+        const auto previous = config;
+        config = with_live_parts(config, reloaded->config);
+        apply_live_config(previous);
+        std::string applied;
+        for (const auto& key : changes.live) {
+            applied += (applied.empty() ? "" : ", ") + key;
+        }
+        log->info("configuration reloaded from {}: applied {}", options.config_file.string(), applied);
+    }
+
+    // Hands each module its part of `config` (just reloaded; `previous` is what ran before).
+    void apply_live_config(const config::JicofoConfig& previous) {
+        if (config.logging.level != previous.logging.level) {
+            set_log_level(config.logging.level);
+            log->info("log level is now {}", config.logging.level);
+        }
+        if (health) {
+            health->reconfigure(health_settings(config.health));
+        }
+        if (conferences) {
+            conferences->reconfigure(config, media ? media->reconfigure(config) : nullptr);
+        }
+        if (drain) {
+            drain->set_default_deadline(config.drain.deadline);
+            if (config.drain.enabled && !previous.drain.enabled) {
+                drain->start("jicofo.drain.enabled in the configuration", std::nullopt);
+            } else if (!config.drain.enabled && previous.drain.enabled) {
+                drain->cancel();
+            }
+        }
+    }
+
+    void make_drain() {
+        DrainHooks hooks;
+        hooks.refuse_new_rooms = [manager = conferences->manager()](std::optional<std::string> reason) {
+            manager->refuse_new_rooms(std::move(reason));
+        };
+        if (health) {
+            hooks.report_health = [checker = health.get()](std::optional<std::string> reason) {
+                checker->set_draining(std::move(reason));
+            };
+        }
+        hooks.count_conferences = [manager = conferences->manager()](std::function<void(std::size_t)> answer) {
+            manager->async_conference_count(std::move(answer));
+        };
+        hooks.exit = [this](const std::string& why) {
+            boost::asio::post(control, [this, why] {
+                log->info("drained ({}): shutting down", why);
+                begin_shutdown();
+            });
+        };
+        hooks.status = [this](const std::string& status) { notifier.status(status); };
+        drain = Drain::create(io.get_executor(), std::move(hooks), config.drain.deadline);
+        if (config.drain.enabled) {
+            log->warn(
+                "jicofo.drain.enabled is true at start-up: ignored (a process without conferences would drain "
+                "and exit at once); set it and reload to drain");
+        }
     }
 
     void ping_watchdog(std::chrono::microseconds interval) {
@@ -195,6 +267,9 @@ struct Application::Running {
         }
         if (health) {
             health->stop();
+        }
+        if (drain) {
+            drain->stop();
         }
         if (conferences) {
             conferences->stop();  // the focus leaves every room while the connection is still up
@@ -300,6 +375,7 @@ int Application::run() {
             add_conference_health_checks(*running.health, config, *running.conferences, running.xmpp->client(),
                                          running.io.get_executor());
         }
+        running.make_drain();
     } else {
         log->info("conference requests are not served: the XMPP client connection is disabled");
     }
@@ -325,6 +401,9 @@ int Application::run() {
             // Jicofo's /stats always has these keys (zeros without bridges); they read the media layer's counters.
             add_media_stats(running.rest_context->domain, std::make_shared<MediaStatistics>(running.metrics));
             add_service_stats(running.rest_context->domain, version(), running.health.get());
+            if (config.rest.drain_enabled) {
+                add_drain_routes(running.rest_context->domain, running.drain);
+            }
         }
         auto [handler, body_limit] = rest::build_router(settings, *running.rest_context).into_handler_and_limits();
         running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler),

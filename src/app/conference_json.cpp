@@ -98,9 +98,10 @@ HttpError conference_error_http(const conference::RequestError& error) {
         case conference::RequestErrc::not_allowed: return {403, "Forbidden: not-allowed"};
         case conference::RequestErrc::session_invalid:
         case conference::RequestErrc::not_acceptable: return {400, "Bad request: invalid-session"};
-        case conference::RequestErrc::resource_constraint: return {503, "Service unavailable: " + error.text};
-        case conference::RequestErrc::bad_request:
-        case conference::RequestErrc::unavailable: break;
+        case conference::RequestErrc::resource_constraint:
+        // Shutting down or draining: a load balancer or script retries elsewhere on 503 (Jicofo answers 400).
+        case conference::RequestErrc::unavailable: return {503, "Service unavailable: " + error.text};
+        case conference::RequestErrc::bad_request: break;
     }
     return {400, "Bad request: " + (error.text.empty() ? std::string(conference::to_string(error.code)) : error.text)};
 }

@@ -115,12 +115,12 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
     }
     features_ = std::make_unique<feature::FeatureHost>(config, metrics, executor);
     features_->install(feature_list());
-    auto factory = [client = client.get(), executor,
-                    shared = conference::share_conference_settings(settings, visitor_nodes), media,
-                    slots = features_->slots()](const stanza::Jid& room, conference::ConferenceCallbacks callbacks) {
-        return conference::Conference::create(*client, executor, shared, room, std::move(callbacks), {}, media, slots);
-    };
-    manager_ = conference::FocusManager::create(executor, settings, std::move(factory), &metrics, std::move(authority));
+    client_ = client;
+    executor_ = executor;
+    visitor_nodes_ = visitor_nodes;
+    connection_settings_ = {connection.username, connection.domain, connection.xmpp_domain, connection.reply_timeout};
+    manager_ =
+        conference::FocusManager::create(executor, settings, factory(settings, media), &metrics, std::move(authority));
     std::optional<stanza::Jid> proxy;
     if (config.xmpp.client.client_proxy) {
         if (auto jid = stanza::Jid::parse(*config.xmpp.client.client_proxy)) {
@@ -148,6 +148,25 @@ ConferenceServices::ConferenceServices(const config::JicofoConfig& config, const
     if (*auth_settings) {
         auth_iq_handler_ = std::make_unique<conference::AuthenticationIqHandler>(client, manager_, **auth_settings);
     }
+}
+
+conference::ConferenceFactory ConferenceServices::factory(const conference::ConferenceSettings& settings,
+                                                          std::shared_ptr<const conference::MediaSetup> media) const {
+    return [client = client_.get(), executor = executor_,
+            shared = conference::share_conference_settings(settings, visitor_nodes_), media = std::move(media),
+            slots = features_->slots()](const stanza::Jid& room, conference::ConferenceCallbacks callbacks) {
+        return conference::Conference::create(*client, executor, shared, room, std::move(callbacks), {}, media, slots);
+    };
+}
+
+void ConferenceServices::reconfigure(const config::JicofoConfig& config,
+                                     std::shared_ptr<const conference::MediaSetup> media) {
+    const auto& c = connection_settings_;
+    auto settings = conference_settings(config, c.username, c.domain, c.reply_timeout);
+    settings.visitors_supported = config.visitors.enabled && !visitor_nodes_->empty();
+    settings.room_services = room_services(config, c.xmpp_domain);
+    manager_->reconfigure(settings, factory(settings, std::move(media)));
+    features_->reload(config);
 }
 
 ConferenceServices::~ConferenceServices() {

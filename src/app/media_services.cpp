@@ -266,7 +266,38 @@ LoadRedistributor::Ports redistribution_ports(const std::shared_ptr<bridge::Brid
     return ports;
 }
 
+// The settings a conference's media takes from the configuration (at start-up and at every reload).
+void apply_configuration(conference::ConferenceMediaSettings& settings, const config::JicofoConfig& config) {
+    settings.codecs = config.codec;
+    settings.conference = config.conference;
+    settings.sctp_enabled = config.sctp.enabled;
+    settings.max_bridge_participants_interval = config.bridge.max_bridge_participants_interval;
+    settings.jibri_private_addresses = config.jibri.use_private_address_connectivity;
+    settings.jigasi_private_addresses = config.jigasi.use_private_address_connectivity;
+    // SplitBridge puts participants on different bridges on purpose, so it needs relays whatever octo says.
+    settings.relays.enabled =
+        config.octo.enabled || config.bridge.selection_strategy == config::SelectionStrategy::SplitBridge;
+    settings.relays.sctp = config.octo.sctp_datachannels;
+    settings.relays.topology = config.bridge.topology_strategy;
+}
+
+bridge::BridgeRegistrySettings registry_settings(const config::JicofoConfig& config) {
+    bridge::BridgeRegistrySettings settings;
+    settings.bridge = config.bridge;
+    settings.octo = config.octo;
+    settings.local_region = config.local_region;
+    return settings;
+}
+
 }  // namespace
+
+std::shared_ptr<const conference::MediaSetup> MediaServices::reconfigure(const config::JicofoConfig& config) {
+    registry_->reconfigure(registry_settings(config));
+    auto setup = std::make_shared<conference::MediaSetup>(*setup_);  // the same ports and callbacks
+    apply_configuration(setup->settings, config);
+    setup_ = setup;
+    return setup_;
+}
 
 struct MediaServices::Subscription {
     bridge::BridgeSubscription bridges;
@@ -296,10 +327,7 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     std::unique_ptr<MediaServices> services(new MediaServices());
     services->brewery_ = brewery.value();
 
-    bridge::BridgeRegistrySettings settings;
-    settings.bridge = config.bridge;
-    settings.octo = config.octo;
-    settings.local_region = config.local_region;
+    const auto settings = registry_settings(config);
     bridge::XmppTransportSettings transport;
     transport.brewery.room = std::move(brewery).value();
     transport.brewery.nick = bridges_connection->settings().username;
@@ -311,17 +339,7 @@ std::unique_ptr<MediaServices> MediaServices::create(const config::JicofoConfig&
     services->load_redistribution_ = config.bridge.load_redistribution;
 
     auto setup = std::make_shared<conference::MediaSetup>();
-    setup->settings.codecs = config.codec;
-    setup->settings.conference = config.conference;
-    setup->settings.sctp_enabled = config.sctp.enabled;
-    setup->settings.max_bridge_participants_interval = config.bridge.max_bridge_participants_interval;
-    setup->settings.jibri_private_addresses = config.jibri.use_private_address_connectivity;
-    setup->settings.jigasi_private_addresses = config.jigasi.use_private_address_connectivity;
-    // SplitBridge puts participants on different bridges on purpose, so it needs relays whatever octo says.
-    setup->settings.relays.enabled =
-        config.octo.enabled || config.bridge.selection_strategy == config::SelectionStrategy::SplitBridge;
-    setup->settings.relays.sctp = config.octo.sctp_datachannels;
-    setup->settings.relays.topology = config.bridge.topology_strategy;
+    apply_configuration(setup->settings, config);
     // Prometheus counters are thread-safe: every conference counts from its own strand.
     auto counters = std::make_shared<MediaStatistics>(metrics);
     count_media_events(setup->settings, counters);

@@ -2,6 +2,7 @@
 // of the authentication domain, keyed by session id, bound to one machine, renewed on use, expired when idle.
 #include "jicofo/auth/authentication_authority.hpp"
 
+#include "jicofo/auth/token.hpp"
 #include "jicofo/core/logging.hpp"
 #include "jicofo/core/random.hpp"
 
@@ -71,11 +72,12 @@ std::optional<std::string> login_url(const AuthenticationSettings& settings, con
     return "./" + std::string(room.local()) + "?login=true";
 }
 
-AuthenticationAuthority::AuthenticationAuthority(AuthenticationSettings settings, Clock clock)
-    : settings_(std::move(settings)), clock_(std::move(clock)) {
-    logger()->info("authentication {} on domain {}: session lifetime {} ms, auto-login {}",
+AuthenticationAuthority::AuthenticationAuthority(AuthenticationSettings settings, Clock clock, WallClock wall_clock)
+    : settings_(std::move(settings)), clock_(std::move(clock)), wall_clock_(std::move(wall_clock)) {
+    logger()->info("authentication {} on domain {}: session lifetime {} ms, auto-login {}, owners {}",
                    authority_name(settings_.type), settings_.domain, settings_.lifetime.count(),
-                   settings_.enable_auto_login ? "on" : "off");
+                   settings_.enable_auto_login ? "on" : "off",
+                   settings_.moderator_from_token ? "by the token's moderator claim" : "every authenticated user");
 }
 
 std::chrono::steady_clock::time_point AuthenticationAuthority::now() const {
@@ -114,6 +116,9 @@ AuthResult AuthenticationAuthority::authenticate(const AuthenticationRequest& re
                        short_id(session->id));
     }
     session->last_used = now();
+    if (settings_.moderator_from_token) {
+        session->moderator_of = moderator_room(request);
+    }
     return SessionGrant{session->id, session->identity};
 }
 
@@ -140,6 +145,49 @@ std::optional<std::string> AuthenticationAuthority::identity_of(const stanza::Ji
         }
     }
     return std::nullopt;
+}
+
+bool AuthenticationAuthority::grants_owner(const stanza::Jid& jid, const stanza::Jid& room) const {
+    for (const auto& [id, session] : sessions_) {
+        if (session.user_jid == jid) {
+            return !settings_.moderator_from_token || session.moderator_of == room;
+        }
+    }
+    return false;
+}
+
+std::optional<stanza::Jid> AuthenticationAuthority::moderator_room(const AuthenticationRequest& request) const {
+    const std::string who = request.from ? request.from->to_string() : "(rest)";
+    if (!request.token) {
+        logger()->info("room={} from={} not a moderator: the request carries no token", request.room.to_string(), who);
+        return std::nullopt;
+    }
+    const auto at = wall_clock_ ? wall_clock_() : std::chrono::system_clock::now();
+    auto claims = verify_hs256_token(*request.token, settings_.token_secret, at, settings_.token_leeway);
+    if (!claims) {
+        logger()->warn("room={} from={} not a moderator: the token is refused ({})", request.room.to_string(), who,
+                       claims.error());
+        return std::nullopt;
+    }
+    if (claims->moderator != true) {
+        logger()->info("room={} from={} not a moderator: the token has no moderator claim", request.room.to_string(),
+                       who);
+        return std::nullopt;
+    }
+    // Prosody's tenant rooms are named "[tenant]room"; a token names the room alone.
+    std::string_view room_name = request.room.local();
+    if (room_name.starts_with('[')) {
+        if (const auto close = room_name.find(']'); close != std::string_view::npos) {
+            room_name.remove_prefix(close + 1);
+        }
+    }
+    if (!token_admits_room(*claims, room_name)) {
+        logger()->warn("room={} from={} not a moderator: the token is for room '{}'", request.room.to_string(), who,
+                       claims->room.value_or("(none)"));
+        return std::nullopt;
+    }
+    logger()->info("room={} from={} is a moderator by its token", request.room.to_string(), who);
+    return request.room;
 }
 
 bool AuthenticationAuthority::logout(const std::optional<std::string>& session_id) {

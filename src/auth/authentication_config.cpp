@@ -23,6 +23,8 @@ core::Result<std::optional<AuthenticationSettings>, std::string> authentication_
         settings.type = AuthenticationType::jwt;
         settings.lifetime = 1min;
         settings.enable_auto_login = false;
+        settings.moderator_from_token = config.moderator_from_token;
+        settings.token_secret = config.token_secret.value_or("");
     } else {
         settings.type = AuthenticationType::xmpp;
         settings.lifetime = config.authentication_lifetime;

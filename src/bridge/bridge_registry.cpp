@@ -121,6 +121,24 @@ void BridgeRegistry::stop(std::function<void()> done) {
 
 // ----- subscribers ------------------------------------------------------------------------------------------------
 
+void BridgeRegistry::reconfigure(BridgeRegistrySettings settings) {
+    boost::asio::post(strand_, [self = shared_from_this(), settings = std::move(settings)]() mutable {
+        // The brewery is joined on a connection; those cannot change without a restart.
+        settings.bridge.brewery_jid = self->settings_.bridge.brewery_jid;
+        settings.bridge.xmpp_connection_name = self->settings_.bridge.xmpp_connection_name;
+        settings.health_check_timeout = self->settings_.health_check_timeout;
+        self->settings_ = std::move(settings);
+        self->selector_ = selector::BridgeSelector(
+            selector::SelectorSettings{self->settings_.bridge, self->settings_.octo, self->settings_.local_region});
+        self->params_ = selector::BridgeParams::from(self->settings_.bridge);
+        for (auto& [id, entry] : self->bridges_) {
+            entry->bridge.set_params(self->params_);
+        }
+        logger()->info("bridge selection reconfigured: strategy {}, {} bridge(s) kept", self->selector_.strategy_name(),
+                       self->bridges_.size());
+    });
+}
+
 BridgeSubscription BridgeRegistry::subscribe(BridgeEvents events) {
     // The id is taken here, off the strand, so that the handle can be returned at once.
     const std::uint64_t id = next_subscriber_++;

@@ -174,12 +174,29 @@ void Conference::on_join(xmpp::JoinResult result) {
         joined({});
     }
     // Nobody came: end after initial-timeout. Occupants already in the room arrive as MemberJoined right after this.
+    arm_initial_timer();
+}
+
+void Conference::arm_initial_timer() {
+    assert(strand_.running_in_this_thread());
     initial_timer_.expires_after(settings_.initial_timeout);
     initial_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
         if (!ec && self->participants_.empty() && !self->held_open()) {
             logger()->info("room={} nobody joined within {} ms", self->room_jid_.to_string(),
                            self->settings_.initial_timeout.count());
             self->end("initial timeout");
+        }
+    });
+}
+
+void Conference::request_arrived() {
+    boost::asio::post(strand_, [self = shared_from_this()] {
+        // Only while the room is joined and still waiting for its first participant; a running conference ends by
+        // its own rules.
+        if (!self->ended_ && self->joined_ && self->participants_.empty()) {
+            logger()->debug("room={} another conference request: initial-timeout starts again",
+                            self->room_jid_.to_string());
+            self->arm_initial_timer();
         }
     });
 }
@@ -297,7 +314,7 @@ void Conference::member_left(const xmpp::SharedMember& member, bool kicked) {
 // makes the authenticated members owners instead, and nobody else.
 void Conference::elect_owner() {
     // Not in breakout rooms: their moderators come from the main room.
-    if (!settings_.enable_auto_owner || !room_ || callbacks_.is_authenticated || room_info_.is_breakout) {
+    if (!settings_.enable_auto_owner || !room_ || callbacks_.grants_owner || room_info_.is_breakout) {
         return;
     }
     for (const auto& member : participants_) {
@@ -469,7 +486,7 @@ ConferenceSnapshot Conference::snapshot() const {
         }
     }
     s.focus_nick = settings_.focus_nick;
-    if (callbacks_.is_authenticated) {
+    if (callbacks_.grants_owner) {
         s.role_manager = "AuthenticationRoleManager";
     } else if (settings_.enable_auto_owner && !room_info_.is_breakout) {
         s.role_manager = "AutoOwnerRoleManager";

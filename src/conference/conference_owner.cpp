@@ -36,12 +36,12 @@ void Conference::authenticated(const stanza::Jid& real_jid) {
 void Conference::grant_owner_if_authenticated(const xmpp::Member& member) {
     assert(strand_.running_in_this_thread());
     // A visitor is in its node's room, where the focus grants nothing.
-    if (!callbacks_.is_authenticated || !member.real_jid || member.affiliation == stanza::MucAffiliation::owner ||
+    if (!callbacks_.grants_owner || !member.real_jid || member.affiliation == stanza::MucAffiliation::owner ||
         member.occupant_jid.bare() != room_jid_) {
         return;
     }
     std::weak_ptr<Conference> weak = weak_from_this();
-    callbacks_.is_authenticated(*member.real_jid, [weak, nick = member.nick, jid = *member.real_jid](bool yes) {
+    callbacks_.grants_owner(*member.real_jid, [weak, nick = member.nick, jid = *member.real_jid](bool yes) {
         auto self = weak.lock();
         if (!yes || !self) {
             return;

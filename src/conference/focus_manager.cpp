@@ -99,6 +99,12 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         return;
     }
     auto found = conferences_.find(room);
+    if (found == conferences_.end() && new_rooms_refused_) {
+        logger()->info("conference request for room={} refused: new rooms are refused ({})", room.to_string(),
+                       *new_rooms_refused_);
+        answer(waiter, core::unexpected(RequestError{RequestErrc::unavailable, "draining: " + *new_rooms_refused_}));
+        return;
+    }
     auto grant = authenticate(request, found != conferences_.end());
     if (!grant) {
         answer(waiter, core::unexpected(grant.error()));
@@ -115,10 +121,15 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
             return;
         }
     }
-    if (found != conferences_.end() && grant->session_id && request.from) {
+    if (found != conferences_.end() && grant->session_id && request.from &&
+        authority_->grants_owner(*request.from, room)) {
         // The sender is now bound to a session: if it is already in the room (a guest upgraded by a login), its
         // conference makes it owner now; one that joins later is checked when it arrives.
         found->second->handle->authenticated(*request.from);
+    }
+    if (found != conferences_.end()) {
+        // Someone still wants this room (perhaps its first user, on a login screen): it is not "nobody came" yet.
+        found->second->handle->request_arrived();
     }
     if (found != conferences_.end()) {
         auto& entry = *found->second;
@@ -139,6 +150,32 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
     }
 
     arm_deadline(waiter, room);
+}
+
+void FocusManager::refuse_new_rooms(std::optional<std::string> reason) {
+    boost::asio::post(strand_, [self = shared_from_this(), reason = std::move(reason)]() mutable {
+        self->new_rooms_refused_ = std::move(reason);
+    });
+}
+
+void FocusManager::async_conference_count(std::function<void(std::size_t)> done) {
+    boost::asio::post(strand_, [self = shared_from_this(), done = std::move(done)] {
+        done(static_cast<std::size_t>(std::count_if(self->conferences_.begin(), self->conferences_.end(),
+                                                    [](const auto& entry) { return entry.second->in_statistics; })));
+    });
+}
+
+void FocusManager::reconfigure(ConferenceSettings settings, ConferenceFactory factory) {
+    boost::asio::post(
+        strand_, [self = shared_from_this(), settings = std::move(settings), factory = std::move(factory)]() mutable {
+            // Only what the room map itself reads per request; the room services (with the breakout service Prosody
+            // announced) and the focus's identity are the connection's and stay.
+            self->settings_.max_conferences = settings.max_conferences;
+            self->settings_.max_waiting_requests = settings.max_waiting_requests;
+            self->settings_.max_properties_per_request = settings.max_properties_per_request;
+            self->settings_.join_timeout = settings.join_timeout;
+            self->factory_ = std::move(factory);
+        });
 }
 
 std::optional<RequestError> FocusManager::over_a_cap(const ConferenceRequest& request, const stanza::Jid& room) {
@@ -200,13 +237,13 @@ std::shared_ptr<FocusManager::Entry> FocusManager::create_conference(const stanz
         }
     };
     if (authority_) {
-        callbacks.is_authenticated = [weak](const stanza::Jid& real_jid, std::function<void(bool)> answer) {
+        callbacks.grants_owner = [weak, room](const stanza::Jid& real_jid, std::function<void(bool)> answer) {
             auto self = weak.lock();
             if (!self) {
                 return;
             }
-            boost::asio::post(self->strand_, [self, real_jid, answer = std::move(answer)] {
-                answer(self->authority_->is_authenticated(real_jid));
+            boost::asio::post(self->strand_, [self, room, real_jid, answer = std::move(answer)] {
+                answer(self->authority_->grants_owner(real_jid, room));
             });
         };
     }

@@ -42,7 +42,8 @@ core::Result<auth::SessionGrant, RequestError> FocusManager::authenticate(const 
         core::iequals_ascii(request.room->domain(), *services->breakout_service)) {
         return auth::SessionGrant{};
     }
-    auto grant = authority_->authenticate({request.from, *request.room, request.session_id, request.machine_uid});
+    auto grant =
+        authority_->authenticate({request.from, *request.room, request.session_id, request.machine_uid, request.token});
     if (!grant) {
         const auto code = grant.error().code == auth::AuthErrc::session_invalid ? RequestErrc::session_invalid
                                                                                 : RequestErrc::not_acceptable;

@@ -85,11 +85,20 @@ void read_authentication(Reader& r, AuthenticationConfig& a) {
     a.login_url = r.optional_string(base + "login-url");
     a.authentication_lifetime = r.duration(base + "authentication-lifetime");
     a.enable_auto_login = r.boolean(base + "enable-auto-login");
+    a.moderator_from_token = r.boolean(base + "moderator-from-token");
+    a.token_secret = r.optional_string(base + "token-secret");
     // Jicofo reads login-url as the authentication domain when it creates the authority and stops without it.
     if (!r.failed() && a.effective_type() != AuthenticationType::None && !a.login_url) {
         r.fail(r.find(base + "type"), base + "login-url",
                std::string("is required with authentication type ") + authentication_type_name(a.type) +
                    " (the authentication domain)");
+    }
+    // The moderator claim grants rights, so it is believed only from a token the focus can check itself.
+    if (!r.failed() && a.moderator_from_token && a.effective_type() == AuthenticationType::Jwt &&
+        (!a.token_secret || a.token_secret->empty())) {
+        r.fail(r.find(base + "moderator-from-token"), base + "token-secret",
+               "is required with moderator-from-token (the HS256 secret Prosody checks the tokens with, its "
+               "app_secret)");
     }
 }
 
@@ -103,6 +112,7 @@ void read_rest(Reader& r, RestConfig& rest) {
     rest.move_endpoints_enabled = r.boolean(base + "move-endpoints.enabled");
     rest.debug_enabled = r.boolean(base + "debug.enabled");
     rest.pin_enabled = r.boolean(base + "pin.enabled");
+    rest.drain_enabled = r.boolean(base + "drain.enabled");
     // libstrophe's select() cannot watch a descriptor >= 1024, and an XMPP reconnect takes the lowest free one: the
     // REST sockets (this cap, plus up to 64 being answered 503) must leave room below 1024 for XMPP and the rest.
     rest.max_connections = r.integer(base + "max-connections", 1, 768);
@@ -269,6 +279,8 @@ void read_other_sections(Reader& r, JicofoConfig& config) {
 
     config.process.io_threads = r.integer("jicofo.process.io-threads", 0, 1024);
     config.process.shutdown_timeout = r.duration("jicofo.process.shutdown-timeout");
+    config.drain.enabled = r.boolean("jicofo.drain.enabled");
+    config.drain.deadline = positive_duration(r, "jicofo.drain.deadline");
     const std::string level = r.string("jicofo.logging.level");
     if (auto normalised = normalise_log_level(level)) {
         config.logging.level = *normalised;

@@ -12,7 +12,7 @@ namespace jicofo::config::detail {
 namespace {
 
 // Keys Jicofo documents without a default, so they are absent from the reference tree.
-constexpr std::array<std::string_view, 22> kKeysWithoutDefault{
+constexpr std::array<std::string_view, 23> kKeysWithoutDefault{
     "jicofo.xmpp.client.domain",
     "jicofo.xmpp.client.xmpp-domain",
     "jicofo.xmpp.client.password",
@@ -30,6 +30,7 @@ constexpr std::array<std::string_view, 22> kKeysWithoutDefault{
     "jicofo.transcription.url-template",
     "jicofo.translation.url-template",
     "jicofo.authentication.login-url",
+    "jicofo.authentication.token-secret",
     "jicofo.jibri.brewery-jid",
     "jicofo.jibri-sip.brewery-jid",
     "jicofo.jigasi.brewery-jid",

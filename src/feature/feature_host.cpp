@@ -93,6 +93,7 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
     std::map<std::string, std::string> advertised;  // on the strand
     std::vector<std::function<void(const Connections&)>> start_hooks;
     std::vector<std::function<void()>> stop_hooks;
+    std::vector<std::function<void(const config::JicofoConfig&)>> reload_hooks;
     std::vector<RouteOnConnection> routes_on_connections;           // fixed once started
     std::shared_ptr<const conference::VisitorNodes> visitor_nodes;  // the routes point into it
     std::shared_ptr<conference::RequestShaper> shaper;              // shape_requests
@@ -318,6 +319,9 @@ public:
         state_.start_hooks.push_back(std::move(started));
     }
     void on_stop(std::function<void()> stopping) override { state_.stop_hooks.push_back(std::move(stopping)); }
+    void on_reload(std::function<void(const config::JicofoConfig&)> reloaded) override {
+        state_.reload_hooks.push_back(std::move(reloaded));
+    }
     void on_peer_iq(IqRoute route, config::XmppConnectionName connection, PeerClaim claims,
                     PeerIqHandler handler) override {
         state_.peer_iqs.push_back(
@@ -448,6 +452,14 @@ void FeatureHost::stop() {
         state->discovery.reset();
         for (auto& need : state->components) {
             need->subscription.reset();
+        }
+    });
+}
+
+void FeatureHost::reload(const config::JicofoConfig& config) {
+    boost::asio::post(state_->strand, [state = state_, config = std::make_shared<const config::JicofoConfig>(config)] {
+        for (const auto& hook : state->reload_hooks) {
+            hook(*config);
         }
     });
 }

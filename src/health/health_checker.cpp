@@ -51,9 +51,29 @@ public:
         net::post(strand_, [self = shared_from_this(), f = std::forward<F>(f)]() mutable { f(*self); });
     }
 
-    void add_check(std::string name, HealthCheck check, milliseconds deadline) {
+    void add_check(std::string name, HealthCheck check, std::optional<milliseconds> deadline) {
         assert(strand_.running_in_this_thread());
         checks_.push_back({std::move(name), std::move(check), deadline});
+    }
+
+    void reconfigure(const HealthSettings& settings) {
+        assert(strand_.running_in_this_thread());
+        const bool interval_changed = settings.interval != settings_.interval;
+        settings_ = settings;
+        logger_->info("health checks reconfigured interval={}ms timeout={}ms max_check_duration={}ms",
+                      settings_.interval.count(), settings_.timeout.count(), settings_.max_check_duration.count());
+        if (interval_changed && started_ && !stopped_) {
+            // The next tick follows the new interval from now, not from the old schedule.
+            next_tick_ = std::chrono::steady_clock::now();
+            interval_timer_.cancel();
+            next_tick_ += settings_.interval;
+            arm_tick();
+        }
+    }
+
+    void set_draining(std::optional<std::string> reason) {
+        assert(strand_.running_in_this_thread());
+        draining_ = std::move(reason);
     }
 
     void start() {
@@ -92,8 +112,6 @@ public:
         }
     }
 
-    milliseconds max_check_duration() const { return settings_.max_check_duration; }
-
     HealthSnapshot snapshot() const {
         assert(strand_.running_in_this_thread());
         HealthSnapshot snap;
@@ -103,7 +121,11 @@ public:
         if (last_result_) {
             snap.last_run = last_time_;
         }
-        if (!ready_) {
+        if (draining_) {
+            // Whatever the checks say: a load balancer must send new rooms elsewhere.
+            snap.result = HealthResult::soft_failure("draining: " + *draining_);
+            snap.result.response_code = 503;
+        } else if (!ready_) {
             snap.result = HealthResult::soft_failure("starting");
         } else if (!last_result_) {
             snap.result = HealthResult::soft_failure("not ready: health checks have not run yet");
@@ -120,8 +142,12 @@ private:
     struct Check {
         std::string name;
         HealthCheck check;
-        milliseconds deadline;
+        std::optional<milliseconds> deadline;  // nullopt: max_check_duration, as configured at the run
     };
+
+    [[nodiscard]] milliseconds deadline_of(std::size_t index) const {
+        return checks_[index].deadline.value_or(settings_.max_check_duration);
+    }
     // No default member initializers: clang rejects optional<Run>::emplace() for a nested class that has them
     // (it needs them before the enclosing class is complete); emplace() value-initialises the scalars anyway.
     struct Run {
@@ -141,6 +167,10 @@ private:
             begin_run();
         }
         next_tick_ += settings_.interval;
+        arm_tick();
+    }
+
+    void arm_tick() {
         interval_timer_.expires_at(next_tick_);
         interval_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
             if (!ec) {
@@ -157,7 +187,7 @@ private:
         run_->pending = checks_.size();
         run_->results.resize(checks_.size());
         for (std::size_t i = 0; i < checks_.size(); ++i) {
-            auto timer = std::make_unique<net::steady_timer>(strand_, checks_[i].deadline);
+            auto timer = std::make_unique<net::steady_timer>(strand_, deadline_of(i));
             timer->async_wait([self = shared_from_this(), id, i](boost::system::error_code ec) {
                 if (!ec) {
                     self->complete_check(id, i, self->timed_out(i));
@@ -189,7 +219,7 @@ private:
 
     HealthResult timed_out(std::size_t index) const {
         return HealthResult::soft_failure("Health check '" + checks_[index].name + "' timed out after " +
-                                          std::to_string(checks_[index].deadline.count()) + " ms");
+                                          std::to_string(deadline_of(index).count()) + " ms");
     }
 
     void complete_check(std::uint64_t id, std::size_t index, HealthResult result) {
@@ -252,6 +282,7 @@ private:
     bool started_ = false;
     bool stopped_ = false;
     bool ready_ = false;
+    std::optional<std::string> draining_;
     std::chrono::steady_clock::time_point next_tick_;
     std::optional<Run> run_;
     std::uint64_t run_counter_ = 0;
@@ -269,8 +300,16 @@ HealthChecker::~HealthChecker() {
 
 void HealthChecker::add_check(std::string name, HealthCheck check, std::optional<milliseconds> deadline) {
     impl_->on_strand([name = std::move(name), check = std::move(check), deadline](Impl& impl) mutable {
-        impl.add_check(std::move(name), std::move(check), deadline.value_or(impl.max_check_duration()));
+        impl.add_check(std::move(name), std::move(check), deadline);
     });
+}
+
+void HealthChecker::reconfigure(HealthSettings settings) {
+    impl_->on_strand([settings](Impl& impl) { impl.reconfigure(settings); });
+}
+
+void HealthChecker::set_draining(std::optional<std::string> reason) {
+    impl_->on_strand([reason = std::move(reason)](Impl& impl) mutable { impl.set_draining(std::move(reason)); });
 }
 
 void HealthChecker::start() {

@@ -84,6 +84,10 @@ TEST(ConferenceJsonTest, ReplyAndErrors) {
     auto full = conference_error_http({conference::RequestErrc::resource_constraint, "too many conferences (max 3)"});
     EXPECT_EQ(full.status, 503);
     EXPECT_EQ(full.body, "Service unavailable: too many conferences (max 3)");
+    // Draining or shutting down: the same "go elsewhere" answer.
+    auto draining = conference_error_http({conference::RequestErrc::unavailable, "draining: maintenance"});
+    EXPECT_EQ(draining.status, 503);
+    EXPECT_EQ(draining.body, "Service unavailable: draining: maintenance");
 }
 
 TEST(ConferenceJsonTest, ReplyWithAnAuthenticationSession) {

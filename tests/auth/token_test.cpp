@@ -2,38 +2,14 @@
 // from garbage of every shape a client or an attacker could send.
 #include "jicofo/auth/token.hpp"
 
+#include "jwt_builder.hpp"
+
 #include <gtest/gtest.h>
 
 #include <random>
 
 namespace jicofo::auth {
 namespace {
-
-// base64url without padding, as JWTs carry it.
-std::string encode(std::string_view bytes) {
-    constexpr std::string_view kAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    std::string out;
-    std::size_t i = 0;
-    for (; i + 2 < bytes.size(); i += 3) {
-        const auto n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8) |
-                       static_cast<unsigned char>(bytes[i + 2]);
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-        out += kAlphabet[(n >> 6) & 63];
-        out += kAlphabet[n & 63];
-    }
-    if (bytes.size() - i == 1) {
-        const auto n = static_cast<unsigned char>(bytes[i]) << 16;
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-    } else if (bytes.size() - i == 2) {
-        const auto n = (static_cast<unsigned char>(bytes[i]) << 16) | (static_cast<unsigned char>(bytes[i + 1]) << 8);
-        out += kAlphabet[(n >> 18) & 63];
-        out += kAlphabet[(n >> 12) & 63];
-        out += kAlphabet[(n >> 6) & 63];
-    }
-    return out;
-}
 
 std::string token_with_payload(std::string_view payload_json) {
     return encode(R"({"alg":"HS256","typ":"JWT"})") + "." + encode(payload_json) + ".c2lnbmF0dXJl";

@@ -401,5 +401,27 @@ TEST_F(ConferenceIntegrationTest, AHoldWithADurationEndsTheEmptyConferenceWhenIt
     EXPECT_GE(std::chrono::steady_clock::now() - asked, 1500ms);
 }
 
+// A first user kept on a login or pre-join screen asks again and again: each request starts the initial timeout
+// again, so the room outlives it; once the requests stop, it ends one timeout later.
+TEST_F(ConferenceIntegrationTest, RepeatedRequestsKeepAnUnjoinedConferenceBeyondItsInitialTimeout) {
+    start_focus(800ms);
+    auto alice = client("alice");
+    ASSERT_TRUE(alice);
+    const std::string room = "waiting@conference.meet.test";
+    const auto first = std::chrono::steady_clock::now();
+    for (int i = 0; i < 5; ++i) {
+        auto reply = event_json(alice->request(
+            conference_iq("focus@auth.meet.test/focus", room, "w" + std::to_string(i)), "iq_reply", 15s));
+        ASSERT_EQ(reply["type"], "result") << alice->transcript();
+        std::this_thread::sleep_for(400ms);
+    }
+    const auto last = std::chrono::steady_clock::now() - 400ms;
+    ASSERT_GE(std::chrono::steady_clock::now() - first, 2s);
+    EXPECT_TRUE(conference(room)) << "still there 2 s after the first request, 0.8 s initial timeout";
+    EXPECT_TRUE(eventually([&] { return snapshot().conferences.empty(); }, 5s));
+    EXPECT_GE(std::chrono::steady_clock::now() - last, 800ms);
+    expect_no_violation(*alice);
+}
+
 }  // namespace
 }  // namespace jicofo::conference

@@ -2,6 +2,7 @@
 // domain create rooms, replies carry the session, guests authenticate with it, members authenticated while in the
 // room are pushed to their conference, logout and conference ends drop sessions. And the health check's test
 // conference: created without authentication, kept out of /stats and the metrics, left as soon as it is joined.
+#include "auth/jwt_builder.hpp"
 #include "conference/focus_manager_fixture.hpp"
 #include "jicofo/conference/authentication_iq_handler.hpp"
 #include "jicofo/core/error.hpp"
@@ -227,6 +228,50 @@ TEST_F(FocusManagerAuthTest, JwtIsReportedAsExternalAuthentication) {
     ASSERT_TRUE(user);
     EXPECT_EQ(property(*user, "authentication"), std::optional<std::string_view>("true"));
     EXPECT_EQ(property(*user, "externalAuth"), std::optional<std::string_view>("true"));
+}
+
+// moderator-from-token: every user of the token domain still creates rooms and gets a session, but only the one
+// whose request carried a verified moderator token is made owner, in the room the token is for.
+TEST_F(FocusManagerAuthTest, WithModeratorFromTokenOnlyTheTokensModeratorIsMadeOwner) {
+    auth::AuthenticationSettings settings;
+    settings.type = auth::AuthenticationType::jwt;
+    settings.domain = "secure.meet.test";
+    settings.enable_auto_login = false;
+    settings.moderator_from_token = true;
+    settings.token_secret = "app-secret";
+    auto manager = make_manager(true, {}, std::make_unique<auth::AuthenticationAuthority>(settings));
+    const auto token = [](const std::string& moderator, const std::string& secret = "app-secret") {
+        return auth::signed_token(R"({"room":"room1","context":{"user":{"moderator":)" + moderator + "}}}", secret);
+    };
+    auto viewer = from("viewer@secure.meet.test/v");
+    viewer.token = token("false");
+    ASSERT_TRUE(ask(*manager, viewer));  // creates the room: any authenticated user may
+    auto forger = from("forger@secure.meet.test/f");
+    forger.token = token("true", "guessed");
+    ASSERT_TRUE(ask(*manager, forger));
+    auto host = from("host@secure.meet.test/h");
+    host.token = token("true");
+    ASSERT_TRUE(ask(*manager, host));
+
+    ASSERT_EQ(created_count(), 1U);
+    EXPECT_EQ(created(0)->is_authenticated(jid("host@secure.meet.test/h")), std::optional<bool>(true));
+    EXPECT_EQ(created(0)->is_authenticated(jid("viewer@secure.meet.test/v")), std::optional<bool>(false));
+    EXPECT_EQ(created(0)->is_authenticated(jid("forger@secure.meet.test/f")), std::optional<bool>(false));
+    // Only the moderator already in the room is pushed to its conference.
+    EXPECT_EQ(created(0)->authenticated_jids(), std::vector<stanza::Jid>{jid("host@secure.meet.test/h")});
+}
+
+// Every request for a room whose conference exists tells it, so that one nobody has joined yet waits again.
+TEST_F(FocusManagerAuthTest, EveryRequestForAnExistingConferenceRefreshesItsStartTimer) {
+    auto manager = make_manager(true);
+    ASSERT_TRUE(ask(*manager, from("alice@meet.test/a")));
+    ASSERT_EQ(created_count(), 1U);
+    EXPECT_EQ(created(0)->requests_arrived.load(), 0) << "the creating request starts the timer itself";
+    ASSERT_TRUE(ask(*manager, from("alice@meet.test/a")));
+    ASSERT_TRUE(ask(*manager, from("bob@meet.test/b")));
+    EXPECT_EQ(created(0)->requests_arrived.load(), 2);
+    ASSERT_TRUE(ask(*manager, from("carol@meet.test/c", "other@conference.meet.test")));
+    EXPECT_EQ(created(0)->requests_arrived.load(), 2) << "another room's request is not this conference's";
 }
 
 TEST_F(FocusManagerAuthTest, WithoutAuthenticationConferencesDoNotAskAndAnyoneCreatesRooms) {

@@ -52,6 +52,7 @@ public:
         std::lock_guard lock(mutex_);
         authenticated_.push_back(real_jid);
     }
+    void request_arrived() override { ++requests_arrived; }
     bool join_pending() {
         std::lock_guard lock(mutex_);
         return static_cast<bool>(joined_);
@@ -82,11 +83,11 @@ public:
         std::lock_guard lock(mutex_);
         return authenticated_;
     }
-    [[nodiscard]] bool asks_about_authentication() const { return static_cast<bool>(callbacks_.is_authenticated); }
+    [[nodiscard]] bool asks_about_authentication() const { return static_cast<bool>(callbacks_.grants_owner); }
     // Asks the manager as a Conference does when a member joins; nullopt when no answer came within 5 s.
     std::optional<bool> is_authenticated(const stanza::Jid& real_jid) {
         auto promise = std::make_shared<std::promise<bool>>();
-        callbacks_.is_authenticated(real_jid, [promise](bool yes) { promise->set_value(yes); });
+        callbacks_.grants_owner(real_jid, [promise](bool yes) { promise->set_value(yes); });
         auto future = promise->get_future();
         if (future.wait_for(5s) != std::future_status::ready) {
             return std::nullopt;
@@ -96,6 +97,7 @@ public:
     const stanza::Jid& room() const { return room_; }
     std::atomic<int> starts{0};
     std::atomic<int> stops{0};
+    std::atomic<int> requests_arrived{0};
 
 private:
     stanza::Jid room_;

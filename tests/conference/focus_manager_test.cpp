@@ -207,5 +207,58 @@ TEST_F(FocusManagerTest, StoppedManagerAnswersUnavailable) {
     EXPECT_EQ(result.error().code, RequestErrc::unavailable);
 }
 
+TEST_F(FocusManagerTest, WhileNewRoomsAreRefusedExistingConferencesStillTakeRequests) {
+    auto manager = make_manager(true);
+    ASSERT_TRUE(ask(*manager, request_for("old@c.meet.test")));
+    manager->refuse_new_rooms("maintenance");
+    auto refused = ask(*manager, request_for("new@c.meet.test"));
+    ASSERT_FALSE(refused);
+    EXPECT_EQ(refused.error().code, RequestErrc::unavailable);
+    EXPECT_EQ(refused.error().text, "draining: maintenance");
+    EXPECT_EQ(created_count(), 1U) << "nothing is created for a refused room";
+    auto existing = ask(*manager, request_for("old@c.meet.test"));
+    ASSERT_TRUE(existing);
+    EXPECT_TRUE(existing->ready);
+
+    std::promise<std::size_t> counted;
+    manager->async_conference_count([&counted](std::size_t n) { counted.set_value(n); });
+    EXPECT_EQ(counted.get_future().get(), 1U);
+
+    manager->refuse_new_rooms(std::nullopt);
+    EXPECT_TRUE(ask(*manager, request_for("new@c.meet.test")));
+    EXPECT_EQ(created_count(), 2U);
+}
+
+TEST_F(FocusManagerTest, AReconfiguredCapAndFactoryApplyToTheNextRequests) {
+    auto manager = make_manager(true);
+    ASSERT_TRUE(ask(*manager, request_for("a@c.meet.test")));
+    ConferenceSettings tighter;
+    tighter.max_conferences = 1;
+    std::atomic<int> made_by_new_factory{0};
+    manager->reconfigure(tighter, [this, &made_by_new_factory](const stanza::Jid& room, ConferenceCallbacks callbacks) {
+        ++made_by_new_factory;
+        auto conference = std::make_shared<testing::FakeConference>(room, std::move(callbacks), true);
+        std::lock_guard lock(mutex_);
+        created_.push_back(conference);
+        return conference;
+    });
+    auto over = ask(*manager, request_for("b@c.meet.test"));
+    ASSERT_FALSE(over);
+    EXPECT_EQ(over.error().code, RequestErrc::resource_constraint);
+    EXPECT_TRUE(ask(*manager, request_for("a@c.meet.test"))) << "the running conference is untouched";
+
+    ConferenceSettings looser;
+    looser.max_conferences = 10;
+    manager->reconfigure(looser, [this, &made_by_new_factory](const stanza::Jid& room, ConferenceCallbacks callbacks) {
+        ++made_by_new_factory;
+        auto conference = std::make_shared<testing::FakeConference>(room, std::move(callbacks), true);
+        std::lock_guard lock(mutex_);
+        created_.push_back(conference);
+        return conference;
+    });
+    EXPECT_TRUE(ask(*manager, request_for("b@c.meet.test")));
+    EXPECT_EQ(made_by_new_factory.load(), 1);
+}
+
 }  // namespace
 }  // namespace jicofo::conference

@@ -22,7 +22,9 @@ TEST(ToJson, ParsesBackWithOverridesAndMaskedPasswords) {
     )")
                        .config;
     const std::string text = to_json(c);
-    EXPECT_EQ(text.find("secret"), std::string::npos) << "a password leaked";
+    for (const auto* password : {"client-secret", "service-secret", "visitor-secret"}) {
+        EXPECT_EQ(text.find(password), std::string::npos) << password << " leaked";
+    }
     const auto json = nlohmann::json::parse(text);
     EXPECT_EQ(json["jicofo"]["rest"]["port"], 9191);
     EXPECT_EQ(json["jicofo"]["xmpp"]["client"]["password"], "********");

@@ -283,5 +283,54 @@ TEST(HealthCheckerTest, StopLeavesNoWorkSoRunReturns) {
     }
 }
 
+TEST(HealthCheckerTest, DrainingIs503WithTheReasonWhateverTheChecksSayUntilItEnds) {
+    RunningIo io;
+    HealthChecker checker(io.io, slow_interval());
+    checker.add_check("fine", completes_with(HealthResult::ok()));
+    checker.set_ready();
+    checker.start();
+    ASSERT_TRUE(wait_for(checker, [](const HealthSnapshot& s) { return s.result.success; }));
+    checker.set_draining("operator request");
+    auto draining = wait_for(checker, [](const HealthSnapshot& s) { return !s.result.success; });
+    ASSERT_TRUE(draining);
+    EXPECT_EQ(draining->result.http_status(), 503);
+    EXPECT_EQ(draining->result.message, "draining: operator request");
+    checker.set_draining(std::nullopt);
+    EXPECT_TRUE(wait_for(checker, [](const HealthSnapshot& s) { return s.result.success; }));
+}
+
+TEST(HealthCheckerTest, ReconfiguredIntervalAndDeadlineApplyFromTheNextRun) {
+    std::atomic<int> runs{0};
+    RunningIo io;
+    HealthChecker checker(io.io, slow_interval());  // one run an hour
+    auto kept = std::make_shared<std::vector<CheckCompletion>>();
+    std::atomic<bool> answer{true};
+    checker.add_check("count", [&runs, &answer, kept](CheckCompletion done) {
+        ++runs;
+        if (answer) {
+            done(HealthResult::ok());
+        } else {
+            kept->push_back(std::move(done));  // never answered: the deadline decides
+        }
+    });
+    checker.set_ready();
+    checker.start();
+    ASSERT_TRUE(wait_for(checker, kHasRun));
+    std::this_thread::sleep_for(50ms);
+    EXPECT_EQ(runs.load(), 1) << "an hour's interval";
+
+    HealthSettings faster = slow_interval();
+    faster.interval = 10ms;
+    faster.max_check_duration = 30ms;
+    answer = false;
+    checker.reconfigure(faster);
+    // The default deadline is the new max-check-duration.
+    auto timed_out = wait_for(checker, [](const HealthSnapshot& s) {
+        return s.result.message == "Health check 'count' timed out after 30 ms";
+    });
+    ASSERT_TRUE(timed_out);
+    EXPECT_GE(runs.load(), 2);
+}
+
 }  // namespace
 }  // namespace jicofo::health

@@ -5,6 +5,7 @@
 #include "jicofo/conference/visitor_nodes.hpp"
 
 #include "jicofo/conference/conference_settings.hpp"
+#include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/config/jicofo_config.hpp"
 #include "jicofo/rest/rest_settings.hpp"
 
@@ -72,11 +73,29 @@ public:
     void set_debug_connections(std::vector<std::shared_ptr<xmpp::XmppConnection>> connections);
     // Stops taking requests and ends every conference (the focus leaves the rooms).
     void stop();
+    // Configuration reload: caps and join timeout for the next requests, timeouts, codecs and media settings
+    // (`media`: the new setup, null without bridges) for the conferences created from now on, and the features'
+    // reloadable sections. Running conferences keep theirs.
+    void reconfigure(const config::JicofoConfig& config, std::shared_ptr<const conference::MediaSetup> media);
 
     // The room map, e.g. for the health check's test conference.
     [[nodiscard]] const std::shared_ptr<conference::FocusManager>& manager() const { return manager_; }
 
 private:
+    [[nodiscard]] conference::ConferenceFactory factory(const conference::ConferenceSettings& settings,
+                                                        std::shared_ptr<const conference::MediaSetup> media) const;
+
+    // What conferences are made with besides the settings.
+    struct ConnectionSettings {
+        std::string username;
+        std::string domain;
+        std::string xmpp_domain;
+        std::chrono::milliseconds reply_timeout{};
+    };
+    std::shared_ptr<xmpp::XmppConnection> client_;
+    boost::asio::any_io_executor executor_;
+    std::shared_ptr<const conference::VisitorNodes> visitor_nodes_;
+    ConnectionSettings connection_settings_;
     std::shared_ptr<conference::FocusManager> manager_;
     std::unique_ptr<conference::ConferenceIqHandler> iq_handler_;
     std::unique_ptr<conference::AuthenticationIqHandler> auth_iq_handler_;        // with authentication on

@@ -58,6 +58,11 @@ public:
     // Automatic load redistribution over the registry and the manager; null before start().
     [[nodiscard]] const std::shared_ptr<LoadRedistributor>& load_redistributor() const { return redistributor_; }
 
+    // Configuration reload: bridge selection, thresholds and health-check intervals at once; codecs, conference
+    // media settings and relays for the conferences created with the returned setup. Call on one thread at a
+    // time (the application's control strand).
+    std::shared_ptr<const conference::MediaSetup> reconfigure(const config::JicofoConfig& config);
+
     // Sends bridge events to every conference of the manager; joins the brewery; starts load redistribution.
     void start(const std::shared_ptr<conference::FocusManager>& manager);
     // Stops routing and load redistribution, and leaves the brewery.

@@ -30,6 +30,12 @@ struct AuthenticationSettings {
     std::string domain;
     std::chrono::milliseconds lifetime = 24h;  // a session unused for longer expires
     bool enable_auto_login = true;             // false: sessions end with the conference they were created for
+    // jicofo.authentication.moderator-from-token (JWT only): owner only for users whose conference request carried
+    // a token, signed with `token_secret` (HS256), whose context.user.moderator claim is true and whose room claim
+    // admits the room. Off: every authenticated user is made owner, as in Jicofo.
+    bool moderator_from_token = false;
+    std::string token_secret;
+    std::chrono::seconds token_leeway = std::chrono::seconds(60);  // clock skew allowed on exp and nbf
 };
 
 // Jicofo's class name for the type, as /debug shows it.
@@ -45,6 +51,7 @@ struct AuthenticationRequest {
     stanza::Jid room;
     std::optional<std::string> session_id;
     std::optional<std::string> machine_uid;
+    std::optional<std::string> token;  // the request's JWT, for moderator-from-token
 };
 
 // The session a request is bound to, for the conference reply (session-id, identity); empty when none.
@@ -72,16 +79,20 @@ struct AuthenticationSession {
     stanza::Jid room;                     // the conference it was created for
     std::optional<stanza::Jid> user_jid;  // the full JID that last authenticated with it
     std::chrono::steady_clock::time_point last_used;
+    // With moderator-from-token: the room whose moderator the last request's verified token made this user.
+    std::optional<stanza::Jid> moderator_of;
 };
 
 class AuthenticationAuthority {
 public:
     using Clock = std::function<std::chrono::steady_clock::time_point()>;
+    using WallClock = std::function<std::chrono::system_clock::time_point()>;
     // How often the owner should call expire() (Jicofo polls every 10 s).
     static constexpr std::chrono::milliseconds kExpirePollInterval = 10s;
 
-    // `clock` defaults to steady_clock::now; tests pass a manual one.
-    explicit AuthenticationAuthority(AuthenticationSettings settings, Clock clock = {});
+    // `clock` defaults to steady_clock::now and `wall_clock` (token expiry) to system_clock::now; tests pass manual
+    // ones.
+    explicit AuthenticationAuthority(AuthenticationSettings settings, Clock clock = {}, WallClock wall_clock = {});
 
     // Jicofo's processAuthentication, for every conference request (room creation is decided by the caller, with
     // identity_of(from)):
@@ -89,12 +100,16 @@ public:
     // - no session and a sender on the authentication domain → a new session for its bare JID (machine-uid
     //   required, else not_acceptable);
     // - with a session, the sender's full JID is bound to it (the session's previous JID is no longer
-    //   authenticated), the session is renewed, and the grant names it.
+    //   authenticated), the session is renewed, and the grant names it;
+    // - with moderator-from-token, the request's token decides whether the session's user moderates the room.
     AuthResult authenticate(const AuthenticationRequest& request);
 
     // The identity of the session `jid` (a full JID, as an occupant's real JID) is bound to; nullopt when none.
     [[nodiscard]] std::optional<std::string> identity_of(const stanza::Jid& jid) const;
     [[nodiscard]] bool is_authenticated(const stanza::Jid& jid) const { return identity_of(jid).has_value(); }
+    // Whether the member with real JID `jid` is made owner of `room`: authenticated, and with moderator-from-token,
+    // a moderator of that room by its token.
+    [[nodiscard]] bool grants_owner(const stanza::Jid& jid, const stanza::Jid& room) const;
 
     // <logout/>: removes the session; false when there is no such session (the answer is session-invalid).
     bool logout(const std::optional<std::string>& session_id);
@@ -115,9 +130,11 @@ private:
     AuthenticationSession& create_session(const std::string& machine_uid, const stanza::Jid& user,
                                           const stanza::Jid& room);
     [[nodiscard]] std::chrono::steady_clock::time_point now() const;
+    [[nodiscard]] std::optional<stanza::Jid> moderator_room(const AuthenticationRequest& request) const;
 
     AuthenticationSettings settings_;
     Clock clock_;
+    WallClock wall_clock_;
     std::unordered_map<std::string, AuthenticationSession> sessions_;  // by session id
 };
 

@@ -114,6 +114,10 @@ public:
     // fail from then on. `done` runs on the strand once that is over.
     void stop(std::function<void()> done = {});
 
+    // Thread-safe. Configuration reload: the selection strategy, thresholds, health-check intervals and regions of
+    // `settings` apply from the next selection and the next scheduled check; the brewery and its connection stay.
+    void reconfigure(BridgeRegistrySettings settings);
+
     // Thread-safe.
     [[nodiscard]] BridgeSubscription subscribe(BridgeEvents events);
 

@@ -66,6 +66,7 @@ public:
     void move_endpoints(std::optional<std::string> bridge_id, std::optional<std::string> endpoint_id, int max_count,
                         std::function<void(int moved)> done) override;
     void authenticated(const stanza::Jid& real_jid) override;
+    void request_arrived() override;
 
 private:
     Conference(xmpp::XmppConnection& connection, const boost::asio::any_io_executor& executor,
@@ -121,6 +122,7 @@ private:
     void grant_owner_if_authenticated(const xmpp::Member& member);
     void grant_owner(const xmpp::Member& member, const char* why);
     void arm_single_participant_timer();
+    void arm_initial_timer();
     void end(const std::string& reason);
     void finish_end();
     [[nodiscard]] ConferenceSnapshot snapshot() const;

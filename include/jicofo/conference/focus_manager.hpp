@@ -61,6 +61,9 @@ public:
     virtual void stop() = 0;
     // With authentication on: the occupant with this real (full) JID has just authenticated and is to be owner.
     virtual void authenticated(const stanza::Jid& real_jid) { (void)real_jid; }
+    // Another conference request for this room: a conference nobody has joined yet starts its initial-timeout
+    // again, so that a first user kept on a login or pre-join screen does not lose the room. Thread-safe.
+    virtual void request_arrived() {}
     // Runs `fn` on the conference's strand with its view, or with nullptr once the conference has ended (or, for
     // a handle that has none, a fake). Thread-safe. This is how features reach a conference.
     virtual void run(const std::function<void(ConferenceView*)>& fn) { fn(nullptr); }
@@ -85,9 +88,10 @@ struct ConferenceCallbacks {
     std::function<void()> ended;  // the conference is over and has left the room; called once
     std::function<void(std::size_t participants, bool joined)> size_changed;  // joined: a participant arrived
     // Set only with authentication on (then authenticated occupants are owners instead of auto-owner's one):
-    // whether a real JID is authenticated. `answer` is called at most once (not when the room map is gone), on the
-    // room map's strand.
-    std::function<void(const stanza::Jid& real_jid, std::function<void(bool)> answer)> is_authenticated;
+    // whether the occupant with this real JID is made owner (authenticated, and with moderator-from-token a
+    // moderator by its token). `answer` is called at most once (not when the room map is gone), on the room map's
+    // strand.
+    std::function<void(const stanza::Jid& real_jid, std::function<void(bool)> answer)> grants_owner;
 };
 
 using ConferenceFactory =
@@ -142,6 +146,18 @@ public:
     // sipGatewayEnabled while a Jigasi that can dial is present. At most kMaxAdvertised keys.
     void set_advertised_property(std::string key, std::optional<std::string> value);
     static constexpr std::size_t kMaxAdvertised = 32;
+
+    // Thread-safe. While a reason is set (drain), a request for a room without a conference is refused
+    // `unavailable` with that reason, so that the client reconnects and its load balancer sends it elsewhere;
+    // conferences that exist go on taking requests. nullopt takes new rooms again.
+    void refuse_new_rooms(std::optional<std::string> reason);
+    // Thread-safe. `done` (on the manager's strand) gets the number of conferences counted in statistics (the
+    // health check's test conference is not).
+    void async_conference_count(std::function<void(std::size_t)> done);
+    // Thread-safe. Configuration reload: the caps and join timeout of `settings` apply to the next requests, and
+    // `factory` makes the conferences created from now on (with their new settings); running conferences keep
+    // theirs.
+    void reconfigure(ConferenceSettings settings, ConferenceFactory factory);
 
     // Stops taking requests (they get `unavailable`) and stops every conference.
     void stop();
@@ -202,6 +218,7 @@ private:
     std::shared_ptr<RequestShaper> shaper_;                       // set_request_shaper
     std::map<std::string, std::string, std::less<>> advertised_;  // set_advertised_property
     std::size_t waiting_ = 0;                                     // requests in the entries' waiters
+    std::optional<std::string> new_rooms_refused_;                // refuse_new_rooms
     std::unique_ptr<Metrics> metrics_;
 };
 

@@ -250,6 +250,9 @@ struct AuthenticationConfig {
     std::optional<std::string> login_url;                // for XMPP and JWT: the authentication domain
     milliseconds authentication_lifetime = 24h;
     bool enable_auto_login = true;
+    // Not in Jicofo: with JWT, owner only for tokens with the moderator claim, checked with token-secret (HS256).
+    bool moderator_from_token = false;
+    std::optional<std::string> token_secret;
 
     // What Jicofo uses: NONE unless enabled.
     [[nodiscard]] AuthenticationType effective_type() const { return enabled ? type : AuthenticationType::None; }
@@ -345,6 +348,7 @@ struct RestConfig {
     bool debug_enabled = true;
     bool pin_enabled = true;
     // jicofo-native extensions:
+    bool drain_enabled = true;  // GET/POST/DELETE /drain
     int max_connections = 256;
     std::size_t max_body_bytes = 1048576;
     std::size_t max_json_body_bytes = 8192;
@@ -403,6 +407,15 @@ struct ProcessConfig {
     milliseconds shutdown_timeout = 10s;
 
     bool operator==(const ProcessConfig&) const = default;
+};
+
+// jicofo.drain: refuse new rooms, let the conferences finish, exit 0 (app/drain.hpp). `enabled` starts (true) or
+// cancels (false) a drain when a configuration reload changes it.
+struct DrainConfig {
+    bool enabled = false;
+    milliseconds deadline = 1h;  // the longest a drain waits for the last conference
+
+    bool operator==(const DrainConfig&) const = default;
 };
 
 // jicofo.logging.xmpp-packets: every stanza to a rotated file of its own, like Jicofo's jicofo-xmpp.log.

@@ -9,7 +9,7 @@
 //   - once the XMPP connections exist, whatever it runs on them itself (a brewery), and IQs from the peers it claims
 //     (its brewery's occupants), which are told apart from occupant IQs of the same element;
 //   - REST routes, and sections of /stats and /debug;
-//   - its metrics and its configuration section, read through the registrar.
+//   - its metrics and its configuration section, read through the registrar, and what it applies on a reload.
 // Features depend on `conference` (its view), `stanza`, `core` and this module; never on each other. When two
 // must share something, its owner publishes a typed value on the conference (room metadata) and the other reads it.
 #pragma once
@@ -111,6 +111,9 @@ public:
     // feature runs on the connections itself (a brewery) is made and undone here.
     virtual void on_start(std::function<void(const Connections&)> started) = 0;
     virtual void on_stop(std::function<void()> stopping) = 0;
+    // Called on the features strand after a configuration reload (SIGHUP) with the new configuration: a feature
+    // applies what of its own section can change live. Running conferences should keep what they started with.
+    virtual void on_reload(std::function<void(const config::JicofoConfig&)> reloaded) = 0;
     // IQs of `route` arriving on the named connection whose sender `claims` accepts. They are tried before the
     // occupant IQ handlers of the same route, so a component that answers with the same element a client sends
     // (Jibri's status IQs, clients' <jibri/> requests) reaches the right handler.

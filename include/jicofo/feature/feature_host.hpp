@@ -45,6 +45,9 @@ public:
     void add_routes(rest::DomainRoutes& routes) const;
     // Unregisters the handlers, runs the features' stop hooks and stops discovery.
     void stop();
+    // Hands a reloaded configuration to the features' reload hooks, on the features strand (a copy is kept until
+    // they ran).
+    void reload(const config::JicofoConfig& config);
 
     [[nodiscard]] const Strand& strand() const;
 

@@ -70,7 +70,8 @@ public:
     HealthChecker& operator=(const HealthChecker&) = delete;
     ~HealthChecker();  // stops; pending work holds the internals alive until it drains
 
-    // Registers a check; it joins the next run. `deadline` defaults to max_check_duration. Thread-safe.
+    // Registers a check; it joins the next run. `deadline` defaults to max_check_duration (as it is at each run).
+    // Thread-safe.
     void add_check(std::string name, HealthCheck check, std::optional<std::chrono::milliseconds> deadline = {});
 
     // Runs the checks now and then every interval, until stop(). Thread-safe, idempotent.
@@ -81,6 +82,12 @@ public:
     void set_ready();
     // Starts a run now unless one is in progress (e.g. right after set_ready()).
     void run_now();
+    // New intervals and deadlines (configuration reload): from the next run on, with the next tick one new
+    // interval from now. Thread-safe.
+    void reconfigure(HealthSettings settings);
+    // While a reason is set, the result is 503 "draining: <reason>" whatever the checks say, so that a load
+    // balancer sends new rooms elsewhere; nullopt ends that. The checks keep running. Thread-safe.
+    void set_draining(std::optional<std::string> reason);
 
     // Completes `callback` on the checker's strand with the current snapshot. Never called after the io_context
     // stopped running.

@@ -50,6 +50,8 @@ public:
 
     // A presence with stats arrived.
     void update(const BridgeStats& stats, TimePoint now);
+    // New thresholds (configuration reload); what the bridge reported and its history stay.
+    void set_params(const BridgeParams& params) { params_ = params; }
     [[nodiscard]] std::optional<TimePoint> last_presence() const { return last_presence_; }
 
     [[nodiscard]] double stress_level() const { return stress_level_; }
