@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <iostream>
 #include <thread>
 #include <vector>
 
@@ -303,7 +304,11 @@ int Application::run() {
     } else {
         log->info("conference requests are not served: the XMPP client connection is disabled");
     }
-    running.xmpp->start();
+    // --print-routes builds everything as for serving, lists the router and stops before anything connects.
+    const bool listing_routes = command_line_.command == Command::PrintRoutes;
+    if (!listing_routes) {
+        running.xmpp->start();
+    }
 
     if (config.rest.enabled) {
         auto settings = rest_settings(config);
@@ -326,7 +331,14 @@ int Application::run() {
             add_media_stats(running.rest_context->domain, std::make_shared<MediaStatistics>(running.metrics));
             add_service_stats(running.rest_context->domain, version(), running.health.get());
         }
-        auto [handler, body_limit] = rest::build_router(settings, *running.rest_context).into_handler_and_limits();
+        auto router = rest::build_router(settings, *running.rest_context);
+        if (listing_routes) {
+            for (const auto& route : router.routes()) {
+                std::cout << route.method << ' ' << route.pattern << '\n';
+            }
+            return 0;
+        }
+        auto [handler, body_limit] = std::move(router).into_handler_and_limits();
         running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler),
                                                           std::move(body_limit), &running.metrics);
         auto port = running.rest->start();
@@ -339,6 +351,9 @@ int Application::run() {
         log->info("REST API on http://{}:{}", settings.host, *port);
     } else {
         log->info("REST API disabled (jicofo.rest.enabled = false)");
+    }
+    if (listing_routes) {
+        return 0;  // no REST server, no routes
     }
 
     running.wait_for_signal();
