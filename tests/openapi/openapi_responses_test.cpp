@@ -1,18 +1,22 @@
 // The binary's answers against docs/openapi.yaml: with Prosody, an emulated bridge and two participants in a
 // conference, every GET route is called (and the POST routes with valid and invalid bodies); each exchange is
 // recorded and tests/openapi/openapi_check.py validates its status, media type and body against the document's
-// schemas, and that no documented GET route was left out.
+// schemas, and that no documented GET route was left out. Two more cases fill the parts of /debug and /stats that
+// need emulated Jibris or a Jigasi in their breweries.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "integration/jigasi_fixture.hpp"
 #include "integration/media_session_fixture.hpp"
+#include "integration/recording_fixture.hpp"
 
 namespace jicofo::testing {
 namespace {
@@ -35,14 +39,12 @@ std::string header_value(const std::string& head, const std::string& name) {
     return value;
 }
 
-class OpenApiResponsesTest : public MediaSessionTest {
-protected:
-    [[nodiscard]] std::string extra_settings() const override {
-        return std::string("  health { enabled = true, interval = 500 ms }\n") + "  rest.allowed-origins = [\"" +
-               kAllowedOrigin + "\"]\n";
-    }
+// Sends requests to the binary, records each exchange and has the validator check them against the document.
+class ExchangeRecorder {
+public:
+    ExchangeRecorder(uint16_t port, std::filesystem::path directory) : port_(port), directory_(std::move(directory)) {}
 
-    // Sends the request and records it for the validator; the reply for the test's own expectations.
+    // Sends the request (a body is sent as application/json unless the headers say otherwise) and records it.
     HttpReply call(const std::string& method, const std::string& target, const std::string& body = "",
                    Headers headers = {}) {
         if (!body.empty() && std::none_of(headers.begin(), headers.end(),
@@ -50,7 +52,7 @@ protected:
             headers.emplace_back("Content-Type", "application/json");
         }
         auto reply = http_request(port_, method, target, body, headers);
-        EXPECT_NE(reply.status, 0) << method << " " << target << " got no answer" << diagnostics();
+        EXPECT_NE(reply.status, 0) << method << " " << target << " got no answer";
         exchanges_.push_back({{"method", method},
                               {"target", target},
                               {"status", reply.status},
@@ -59,23 +61,60 @@ protected:
         return reply;
     }
 
-    // Runs the validator over what was recorded; its report on failure.
-    void validate_recorded() {
-        const auto exchanges_file = prosody_->directory() / "openapi-exchanges.json";
-        const auto report_file = prosody_->directory() / "openapi-report.txt";
+    // Runs the validator over what was recorded (`every_get`: and fails for a documented GET route not called);
+    // its report on failure.
+    void validate(bool every_get) const {
+        const auto exchanges_file = directory_ / "openapi-exchanges.json";
+        const auto report_file = directory_ / "openapi-report.txt";
         {
             std::ofstream out(exchanges_file);
             out << nlohmann::json(exchanges_).dump(1);
         }
-        const auto exit_code =
-            run_command({"/usr/bin/python3", (kSourceDir / "tests/openapi/openapi_check.py").string(), "responses",
-                         (kSourceDir / "docs/openapi.yaml").string(), exchanges_file.string()},
-                        report_file, std::chrono::seconds(60));
+        std::vector<std::string> command{"/usr/bin/python3", (kSourceDir / "tests/openapi/openapi_check.py").string(),
+                                         "responses", (kSourceDir / "docs/openapi.yaml").string(),
+                                         exchanges_file.string()};
+        if (!every_get) {
+            command.emplace_back("--partial");
+        }
+        const auto exit_code = run_command(command, report_file, std::chrono::seconds(60));
         ASSERT_TRUE(exit_code) << exit_code.error();
         EXPECT_EQ(*exit_code, 0) << read_file_text(report_file);
     }
 
+private:
+    uint16_t port_;
+    std::filesystem::path directory_;
     nlohmann::json exchanges_ = nlohmann::json::array();
+};
+
+// A fixture of the binary whose requests are recorded for the validator.
+template <typename Fixture>
+class Recorded : public Fixture {
+protected:
+    HttpReply call(const std::string& method, const std::string& target, const std::string& body = "",
+                   Headers headers = {}) {
+        return recorder().call(method, target, body, std::move(headers));
+    }
+    // Made on first use: the port and the directory are known once the fixture is set up.
+    ExchangeRecorder& recorder() {
+        if (!recorder_) {
+            recorder_.emplace(this->port_, this->prosody_->directory());
+        }
+        return *recorder_;
+    }
+
+private:
+    std::optional<ExchangeRecorder> recorder_;
+};
+
+// The media fixture (Prosody, the binary, an emulated bridge, emulated participants) with health checks on and an
+// allowed browser origin, so that every route group is served.
+class OpenApiResponsesTest : public Recorded<MediaSessionTest> {
+protected:
+    [[nodiscard]] std::string extra_settings() const override {
+        return std::string("  health { enabled = true, interval = 500 ms }\n") + "  rest.allowed-origins = [\"" +
+               kAllowedOrigin + "\"]\n";
+    }
 };
 
 TEST_F(OpenApiResponsesTest, EveryRouteAnswersAsDocumented) {
@@ -150,7 +189,37 @@ TEST_F(OpenApiResponsesTest, EveryRouteAnswersAsDocumented) {
             .status,
         403);
 
-    validate_recorded();
+    recorder().validate(true);
+}
+
+// /debug's Jibri detectors (null in the media fixture) with an emulated Jibri in the recorder and the SIP brewery.
+class OpenApiJibriTest : public Recorded<RecordingTest> {};
+
+TEST_F(OpenApiJibriTest, JibriDetectorsAnswerAsDocumented) {
+    jibri1_ = start_jibri("jibri1", recorder_brewery());
+    ASSERT_TRUE(jibri1_);
+    sip_jibri_ = start_jibri("sipjibri1", sip_brewery(), "sip_jibri_detector");
+    ASSERT_TRUE(sip_jibri_);
+    const auto debug = nlohmann::json::parse(call("GET", "/debug").body, nullptr, false);
+    ASSERT_TRUE(debug.is_object());
+    EXPECT_TRUE(debug["jibri_detector"].is_object()) << debug.dump();
+    EXPECT_TRUE(debug["sip_jibri_detector"].is_object()) << debug.dump();
+    call("GET", "/stats");
+    recorder().validate(false);
+}
+
+// /debug's Jigasi detector and /stats' jigasi_detector with an emulated Jigasi in the brewery.
+class OpenApiJigasiTest : public Recorded<JigasiTest> {};
+
+TEST_F(OpenApiJigasiTest, JigasiDetectorAnswersAsDocumented) {
+    jigasi1_ = start_jigasi("jigasi1", {{"participants", 1}});
+    ASSERT_TRUE(jigasi1_);
+    const auto debug = nlohmann::json::parse(call("GET", "/debug").body, nullptr, false);
+    ASSERT_TRUE(debug.is_object());
+    EXPECT_TRUE(debug["jigasi_detector"].is_object()) << debug.dump();
+    const auto stats = nlohmann::json::parse(call("GET", "/stats").body, nullptr, false);
+    EXPECT_TRUE(stats.contains("jigasi_detector")) << stats.dump();
+    recorder().validate(false);
 }
 
 }  // namespace
