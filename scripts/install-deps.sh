@@ -16,8 +16,10 @@ run_packages=(prosody lua-unbound curl ca-certificates openssl)
 # The emulated bridge and participants (tests/peers/) of the tests and of the demo shard.
 peer_packages=(python3 python3-slixmpp)
 # prometheus: for promtool, which checks the shipped alert rules (tests/packaging); Debian has no smaller package
-# with it. systemd: for systemd-analyze, which checks the packaged unit file (tests/package).
-test_packages=(clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs lintian prometheus systemd)
+# with it. systemd: for systemd-analyze, which checks the packaged unit file (tests/package). python3-yaml and
+# python3-jsonschema: docs/openapi.yaml checked against the binary's routes and answers (tests/openapi).
+test_packages=(clang-format clang-tidy clang-14 libclang-rt-14-dev chromium nodejs lintian prometheus systemd
+  python3-yaml python3-jsonschema)
 
 # The benchmarks' load and profiling tools (docs/performance.md): wrk for the REST rates, perf for the profiles.
 bench_packages=(wrk linux-perf)

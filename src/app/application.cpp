@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <csignal>
+#include <iostream>
 #include <thread>
 #include <vector>
 
@@ -379,7 +380,11 @@ int Application::run() {
     } else {
         log->info("conference requests are not served: the XMPP client connection is disabled");
     }
-    running.xmpp->start();
+    // --print-routes builds everything as for serving, lists the router and stops before anything connects.
+    const bool listing_routes = command_line_.command == Command::PrintRoutes;
+    if (!listing_routes) {
+        running.xmpp->start();
+    }
 
     if (config.rest.enabled) {
         auto settings = rest_settings(config);
@@ -405,7 +410,14 @@ int Application::run() {
                 add_drain_routes(running.rest_context->domain, running.drain);
             }
         }
-        auto [handler, body_limit] = rest::build_router(settings, *running.rest_context).into_handler_and_limits();
+        auto router = rest::build_router(settings, *running.rest_context);
+        if (listing_routes) {
+            for (const auto& route : router.routes()) {
+                std::cout << route.method << ' ' << route.pattern << '\n';
+            }
+            return 0;
+        }
+        auto [handler, body_limit] = std::move(router).into_handler_and_limits();
         running.rest = std::make_unique<rest::RestServer>(running.io, settings, std::move(handler),
                                                           std::move(body_limit), &running.metrics);
         auto port = running.rest->start();
@@ -418,6 +430,9 @@ int Application::run() {
         log->info("REST API on http://{}:{}", settings.host, *port);
     } else {
         log->info("REST API disabled (jicofo.rest.enabled = false)");
+    }
+    if (listing_routes) {
+        return 0;  // no REST server, no routes
     }
 
     running.wait_for_signal();

@@ -58,6 +58,7 @@ core::Result<CommandLine, std::string> parse_command_line(const std::vector<std:
     CommandLine result;
     std::optional<std::filesystem::path> config_option;
     bool check_config = false;
+    bool print_routes = false;
 
     for (std::size_t i = 0; i < arguments.size(); ++i) {
         auto [name, inline_value] = split_option(arguments[i]);
@@ -104,6 +105,8 @@ core::Result<CommandLine, std::string> parse_command_line(const std::vector<std:
             result.logging_properties = *value;
         } else if (name == "--check-config") {
             check_config = true;
+        } else if (name == "--print-routes") {
+            print_routes = true;
         } else if (name == "-c" || name == "--config") {
             auto value = take_value();
             if (!value || value->empty()) {
@@ -135,7 +138,7 @@ core::Result<CommandLine, std::string> parse_command_line(const std::vector<std:
     } else {
         result.config_file = kDefaultConfigFile;
     }
-    result.command = check_config ? Command::CheckConfig : Command::Run;
+    result.command = check_config ? Command::CheckConfig : print_routes ? Command::PrintRoutes : Command::Run;
     return result;
 }
 
@@ -154,6 +157,9 @@ std::string usage_text() {
            "                        win over jicofo.logging\n"
            "      --check-config    parse, merge and validate the configuration, print the\n"
            "                        effective configuration as JSON and exit\n"
+           "      --print-routes    build the REST API from the configuration as a start would,\n"
+           "                        print one \"METHOD /pattern\" line per route and exit\n"
+           "                        without connecting anywhere\n"
            "      --log-level LEVEL trace, debug, info, warn, error, critical or off\n"
            "                        (java.util.logging names such as FINE or WARNING work too)\n"
            "      --config-set-absent FILE PATH=VALUE...\n"

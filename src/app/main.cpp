@@ -73,7 +73,8 @@ int main(int argc, char** argv) {
         case jicofo::app::Command::Version: std::cout << "jicofo " << jicofo::app::version() << '\n'; return 0;
         case jicofo::app::Command::CheckConfig: return check_config(*command_line);
         case jicofo::app::Command::EditConfig: return edit_config(*command_line);
-        case jicofo::app::Command::Run: break;
+        case jicofo::app::Command::Run:
+        case jicofo::app::Command::PrintRoutes: break;  // the application lists the routes it would serve
     }
 
     auto loaded = load(*command_line);

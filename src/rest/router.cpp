@@ -63,7 +63,7 @@ Router& Router::add(std::string method, std::string_view pattern, RouteHandler h
     if (pattern.empty() || pattern.front() != '/') {
         throw std::invalid_argument("route pattern must start with '/': " + std::string(pattern));
     }
-    Route route{std::move(method), {}, std::move(handler), max_body};
+    Route route{std::move(method), std::string(pattern), {}, std::move(handler), max_body};
     for (std::string_view segment : split_path(pattern)) {
         if (!segment.empty() && segment.front() == '{') {
             if (segment.back() != '}' || segment.size() < 3) {
@@ -181,6 +181,15 @@ std::size_t Router::body_limit(std::string_view method, std::string_view path) c
         }
     }
     return kNoBodyRouteLimit;
+}
+
+std::vector<RouteInfo> Router::routes() const {
+    std::vector<RouteInfo> listed;
+    listed.reserve(routes_.size());
+    for (const Route& route : routes_) {
+        listed.push_back({route.method, route.pattern});
+    }
+    return listed;
 }
 
 std::pair<Handler, BodyLimit> Router::into_handler_and_limits() && {

@@ -50,6 +50,10 @@ TEST(CommandLine, CheckConfigHelpAndVersionAreCommands) {
     EXPECT_EQ(parse_command_line({"--help"}, env)->command, Command::Help);
     EXPECT_EQ(parse_command_line({"-h"}, env)->command, Command::Help);
     EXPECT_EQ(parse_command_line({"--version"}, env)->command, Command::Version);
+    auto listing = parse_command_line({"--print-routes", "--config", "/a.conf"}, env);
+    ASSERT_TRUE(listing);
+    EXPECT_EQ(listing->command, Command::PrintRoutes);
+    EXPECT_EQ(listing->config_file, "/a.conf");
     // Arguments are read in order: a mistake before --help is reported, --help before a mistake is answered.
     EXPECT_FALSE(parse_command_line({"--bogus-later", "--help"}, env));
     EXPECT_EQ(parse_command_line({"--help", "--bogus-later"}, env)->command, Command::Help);

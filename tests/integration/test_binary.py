@@ -259,8 +259,34 @@ class CommandLineTest(unittest.TestCase):
     def test_help_lists_every_option(self):
         result, _ = self.run_jicofo(["--help"])
         self.assertEqual(result.returncode, 0)
-        for option in ["--config", "--check-config", "--log-level", "--version", "--help"]:
+        for option in ["--config", "--check-config", "--print-routes", "--log-level", "--version", "--help"]:
             self.assertIn(option, result.stdout)
+
+    def test_print_routes_follows_the_configuration(self):
+        # The client connection and a brewery as in a deployment (nothing listens there: the listing connects
+        # nowhere), two groups switched off.
+        result, _ = self.run_jicofo(["--print-routes", "--config", "{config}"], """
+jicofo {
+  xmpp.client { hostname = "127.0.0.1", port = 9, domain = "auth.meet.test", xmpp-domain = "meet.test",
+                password = "unused" }
+  bridge.brewery-jid = "jvbbrewery@internal.auth.meet.test"
+  rest { debug.enabled = false, pin.enabled = false }
+}
+""")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        lines = result.stdout.splitlines()
+        for line in lines:
+            self.assertRegex(line, r"^[A-Z]+ /\S*$")
+        self.assertIn("GET /about/version", lines)
+        self.assertIn("POST /conference-request/v1", lines)
+        self.assertIn("POST /move-endpoints/move-endpoint", lines)
+        self.assertFalse([line for line in lines if "/debug" in line or "/pin" in line], lines)
+
+    def test_print_routes_lists_nothing_without_rest(self):
+        result, _ = self.run_jicofo(["--print-routes", "--config", "{config}"],
+                                    "jicofo.rest.enabled = false\njicofo.xmpp.client.enabled = false\n")
+        self.assertEqual(result.returncode, 0, result.stderr)
+        self.assertEqual(result.stdout, "")
 
     def test_check_config_prints_effective_configuration_as_json(self):
         result, _ = self.run_jicofo(["--check-config", "--config", "{config}"],

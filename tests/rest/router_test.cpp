@@ -1,4 +1,5 @@
-// Router and request parsing: matching, typed parameters, 404, 405 + Allow, HEAD, handler exceptions.
+// Router and request parsing: matching, typed parameters, the route list, 404, 405 + Allow, HEAD, handler
+// exceptions.
 #include "jicofo/rest/router.hpp"
 
 #include <gtest/gtest.h>
@@ -73,6 +74,23 @@ TEST(RouterTest, ExtractsTypedParameters) {
     EXPECT_EQ(call(router, request("GET", "/items/21")).body, "42");
     EXPECT_EQ(call(router, request("GET", "/items/abc")).status, 404);
     EXPECT_EQ(call(router, request("GET", "/debug/conference/")).status, 404);
+}
+
+TEST(RouterTest, ListsRoutesAsRegistered) {
+    Router router;
+    router.get("/about/version", answer_with("v"))
+        .post("/pin", answer_with("p"), 8192)
+        .add("OPTIONS", "/conference-request/v1", answer_with("o"));
+    router.get("/items/{id:int}", answer_with("i"));
+    const auto routes = router.routes();
+    ASSERT_EQ(routes.size(), 4U);
+    EXPECT_EQ(routes[0].method, "GET");
+    EXPECT_EQ(routes[0].pattern, "/about/version");
+    EXPECT_EQ(routes[1].method, "POST");
+    EXPECT_EQ(routes[1].pattern, "/pin");
+    EXPECT_EQ(routes[2].method, "OPTIONS");
+    EXPECT_EQ(routes[2].pattern, "/conference-request/v1");
+    EXPECT_EQ(routes[3].pattern, "/items/{id:int}");  // the pattern as written, parameter type included
 }
 
 TEST(RouterTest, NoRouteIs404PlainText) {

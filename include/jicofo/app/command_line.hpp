@@ -12,7 +12,7 @@
 
 namespace jicofo::app {
 
-enum class Command { Run, CheckConfig, Help, Version, EditConfig };
+enum class Command { Run, CheckConfig, Help, Version, EditConfig, PrintRoutes };
 
 struct CommandLine {
     Command command = Command::Run;

@@ -27,6 +27,12 @@ private:
 
 using RouteHandler = std::function<void(const HttpRequest&, const PathParams&, Responder)>;
 
+// A registered route as written: its method and its pattern (e.g. "GET", "/debug/conference/{jid}").
+struct RouteInfo {
+    std::string method;
+    std::string pattern;
+};
+
 // Bytes of body accepted by a route that declares none (and by paths without a route): enough for a stray "{}".
 constexpr std::size_t kNoBodyRouteLimit = 1024;
 
@@ -50,6 +56,9 @@ public:
     // The body limit of the route `method` `path` would be dispatched to (kNoBodyRouteLimit without one).
     [[nodiscard]] std::size_t body_limit(std::string_view method, std::string_view path) const;
 
+    // Every route in registration order (the published API document is checked against this list).
+    [[nodiscard]] std::vector<RouteInfo> routes() const;
+
     // The router as a server Handler (shared, immutable from here on).
     Handler into_handler() &&;
     // The same, with the body limit lookup for the server (both share the router).
@@ -62,6 +71,7 @@ private:
     };
     struct Route {
         std::string method;
+        std::string pattern;
         std::vector<Segment> segments;
         RouteHandler handler;
         std::size_t max_body = kNoBodyRouteLimit;
