@@ -196,6 +196,7 @@ Json rest(const RestConfig& r) {
                 {"move-endpoints", {{"enabled", r.move_endpoints_enabled}}},
                 {"debug", {{"enabled", r.debug_enabled}}},
                 {"pin", {{"enabled", r.pin_enabled}}},
+                {"status-page", {{"enabled", r.status_page_enabled}}},
                 {"max-connections", r.max_connections},
                 {"max-body-bytes", r.max_body_bytes},
                 {"max-json-body-bytes", r.max_json_body_bytes},
