@@ -59,6 +59,11 @@ TEST_F(StatusPageJudgeTest, ShowsTheConferenceTheBridgeAndHealthAndFollowsALeave
         ASSERT_FALSE(HasFatalFailure());
     }
 
+    // The root sends a browser to the page.
+    const auto root = http_request(port_, "GET", "/");
+    EXPECT_EQ(root.status, 302) << root.body;
+    EXPECT_NE(root.head.find("\r\nLocation: /status\r\n"), std::string::npos) << root.head;
+
     std::filesystem::create_directories(kArtifacts);
     const auto screenshot = kArtifacts / "status-page.png";
     std::filesystem::remove(screenshot);
