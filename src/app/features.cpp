@@ -10,6 +10,7 @@
 #include "jicofo/room_metadata/room_metadata_feature.hpp"
 #include "jicofo/room_presence/room_presence_feature.hpp"
 #include "jicofo/sender_limits/sender_limits_feature.hpp"
+#include "jicofo/status_page/status_page_feature.hpp"
 #include "jicofo/transcription/transcription_feature.hpp"
 #include "jicofo/visitors/visitors_feature.hpp"
 
@@ -21,7 +22,7 @@ std::span<const feature::Feature> feature_list() {
     static constexpr std::array kFeatures{
         jingle::kFeature,        mute::kFeature,          room_metadata::kFeature, moderation::kFeature,
         sender_limits::kFeature, room_presence::kFeature, breakout::kFeature,      recording::kFeature,
-        jigasi::kFeature,        transcription::kFeature, visitors::kFeature,
+        jigasi::kFeature,        transcription::kFeature, visitors::kFeature,      status_page::kFeature,
     };
     return kFeatures;
 }

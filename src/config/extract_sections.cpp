@@ -1,8 +1,13 @@
 // Extraction of jicofo.conference, the component and service sections, and jicofo-native's own sections.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <climits>
+#include <string>
+#include <string_view>
 #include <utility>
 
 #include "extract.hpp"
@@ -102,6 +107,29 @@ void read_authentication(Reader& r, AuthenticationConfig& a) {
     }
 }
 
+// 127.0.0.0/8, ::1 (also bracketed, or IPv4-mapped) and "localhost"; a name or any other address is not.
+bool is_loopback_host(std::string_view host) {
+    if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+        host = host.substr(1, host.size() - 2);
+    }
+    if (host == "localhost") {
+        return true;
+    }
+    const std::string text(host);
+    in_addr v4{};
+    if (::inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+        return (ntohl(v4.s_addr) >> 24) == 127;
+    }
+    in6_addr v6{};
+    if (::inet_pton(AF_INET6, text.c_str(), &v6) == 1) {
+        if (IN6_IS_ADDR_LOOPBACK(&v6)) {
+            return true;
+        }
+        return IN6_IS_ADDR_V4MAPPED(&v6) && v6.s6_addr[12] == 127;
+    }
+    return false;
+}
+
 void read_rest(Reader& r, RestConfig& rest) {
     const std::string base = "jicofo.rest.";
     rest.enabled = r.boolean(base + "enabled");
@@ -113,6 +141,12 @@ void read_rest(Reader& r, RestConfig& rest) {
     rest.debug_enabled = r.boolean(base + "debug.enabled");
     rest.pin_enabled = r.boolean(base + "pin.enabled");
     rest.drain_enabled = r.boolean(base + "drain.enabled");
+    // No default in reference.conf: absent means "only on a loopback listener".
+    if (r.find(base + "status-page.enabled") != nullptr) {
+        rest.status_page_enabled = r.boolean(base + "status-page.enabled");
+    } else {
+        rest.status_page_enabled = is_loopback_host(rest.host);
+    }
     // libstrophe's select() cannot watch a descriptor >= 1024, and an XMPP reconnect takes the lowest free one: the
     // REST sockets (this cap, plus up to 64 being answered 503) must leave room below 1024 for XMPP and the rest.
     rest.max_connections = r.integer(base + "max-connections", 1, 768);

@@ -197,6 +197,7 @@ Json rest(const RestConfig& r) {
                 {"debug", {{"enabled", r.debug_enabled}}},
                 {"pin", {{"enabled", r.pin_enabled}}},
                 {"drain", {{"enabled", r.drain_enabled}}},
+                {"status-page", {{"enabled", r.status_page_enabled}}},
                 {"max-connections", r.max_connections},
                 {"max-body-bytes", r.max_body_bytes},
                 {"max-json-body-bytes", r.max_json_body_bytes},

@@ -12,7 +12,7 @@ namespace jicofo::config::detail {
 namespace {
 
 // Keys Jicofo documents without a default, so they are absent from the reference tree.
-constexpr std::array<std::string_view, 23> kKeysWithoutDefault{
+constexpr std::array<std::string_view, 25> kKeysWithoutDefault{
     "jicofo.xmpp.client.domain",
     "jicofo.xmpp.client.xmpp-domain",
     "jicofo.xmpp.client.password",
@@ -36,6 +36,9 @@ constexpr std::array<std::string_view, 23> kKeysWithoutDefault{
     "jicofo.jigasi.brewery-jid",
     "jicofo.xmpp.visitors",
     "jicofo.conference.source-signaling-delays",
+    // Its default depends on jicofo.rest.host (loopback: on), so reference.conf cannot carry it.
+    "jicofo.rest.status-page",
+    "jicofo.rest.status-page.enabled",
 };
 
 // Maps whose keys are the operator's own.

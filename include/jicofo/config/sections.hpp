@@ -349,6 +349,9 @@ struct RestConfig {
     bool pin_enabled = true;
     // jicofo-native extensions:
     bool drain_enabled = true;  // GET/POST/DELETE /drain
+    // jicofo.rest.status-page.enabled, resolved at load: an explicit value wins; without one the page is served only
+    // when `host` is a loopback address (so an API exposed to a network does not expose the page by default).
+    bool status_page_enabled = true;
     int max_connections = 256;
     std::size_t max_body_bytes = 1048576;
     std::size_t max_json_body_bytes = 8192;
