@@ -104,6 +104,23 @@ TEST_F(ConferenceMediaWithheldTest, ABridgeFailureReinvitesTheOthersButNotTheRef
     EXPECT_EQ(policy.asked.size(), 3U) << "the first answer stands: nobody is asked again";
 }
 
+TEST_F(ConferenceMediaWithheldTest, InvitesRestartingAfterALoneSpellDoNotInviteTheRefused) {
+    policy.refused = {"bob"};
+    start_with_policy();
+    join("alice");
+    join("bob");
+    answer_allocations();
+    // Bob's (absent) session is ended as a lone participant's would be; the next join invites everyone waiting.
+    media->participant_alone("bob");
+    join("carol");
+    answer_allocations();
+
+    EXPECT_EQ(state_of("bob"), "withheld");
+    EXPECT_FALSE(allocated("bob"));
+    EXPECT_TRUE(signaling.to("bob", JingleAction::session_initiate).empty());
+    EXPECT_EQ(state_of("carol"), "offered");
+}
+
 TEST_F(ConferenceMediaWithheldTest, AParticipantWhoseDiscoveryFailedIsAskedWithoutFeatures) {
     signaling.features_of["bob"] = {};
     start_with_policy();
