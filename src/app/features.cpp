@@ -2,6 +2,7 @@
 #include "jicofo/app/features.hpp"
 
 #include "jicofo/breakout/breakout_feature.hpp"
+#include "jicofo/client_requirements/client_requirements_feature.hpp"
 #include "jicofo/jigasi/jigasi_feature.hpp"
 #include "jicofo/jingle/jingle_feature.hpp"
 #include "jicofo/moderation/av_moderation_feature.hpp"
@@ -20,9 +21,19 @@ namespace jicofo::app {
 
 std::span<const feature::Feature> feature_list() {
     static constexpr std::array kFeatures{
-        jingle::kFeature,        mute::kFeature,          room_metadata::kFeature, moderation::kFeature,
-        sender_limits::kFeature, room_presence::kFeature, breakout::kFeature,      recording::kFeature,
-        jigasi::kFeature,        transcription::kFeature, visitors::kFeature,      status_page::kFeature,
+        jingle::kFeature,
+        mute::kFeature,
+        room_metadata::kFeature,
+        moderation::kFeature,
+        sender_limits::kFeature,
+        room_presence::kFeature,
+        breakout::kFeature,
+        recording::kFeature,
+        jigasi::kFeature,
+        transcription::kFeature,
+        visitors::kFeature,
+        status_page::kFeature,
+        client_requirements::kFeature,
     };
     return kFeatures;
 }

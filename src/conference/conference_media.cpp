@@ -51,6 +51,7 @@ std::string_view to_string(ParticipantState state) {
         case ParticipantState::offered: return "offered";
         case ParticipantState::active: return "active";
         case ParticipantState::failed: return "failed";
+        case ParticipantState::withheld: return "withheld";
     }
     return "unknown";
 }
@@ -177,6 +178,10 @@ void ConferenceMedia::maybe_start_invites() {
 }
 
 void ConferenceMedia::invite(Participant& participant) {
+    if (participant.withheld) {
+        participant.state = ParticipantState::withheld;  // decided once, when its features were discovered
+        return;
+    }
     const auto invite_number = ++participant.invite;
     ++participant.invites;
     participant.attempts = 0;
@@ -201,6 +206,13 @@ void ConferenceMedia::invite(Participant& participant) {
             if (settings_->participant_without_start_muted_rmd &&
                 std::find(features.begin(), features.end(), stanza::kFeatureStartMutedRoomMetadata) == features.end()) {
                 settings_->participant_without_start_muted_rmd();
+            }
+            if (policy_ && !policy_->allows_session(*p->member, features, !features.empty())) {
+                logger()->info("room={} endpoint={} gets no media session: refused by the conference's features",
+                               room_.to_string(), endpoint_id);
+                p->withheld = true;
+                p->state = ParticipantState::withheld;
+                return;
             }
             allocate(endpoint_id, invite_number);
         });

@@ -24,6 +24,7 @@ enum class ParticipantState {
     offered,      // session-initiate sent, no session-accept yet
     active,       // session accepted
     failed,       // gave up on it (refused the offer, no bridge would take it)
+    withheld,     // the features refused it a session (client requirements); it stays in the room without one
 };
 [[nodiscard]] std::string_view to_string(ParticipantState state);
 
@@ -36,6 +37,7 @@ struct ConferenceMedia::Participant {
     int invites = 0;   // for /debug
     int attempts = 0;  // bridges tried for the current invite
     bool no_bridge = false;
+    bool withheld = false;  // the features refused it a session when its features were discovered; never invited
     std::optional<media::ParticipantCapabilities> capabilities;
     std::string sid;
     // reinvite-method ReplaceTransport: the session and its sources stay; the next offer is a transport-replace.

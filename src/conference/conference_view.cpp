@@ -90,6 +90,17 @@ void Conference::bridges_changed(int bridges, bool selection_failing) {
     publish(BridgesChanged{bridges, selection_failing});
 }
 
+bool Conference::allows_session(const xmpp::Member& member, const std::vector<std::string>& features, bool discovered) {
+    const DiscoveredFeatures discovered_features{features, discovered};
+    bool allowed = true;
+    for (const auto& instance : features_) {
+        if (instance && !instance->allows_session(*this, member, discovered_features)) {
+            allowed = false;  // the others are still asked: each may act on what it was shown
+        }
+    }
+    return allowed;
+}
+
 FeatureInstance* Conference::feature(std::size_t index) {
     return index < features_.size() ? features_[index].get() : nullptr;
 }
@@ -112,6 +123,35 @@ void Conference::reply(const stanza::Iq& answer) {
         return;
     }
     connection_.send(answer);
+}
+
+void Conference::notify_occupant(const stanza::Jid& occupant, stanza::XmlElement payload) {
+    if (ended_) {
+        return;
+    }
+    stanza::Iq request;
+    request.header.type = stanza::IqType::set;
+    request.header.to = occupant;
+    request.payload = std::move(payload);
+    auto& link = shared_->visitor_nodes->connection_for(occupant, connection_);
+    link.async_send_iq(std::move(request), strand_,
+                       [room = room_jid_.to_string(), to = occupant.to_string()](const xmpp::IqResult& result) {
+                           if (!result) {
+                               logger()->info("room={} notice to {} not acknowledged: {}", room, to,
+                                              result.error().message());
+                           }
+                       });
+}
+
+void Conference::send_message(const stanza::Message& message) {
+    if (ended_) {
+        return;
+    }
+    if (message.to) {
+        shared_->visitor_nodes->connection_for(*message.to, connection_).send(message);
+        return;
+    }
+    connection_.send(message);
 }
 
 const VisitorNodes& Conference::visitor_nodes() const {

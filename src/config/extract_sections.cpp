@@ -187,6 +187,68 @@ std::optional<std::string> normalise_log_level(const std::string& name) {
     return std::nullopt;
 }
 
+namespace {
+
+// jicofo.conference.client-requirements: the requirements map's keys are the operator's own (symbolic names, or the
+// feature vars themselves, quoted); each entry is checked for known keys and a valid level here.
+void read_client_requirements(Reader& r, ClientRequirementsConfig& c) {
+    const std::string base = "jicofo.conference.client-requirements.";
+    c.enabled = r.boolean(base + "enabled");
+    c.enforce = r.boolean(base + "enforce");
+    c.requirements.clear();
+    const std::string map_key = base + "requirements";
+    const hocon::Value* map = r.find(map_key);
+    if (map == nullptr) {
+        return;
+    }
+    if (!map->is_object()) {
+        r.fail(map, map_key, "expected an object of feature name = { feature, level, details, url }");
+        return;
+    }
+    for (const auto& [name, entry] : map->members()) {
+        const std::string key = join_key(map_key, name);
+        if (entry.kind() == hocon::Kind::Null) {
+            continue;
+        }
+        if (!entry.is_object()) {
+            r.fail(&entry, key, "expected an object with level (hard, soft or off) and optional feature, details, url");
+            return;
+        }
+        ClientRequirement requirement;
+        requirement.name = name;
+        requirement.feature = name;
+        for (const auto& [field, value] : entry.members()) {
+            const std::string field_key = join_key(key, field);
+            if (value.kind() == hocon::Kind::Null) {
+                continue;
+            }
+            if (field == "feature") {
+                requirement.feature = r.string_at(value, field_key);
+            } else if (field == "details") {
+                requirement.details = r.string_at(value, field_key);
+            } else if (field == "url") {
+                requirement.url = r.string_at(value, field_key);
+            } else if (field == "level") {
+                const std::string level = upper(r.string_at(value, field_key));
+                if (level == "HARD") {
+                    requirement.level = RequirementLevel::hard;
+                } else if (level == "SOFT") {
+                    requirement.level = RequirementLevel::soft;
+                } else if (level == "OFF") {
+                    requirement.level = RequirementLevel::off;
+                } else if (!r.failed()) {
+                    r.fail(&value, field_key, "unknown level '" + level + "' (known: hard, soft, off)");
+                }
+            } else {
+                r.fail(&value, field_key, "unknown key (known: feature, level, details, url)");
+            }
+        }
+        c.requirements.push_back(std::move(requirement));
+    }
+}
+
+}  // namespace
+
 void read_conference(Reader& r, ConferenceConfig& c) {
     const std::string base = "jicofo.conference.";
     c.enable_auto_owner = r.boolean(base + "enable-auto-owner");
@@ -242,6 +304,7 @@ void read_conference(Reader& r, ConferenceConfig& c) {
     c.restart_request_rate_limits.min_interval = r.duration(limits + "min-interval");
     c.restart_request_rate_limits.max_requests = r.integer(limits + "max-requests", 0, INT_MAX);
     c.restart_request_rate_limits.interval = r.duration(limits + "interval");
+    read_client_requirements(r, c.client_requirements);
 }
 
 void read_other_sections(Reader& r, JicofoConfig& config) {

@@ -154,6 +154,30 @@ Json ping(const PingConfig& p) {
         {"enabled", p.enabled}, {"interval", format_duration(p.interval)}, {"timeout", format_duration(p.timeout)}};
 }
 
+std::string_view level_name(RequirementLevel level) {
+    switch (level) {
+        case RequirementLevel::hard: return "hard";
+        case RequirementLevel::soft: return "soft";
+        case RequirementLevel::off: return "off";
+    }
+    return "off";
+}
+
+Json client_requirements(const ClientRequirementsConfig& c) {
+    Json requirements = Json::object();
+    for (const auto& r : c.requirements) {
+        Json entry{{"feature", r.feature}, {"level", level_name(r.level)}};
+        if (r.details) {
+            entry["details"] = *r.details;
+        }
+        if (r.url) {
+            entry["url"] = *r.url;
+        }
+        requirements[r.name] = std::move(entry);
+    }
+    return Json{{"enabled", c.enabled}, {"enforce", c.enforce}, {"requirements", std::move(requirements)}};
+}
+
 Json conference(const ConferenceConfig& c) {
     Json delays = Json::object();
     for (const auto& [size, delay] : c.source_signaling_delays) {
@@ -184,7 +208,8 @@ Json conference(const ConferenceConfig& c) {
         {"restart-request-rate-limits",
          {{"min-interval", format_duration(limits.min_interval)},
           {"max-requests", limits.max_requests},
-          {"interval", format_duration(limits.interval)}}}};
+          {"interval", format_duration(limits.interval)}}},
+        {"client-requirements", client_requirements(c.client_requirements)}};
 }
 
 Json rest(const RestConfig& r) {

@@ -42,7 +42,8 @@ constexpr std::array<std::string_view, 25> kKeysWithoutDefault{
 };
 
 // Maps whose keys are the operator's own.
-constexpr std::array<std::string_view, 3> kOpenMaps{
+// (client-requirements' entries are checked field by field when they are read.)
+constexpr std::array<std::string_view, 4> kOpenMaps{
     "jicofo.transcription.http-headers",
     "jicofo.translation.http-headers",
     "jicofo.conference.source-signaling-delays",

@@ -10,6 +10,7 @@ namespace {
 
 constexpr std::string_view kApp = "app";
 constexpr std::string_view kBridge = "bridge";
+constexpr std::string_view kClientRequirements = "client_requirements";
 constexpr std::string_view kConference = "conference";
 constexpr std::string_view kJigasi = "jigasi";
 constexpr std::string_view kMetrics = "metrics";
@@ -143,6 +144,18 @@ constexpr std::array kCatalog{
     // Caps of the REST server.
     counter("rest_connections_evicted", kRest, "Idle REST connections closed to make room at the connection cap"),
     counter("rest_connections_rejected", kRest, "REST connections over the cap (answered 503 or closed)"),
+
+    // Client requirements (jicofo.conference.client-requirements; registered when enabled). A missing feature's
+    // series appear with the configured requirements, so without any the family has none.
+    counter("participants_missing_features", kClientRequirements,
+            "Participants whose client lacks a required feature, by requirement name and level", "feature,level",
+            Appears::on_first_use),
+    counter("participants_rejected_missing_features", kClientRequirements,
+            "Participants refused a media session for a missing hard feature (with enforce)"),
+    counter("participants_features_not_discovered", kClientRequirements,
+            "Participants not checked against the client requirements because their disco#info failed"),
+    counter("client_requirements_notifications", kClientRequirements,
+            "Participants told of missing features, by transport (iq or message)", "transport"),
 
     // Jigasi.
     gauge("jigasi_sip_count", kJigasi, "Number of jigasi instances that support SIP"),

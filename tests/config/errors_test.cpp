@@ -228,5 +228,15 @@ TEST_F(TempDir, ErrorsInFilesNameThePath) {
     EXPECT_FALSE(load_config(options).has_value());  // an explicitly named file must exist
 }
 
+TEST(Errors, ClientRequirementWithAnUnknownLevelOrKey) {
+    const ConfigError level =
+        load_error("jicofo.conference.client-requirements.requirements.X { feature = f, level = maybe }");
+    EXPECT_EQ(level.key, "jicofo.conference.client-requirements.requirements.X.level");
+    const ConfigError key = load_error("jicofo.conference.client-requirements.requirements.X { levle = hard }");
+    EXPECT_EQ(key.key, "jicofo.conference.client-requirements.requirements.X.levle");
+    const ConfigError shape = load_error("jicofo.conference.client-requirements.requirements.X = hard");
+    EXPECT_EQ(shape.key, "jicofo.conference.client-requirements.requirements.X");
+}
+
 }  // namespace
 }  // namespace jicofo::config

@@ -269,5 +269,42 @@ TEST(Overrides, JibriRetries) {
     EXPECT_TRUE(load_ok("jicofo.jibri.busy-retries = 2").warnings.empty()) << "a known key";
 }
 
+TEST(Overrides, ClientRequirementsByNameOrByFeatureVar) {
+    const auto c = load_ok(R"(
+        jicofo.conference.client-requirements {
+          enforce = true
+          requirements {
+            SSRC_REWRITING_V1 { feature = "http://jitsi.org/ssrc-rewriting-1", level = HARD,
+                                details = "Update to 10.2", url = "https://example.com/u" }
+            "http://jitsi.org/source-name" { level = soft }
+            OLD { feature = "urn:x:old", level = off }
+          }
+        }
+    )")
+                       .config.conference.client_requirements;
+    EXPECT_TRUE(c.enabled);
+    EXPECT_TRUE(c.enforce);
+    ASSERT_EQ(c.requirements.size(), 3U);
+    // In key order.
+    EXPECT_EQ(c.requirements[0].name, "OLD");
+    EXPECT_EQ(c.requirements[0].level, RequirementLevel::off);
+    EXPECT_EQ(c.requirements[1].name, "SSRC_REWRITING_V1");
+    EXPECT_EQ(c.requirements[1].feature, "http://jitsi.org/ssrc-rewriting-1");
+    EXPECT_EQ(c.requirements[1].level, RequirementLevel::hard);
+    EXPECT_EQ(c.requirements[1].details, "Update to 10.2");
+    EXPECT_EQ(c.requirements[1].url, "https://example.com/u");
+    EXPECT_EQ(c.requirements[2].name, "http://jitsi.org/source-name");
+    EXPECT_EQ(c.requirements[2].feature, "http://jitsi.org/source-name");
+    EXPECT_EQ(c.requirements[2].level, RequirementLevel::soft);
+    EXPECT_FALSE(c.requirements[2].details);
+}
+
+TEST(Overrides, ClientRequirementsDefaultToNoneAndNotEnforced) {
+    const auto c = load_ok("").config.conference.client_requirements;
+    EXPECT_TRUE(c.enabled);
+    EXPECT_FALSE(c.enforce);
+    EXPECT_TRUE(c.requirements.empty());
+}
+
 }  // namespace
 }  // namespace jicofo::config

@@ -109,6 +109,20 @@ public:
     }
     void ending(std::string_view reason = "test") { publish(conference::ConferenceEnding{reason}); }
 
+    // What the media layer asks when `nick`'s features are known: every instance is asked, as Conference does.
+    bool allows_session(const std::string& nick, const std::vector<std::string>& features, bool discovered = true) {
+        const auto* m = member(nick);
+        EXPECT_NE(m, nullptr) << nick << " is not in the room";
+        const conference::DiscoveredFeatures shown{features, discovered};
+        bool allowed = true;
+        for (auto& instance : instances) {
+            if (instance && m && !instance->allows_session(*this, *m, shown)) {
+                allowed = false;
+            }
+        }
+        return allowed;
+    }
+
     // ConferenceView
     [[nodiscard]] const stanza::Jid& room() const override { return room_; }
     [[nodiscard]] const std::string& meeting_id() const override { return meeting_id_; }
@@ -122,6 +136,10 @@ public:
     [[nodiscard]] const xmpp::Strand& strand() const override { return strand_; }
     [[nodiscard]] stanza::Jid focus_occupant() const override { return parse_jid(room_.to_string() + "/focus"); }
     void reply(const stanza::Iq& answer) override { replies.push_back(answer); }
+    void notify_occupant(const stanza::Jid& occupant, stanza::XmlElement payload) override {
+        notices.emplace_back(occupant, std::move(payload));
+    }
+    void send_message(const stanza::Message& message) override { messages.push_back(message); }
     [[nodiscard]] const conference::VisitorNodes& visitor_nodes() const override { return visitor_nodes_value; }
     [[nodiscard]] xmpp::PresenceExtensions focus_presence() const override { return focus_presence_value; }
     void add_visitor(const xmpp::SharedMember& member) override {
@@ -215,6 +233,8 @@ public:
 
     std::vector<std::unique_ptr<FeatureInstance>> instances;
     std::vector<stanza::Iq> replies;
+    std::vector<std::pair<stanza::Jid, stanza::XmlElement>> notices;  // notify_occupant: (to, payload)
+    std::vector<stanza::Message> messages;
     conference::VisitorNodes visitor_nodes_value;
     xmpp::PresenceExtensions focus_presence_value = std::make_shared<const std::vector<stanza::XmlElement>>();
     std::vector<stanza::XmlElement> presence;  // the focus's extensions now

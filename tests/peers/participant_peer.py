@@ -62,7 +62,7 @@ Commands (one JSON object a line; every command answers with one event, "error" 
                                             "sources"}},"local_sources":{...},"occupants":{nick:real_jid},
                                             "focus_presence":{"properties":{key:value},"bridge_not_available",
                                             "etherpad","recording_status","sip_call_state"}|null}
-  {"cmd":"disconnect","name":..}, and xmpp_peer's send_iq / send_raw / iq_responder with "name".
+  {"cmd":"disconnect","name":..}, and xmpp_peer's send_iq / send_raw / iq_responder / message with "name".
   Room components (jitsi_components.py; each sends one message and answers {"event":"done"}; refusals come as
   component_error events):
   {"cmd":"discover","name":..,"domain":..}   disco#info of the domain -> {"event":"components","av_moderation":addr,
@@ -87,6 +87,10 @@ Events (all with "name"):
   {"event":"disco_info","from","node"}   a disco#info request reached us (answered with our identity and features;
       "node" is null when the request had none)
   {"event":"mute_notice","media","actor","value"}   the focus says who muted us (answered result)
+  {"event":"client_requirements","action":"reject"|"warn","missing":[{"var","name","level","details","url"}]}
+      the focus says which features it requires that we do not advertise (answered result; a client that should
+      get it advertises http://jitsi.org/client-requirements-1 in "features"). Without that feature a client is told
+      in private chat messages instead: xmpp_peer's {"event":"message","type":"chat","body",...}.
   {"event":"recording_status","status","failure_reason","session_id","initiator","recording_mode"}   the focus's
       presence carries a jibri-recording-status that differs from the last one (each attribute present is reported)
   {"event":"sip_call_state","state","failure_reason","session_id","sipaddress"}   the same for jibri-sip-call-state
@@ -116,6 +120,7 @@ from peer_xml import (CAPS_NS, DISCO_INFO_NS, FOCUS_NS, JINGLE_NS, PING_NS, Malf
                       iq_error, iq_result, parse_mode, random_fingerprint, random_ssrc, random_token, sub, to_text)
 from xmpp_peer import MUC_USER_NS, Driver, Peer, bare, check_fragment, emit, local_name, namespace, run
 
+CLIENT_REQUIREMENTS_NS = "jitsi:client-requirements"
 MUTE_NAMESPACES = {"audio": "http://jitsi.org/jitmeet/audio", "video": "http://jitsi.org/jitmeet/video",
                    "desktop": "http://jitsi.org/jitmeet/desktop"}
 
@@ -307,6 +312,9 @@ class ParticipantPeer(ComponentsPeerMixin, Peer):
             media = next(m for m, ns in MUTE_NAMESPACES.items() if ns == namespace(payload.tag))
             self.on_mute_notice(iq, media)
             return True
+        if namespace(payload.tag) == CLIENT_REQUIREMENTS_NS and local_name(payload.tag) == "client-requirements":
+            self.on_client_requirements(iq)
+            return True
         if namespace(payload.tag) == JINGLE_NS and local_name(payload.tag) == "jingle":
             if kind != "set":
                 self.reject(iq, "jingle in an IQ of type %s, not set" % kind)
@@ -328,6 +336,33 @@ class ParticipantPeer(ComponentsPeerMixin, Peer):
             return
         self.send_raw(iq_result(xml))
         self.emit("mute_notice", media=media, actor=payload.get("actor"), value=True)
+
+    def on_client_requirements(self, iq):
+        """What lib-jitsi-meet accepts: a set from the focus occupant, action reject or warn, and missing-feature
+        children with a var and a level of hard or soft (name, details and url optional). Anything else is a
+        protocol violation."""
+        xml = iq.xml
+        payload = xml[0]
+        sender = xml.get("from", "")
+        if xml.get("type") != "set" or self.room is None or sender != self.focus_occupant():
+            self.reject(iq, "client-requirements IQ of type %s from %r, not a set from the focus occupant" % (
+                xml.get("type"), sender))
+            return
+        action = payload.get("action")
+        if action not in ("reject", "warn"):
+            self.reject(iq, "client-requirements action %r" % action)
+            return
+        missing = []
+        for child in payload:
+            if child.tag != "{%s}missing-feature" % CLIENT_REQUIREMENTS_NS:
+                continue
+            unknown = sorted(set(child.attrib) - {"var", "name", "level", "details", "url"})
+            if not child.get("var") or child.get("level") not in ("hard", "soft") or unknown:
+                self.reject(iq, "missing-feature %r" % dict(child.attrib))
+                return
+            missing.append({key: child.get(key) for key in ("var", "name", "level", "details", "url")})
+        self.send_raw(iq_result(xml))
+        self.emit("client_requirements", action=action, missing=missing)
 
     def reject(self, iq, reason):
         self.violation(reason, iq)
@@ -751,6 +786,10 @@ class ParticipantDriver(ComponentsDriverMixin, Driver):
     async def cmd_iq_responder(self, command):
         self.select(command)
         await super().cmd_iq_responder(command)
+
+    async def cmd_message(self, command):
+        self.select(command)
+        await super().cmd_message(command)
 
 
 if __name__ == "__main__":

@@ -475,4 +475,38 @@ TEST_F(ParticipantPeerTest, AReceiveOnlyParticipantAnswersWithoutSources) {
 }
 
 }  // namespace
+TEST_F(ParticipantPeerTest, RecordsTheClientRequirementsIqAndRefusesMalformedOnes) {
+    const std::string to = room_ + "/alice1";
+    const auto iq = [&](const std::string& payload) {
+        return "<iq type='set' to='" + to + "' id='cr'>" + payload + "</iq>";
+    };
+    const auto good = focus_send(
+        iq("<client-requirements xmlns='jitsi:client-requirements' action='reject'>"
+           "<missing-feature var='urn:x:f' name='F' level='hard' details='Update' url='https://example.com'/>"
+           "<missing-feature var='urn:x:g' level='soft'/></client-requirements>"));
+    EXPECT_EQ(good.value("type", ""), "result") << good.dump();
+    const auto told = participant_event("client_requirements");
+    EXPECT_EQ(told["action"], "reject");
+    ASSERT_EQ(told["missing"].size(), 2U) << told.dump();
+    EXPECT_EQ(told["missing"][0]["var"], "urn:x:f");
+    EXPECT_EQ(told["missing"][0]["name"], "F");
+    EXPECT_EQ(told["missing"][0]["level"], "hard");
+    EXPECT_EQ(told["missing"][0]["details"], "Update");
+    EXPECT_EQ(told["missing"][0]["url"], "https://example.com");
+    EXPECT_TRUE(told["missing"][1]["name"].is_null());
+
+    for (const auto* payload : {
+             "<client-requirements xmlns='jitsi:client-requirements' action='maybe'/>",
+             "<client-requirements xmlns='jitsi:client-requirements' action='warn'>"
+             "<missing-feature level='soft'/></client-requirements>",
+             "<client-requirements xmlns='jitsi:client-requirements' action='warn'>"
+             "<missing-feature var='f' level='medium'/></client-requirements>",
+         }) {
+        const auto reply = focus_send(iq(payload));
+        EXPECT_EQ(reply.value("type", ""), "error") << payload << ": " << reply.dump();
+        EXPECT_NE(reply.value("xml", "").find("<bad-request"), std::string::npos) << reply.dump();
+        EXPECT_EQ(participant_event("protocol_violation")["name"], "alice") << payload;
+    }
+}
+
 }  // namespace jicofo::testing

@@ -85,6 +85,8 @@ private:
     [[nodiscard]] const xmpp::Strand& strand() const override { return strand_; }
     [[nodiscard]] stanza::Jid focus_occupant() const override;
     void reply(const stanza::Iq& answer) override;
+    void notify_occupant(const stanza::Jid& occupant, stanza::XmlElement payload) override;
+    void send_message(const stanza::Message& message) override;
     [[nodiscard]] const VisitorNodes& visitor_nodes() const override;
     [[nodiscard]] xmpp::PresenceExtensions focus_presence() const override;
     void add_visitor(const xmpp::SharedMember& member) override;
@@ -106,6 +108,8 @@ private:
     [[nodiscard]] std::optional<stanza::StanzaError> source_add_refusal(const xmpp::Member& member, bool audio,
                                                                         bool video) const override;
     void bridges_changed(int bridges, bool selection_failing) override;
+    [[nodiscard]] bool allows_session(const xmpp::Member& member, const std::vector<std::string>& features,
+                                      bool discovered) override;
 
     void create_feature_instances();
     void publish(const ConferenceEvent& event);

@@ -107,6 +107,15 @@ public:
                                                                                 bool video) const = 0;
     // The number of bridges or the bridge-selection state changed.
     virtual void bridges_changed(int bridges, bool selection_failing) = 0;
+    // Whether a participant may have a media session, once its disco#info `features` are known (`discovered` false:
+    // it did not answer); asked once per participant, before its first invite. False: it stays without a session.
+    [[nodiscard]] virtual bool allows_session(const xmpp::Member& member, const std::vector<std::string>& features,
+                                              bool discovered) {
+        (void)member;
+        (void)features;
+        (void)discovered;
+        return true;
+    }
 };
 
 // Delayed work on the conference's strand (source-signaling-delays); tests fire it by hand.

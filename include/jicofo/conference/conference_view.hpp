@@ -74,6 +74,13 @@ struct FocusPresenceChanged {
 using ConferenceEvent = std::variant<ConferenceJoined, MemberJoined, MemberUpdated, MemberRoleChanged, MemberLeft,
                                      MetadataChanged, BridgesChanged, ConferenceEnding, FocusPresenceChanged>;
 
+// What the media layer learnt of a participant's client before its first invite: the features its disco#info
+// answered, or that discovery failed (`discovered` false; `features` is then empty).
+struct DiscoveredFeatures {
+    const std::vector<std::string>& features;
+    bool discovered = false;
+};
+
 // One feature's state in one conference. Every method runs on the conference's strand.
 class FeatureInstance {
 public:
@@ -108,6 +115,17 @@ public:
         (void)conference;
         (void)member;
         return {};
+    }
+    // Whether `member` may have a media session, asked once per participant when its features are known (before its
+    // first invite). False withholds it for as long as the participant stays: it remains in the room (chat,
+    // presence) without a Jingle session. Every feature is asked even after one said no, so that each can act on
+    // the features it was shown (count them, tell the client).
+    [[nodiscard]] virtual bool allows_session(ConferenceView& conference, const xmpp::Member& member,
+                                              const DiscoveredFeatures& features) {
+        (void)conference;
+        (void)member;
+        (void)features;
+        return true;
     }
     // This feature's part of the conference's /debug object, as JSON text (nullopt: nothing to show).
     [[nodiscard]] virtual std::optional<std::string> debug_json() const { return std::nullopt; }
@@ -144,6 +162,11 @@ public:
     // Answers a request (an IQ result or error) over the connection it came on (the client connection, or a visitor
     // node's for a visitor).
     virtual void reply(const stanza::Iq& answer) = 0;
+
+    // Notices from the focus to an occupant (e.g. client-requirements), over the connection that reaches it: an IQ
+    // set carrying `payload` (its answer, or its absence after the IQ timeout, is only logged), or a message.
+    virtual void notify_occupant(const stanza::Jid& occupant, stanza::XmlElement payload) = 0;
+    virtual void send_message(const stanza::Message& message) = 0;
 
     // Visitors (the visitors feature joins the conference's rooms on visitor nodes). The nodes and how room JIDs
     // map onto them; the focus's presence extensions now (its version and conference properties), for a visitor

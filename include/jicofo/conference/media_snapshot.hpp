@@ -16,7 +16,7 @@ namespace jicofo::conference {
 struct MediaSnapshot {
     struct Participant {
         std::string endpoint_id;
-        std::string state;  // waiting, discovering, allocating, offered, active, failed
+        std::string state;  // waiting, discovering, allocating, offered, active, failed, withheld
         std::optional<std::string> bridge;
         std::optional<std::string> session_id;
         std::size_t sources = 0;

@@ -269,6 +269,29 @@ struct RestartRequestRateLimits {
     bool operator==(const RestartRequestRateLimits&) const = default;
 };
 
+// jicofo.conference.client-requirements (upstream Jicofo PR 1303): features a client must advertise in its
+// disco#info. A missing `hard` one withholds the participant's media session (with `enforce`), a `soft` one only
+// warns; `off` disables an entry.
+enum class RequirementLevel { off, soft, hard };
+
+struct ClientRequirement {
+    std::string name;     // the entry's key: a stable symbolic name (label of participants_missing_features)
+    std::string feature;  // the disco#info feature var (defaults to the key)
+    RequirementLevel level = RequirementLevel::hard;
+    std::optional<std::string> details;  // what the user can do about it, shown by the client
+    std::optional<std::string> url;
+
+    bool operator==(const ClientRequirement&) const = default;
+};
+
+struct ClientRequirementsConfig {
+    bool enabled = true;
+    bool enforce = false;                         // false: count and warn only, never withhold a session
+    std::vector<ClientRequirement> requirements;  // in key order
+
+    bool operator==(const ClientRequirementsConfig&) const = default;
+};
+
 struct ConferenceConfig {
     bool enable_auto_owner = true;
     bool enable_moderator_checks = true;
@@ -292,6 +315,7 @@ struct ConferenceConfig {
     int max_conferences = 50000;
     int max_waiting_requests = 10000;
     int max_properties_per_request = 64;
+    ClientRequirementsConfig client_requirements;
 
     // The delay of the largest size not above `conference_size` (0 below the smallest), as Jicofo looks it up.
     [[nodiscard]] milliseconds source_signaling_delay(int conference_size) const;

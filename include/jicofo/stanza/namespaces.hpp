@@ -52,6 +52,9 @@ inline constexpr std::string_view kFeatureJibri = "http://jitsi.org/protocol/jib
 inline constexpr std::string_view kFeatureJigasi = "http://jitsi.org/protocol/jigasi";
 inline constexpr std::string_view kFeatureTranscriber = "http://jitsi.org/protocol/transcriber";
 inline constexpr std::string_view kFeatureStartMutedRoomMetadata = "http://jitsi.org/start-muted-room-metadata";
+// The client-requirements IQ (upstream Jicofo PR 1303), and the feature of the clients that understand it.
+inline constexpr std::string_view kNsClientRequirements = "jitsi:client-requirements";
+inline constexpr std::string_view kFeatureClientRequirements = "http://jitsi.org/client-requirements-1";
 
 // Disco features of a participant that shape its offer and how sources are signalled to it (Jicofo's Features).
 inline constexpr std::string_view kFeatureAudio = "urn:xmpp:jingle:apps:rtp:audio";
