@@ -26,10 +26,12 @@ constexpr std::array<std::string_view, 12> kLive{
     "jicofo.webhooks.",
     "jicofo.sctp.",
 };
-// The bridges' brewery is joined on a connection at start-up.
-constexpr std::array<std::string_view, 2> kRestartInsideLive{
+// The bridges' brewery is joined on a connection at start-up; the client requirements are installed with their
+// metrics at start-up.
+constexpr std::array<std::string_view, 3> kRestartInsideLive{
     "jicofo.bridge.brewery-jid",
     "jicofo.bridge.xmpp-connection-name",
+    "jicofo.conference.client-requirements.",
 };
 
 bool matches(std::string_view key, std::string_view pattern) {
@@ -122,6 +124,7 @@ config::JicofoConfig with_live_parts(const config::JicofoConfig& running, const 
     result.health.timeout = loaded.health.timeout;
     result.health.max_check_duration = loaded.health.max_check_duration;
     result.conference = loaded.conference;
+    result.conference.client_requirements = running.conference.client_requirements;
     result.codec = loaded.codec;
     result.drain = loaded.drain;
     result.sctp = loaded.sctp;

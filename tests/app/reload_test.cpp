@@ -50,6 +50,7 @@ jicofo {
   octo.enabled = true
   health { interval = 5 seconds, max-check-duration = 3 seconds, enabled = false }
   conference { max-conferences = 7, initial-timeout = 30 seconds, enable-auto-owner = false }
+  conference.client-requirements.enforce = true
   codec.video.vp9.enabled = false
   drain { enabled = true, deadline = 10 minutes }
   rest { port = 9999, max-connections = 100 }
@@ -74,10 +75,10 @@ TEST(ConfigReload, ChangedKeysAreSplitIntoLiveAndRestart) {
           "jicofo.drain.enabled", "jicofo.logging.level"}) {
         EXPECT_TRUE(has(changes.live, key)) << key;
     }
-    for (const auto* key :
-         {"jicofo.xmpp.client.hostname", "jicofo.xmpp.client.port", "jicofo.xmpp.client.password",
-          "jicofo.bridge.brewery-jid", "jicofo.health.enabled", "jicofo.rest.port", "jicofo.rest.max-connections",
-          "jicofo.authentication.enabled", "jicofo.jibri.brewery-jid", "jicofo.xmpp.trusted-domains"}) {
+    for (const auto* key : {"jicofo.xmpp.client.hostname", "jicofo.xmpp.client.port", "jicofo.xmpp.client.password",
+                            "jicofo.bridge.brewery-jid", "jicofo.health.enabled", "jicofo.rest.port",
+                            "jicofo.rest.max-connections", "jicofo.authentication.enabled", "jicofo.jibri.brewery-jid",
+                            "jicofo.xmpp.trusted-domains", "jicofo.conference.client-requirements.enforce"}) {
         EXPECT_TRUE(has(changes.restart, key)) << key;
     }
     EXPECT_TRUE(compare_configs(changed, changed).empty());

@@ -189,6 +189,18 @@ TEST_F(OpenApiResponsesTest, EveryRouteAnswersAsDocumented) {
             .status,
         403);
 
+    // The status page, and a drain started and cancelled (the last calls: while draining, new rooms are refused).
+    EXPECT_EQ(call("GET", "/status").status, 200);
+    EXPECT_EQ(call("GET", "/").status, 302);
+    EXPECT_EQ(call("GET", "/drain").status, 200);
+    EXPECT_EQ(call("POST", "/drain", R"({"deadline-seconds":0})").status, 400);
+    EXPECT_EQ(call("POST", "/drain", R"({"reason":"check"})", {{"Origin", "https://evil.test"}}).status, 403);
+    EXPECT_EQ(call("POST", "/drain", R"({"reason":"check","deadline-seconds":600})").status, 200);
+    EXPECT_EQ(call("GET", "/drain").status, 200);
+    EXPECT_EQ(call("POST", "/conference-request/v1", R"({"room":"new@)" + prosody_->muc_domain() + R"("})").status,
+              503);
+    EXPECT_EQ(call("DELETE", "/drain").status, 200);
+
     recorder().validate(true);
 }
 
