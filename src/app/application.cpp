@@ -153,6 +153,7 @@ struct Application::Running {
         auto reloaded = config::load_config(options);
         if (!reloaded) {
             log->error("configuration reload refused, nothing changed: {}", reloaded.error().describe());
+            metrics.counter("config_reloads", {{"result", "refused"}}).Increment();
             return;
         }
         for (const auto& warning : reloaded->warnings) {
@@ -164,6 +165,7 @@ struct Application::Running {
         }
         if (changes.live.empty()) {
             log->info("configuration reloaded from {}: nothing to apply live", options.config_file.string());
+            metrics.counter("config_reloads", {{"result", "unchanged"}}).Increment();
             return;
         }
         const auto previous = config;
@@ -174,6 +176,7 @@ struct Application::Running {
             applied += (applied.empty() ? "" : ", ") + key;
         }
         log->info("configuration reloaded from {}: applied {}", options.config_file.string(), applied);
+        metrics.counter("config_reloads", {{"result", "applied"}}).Increment();
     }
 
     // Hands each module its part of `config` (just reloaded; `previous` is what ran before).
@@ -198,9 +201,19 @@ struct Application::Running {
         }
     }
 
+    // Registered at start, so that a dashboard sees them before the first reload or drain.
+    void register_operations_metrics() {
+        metrics.gauge("draining").Set(0);
+        for (const char* result : {"applied", "unchanged", "refused"}) {
+            metrics.counter("config_reloads", {{"result", result}});
+        }
+    }
+
     void make_drain() {
         DrainHooks hooks;
-        hooks.refuse_new_rooms = [manager = conferences->manager()](std::optional<std::string> reason) {
+        hooks.refuse_new_rooms = [manager = conferences->manager(),
+                                  gauge = &metrics.gauge("draining")](std::optional<std::string> reason) {
+            gauge->Set(reason ? 1 : 0);
             manager->refuse_new_rooms(std::move(reason));
         };
         if (health) {
@@ -435,6 +448,7 @@ int Application::run() {
         return 0;  // no REST server, no routes
     }
 
+    running.register_operations_metrics();
     running.wait_for_signal();
     boost::asio::post(running.control, [&running] { running.release_heap_periodically(); });
     if (auto interval = running.notifier.watchdog_ping_interval()) {

@@ -178,6 +178,9 @@ constexpr std::array kCatalog{
     histogram("xmpp_iq_round_trip_seconds", kXmpp, "Round trip of outgoing IQ requests.", "namespace",
               Appears::on_first_use),
     counter("slow_health_check", kApp, "Health check runs slower than max-check-duration"),
+    gauge("draining", kApp, "1 while the focus drains: new rooms refused, exit when the last conference ends",
+          ValueKind::boolean),
+    counter("config_reloads", kApp, "Configuration reloads (SIGHUP) by result: applied, unchanged, refused", "result"),
 };
 
 }  // namespace

@@ -110,6 +110,7 @@ TEST_F(OperationsTest, ADrainRefusesNewRoomsKeepsTheRunningConferenceAndExitsZer
     auto existing = request_room(kRoom);
     EXPECT_EQ(existing.status, 200) << existing.body;
     EXPECT_EQ(nlohmann::json::parse(drain("GET").body)["conferences"], 1);
+    EXPECT_NE(http_request(port_, "GET", "/metrics").body.find("\njitsi_jicofo_draining 1\n"), std::string::npos);
     EXPECT_FALSE(jicofo_->wait(1500ms)) << "exited with a conference still running" << diagnostics();
 
     alice_leaves();
@@ -174,6 +175,9 @@ TEST_F(OperationsTest, AReloadAppliesLiveKeysNamesRestartKeysAndLeavesTheRunning
     EXPECT_EQ(request_room(kRoom).status, 200);
     EXPECT_EQ(get_rest_json(port_, "/stats")["participants"], 1);
     EXPECT_EQ(http_request(port_, "GET", "/about/health").status, 200);
+    const auto metrics = http_request(port_, "GET", "/metrics").body;
+    EXPECT_NE(metrics.find("jitsi_jicofo_config_reloads_total{result=\"applied\"} 1\n"), std::string::npos);
+    EXPECT_NE(metrics.find("\njitsi_jicofo_draining 0\n"), std::string::npos);
 }
 
 TEST_F(OperationsTest, AnInvalidFileChangesNothingAndSaysWhereItIsWrong) {
@@ -186,6 +190,9 @@ TEST_F(OperationsTest, AnInvalidFileChangesNothingAndSaysWhereItIsWrong) {
     EXPECT_EQ(request_room("first@conference.meet.test").status, 200);
     EXPECT_EQ(request_room("second@conference.meet.test").status, 503);
     EXPECT_EQ(http_request(port_, "GET", "/about/health").status, 200);
+    EXPECT_NE(
+        http_request(port_, "GET", "/metrics").body.find("jitsi_jicofo_config_reloads_total{result=\"refused\"} 1\n"),
+        std::string::npos);
 }
 
 TEST_F(OperationsTest, TheDrainKeyStartsAndCancelsADrainOnReload) {
