@@ -12,6 +12,7 @@
 #include "jicofo/sender_limits/sender_limits_feature.hpp"
 #include "jicofo/transcription/transcription_feature.hpp"
 #include "jicofo/visitors/visitors_feature.hpp"
+#include "jicofo/webhooks/webhooks_feature.hpp"
 
 #include <array>
 
@@ -21,7 +22,7 @@ std::span<const feature::Feature> feature_list() {
     static constexpr std::array kFeatures{
         jingle::kFeature,        mute::kFeature,          room_metadata::kFeature, moderation::kFeature,
         sender_limits::kFeature, room_presence::kFeature, breakout::kFeature,      recording::kFeature,
-        jigasi::kFeature,        transcription::kFeature, visitors::kFeature,
+        jigasi::kFeature,        transcription::kFeature, visitors::kFeature,      webhooks::kFeature,
     };
     return kFeatures;
 }

@@ -19,10 +19,13 @@ TEST(ToJson, ParsesBackWithOverridesAndMaskedPasswords) {
         jicofo.rest.port = 9191
         jicofo.bridge.health-checks.interval = 90 seconds
         jicofo.conference.source-signaling-delays { 50 = 500 }
+        jicofo.webhooks.secret = "webhook-secret"
     )")
                        .config;
     const std::string text = to_json(c);
-    EXPECT_EQ(text.find("secret"), std::string::npos) << "a password leaked";
+    // Every value ends in "-secret" (the key jicofo.webhooks.secret itself is named "secret").
+    EXPECT_EQ(text.find("-secret"), std::string::npos) << "a password leaked";
+    EXPECT_EQ(nlohmann::json::parse(text)["jicofo"]["webhooks"]["secret"], "********");
     const auto json = nlohmann::json::parse(text);
     EXPECT_EQ(json["jicofo"]["rest"]["port"], 9191);
     EXPECT_EQ(json["jicofo"]["xmpp"]["client"]["password"], "********");

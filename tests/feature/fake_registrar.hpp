@@ -4,6 +4,7 @@
 #pragma once
 
 #include "feature/fake_conference_view.hpp"
+#include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/feature/feature.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
 
@@ -81,6 +82,12 @@ public:
         start_hooks.push_back(std::move(started));
     }
     void on_stop(std::function<void()> stopping) override { stop_hooks.push_back(std::move(stopping)); }
+    void on_reload(std::function<void(const config::JicofoConfig&)> reloaded) override {
+        reload_hooks.push_back(std::move(reloaded));
+    }
+    void on_bridge_event(std::function<void(const conference::BridgeEvent&)> handler) override {
+        bridge_hooks.push_back(std::move(handler));
+    }
     void on_peer_iq(IqRoute route, config::XmppConnectionName connection, PeerClaim claims,
                     PeerIqHandler handler) override {
         peer_iqs.push_back({std::move(route), connection, std::move(claims), std::move(handler)});
@@ -169,6 +176,8 @@ public:
     std::shared_ptr<conference::RequestShaper> shaper;
     std::vector<std::function<void(const Connections&)>> start_hooks;
     std::vector<std::function<void()>> stop_hooks;
+    std::vector<std::function<void(const config::JicofoConfig&)>> reload_hooks;
+    std::vector<std::function<void(const conference::BridgeEvent&)>> bridge_hooks;
     std::vector<std::pair<std::string, JsonSection>> stats;
     std::vector<std::pair<std::string, JsonSection>> debug;
 

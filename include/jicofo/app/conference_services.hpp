@@ -10,6 +10,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace jicofo::metrics {
@@ -25,6 +26,7 @@ class FeatureHost;
 namespace jicofo::conference {
 class VisitorConferenceIqHandler;
 class FocusManager;
+struct BridgeEvent;
 class ConferenceIqHandler;
 struct MediaSetup;
 class AuthenticationIqHandler;
@@ -75,6 +77,8 @@ public:
 
     // The room map, e.g. for the health check's test conference.
     [[nodiscard]] const std::shared_ptr<conference::FocusManager>& manager() const { return manager_; }
+    // Where the bridge registry's events go for the features (MediaServices::start).
+    [[nodiscard]] std::function<void(const conference::BridgeEvent&)> feature_bridge_events() const;
 
 private:
     std::shared_ptr<conference::FocusManager> manager_;

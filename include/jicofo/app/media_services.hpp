@@ -10,6 +10,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -18,6 +19,7 @@ class BridgeRegistry;
 }  // namespace jicofo::bridge
 namespace jicofo::conference {
 class FocusManager;
+struct BridgeEvent;
 struct MediaSetup;
 }  // namespace jicofo::conference
 namespace jicofo::metrics {
@@ -59,7 +61,9 @@ public:
     [[nodiscard]] const std::shared_ptr<LoadRedistributor>& load_redistributor() const { return redistributor_; }
 
     // Sends bridge events to every conference of the manager; joins the brewery; starts load redistribution.
-    void start(const std::shared_ptr<conference::FocusManager>& manager);
+    // `also` (may be empty) gets every bridge event too (the features that asked for them).
+    void start(const std::shared_ptr<conference::FocusManager>& manager,
+               std::function<void(const conference::BridgeEvent&)> also = {});
     // Stops routing and load redistribution, and leaves the brewery.
     void stop();
 

@@ -36,6 +36,7 @@ struct JicofoConfig {
     TracingConfig tracing;
     std::optional<std::string> local_region;
     ProcessConfig process;
+    WebhooksConfig webhooks;
     LoggingConfig logging;
 
     bool operator==(const JicofoConfig&) const = default;
