@@ -1,0 +1,222 @@
+// Webhooks through the binary: a real Prosody, an emulated bridge and participants, and a receiver
+// (tests/peers/webhook_receiver.py) that checks every signature and the order of each conference's events. The
+// receiver goes down mid-run and comes back: everything that happened meanwhile is delivered once it is back, in
+// order per conference. A second test measures delivery (figures printed; see docs/webhooks.md).
+#include "integration/media_session_fixture.hpp"
+
+#include <cstdlib>
+#include <iostream>
+
+namespace jicofo::testing {
+namespace {
+
+constexpr const char* kWebhookSecret = "hook-key";
+
+class WebhooksTest : public MediaSessionTest {
+protected:
+    void before_jicofo() override {
+        receiver_ = start_peer("receiver", "webhook_receiver.py");
+        ASSERT_TRUE(receiver_);
+        const nlohmann::json listen = {{"cmd", "listen"}, {"port", 0}, {"secret", kWebhookSecret}};
+        const auto line = receiver_->request(listen.dump(), "listening", kEventTimeout);
+        ASSERT_TRUE(line) << receiver_->transcript();
+        receiver_port_ = event_json(line)["port"].get<int>();
+    }
+
+    [[nodiscard]] std::string extra_settings() const override {
+        return "  webhooks {\n"
+               "    urls = [\"http://127.0.0.1:" +
+               std::to_string(receiver_port_) +
+               "/hook\"]\n"
+               "    secret = \"" +
+               kWebhookSecret +
+               "\"\n"
+               "    max-retries = -1\n"
+               "    retry-initial-backoff = 100 ms\n"
+               "    retry-max-backoff = 500 ms\n"
+               "    request-timeout = 2 seconds\n" +
+               webhook_settings() + "  }\n";
+    }
+    [[nodiscard]] virtual std::string webhook_settings() const { return {}; }
+
+    nlohmann::json receiver_state(bool events = true) {
+        const nlohmann::json dump = {{"cmd", "dump"}, {"events", events}};
+        const auto line = receiver_->request(dump.dump(), "state", kEventTimeout);
+        EXPECT_TRUE(line) << receiver_->transcript();
+        return event_json(line);
+    }
+
+    void receiver(const std::string& cmd, const std::string& answer) {
+        ASSERT_TRUE(receiver_->request(nlohmann::json{{"cmd", cmd}}.dump(), answer, kEventTimeout))
+            << receiver_->transcript();
+    }
+
+    std::vector<std::string> events_of(const nlohmann::json& state, const std::string& room) {
+        const auto conferences = state.value("by_conference", nlohmann::json::object());
+        return conferences.contains(room) ? conferences[room].get<std::vector<std::string>>()
+                                          : std::vector<std::string>{};
+    }
+
+    nlohmann::json webhook_stats() { return rest_json("/stats").value("webhooks", nlohmann::json::object()); }
+
+    void leave(const std::string& name) {
+        ASSERT_TRUE(
+            participants_->request(nlohmann::json{{"cmd", "leave"}, {"name", name}}.dump(), "left", kSessionTimeout))
+            << participants_->transcript();
+    }
+
+    void expect_clean(const nlohmann::json& state) {
+        EXPECT_EQ(state["bad_signatures"], 0) << state.dump();
+        EXPECT_TRUE(state["bad_requests"].empty()) << state.dump();
+        EXPECT_TRUE(state["order_violations"].empty()) << state.dump();
+    }
+
+    std::unique_ptr<PeerProcess> receiver_;
+    int receiver_port_ = 0;
+};
+
+using Events = std::vector<std::string>;
+
+TEST_F(WebhooksTest, EveryEventIsDeliveredInOrderPerConferenceAcrossAReceiverOutage) {
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    add_participant("alice", "alice1", "eu-west");
+    add_participant("bob", "bob1");
+    ASSERT_TRUE(poll([&] { return events_of(receiver_state(), room_).size() == 3; }, kSessionTimeout))
+        << receiver_state().dump() << diagnostics();
+    {
+        const auto state = receiver_state();
+        EXPECT_EQ(events_of(state, room_), (Events{"conference.created", "participant.joined", "participant.joined"}));
+        ASSERT_FALSE(state["bridge_events"].empty()) << state.dump();
+        EXPECT_EQ(state["bridge_events"][0]["type"], "bridge.added");
+        EXPECT_NE(state["bridge_events"][0]["bridge"].get<std::string>().find("jvb1"), std::string::npos);
+        expect_clean(state);
+    }
+
+    // The receiver goes away; the shard goes on: bob leaves, carol opens a second conference, alice leaves and the
+    // first conference ends.
+    receiver("down", "down");
+    const std::string room2 = "media2@" + prosody_->muc_domain();
+    leave("bob");
+    connect_participant("carol");
+    enter_room("carol", room2, "carol1", {{"region", "us-east"}});
+    leave("alice");
+    ASSERT_TRUE(poll(
+        [&] {
+            const auto stats = webhook_stats();
+            return stats.value("queued", 0) >= 5 && stats.value("failed_attempts", 0) >= 2;
+        },
+        kSessionTimeout))
+        << webhook_stats().dump() << diagnostics();
+    std::this_thread::sleep_for(1s);  // a few retries, with backoff, against a closed port
+    EXPECT_EQ(events_of(receiver_state(), room_).size(), 3U) << "nothing arrives while the receiver is down";
+
+    receiver("up", "listening");
+    ASSERT_TRUE(poll(
+        [&] {
+            const auto state = receiver_state();
+            return events_of(state, room_).size() == 6 && events_of(state, room2).size() == 2;
+        },
+        kSessionTimeout))
+        << receiver_state().dump() << webhook_stats().dump() << diagnostics();
+    const auto state = receiver_state();
+    EXPECT_EQ(events_of(state, room_), (Events{"conference.created", "participant.joined", "participant.joined",
+                                               "participant.left", "participant.left", "conference.ended"}));
+    EXPECT_EQ(events_of(state, room2), (Events{"conference.created", "participant.joined"}));
+    expect_clean(state);
+    ASSERT_TRUE(poll([&] { return webhook_stats().value("queued", -1) == 0; }, kSessionTimeout))
+        << webhook_stats().dump();
+    const auto stats = webhook_stats();
+    EXPECT_GE(stats.value("delivered", 0), 9) << stats.dump();
+    EXPECT_EQ(stats.value("dropped", -1), 0) << stats.dump();
+    EXPECT_EQ(stats.value("given_up", -1), 0) << stats.dump();
+    const auto metrics = http_request(port_, "GET", "/metrics").body;
+    EXPECT_NE(metrics.find("jitsi_jicofo_webhooks_delivered_total"), std::string::npos);
+}
+
+// Delivery figures: conferences of participants joining and leaving with the receiver up (throughput of the
+// events as they happen, latency from event to receipt), then the same during an outage of WEBHOOK_BENCH_OUTAGE_MS
+// (retries, time to drain the backlog once back, drops over a queue of 40). Sizes from WEBHOOK_BENCH_CONFERENCES
+// and WEBHOOK_BENCH_PARTICIPANTS; the figures are printed.
+class WebhooksBenchTest : public WebhooksTest {
+protected:
+    [[nodiscard]] std::string webhook_settings() const override { return "    queue-size = 40\n"; }
+
+    static int setting(const char* name, int fallback) {
+        const char* value = std::getenv(name);
+        return value != nullptr ? std::atoi(value) : fallback;
+    }
+
+    // Every conference gets `participants` members, then they all leave; returns the events this makes.
+    int round(const std::string& tag, int conferences, int participants) {
+        for (int c = 0; c < conferences; ++c) {
+            const std::string room = tag + std::to_string(c) + "@" + prosody_->muc_domain();
+            for (int p = 0; p < participants; ++p) {
+                const std::string name = tag + std::to_string(c) + "p" + std::to_string(p);
+                connect_participant(name);
+                enter_room(name, room, name);
+            }
+        }
+        for (int c = 0; c < conferences; ++c) {
+            for (int p = 0; p < participants; ++p) {
+                leave(tag + std::to_string(c) + "p" + std::to_string(p));
+            }
+        }
+        return conferences * (2 + 2 * participants);
+    }
+};
+
+TEST_F(WebhooksBenchTest, DeliveryFigures) {
+    const int conferences = setting("WEBHOOK_BENCH_CONFERENCES", 6);
+    const int participants = setting("WEBHOOK_BENCH_PARTICIPANTS", 3);
+    const auto outage = std::chrono::milliseconds(setting("WEBHOOK_BENCH_OUTAGE_MS", 3000));
+    jvb1_ = start_bridge("jvb1", "eu-west");
+    ASSERT_TRUE(jvb1_);
+    ASSERT_TRUE(poll([&] { return receiver_state(false)["unique"] == 1; }, kSessionTimeout));  // bridge.added
+    receiver("reset", "reset");
+
+    // Receiver up.
+    const auto started = std::chrono::steady_clock::now();
+    const int expected = round("up", conferences, participants);
+    ASSERT_TRUE(poll([&] { return receiver_state(false)["unique"] == expected; }, kSessionTimeout * 2))
+        << receiver_state(false).dump() << webhook_stats().dump();
+    const double up_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    const auto up = receiver_state(false);
+    expect_clean(up);
+
+    // Receiver down for the outage while the same happens again.
+    receiver("reset", "reset");
+    const auto before = webhook_stats();
+    receiver("down", "down");
+    const auto outage_start = std::chrono::steady_clock::now();
+    const int during = round("out", conferences, participants);
+    std::this_thread::sleep_until(outage_start + outage);
+    const auto at_back = webhook_stats();
+    receiver("up", "listening");
+    const auto back = std::chrono::steady_clock::now();
+    ASSERT_TRUE(poll([&] { return webhook_stats().value("queued", -1) == 0; }, kSessionTimeout * 2))
+        << webhook_stats().dump();
+    const double drain_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - back).count();
+    const auto after = receiver_state(false);
+    const auto stats = webhook_stats();
+    expect_clean(after);
+    const int dropped = stats.value("dropped", 0) - before.value("dropped", 0);
+    EXPECT_EQ(after["unique"].get<int>() + dropped, during) << "each event is delivered or counted as dropped";
+    EXPECT_EQ(dropped, std::max(0, during - 40)) << "a queue of 40: the rest is dropped";
+
+    std::cout << "webhook delivery figures (" << conferences << " conferences x " << participants
+              << " participants, joining then leaving)\n"
+              << "  receiver up:   " << expected << " events in " << up_seconds << " s (" << expected / up_seconds
+              << " events/s, paced by the joins); latency p50 " << up["latency_ms"]["p50"] << " ms, p99 "
+              << up["latency_ms"]["p99"] << " ms, max " << up["latency_ms"]["max"] << " ms\n"
+              << "  outage " << outage.count() << " ms: " << during << " events, queue cap 40; failed attempts "
+              << at_back.value("failed_attempts", 0) - before.value("failed_attempts", 0) << " during the outage, "
+              << stats.value("failed_attempts", 0) - before.value("failed_attempts", 0) << " in all; dropped "
+              << dropped << "\n"
+              << "  after it came back: " << after["unique"] << " delivered in " << drain_seconds
+              << " s (backlog drained); latency p50 " << after["latency_ms"]["p50"] << " ms, p99 "
+              << after["latency_ms"]["p99"] << " ms; duplicates " << after["duplicates"] << "\n";
+}
+
+}  // namespace
+}  // namespace jicofo::testing
