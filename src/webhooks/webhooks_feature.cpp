@@ -101,8 +101,11 @@ void install(feature::Registrar& registrar) {
         active->store(!reloaded.webhooks.urls.empty(), std::memory_order_relaxed);
     });
     registrar.on_stop([dispatcher] { dispatcher->stop(); });
-    registrar.stats_section("webhooks", [dispatcher] { return dispatcher->stats(); });
-    registrar.debug_section("webhooks", [dispatcher] { return dispatcher->debug(); });
+    // Only on a shard configured with webhooks, whose /stats and /debug otherwise keep Jicofo's keys exactly.
+    if (!config.urls.empty()) {
+        registrar.stats_section("webhooks", [dispatcher] { return dispatcher->stats(); });
+        registrar.debug_section("webhooks", [dispatcher] { return dispatcher->debug(); });
+    }
 }
 
 }  // namespace jicofo::webhooks
