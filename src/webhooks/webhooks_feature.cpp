@@ -42,6 +42,13 @@ public:
             data["kicked"] = left->kicked;
             data["status"] = left->status ? Json(*left->status) : Json(nullptr);
             send(conference, EventType::participant_left, std::move(data));
+        } else if (const auto* recording = std::get_if<conference::RecordingChanged>(&event)) {
+            auto optional = [](std::string_view text) { return text.empty() ? Json(nullptr) : Json(text); };
+            send(conference, recording->active ? EventType::recording_started : EventType::recording_stopped,
+                 Json{{"mode", recording->mode},
+                      {"session-id", recording->session_id},
+                      {"initiator", optional(recording->initiator)},
+                      {"failure-reason", optional(recording->failure_reason)}});
         } else if (const auto* ending = std::get_if<conference::ConferenceEnding>(&event)) {
             send(conference, EventType::conference_ended, Json{{"reason", ending->reason}});
         }

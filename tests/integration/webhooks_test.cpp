@@ -3,6 +3,7 @@
 // receiver goes down mid-run and comes back: everything that happened meanwhile is delivered once it is back, in
 // order per conference. A second test measures delivery (figures printed; see docs/webhooks.md).
 #include "integration/media_session_fixture.hpp"
+#include "integration/webhook_receiver.hpp"
 
 #include <cstdlib>
 #include <iostream>
@@ -10,52 +11,18 @@
 namespace jicofo::testing {
 namespace {
 
-constexpr const char* kWebhookSecret = "hook-key";
-
 class WebhooksTest : public MediaSessionTest {
 protected:
-    void before_jicofo() override {
-        receiver_ = start_peer("receiver", "webhook_receiver.py");
-        ASSERT_TRUE(receiver_);
-        const nlohmann::json listen = {{"cmd", "listen"}, {"port", 0}, {"secret", kWebhookSecret}};
-        const auto line = receiver_->request(listen.dump(), "listening", kEventTimeout);
-        ASSERT_TRUE(line) << receiver_->transcript();
-        receiver_port_ = event_json(line)["port"].get<int>();
-    }
-
-    [[nodiscard]] std::string extra_settings() const override {
-        return "  webhooks {\n"
-               "    urls = [\"http://127.0.0.1:" +
-               std::to_string(receiver_port_) +
-               "/hook\"]\n"
-               "    secret = \"" +
-               kWebhookSecret +
-               "\"\n"
-               "    max-retries = -1\n"
-               "    retry-initial-backoff = 100 ms\n"
-               "    retry-max-backoff = 500 ms\n"
-               "    request-timeout = 2 seconds\n" +
-               webhook_settings() + "  }\n";
-    }
+    void before_jicofo() override { ASSERT_NO_FATAL_FAILURE(receiver_.start()); }
+    [[nodiscard]] std::string extra_settings() const override { return receiver_.settings(webhook_settings()); }
     [[nodiscard]] virtual std::string webhook_settings() const { return {}; }
 
-    nlohmann::json receiver_state(bool events = true) {
-        const nlohmann::json dump = {{"cmd", "dump"}, {"events", events}};
-        const auto line = receiver_->request(dump.dump(), "state", kEventTimeout);
-        EXPECT_TRUE(line) << receiver_->transcript();
-        return event_json(line);
+    nlohmann::json receiver_state(bool events = true) { return receiver_.state(events); }
+    void receiver(const std::string& cmd, const std::string& answer) { receiver_.command(cmd, answer); }
+    static std::vector<std::string> events_of(const nlohmann::json& state, const std::string& room) {
+        return WebhookReceiver::events_of(state, room);
     }
-
-    void receiver(const std::string& cmd, const std::string& answer) {
-        ASSERT_TRUE(receiver_->request(nlohmann::json{{"cmd", cmd}}.dump(), answer, kEventTimeout))
-            << receiver_->transcript();
-    }
-
-    std::vector<std::string> events_of(const nlohmann::json& state, const std::string& room) {
-        const auto conferences = state.value("by_conference", nlohmann::json::object());
-        return conferences.contains(room) ? conferences[room].get<std::vector<std::string>>()
-                                          : std::vector<std::string>{};
-    }
+    static void expect_clean(const nlohmann::json& state) { WebhookReceiver::expect_clean(state); }
 
     nlohmann::json webhook_stats() { return rest_json("/stats").value("webhooks", nlohmann::json::object()); }
 
@@ -65,14 +32,7 @@ protected:
             << participants_->transcript();
     }
 
-    void expect_clean(const nlohmann::json& state) {
-        EXPECT_EQ(state["bad_signatures"], 0) << state.dump();
-        EXPECT_TRUE(state["bad_requests"].empty()) << state.dump();
-        EXPECT_TRUE(state["order_violations"].empty()) << state.dump();
-    }
-
-    std::unique_ptr<PeerProcess> receiver_;
-    int receiver_port_ = 0;
+    WebhookReceiver receiver_;
 };
 
 using Events = std::vector<std::string>;

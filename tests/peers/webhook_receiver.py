@@ -15,7 +15,7 @@ Commands (one JSON object a line; each answers with one event, "error" when it f
   {"cmd":"up"}     listens again on the same port  -> {"event":"listening","port":N}
   {"cmd":"dump","events":false}  -> {"event":"state","received":..,"unique":..,"duplicates":..,"bad_signatures":..,
        "bad_requests":[...],"order_violations":[...],"latency_ms":{"p50":..,"p99":..,"max":..},
-       "first_at":..,"last_at":.., "by_conference":{room:[type...]} (with "events":true), "bridge_events":[...]}
+       "first_at":..,"last_at":.., "recording_events":[data + type, room], "by_conference":{room:[type...]} (with "events":true), "bridge_events":[...]}
   {"cmd":"reset"}  forgets what was received  -> {"event":"reset"}
 """
 
@@ -60,6 +60,7 @@ class State:
         self.present = {}  # room -> set of endpoint ids
         self.ended = set()
         self.bridge_events = []
+        self.recording_events = []
         self.first_at = None
         self.last_at = None
 
@@ -86,6 +87,8 @@ class State:
         elif kind == "conference.ended":
             self.ended.add(room)
         seen.append(kind)
+        if kind.startswith("recording."):
+            self.recording_events.append(dict(body["data"], type=kind, room=room))
         for problem in problems:
             self.order_violations.append({"room": room, "type": kind, "id": body["id"], "problem": problem})
 
@@ -143,7 +146,7 @@ class State:
                      "order_violations": self.order_violations[:20],
                      "latency_ms": {"p50": pick(0.50), "p99": pick(0.99), "max": pick(1.0)},
                      "first_at": self.first_at, "last_at": self.last_at,
-                     "bridge_events": self.bridge_events}
+                     "bridge_events": self.bridge_events, "recording_events": self.recording_events}
             if with_events:
                 state["by_conference"] = self.by_conference
             return state
