@@ -157,12 +157,18 @@ constexpr std::array kCatalog{
     counter("jigasi_iq_handler_instance_timeouts", kJigasi, "Jigasi dial requests: instance_timeout"),
 
     // Webhooks (registered only when jicofo.webhooks.urls is not empty).
-    counter("webhooks_delivered", kWebhooks, "Webhook events delivered (answered 2xx), all URLs together"),
-    counter("webhooks_failed_attempts", kWebhooks, "Webhook attempts that failed (no answer, or not 2xx)"),
-    counter("webhooks_given_up", kWebhooks, "Webhook events given up after jicofo.webhooks.max-retries"),
-    counter("webhooks_dropped", kWebhooks, "Webhook events dropped because a URL's queue was full"),
-    gauge("webhooks_queue_depth", kWebhooks, "Webhook events waiting or in flight, all URLs together"),
-    histogram("webhooks_delivery_seconds", kWebhooks, "Time from a webhook event to its delivery"),
+    counter("webhooks_delivered", kWebhooks, "Webhook events delivered (answered 2xx), all URLs together", {},
+            Appears::configured),
+    counter("webhooks_failed_attempts", kWebhooks, "Webhook attempts that failed (no answer, or not 2xx)", {},
+            Appears::configured),
+    counter("webhooks_given_up", kWebhooks, "Webhook events given up after jicofo.webhooks.max-retries", {},
+            Appears::configured),
+    counter("webhooks_dropped", kWebhooks, "Webhook events dropped because a URL's queue was full", {},
+            Appears::configured),
+    gauge("webhooks_queue_depth", kWebhooks, "Webhook events waiting or in flight, all URLs together",
+          ValueKind::integer, {}, Appears::configured),
+    histogram("webhooks_delivery_seconds", kWebhooks, "Time from a webhook event to its delivery", {},
+              Appears::configured),
 
     // XMPP connections and health.
     counter("xmpp_disconnects", kXmpp, "Number of times an XMPP connection was lost."),

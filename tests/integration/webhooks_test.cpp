@@ -47,6 +47,12 @@ TEST_F(WebhooksTest, EveryEventIsDeliveredInOrderPerConferenceAcrossAReceiverOut
     {
         const auto state = receiver_state();
         EXPECT_EQ(events_of(state, room_), (Events{"conference.created", "participant.joined", "participant.joined"}));
+        const auto alice = state["data_by_conference"][room_][1];
+        EXPECT_EQ(alice["endpoint-id"], "alice1") << alice.dump();
+        EXPECT_EQ(alice["stats-id"], "Stats-alice") << alice.dump();
+        EXPECT_EQ(alice["region"], "eu-west") << alice.dump();
+        EXPECT_EQ(alice["visitor"], false) << alice.dump();
+        EXPECT_TRUE(alice.contains("role")) << alice.dump();
         ASSERT_FALSE(state["bridge_events"].empty()) << state.dump();
         EXPECT_EQ(state["bridge_events"][0]["type"], "bridge.added");
         EXPECT_NE(state["bridge_events"][0]["bridge"].get<std::string>().find("jvb1"), std::string::npos);
@@ -83,6 +89,9 @@ TEST_F(WebhooksTest, EveryEventIsDeliveredInOrderPerConferenceAcrossAReceiverOut
     EXPECT_EQ(events_of(state, room_), (Events{"conference.created", "participant.joined", "participant.joined",
                                                "participant.left", "participant.left", "conference.ended"}));
     EXPECT_EQ(events_of(state, room2), (Events{"conference.created", "participant.joined"}));
+    EXPECT_EQ(state["data_by_conference"][room2][1]["region"], "us-east");
+    EXPECT_EQ(state["data_by_conference"][room_][3]["endpoint-id"], "bob1");
+    EXPECT_EQ(state["data_by_conference"][room_][3]["kicked"], false);
     expect_clean(state);
     ASSERT_TRUE(poll([&] { return webhook_stats().value("queued", -1) == 0; }, kSessionTimeout))
         << webhook_stats().dump();

@@ -15,7 +15,8 @@ Commands (one JSON object a line; each answers with one event, "error" when it f
   {"cmd":"up"}     listens again on the same port  -> {"event":"listening","port":N}
   {"cmd":"dump","events":false}  -> {"event":"state","received":..,"unique":..,"duplicates":..,"bad_signatures":..,
        "bad_requests":[...],"order_violations":[...],"latency_ms":{"p50":..,"p99":..,"max":..},
-       "first_at":..,"last_at":.., "recording_events":[data + type, room], "by_conference":{room:[type...]} (with "events":true), "bridge_events":[...]}
+       "first_at":..,"last_at":.., "recording_events":[data + type, room], "by_conference":{room:[type...]} and
+       "data_by_conference":{room:[data + type...]} (both with "events":true), "bridge_events":[...]}
   {"cmd":"reset"}  forgets what was received  -> {"event":"reset"}
 """
 
@@ -61,6 +62,7 @@ class State:
         self.ended = set()
         self.bridge_events = []
         self.recording_events = []
+        self.data_by_conference = {}  # room -> [data + type]
         self.first_at = None
         self.last_at = None
 
@@ -87,6 +89,7 @@ class State:
         elif kind == "conference.ended":
             self.ended.add(room)
         seen.append(kind)
+        self.data_by_conference.setdefault(room, []).append(dict(body["data"], type=kind))
         if kind.startswith("recording."):
             self.recording_events.append(dict(body["data"], type=kind, room=room))
         for problem in problems:
@@ -149,6 +152,7 @@ class State:
                      "bridge_events": self.bridge_events, "recording_events": self.recording_events}
             if with_events:
                 state["by_conference"] = self.by_conference
+                state["data_by_conference"] = self.data_by_conference
             return state
 
 
