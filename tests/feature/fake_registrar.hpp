@@ -114,6 +114,12 @@ public:
         return view.feature(index_);
     }
 
+    // Runs what was posted to the strand (and what that posts in turn) until nothing is ready.
+    std::size_t run_ready() {
+        io_.restart();
+        return io_.poll();
+    }
+
     // The room map behind conferences(): rooms get there through instance_for().
     FakeConferences& fake_conferences() { return *conferences_; }
 
