@@ -34,7 +34,10 @@ public:
 
     void on_event(feature::ConferenceView& conference, const conference::ConferenceEvent& event) override {
         if (std::holds_alternative<conference::ConferenceJoined>(event)) {
+            created_ = true;
             send(conference, EventType::conference_created, Json::object());
+        } else if (!created_) {
+            return;  // a conference that never got its room (the focus could not join) was never announced
         } else if (const auto* joined = std::get_if<conference::MemberJoined>(&event)) {
             send(conference, EventType::participant_joined, member_data(*joined->member));
         } else if (const auto* left = std::get_if<conference::MemberLeft>(&event)) {
@@ -67,6 +70,7 @@ private:
 
     std::weak_ptr<Dispatcher> dispatcher_;
     feature::Strand strand_;
+    bool created_ = false;
 };
 
 }  // namespace

@@ -46,6 +46,15 @@ TEST_F(WebhooksFeatureTest, ConferenceEventsAreQueuedOnTheFeaturesStrand) {
     EXPECT_EQ(section(registrar.debug)["targets"][0]["conferences_waiting"], 1);
 }
 
+TEST_F(WebhooksFeatureTest, AConferenceThatNeverGotItsRoomSendsNothing) {
+    registrar.config_.webhooks.urls = {kDeadUrl};
+    install(registrar);
+    ASSERT_NE(registrar.instance_for(view), nullptr);
+    view.ending("focus could not join");
+    registrar.run_ready();
+    EXPECT_EQ(section(registrar.stats)["queued"], 0) << "no conference.ended without conference.created";
+}
+
 TEST_F(WebhooksFeatureTest, AReloadTakesNewUrlsAndKeepsWhatIsQueued) {
     registrar.config_.webhooks.urls = {kDeadUrl};
     install(registrar);
