@@ -101,6 +101,16 @@ TEST_F(WebhooksTest, EveryEventIsDeliveredInOrderPerConferenceAcrossAReceiverOut
     EXPECT_EQ(stats.value("given_up", -1), 0) << stats.dump();
     const auto metrics = http_request(port_, "GET", "/metrics").body;
     EXPECT_NE(metrics.find("jitsi_jicofo_webhooks_delivered_total"), std::string::npos);
+
+    // The bridge dies: bridge.removed (lost), outside any conference.
+    ASSERT_TRUE(jvb1_->request(R"({"cmd":"die"})", "died", kEventTimeout));
+    jvb1_.reset();
+    ASSERT_TRUE(poll([&] { return receiver_state()["bridge_events"].size() >= 2; }, kSessionTimeout))
+        << receiver_state().dump() << diagnostics();
+    const auto removed = receiver_state()["bridge_events"][1];
+    EXPECT_EQ(removed["type"], "bridge.removed") << removed.dump();
+    EXPECT_NE(removed["bridge"].get<std::string>().find("jvb1"), std::string::npos) << removed.dump();
+    EXPECT_TRUE(removed.contains("lost")) << removed.dump();
 }
 
 // Delivery figures: conferences of participants joining and leaving with the receiver up (throughput of the

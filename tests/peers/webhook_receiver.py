@@ -129,7 +129,7 @@ class State:
             self.latencies.append((now - parse_time(body["timestamp"])) * 1000.0)
             conference = body["conference"]
             if conference is None:
-                self.bridge_events.append({"type": body["type"], "bridge": body["data"].get("bridge")})
+                self.bridge_events.append(dict(body["data"], type=body["type"]))
             else:
                 if not conference.get("room") or "meeting-id" not in conference:
                     self.bad_requests.append("conference without room or meeting-id")
