@@ -52,7 +52,7 @@ std::string iso8601(std::chrono::system_clock::time_point time) {
     }
     std::tm utc{};
     gmtime_r(&seconds, &utc);
-    std::array<char, 40> text{};
+    std::array<char, 80> text{};  // room for any int fields, as the compiler checks
     std::snprintf(text.data(), text.size(), "%04d-%02d-%02dT%02d:%02d:%02d.%03ldZ", utc.tm_year + 1900, utc.tm_mon + 1,
                   utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec, fraction);
     return text.data();

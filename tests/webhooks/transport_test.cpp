@@ -11,6 +11,7 @@
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
 
+#include <atomic>
 #include <future>
 #include <thread>
 
@@ -32,6 +33,7 @@ public:
             boost::system::error_code error;
             tcp::socket socket(io_);
             acceptor_.accept(socket, error);
+            accepted_ = true;
             if (error) {
                 request_.set_value("");
                 return;
@@ -58,15 +60,23 @@ public:
         });
     }
     ~OneShotServer() {
-        acceptor_.close();
+        if (!accepted_) {
+            // Nobody came (a failed test): a connection of our own ends the blocking accept. Closing the acceptor
+            // from here would race with it.
+            tcp::socket wake(wake_io_);
+            boost::system::error_code ignored;
+            wake.connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port_), ignored);
+        }
         thread_.join();
     }
     [[nodiscard]] uint16_t port() const { return port_; }
     std::string request() { return request_.get_future().get(); }
 
 private:
-    asio::io_context io_;
+    asio::io_context io_;       // the server thread's
+    asio::io_context wake_io_;  // the test thread's
     tcp::acceptor acceptor_;
+    std::atomic<bool> accepted_ = false;
     uint16_t port_ = 0;
     std::promise<std::string> request_;
     std::thread thread_;
@@ -115,8 +125,9 @@ TEST_F(TransportTest, ANon2xxAnswerIsNotADelivery) {
 TEST_F(TransportTest, ARefusedConnectionHasNoStatus) {
     uint16_t port = 0;
     {
-        OneShotServer closed("x");
-        port = closed.port();
+        asio::io_context scratch;
+        tcp::acceptor bound(scratch, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+        port = bound.local_endpoint().port();
     }  // nothing listens there any more
     const auto result = post("http://127.0.0.1:" + std::to_string(port) + "/");
     EXPECT_EQ(result.status, 0);
