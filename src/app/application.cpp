@@ -379,7 +379,7 @@ int Application::run() {
             config, running.io.get_executor(), running.xmpp->client(), running.xmpp->service(), running.metrics,
             running.media ? running.media->setup() : nullptr, running.xmpp->visitor_nodes());
         if (running.media) {
-            running.media->start(running.conferences->manager());
+            running.media->start(running.conferences->manager(), running.conferences->feature_bridge_events());
         }
         if (running.health && running.media) {
             // Before the test conference, as in Jicofo: without a bridge no conference can have media.

@@ -181,6 +181,10 @@ void ConferenceServices::stop() {
     manager_->stop();
 }
 
+std::function<void(const conference::BridgeEvent&)> ConferenceServices::feature_bridge_events() const {
+    return features_->bridge_event_sink();
+}
+
 void ConferenceServices::set_debug_connections(std::vector<std::shared_ptr<xmpp::XmppConnection>> connections) {
     debug_connections_ = std::move(connections);
 }

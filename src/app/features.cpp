@@ -14,6 +14,7 @@
 #include "jicofo/status_page/status_page_feature.hpp"
 #include "jicofo/transcription/transcription_feature.hpp"
 #include "jicofo/visitors/visitors_feature.hpp"
+#include "jicofo/webhooks/webhooks_feature.hpp"
 
 #include <array>
 
@@ -34,6 +35,7 @@ std::span<const feature::Feature> feature_list() {
         visitors::kFeature,
         status_page::kFeature,
         client_requirements::kFeature,
+        webhooks::kFeature,
     };
     return kFeatures;
 }

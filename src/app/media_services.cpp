@@ -372,10 +372,14 @@ MediaServices::~MediaServices() {
     stop();
 }
 
-void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manager) {
+void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manager,
+                          std::function<void(const conference::BridgeEvent&)> also) {
     std::weak_ptr<conference::FocusManager> weak = manager;
-    auto tell = [weak](conference::BridgeEvent::Kind kind) {
-        return [weak, kind](const std::string& id) {
+    auto tell = [weak, also](conference::BridgeEvent::Kind kind) {
+        return [weak, kind, also](const std::string& id) {
+            if (also) {
+                also(conference::BridgeEvent{kind, id});
+            }
             if (auto manager = weak.lock()) {
                 manager->for_each_conference(
                     [event = conference::BridgeEvent{kind, id}](conference::ConferenceHandle& conference) {

@@ -59,9 +59,13 @@ Leaves leaves_of(const config::JicofoConfig& config) {
     return leaves;
 }
 
-// The dump masks secrets, so their changes are found here: all of them need a restart except the features' own.
+// The dump masks secrets, so their changes are found here: all of them need a restart except the webhooks' own.
 void add_changed_secrets(const config::JicofoConfig& running, const config::JicofoConfig& loaded,
-                         std::vector<std::string>& restart) {
+                         ConfigChanges& changes) {
+    auto& restart = changes.restart;
+    if (running.webhooks.secret != loaded.webhooks.secret) {
+        changes.live.emplace_back("jicofo.webhooks.secret");
+    }
     const auto changed = [&restart](const auto& a, const auto& b, std::string key) {
         if (a != b) {
             restart.push_back(std::move(key));
@@ -106,9 +110,11 @@ ConfigChanges compare_configs(const config::JicofoConfig& running, const config:
             record(key);  // a key that went away (a visitor node removed)
         }
     }
-    add_changed_secrets(running, loaded, changes.restart);
-    std::sort(changes.live.begin(), changes.live.end());
-    std::sort(changes.restart.begin(), changes.restart.end());
+    add_changed_secrets(running, loaded, changes);
+    for (auto* keys : {&changes.live, &changes.restart}) {
+        std::sort(keys->begin(), keys->end());
+        keys->erase(std::unique(keys->begin(), keys->end()), keys->end());  // a secret set or unset shows in both
+    }
     return changes;
 }
 
@@ -128,6 +134,7 @@ config::JicofoConfig with_live_parts(const config::JicofoConfig& running, const 
     result.codec = loaded.codec;
     result.drain = loaded.drain;
     result.sctp = loaded.sctp;
+    result.webhooks = loaded.webhooks;
     return result;
 }
 

@@ -10,6 +10,7 @@ void read_xmpp(Reader& reader, XmppConfig& xmpp);
 void read_codec(Reader& reader, CodecConfigs& codec);
 void read_bridge(Reader& reader, BridgeConfig& bridge);
 void read_conference(Reader& reader, ConferenceConfig& conference);
+void read_webhooks(Reader& reader, WebhooksConfig& webhooks);
 // Everything else: authentication, health, jibri, jigasi, rest, visitors, octo, sctp, transcription, translation,
 // metrics, tracing, local-region and the jicofo-native extensions.
 void read_other_sections(Reader& reader, JicofoConfig& config);

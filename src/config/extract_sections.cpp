@@ -401,6 +401,7 @@ JicofoConfig read_config(Reader& reader) {
     read_bridge(reader, config.bridge);
     read_conference(reader, config.conference);
     read_other_sections(reader, config);
+    read_webhooks(reader, config.webhooks);
     return config;
 }
 

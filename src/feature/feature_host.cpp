@@ -94,6 +94,7 @@ struct FeatureHost::State : std::enable_shared_from_this<State> {
     std::vector<std::function<void(const Connections&)>> start_hooks;
     std::vector<std::function<void()>> stop_hooks;
     std::vector<std::function<void(const config::JicofoConfig&)>> reload_hooks;
+    std::vector<std::function<void(const conference::BridgeEvent&)>> bridge_hooks;
     std::vector<RouteOnConnection> routes_on_connections;           // fixed once started
     std::shared_ptr<const conference::VisitorNodes> visitor_nodes;  // the routes point into it
     std::shared_ptr<conference::RequestShaper> shaper;              // shape_requests
@@ -322,6 +323,9 @@ public:
     void on_reload(std::function<void(const config::JicofoConfig&)> reloaded) override {
         state_.reload_hooks.push_back(std::move(reloaded));
     }
+    void on_bridge_event(std::function<void(const conference::BridgeEvent&)> handler) override {
+        state_.bridge_hooks.push_back(std::move(handler));
+    }
     void on_peer_iq(IqRoute route, config::XmppConnectionName connection, PeerClaim claims,
                     PeerIqHandler handler) override {
         state_.peer_iqs.push_back(
@@ -457,11 +461,29 @@ void FeatureHost::stop() {
 }
 
 void FeatureHost::reload(const config::JicofoConfig& config) {
-    boost::asio::post(state_->strand, [state = state_, config = std::make_shared<const config::JicofoConfig>(config)] {
+    boost::asio::post(state_->strand, [state = state_, config] {
         for (const auto& hook : state->reload_hooks) {
-            hook(*config);
+            hook(config);
         }
     });
+}
+
+void FeatureHost::bridge_event(const conference::BridgeEvent& event) {
+    bridge_event_sink()(event);
+}
+
+std::function<void(const conference::BridgeEvent&)> FeatureHost::bridge_event_sink() const {
+    return [weak = std::weak_ptr<State>(state_)](const conference::BridgeEvent& event) {
+        auto state = weak.lock();
+        if (!state || state->bridge_hooks.empty()) {
+            return;
+        }
+        boost::asio::post(state->strand, [state, event] {
+            for (const auto& hook : state->bridge_hooks) {
+                hook(event);
+            }
+        });
+    };
 }
 
 const Strand& FeatureHost::strand() const {

@@ -17,6 +17,7 @@ constexpr std::string_view kMetrics = "metrics";
 constexpr std::string_view kRecording = "recording";
 constexpr std::string_view kRest = "rest";
 constexpr std::string_view kVisitors = "visitors";
+constexpr std::string_view kWebhooks = "webhooks";
 constexpr std::string_view kXmpp = "xmpp";
 
 constexpr MetricSpec counter(std::string_view name, std::string_view owner, std::string_view help,
@@ -167,6 +168,20 @@ constexpr std::array kCatalog{
     counter("jigasi_iq_handler_retries", kJigasi, "Jigasi dial requests: retries"),
     counter("jigasi_iq_handler_instance_errors", kJigasi, "Jigasi dial requests: instance_errors"),
     counter("jigasi_iq_handler_instance_timeouts", kJigasi, "Jigasi dial requests: instance_timeout"),
+
+    // Webhooks (registered only when jicofo.webhooks.urls is not empty).
+    counter("webhooks_delivered", kWebhooks, "Webhook events delivered (answered 2xx), all URLs together", {},
+            Appears::configured),
+    counter("webhooks_failed_attempts", kWebhooks, "Webhook attempts that failed (no answer, or not 2xx)", {},
+            Appears::configured),
+    counter("webhooks_given_up", kWebhooks, "Webhook events given up after jicofo.webhooks.max-retries", {},
+            Appears::configured),
+    counter("webhooks_dropped", kWebhooks, "Webhook events dropped because a URL's queue was full", {},
+            Appears::configured),
+    gauge("webhooks_queue_depth", kWebhooks, "Webhook events waiting or in flight, all URLs together",
+          ValueKind::integer, {}, Appears::configured),
+    histogram("webhooks_delivery_seconds", kWebhooks, "Time from a webhook event to its delivery", {},
+              Appears::configured),
 
     // XMPP connections and health.
     counter("xmpp_disconnects", kXmpp, "Number of times an XMPP connection was lost."),

@@ -260,6 +260,7 @@ void ConferenceRecording::publish(Session& session, const JibriSessionStatus& st
         auto& gauge = service_->metrics().active(session.request);
         on ? gauge.Increment() : gauge.Decrement();
         session.counted_active = on;
+        announce(session, status, on);
     }
     if (session.request.kind == JibriKind::sip_gateway) {
         stanza::JibriSipCallState state;
@@ -282,6 +283,19 @@ void ConferenceRecording::publish(Session& session, const JibriSessionStatus& st
     }
     recording.recording_mode = session.request.mode;
     conference_.set_presence_extension(recording.to_xml());
+}
+
+void ConferenceRecording::announce(const Session& session, const JibriSessionStatus& status, bool on) {
+    const std::string initiator = on                   ? session.initiator.to_string()
+                                  : session.terminator ? session.terminator->to_string()
+                                                       : std::string();
+    const std::string failure = status.failure_reason ? std::string(stanza::to_string(*status.failure_reason)) : "";
+    const std::string session_id = session.session->session_id();
+    std::string_view mode = "sip";
+    if (session.request.kind == JibriKind::recorder) {
+        mode = stanza::to_string(session.request.mode);
+    }
+    conference_.announce(conference::RecordingChanged{mode, on, session_id, initiator, failure});
 }
 
 void ConferenceRecording::after(std::chrono::milliseconds delay, std::function<void()> fn) {

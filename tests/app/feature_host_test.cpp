@@ -1,9 +1,10 @@
 // The feature host without XMPP: each feature's install runs in list order with its own index, per-conference
 // factories become the conferences' slots, routes reach the router (anything but GET behind the state-changing
 // guard), /stats and /debug sections are added to those answers on the features strand, and a registrar outlives
-// install().
+// install(); reloads and bridge events reach the features that asked, on the features strand.
 #include "jicofo/feature/feature_host.hpp"
 
+#include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/config/jicofo_config.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
 #include "jicofo/rest/routes.hpp"
@@ -159,6 +160,68 @@ TEST_F(FeatureHostTest, AnErrorAnswerIsPassedThroughWithoutSections) {
     ASSERT_TRUE(answer);
     EXPECT_EQ(answer->status, 503);
     EXPECT_EQ(answer->body, "not yet");
+}
+
+}  // namespace
+}  // namespace jicofo::feature
+
+namespace jicofo::feature {
+namespace {
+
+std::vector<std::string> reloaded;                         // the log level each reload callback saw
+std::vector<conference::BridgeEvent> bridge_events_heard;  // by the bridge handler
+bool on_strand = false;
+
+void install_reloading(Registrar& registrar) {
+    const Strand strand = registrar.strand();
+    registrar.on_reload([strand](const config::JicofoConfig& config) {
+        on_strand = strand.running_in_this_thread();
+        reloaded.push_back(config.logging.level);
+    });
+    registrar.on_bridge_event([strand](const conference::BridgeEvent& event) {
+        on_strand = on_strand && strand.running_in_this_thread();
+        bridge_events_heard.push_back(event);
+    });
+}
+
+constexpr Feature kReloading[] = {{"reloading", &install_reloading}};
+
+TEST_F(FeatureHostTest, AReloadReachesTheFeaturesOnTheirStrandWithTheNewConfiguration) {
+    reloaded.clear();
+    FeatureHost host(config, metrics, io.get_executor());
+    host.install(kReloading);
+    auto changed = config;
+    changed.logging.level = "debug";
+    host.reload(changed);
+    changed.logging.level = "warn";  // the host took a copy
+    EXPECT_TRUE(reloaded.empty()) << "posted, not called in place";
+    io.run();
+    EXPECT_EQ(reloaded, (std::vector<std::string>{"debug"}));
+    EXPECT_TRUE(on_strand);
+}
+
+TEST_F(FeatureHostTest, BridgeEventsReachTheFeaturesThatAskedUntilTheHostIsGone) {
+    bridge_events_heard.clear();
+    on_strand = true;
+    std::function<void(const conference::BridgeEvent&)> sink;
+    {
+        FeatureHost host(config, metrics, io.get_executor());
+        host.install(kReloading);
+        sink = host.bridge_event_sink();
+        sink(conference::BridgeEvent{conference::BridgeEvent::Kind::added, "jvb1"});
+        host.bridge_event(conference::BridgeEvent{conference::BridgeEvent::Kind::failed, "jvb1"});
+        io.run();
+    }
+    io.restart();
+    io.run();  // the host's stop, posted when it went, releases its state
+    io.restart();
+    sink(conference::BridgeEvent{conference::BridgeEvent::Kind::left, "jvb1"});  // the host is gone: nothing
+    io.run();
+    ASSERT_EQ(bridge_events_heard.size(), 2U);
+    EXPECT_EQ(bridge_events_heard[0].kind, conference::BridgeEvent::Kind::added);
+    EXPECT_EQ(bridge_events_heard[1].kind, conference::BridgeEvent::Kind::failed);
+    EXPECT_EQ(bridge_events_heard[1].bridge_id, "jvb1");
+    EXPECT_TRUE(on_strand);
 }
 
 }  // namespace

@@ -58,6 +58,7 @@ jicofo {
   jibri.brewery-jid = "JibriBrewery@internal.auth.example"
   logging.level = DEBUG
   sctp.enabled = false
+  webhooks { urls = ["http://127.0.0.1:9/hook"], secret = "s" }
 }
 )";
 
@@ -82,6 +83,11 @@ TEST(ConfigReload, ChangedKeysAreSplitIntoLiveAndRestart) {
         EXPECT_TRUE(has(changes.restart, key)) << key;
     }
     EXPECT_TRUE(compare_configs(changed, changed).empty());
+    // A new webhook secret alone is found although the dump masks it, and applies live.
+    auto resigned = changed;
+    resigned.webhooks.secret = "another";
+    EXPECT_EQ(compare_configs(changed, resigned).live, std::vector<std::string>{"jicofo.webhooks.secret"});
+    EXPECT_EQ(with_live_parts(changed, resigned).webhooks.secret, "another");
 }
 
 TEST(ConfigReload, TheRunningConfigurationTakesTheLiveKeysAndKeepsTheOthers) {

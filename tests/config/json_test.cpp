@@ -19,12 +19,15 @@ TEST(ToJson, ParsesBackWithOverridesAndMaskedPasswords) {
         jicofo.rest.port = 9191
         jicofo.bridge.health-checks.interval = 90 seconds
         jicofo.conference.source-signaling-delays { 50 = 500 }
+        jicofo.webhooks.secret = "webhook-secret"
     )")
                        .config;
     const std::string text = to_json(c);
+    // The values end in "-secret"; keys are named "secret" and "token-secret".
     for (const auto* password : {"client-secret", "service-secret", "visitor-secret"}) {
         EXPECT_EQ(text.find(password), std::string::npos) << password << " leaked";
     }
+    EXPECT_EQ(nlohmann::json::parse(text)["jicofo"]["webhooks"]["secret"], "********");
     const auto json = nlohmann::json::parse(text);
     EXPECT_EQ(json["jicofo"]["rest"]["port"], 9191);
     EXPECT_EQ(json["jicofo"]["xmpp"]["client"]["password"], "********");

@@ -74,6 +74,8 @@ public:
         return instances.size() - 1;
     }
 
+    void announce(const conference::ConferenceEvent& event) override { publish(event); }
+
     void publish(const conference::ConferenceEvent& event) {
         for (auto& instance : instances) {
             if (instance) {

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "feature/fake_conference_view.hpp"
+#include "jicofo/conference/focus_manager.hpp"
 #include "jicofo/feature/feature.hpp"
 #include "jicofo/metrics/metrics_registry.hpp"
 
@@ -84,6 +85,9 @@ public:
     void on_reload(std::function<void(const config::JicofoConfig&)> reloaded) override {
         reload_hooks.push_back(std::move(reloaded));
     }
+    void on_bridge_event(std::function<void(const conference::BridgeEvent&)> handler) override {
+        bridge_hooks.push_back(std::move(handler));
+    }
     void on_peer_iq(IqRoute route, config::XmppConnectionName connection, PeerClaim claims,
                     PeerIqHandler handler) override {
         peer_iqs.push_back({std::move(route), connection, std::move(claims), std::move(handler)});
@@ -108,6 +112,12 @@ public:
         }
         view.attach(factory(view));
         return view.feature(index_);
+    }
+
+    // Runs what was posted to the strand (and what that posts in turn) until nothing is ready.
+    std::size_t run_ready() {
+        io_.restart();
+        return io_.poll();
     }
 
     // The room map behind conferences(): rooms get there through instance_for().
@@ -173,6 +183,7 @@ public:
     std::vector<std::function<void(const Connections&)>> start_hooks;
     std::vector<std::function<void()>> stop_hooks;
     std::vector<std::function<void(const config::JicofoConfig&)>> reload_hooks;
+    std::vector<std::function<void(const conference::BridgeEvent&)>> bridge_hooks;
     std::vector<std::pair<std::string, JsonSection>> stats;
     std::vector<std::pair<std::string, JsonSection>> debug;
 

@@ -11,6 +11,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <functional>
 #include <memory>
 
 namespace jicofo::metrics {
@@ -26,6 +27,7 @@ class FeatureHost;
 namespace jicofo::conference {
 class VisitorConferenceIqHandler;
 class FocusManager;
+struct BridgeEvent;
 class ConferenceIqHandler;
 struct MediaSetup;
 class AuthenticationIqHandler;
@@ -80,6 +82,8 @@ public:
 
     // The room map, e.g. for the health check's test conference.
     [[nodiscard]] const std::shared_ptr<conference::FocusManager>& manager() const { return manager_; }
+    // Where the bridge registry's events go for the features (MediaServices::start).
+    [[nodiscard]] std::function<void(const conference::BridgeEvent&)> feature_bridge_events() const;
 
 private:
     [[nodiscard]] conference::ConferenceFactory factory(const conference::ConferenceSettings& settings,

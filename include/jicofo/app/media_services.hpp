@@ -10,6 +10,7 @@
 
 #include <boost/asio/any_io_executor.hpp>
 
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -18,6 +19,7 @@ class BridgeRegistry;
 }  // namespace jicofo::bridge
 namespace jicofo::conference {
 class FocusManager;
+struct BridgeEvent;
 struct MediaSetup;
 }  // namespace jicofo::conference
 namespace jicofo::metrics {
@@ -64,7 +66,9 @@ public:
     std::shared_ptr<const conference::MediaSetup> reconfigure(const config::JicofoConfig& config);
 
     // Sends bridge events to every conference of the manager; joins the brewery; starts load redistribution.
-    void start(const std::shared_ptr<conference::FocusManager>& manager);
+    // `also` (may be empty) gets every bridge event too (the features that asked for them).
+    void start(const std::shared_ptr<conference::FocusManager>& manager,
+               std::function<void(const conference::BridgeEvent&)> also = {});
     // Stops routing and load redistribution, and leaves the brewery.
     void stop();
 

@@ -97,6 +97,7 @@ private:
     void hold_open(const std::string& key, std::optional<std::chrono::milliseconds> duration) override;
     void release_hold(const std::string& key) override;
     [[nodiscard]] bool held_open() const override { return !holds_.empty(); }
+    void announce(const ConferenceEvent& event) override { publish(event); }
     [[nodiscard]] const RoomMetadata& metadata() const override { return metadata_; }
     void set_metadata(RoomMetadata metadata) override;
     [[nodiscard]] std::optional<stanza::StanzaError> unmute_refusal(const xmpp::Member& member,

@@ -71,8 +71,18 @@ struct FocusPresenceChanged {
     std::string_view ns;
     const stanza::XmlElement* extension = nullptr;
 };
-using ConferenceEvent = std::variant<ConferenceJoined, MemberJoined, MemberUpdated, MemberRoleChanged, MemberLeft,
-                                     MetadataChanged, BridgesChanged, ConferenceEnding, FocusPresenceChanged>;
+// A Jibri session of the conference started (its Jibri reported on) or stopped (off, or failed, after being on).
+// Published by the recording feature through ConferenceView::announce, for features that report it (webhooks).
+struct RecordingChanged {
+    std::string_view mode;  // "file" (recording), "stream" (live streaming) or "sip" (a SIP call)
+    bool active = false;
+    std::string_view session_id;
+    std::string_view initiator;       // who started it (started) or stopped it (stopped); empty when nobody did
+    std::string_view failure_reason;  // empty unless it failed
+};
+using ConferenceEvent =
+    std::variant<ConferenceJoined, MemberJoined, MemberUpdated, MemberRoleChanged, MemberLeft, MetadataChanged,
+                 BridgesChanged, ConferenceEnding, FocusPresenceChanged, RecordingChanged>;
 
 // What the media layer learnt of a participant's client before its first invite: the features its disco#info
 // answered, or that discovery failed (`discovered` false; `features` is then empty).
@@ -193,6 +203,9 @@ public:
     virtual void hold_open(const std::string& key, std::optional<std::chrono::milliseconds> duration) = 0;
     virtual void release_hold(const std::string& key) = 0;
     [[nodiscard]] virtual bool held_open() const = 0;
+
+    // Hands a feature's own typed event (RecordingChanged) to every feature's instance, in installation order, now.
+    virtual void announce(const ConferenceEvent& event) = 0;
 
     // The room metadata (room_metadata feature writes it; a change is published as MetadataChanged).
     [[nodiscard]] virtual const RoomMetadata& metadata() const = 0;

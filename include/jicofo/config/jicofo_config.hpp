@@ -37,6 +37,7 @@ struct JicofoConfig {
     std::optional<std::string> local_region;
     ProcessConfig process;
     DrainConfig drain;
+    WebhooksConfig webhooks;
     LoggingConfig logging;
 
     bool operator==(const JicofoConfig&) const = default;

@@ -7,7 +7,9 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace jicofo::config {
@@ -428,6 +430,36 @@ struct TracingConfig {
 };
 
 // ----- jicofo-native extensions -----------------------------------------------------------------------------------
+
+// jicofo.webhooks: signed HTTP POSTs of conference, participant, bridge and recording events (src/webhooks). No urls:
+// the feature is off and nothing of it runs.
+struct WebhooksConfig {
+    std::vector<std::string> urls;      // http:// or https://, each delivered to independently
+    std::string secret;                 // HMAC-SHA256 key of the signature header; empty: no signature header
+    std::vector<std::string> events;    // event type names (webhook_event_names()); empty: every event
+    milliseconds request_timeout = 5s;  // connect + write + read of one attempt
+    int max_retries = 10;               // attempts after the first before an event is given up; -1: for ever
+    milliseconds retry_initial_backoff = 1s;
+    milliseconds retry_max_backoff = 60s;
+    int queue_size = 10000;  // events waiting per URL; beyond it new events are dropped (and counted)
+
+    bool operator==(const WebhooksConfig&) const = default;
+};
+
+// The event types a webhook can carry, as named in jicofo.webhooks.events and in the payloads.
+std::span<const std::string_view> webhook_event_names();
+
+// A webhook URL taken apart: http[s]://host[:port][/path][?query], no user info, no fragment.
+struct WebhookUrl {
+    bool tls = false;
+    std::string host;  // without the brackets of an IPv6 literal
+    uint16_t port = 80;
+    std::string target = "/";  // path and query
+
+    bool operator==(const WebhookUrl&) const = default;
+};
+// nullopt when `url` is not of that shape (the configuration refuses it).
+std::optional<WebhookUrl> parse_webhook_url(std::string_view url);
 
 struct ProcessConfig {
     int io_threads = 0;  // 0 = number of cores

@@ -31,6 +31,9 @@
 #include <string>
 #include <string_view>
 
+namespace jicofo::conference {
+struct BridgeEvent;  // focus_manager.hpp
+}  // namespace jicofo::conference
 namespace jicofo::metrics {
 class MetricsRegistry;
 }  // namespace jicofo::metrics
@@ -111,9 +114,12 @@ public:
     // feature runs on the connections itself (a brewery) is made and undone here.
     virtual void on_start(std::function<void(const Connections&)> started) = 0;
     virtual void on_stop(std::function<void()> stopping) = 0;
-    // Called on the features strand after a configuration reload (SIGHUP) with the new configuration: a feature
-    // applies what of its own section can change live. Running conferences should keep what they started with.
+    // The configuration was re-read (SIGHUP): on the features strand, with the new value. A feature applies what of
+    // its own section can change live; what is running is its business.
     virtual void on_reload(std::function<void(const config::JicofoConfig&)> reloaded) = 0;
+    // Bridges joining, leaving and failing (the bridge registry's events, which the application forwards), on the
+    // features strand.
+    virtual void on_bridge_event(std::function<void(const conference::BridgeEvent&)> handler) = 0;
     // IQs of `route` arriving on the named connection whose sender `claims` accepts. They are tried before the
     // occupant IQ handlers of the same route, so a component that answers with the same element a client sends
     // (Jibri's status IQs, clients' <jibri/> requests) reaches the right handler.

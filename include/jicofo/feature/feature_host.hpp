@@ -45,9 +45,12 @@ public:
     void add_routes(rest::DomainRoutes& routes) const;
     // Unregisters the handlers, runs the features' stop hooks and stops discovery.
     void stop();
-    // Hands a reloaded configuration to the features' reload hooks, on the features strand (a copy is kept until
-    // they ran).
+    // Runs the features' reload callbacks on the features strand (the value is copied: it may change again).
     void reload(const config::JicofoConfig& config);
+    // Hands a bridge event to the features that asked for them, on the features strand. Thread-safe.
+    void bridge_event(const conference::BridgeEvent& event);
+    // bridge_event as a function that does nothing once the host is gone.
+    [[nodiscard]] std::function<void(const conference::BridgeEvent&)> bridge_event_sink() const;
 
     [[nodiscard]] const Strand& strand() const;
 

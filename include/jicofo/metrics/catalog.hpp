@@ -25,6 +25,7 @@ enum class Appears {
     at_start,      // registered when its module starts (health, REST, XMPP, features: when enabled)
     per_bridge,    // one series per bridge (jvb=<nick>), from the bridge's arrival in the brewery
     on_first_use,  // no series until its first event (a labelled series per event kind)
+    configured,    // registered at start only when its feature is configured (webhooks: jicofo.webhooks.urls)
 };
 
 [[nodiscard]] std::string_view to_string(MetricType type);

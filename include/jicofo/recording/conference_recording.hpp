@@ -58,6 +58,8 @@ private:
     // Sessions that are over are dropped when the next request comes (never from inside their own callbacks).
     void prune();
     void publish(Session& session, const JibriSessionStatus& status);
+    // RecordingChanged for the other features, when a session turns on or off.
+    void announce(const Session& session, const JibriSessionStatus& status, bool on);
     void after(std::chrono::milliseconds delay, std::function<void()> fn);
     void stop_all(std::string_view why);
 
