@@ -107,13 +107,14 @@ private:
     std::optional<ExchangeRecorder> recorder_;
 };
 
-// The media fixture (Prosody, the binary, an emulated bridge, emulated participants) with health checks on and an
-// allowed browser origin, so that every route group is served.
+// The media fixture (Prosody, the binary, an emulated bridge, emulated participants) with health checks on, an
+// allowed browser origin and a webhook URL, so that every route group and every optional section is served.
 class OpenApiResponsesTest : public Recorded<MediaSessionTest> {
 protected:
     [[nodiscard]] std::string extra_settings() const override {
+        // A webhook URL where nothing listens: /stats and /debug then have their webhooks sections.
         return std::string("  health { enabled = true, interval = 500 ms }\n") + "  rest.allowed-origins = [\"" +
-               kAllowedOrigin + "\"]\n";
+               kAllowedOrigin + "\"]\n" + "  webhooks { urls = [\"http://127.0.0.1:9/hook\"], secret = \"s\" }\n";
     }
 };
 

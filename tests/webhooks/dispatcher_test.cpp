@@ -88,7 +88,7 @@ TEST_F(DispatcherTest, APostCarriesTheEventItsIdAndASignatureOverTheExactBody) {
     EXPECT_EQ(sent.request.url.host, "receiver.test");
     EXPECT_EQ(sent.request.url.port, 8080);
     EXPECT_EQ(sent.request.url.target, "/hook?token=t");
-    EXPECT_EQ(sent.header("X-Jicofo-Signature"), "sha256=" + hmac_sha256_hex("s3cret", *sent.request.body));
+    EXPECT_EQ(sent.header("X-Jicofo-Signature"), signature_header_value("s3cret", *sent.request.body));
     const auto json = body(sent);
     EXPECT_EQ(sent.header("X-Jicofo-Event-Id"), json["id"]);
     EXPECT_EQ(sent.header("X-Jicofo-Event-Type"), "participant.joined");
@@ -201,7 +201,7 @@ TEST_F(DispatcherTest, AReloadAppliesToNewEventsAndKeepsQueuedOnes) {
     EXPECT_EQ(transport->sent[1].request.url.host, "new.test");
     EXPECT_EQ(body(transport->sent[1])["data"]["tag"], "after");
     EXPECT_EQ(transport->sent[1].header("X-Jicofo-Signature"),
-              "sha256=" + hmac_sha256_hex("other", *transport->sent[1].request.body));
+              signature_header_value("other", *transport->sent[1].request.body));
     for (std::size_t i = 0; i < transport->sent.size(); ++i) {
         boost::asio::post(strand, [done = transport->sent[i].done] { done(PostResult{200, "OK"}); });
     }
@@ -210,7 +210,7 @@ TEST_F(DispatcherTest, AReloadAppliesToNewEventsAndKeepsQueuedOnes) {
     EXPECT_EQ(transport->sent[2].request.url.host, "old.test");
     EXPECT_EQ(body(transport->sent[2])["data"]["tag"], "before2");
     EXPECT_EQ(transport->sent[2].header("X-Jicofo-Signature"),
-              "sha256=" + hmac_sha256_hex("s3cret", *transport->sent[2].request.body))
+              signature_header_value("s3cret", *transport->sent[2].request.body))
         << "signed when queued";
     boost::asio::post(strand, [done = transport->sent[2].done] { done(PostResult{200, "OK"}); });
     settle(5ms);

@@ -35,8 +35,6 @@ struct Event {
     nlohmann::ordered_json data = nlohmann::ordered_json::object();
 };
 
-// "2026-12-07T08:45:11.123Z"
-[[nodiscard]] std::string iso8601(std::chrono::system_clock::time_point time);
 
 // The body POSTed for `event`:
 // {"id": <id>, "type": "participant.joined", "timestamp": "<ISO-8601 UTC>",

@@ -9,9 +9,6 @@ namespace jicofo::webhooks {
 // The name of the header that carries the signature.
 inline constexpr std::string_view kSignatureHeader = "X-Jicofo-Signature";
 
-// HMAC-SHA256 of `message` with `key`, as lower-case hex (64 characters).
-[[nodiscard]] std::string hmac_sha256_hex(std::string_view key, std::string_view message);
-
 // The signature header's value for `body`: "sha256=<hex>".
 [[nodiscard]] std::string signature_header_value(std::string_view secret, std::string_view body);
 
