@@ -235,13 +235,14 @@ TEST_F(FocusManagerTest, AReconfiguredCapAndFactoryApplyToTheNextRequests) {
     ConferenceSettings tighter;
     tighter.max_conferences = 1;
     std::atomic<int> made_by_new_factory{0};
-    manager->reconfigure(tighter, [this, &made_by_new_factory](const stanza::Jid& room, ConferenceCallbacks callbacks) {
+    const auto new_factory = [this, &made_by_new_factory](const stanza::Jid& room, ConferenceCallbacks callbacks) {
         ++made_by_new_factory;
         auto conference = std::make_shared<testing::FakeConference>(room, std::move(callbacks), true);
         std::lock_guard lock(mutex_);
         created_.push_back(conference);
         return conference;
-    });
+    };
+    manager->reconfigure(tighter, new_factory);
     auto over = ask(*manager, request_for("b@c.meet.test"));
     ASSERT_FALSE(over);
     EXPECT_EQ(over.error().code, RequestErrc::resource_constraint);
@@ -249,13 +250,7 @@ TEST_F(FocusManagerTest, AReconfiguredCapAndFactoryApplyToTheNextRequests) {
 
     ConferenceSettings looser;
     looser.max_conferences = 10;
-    manager->reconfigure(looser, [this, &made_by_new_factory](const stanza::Jid& room, ConferenceCallbacks callbacks) {
-        ++made_by_new_factory;
-        auto conference = std::make_shared<testing::FakeConference>(room, std::move(callbacks), true);
-        std::lock_guard lock(mutex_);
-        created_.push_back(conference);
-        return conference;
-    });
+    manager->reconfigure(looser, new_factory);
     EXPECT_TRUE(ask(*manager, request_for("b@c.meet.test")));
     EXPECT_EQ(made_by_new_factory.load(), 1);
 }
