@@ -7,6 +7,7 @@
 #include "jicofo/conference/conference_iq_handler.hpp"
 #include "jicofo/conference/focus_manager.hpp"
 
+#include "auth/jwt_builder.hpp"
 #include "xmpp/muc_test_util.hpp"
 
 #include <gtest/gtest.h>
@@ -36,9 +37,18 @@ protected:
         options.extra_hosts_lua =
             std::string("VirtualHost \"") + kAuthDomain + "\"\n  authentication = \"internal_hashed\"\n";
         options.users.emplace_back("alice", kAuthDomain, "alice-secret");
+        options.users.emplace_back("bob", kAuthDomain, "bob-secret");
         prosody_ = jicofo::testing::start_prosody(options);
         ASSERT_TRUE(prosody_);
-        start_focus();
+        start_focus(auth_settings());
+    }
+
+    // The authentication the focus runs with; a test may override it.
+    [[nodiscard]] virtual auth::AuthenticationSettings auth_settings() const {
+        auth::AuthenticationSettings settings;
+        settings.type = auth::AuthenticationType::xmpp;
+        settings.domain = kAuthDomain;
+        return settings;
     }
 
     void TearDown() override {
@@ -53,15 +63,12 @@ protected:
         }
     }
 
-    void start_focus() {
+    void start_focus(const auth::AuthenticationSettings& auth_settings) {
         connection_ = std::make_shared<xmpp::XmppConnection>(xmpp::testing::focus_settings(*prosody_));
         ConferenceSettings settings;
         settings.focus_jid = stanza::Jid::parse("focus@auth.meet.test").value();
         settings.version = "1.0-test";
         settings.join_timeout = 5s;
-        auth::AuthenticationSettings auth_settings;
-        auth_settings.type = auth::AuthenticationType::xmpp;
-        auth_settings.domain = kAuthDomain;
         auto executor = boost::asio::any_io_executor(io_.io.get_executor());
         auto* connection = connection_.get();
         manager_ = FocusManager::create(
@@ -288,6 +295,46 @@ TEST_F(AuthIntegrationTest, LoginUrlAndLogout) {
     auto stale = conference(*visitor, "machine-uid='alice-machine' session-id='" + session + "'");
     EXPECT_EQ(stale["type"], "error");
     EXPECT_TRUE(has(stale, "session-invalid")) << stale.dump();
+}
+
+// moderator-from-token with real MUC affiliations: both users are authenticated on the token domain, but only the
+// one whose request carried a signed moderator token for the room is made owner; a token signed with another
+// secret claims nothing.
+class ModeratorFromTokenIntegrationTest : public AuthIntegrationTest {
+protected:
+    static constexpr const char* kSecret = "app-secret";
+    [[nodiscard]] auth::AuthenticationSettings auth_settings() const override {
+        auto settings = AuthIntegrationTest::auth_settings();
+        settings.type = auth::AuthenticationType::jwt;
+        settings.enable_auto_login = false;
+        settings.moderator_from_token = true;
+        settings.token_secret = kSecret;
+        return settings;
+    }
+    static std::string token(const std::string& moderator, const std::string& secret = kSecret) {
+        return auth::signed_token(R"({"room":"secret","context":{"user":{"moderator":)" + moderator + "}}}", secret);
+    }
+};
+
+TEST_F(ModeratorFromTokenIntegrationTest, OnlyTheModeratorsTokenMakesAnOwner) {
+    auto alice = user("alice");
+    auto bob = user("bob");
+    ASSERT_TRUE(alice && bob);
+    // Bob creates the room (any authenticated user may) with a token signed by someone else claiming moderator.
+    auto created = conference(*bob, "machine-uid='bob-machine' token='" + token("true", "guessed") + "'");
+    ASSERT_EQ(created["type"], "result") << bob->transcript() << prosody_->log_text();
+    EXPECT_TRUE(has(created, "ready=\"true\"")) << created.dump();
+    EXPECT_EQ(property(created, "externalAuth"), "true") << created.dump();
+    ASSERT_TRUE(join(*bob, "b0b00000")) << bob->transcript();
+
+    auto asked = conference(*alice, "machine-uid='alice-machine' token='" + token("\"true\"") + "'");
+    ASSERT_EQ(asked["type"], "result") << alice->transcript();
+    ASSERT_TRUE(join(*alice, "a11ce000")) << alice->transcript();
+    EXPECT_TRUE(sees_owner(*alice, "a11ce000")) << alice->transcript() << prosody_->log_text();
+
+    ASSERT_TRUE(eventually([&] { return participant("b0b00000").has_value(); }, 5s));
+    EXPECT_NE(participant("b0b00000")->role, xmpp::MemberRole::owner);
+    EXPECT_FALSE(sees_owner(*alice, "b0b00000")) << "bob's forged token made him owner";
 }
 
 }  // namespace
