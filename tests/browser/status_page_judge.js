@@ -69,7 +69,8 @@ function snapshot() {
         updated: text('updated'),
         health: { state: document.getElementById('health').getAttribute('data-state'), status: text('health-status'),
             text: text('health-text') },
-        drain: { state: document.getElementById('drain').getAttribute('data-state'), status: text('drain-status') },
+        drain: { state: document.getElementById('drain').getAttribute('data-state'), status: text('drain-status'),
+            text: text('drain-text') },
         conferenceCount: text('conference-count'),
         bridgeCount: text('bridge-count'),
         notes: { conferences: text('conferences-note'), bridges: text('bridges-note'), latency: text('latency-note') },
@@ -152,6 +153,12 @@ async function main() {
 
         report.settled = await waitFor(page, seen => seen.polls >= polls + 1, Math.min(deadline, Date.now() + 5000));
         await page.screenshot({ path: options.screenshot, fullPage: true });
+
+        // The caller now drains the focus: the page follows without a reload, health and drain both say so.
+        fs.writeFileSync(`${options.ready}-drain.json`, JSON.stringify(report.settled));
+        report.drained = await waitFor(page, seen => seen.drain.state === 'draining'
+            && seen.health.state !== 'ok', deadline);
+        await page.screenshot({ path: options.screenshot.replace(/\.png$/, '-draining.png'), fullPage: true });
         report.completed = true;
     } catch (error) {
         report.error = String(error && error.stack ? error.stack : error);

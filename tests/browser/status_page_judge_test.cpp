@@ -94,6 +94,12 @@ TEST_F(StatusPageJudgeTest, ShowsTheConferenceTheBridgeAndHealthAndFollowsALeave
         EXPECT_TRUE(participants_->request(R"({"cmd":"leave","name":"carol"})", "left", kEventTimeout))
             << participants_->transcript();
     }
+    // Then a drain, which the page shows as it is (the process stays: the conference is still running).
+    if (poll([&] { return std::filesystem::exists(dir / "status-judge-ready-drain.json"); }, kJudgeTimeout + 5s)) {
+        const auto drained = http_request(port_, "POST", "/drain", R"({"reason":"status page check"})",
+                                          {{"Content-Type", "application/json"}});
+        EXPECT_EQ(drained.status, 200) << drained.body;
+    }
     const auto exit = wait_child(*judge, kJudgeKill);
     if (!exit) {
         terminate_child(*judge, 1s);
@@ -147,9 +153,19 @@ TEST_F(StatusPageJudgeTest, ShowsTheConferenceTheBridgeAndHealthAndFollowsALeave
     // Carol's join reached the latency sparkline.
     EXPECT_GE(report["settled"]["latency"].value("joinPoints", 0), 1) << context;
 
+    // The drain: its card and the health card both say so, on the same page.
+    const auto& drained = report["drained"];
+    EXPECT_EQ(drained["drain"].value("state", ""), "draining") << context;
+    EXPECT_NE(drained["drain"].dump().find("status page check"), std::string::npos) << context;
+    EXPECT_NE(drained["health"].value("state", ""), "ok") << context;
+    EXPECT_NE(drained["health"].dump().find("draining: status page check"), std::string::npos) << context;
+    EXPECT_EQ(drained.value("marker", ""), "same page") << context;
+
     ASSERT_TRUE(std::filesystem::exists(screenshot));
     EXPECT_GT(std::filesystem::file_size(screenshot), 1000U);
     std::cout << "status page screenshot: " << screenshot.string() << std::endl;
+    std::cout << "status page screenshot while draining: " << (kArtifacts / "status-page-draining.png").string()
+              << std::endl;
 }
 
 }  // namespace
