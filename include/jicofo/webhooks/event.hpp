@@ -35,7 +35,6 @@ struct Event {
     nlohmann::ordered_json data = nlohmann::ordered_json::object();
 };
 
-
 // The body POSTed for `event`:
 // {"id": <id>, "type": "participant.joined", "timestamp": "<ISO-8601 UTC>",
 //  "conference": {"room": "...", "meeting-id": "..."} (null for bridge events), "data": {...}}
