@@ -373,7 +373,7 @@ MediaServices::~MediaServices() {
 }
 
 void MediaServices::start(const std::shared_ptr<conference::FocusManager>& manager,
-                          std::function<void(const conference::BridgeEvent&)> also) {
+                          const std::function<void(const conference::BridgeEvent&)>& also) {
     std::weak_ptr<conference::FocusManager> weak = manager;
     auto tell = [weak, also](conference::BridgeEvent::Kind kind) {
         return [weak, kind, also](const std::string& id) {

@@ -46,7 +46,12 @@ using Leaves = std::map<std::string, nlohmann::json, std::less<>>;
 void flatten(const nlohmann::json& value, const std::string& key, Leaves& out) {
     if (value.is_object() && !value.empty()) {
         for (const auto& [name, child] : value.items()) {
-            flatten(child, key.empty() ? name : key + "." + name, out);
+            std::string child_key = key;
+            if (!child_key.empty()) {
+                child_key += '.';
+            }
+            child_key += name;
+            flatten(child, child_key, out);
         }
         return;
     }

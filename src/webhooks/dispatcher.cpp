@@ -204,12 +204,11 @@ void Dispatcher::pump(const std::shared_ptr<Target>& target) {
         }
         transport_->post(std::move(request), [weak = weak_from_this(), target, delivery = attempt.delivery,
                                               strand = strand_](PostResult result) mutable {
-            boost::asio::post(
-                strand, [weak, target = std::move(target), delivery = std::move(delivery), result = std::move(result)] {
-                    if (auto self = weak.lock()) {
-                        self->completed(target, delivery, result);
-                    }
-                });
+            boost::asio::post(strand, [weak, target, delivery = std::move(delivery), result = std::move(result)] {
+                if (auto self = weak.lock()) {
+                    self->completed(target, delivery, result);
+                }
+            });
         });
     }
     arm_timer(target);

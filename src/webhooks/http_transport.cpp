@@ -24,7 +24,7 @@ namespace ssl = asio::ssl;
 using tcp = asio::ip::tcp;
 
 // A receiver's answer is read only for its status; anything longer than this is an error, not a reason to buffer.
-constexpr std::uint64_t kMaxResponseBody = 64 * 1024;
+constexpr std::uint64_t kMaxResponseBody = 64ULL * 1024;
 
 template <bool Tls>
 class Session : public std::enable_shared_from_this<Session<Tls>> {

@@ -68,7 +68,7 @@ public:
     // Sends bridge events to every conference of the manager; joins the brewery; starts load redistribution.
     // `also` (may be empty) gets every bridge event too (the features that asked for them).
     void start(const std::shared_ptr<conference::FocusManager>& manager,
-               std::function<void(const conference::BridgeEvent&)> also = {});
+               const std::function<void(const conference::BridgeEvent&)>& also = {});
     // Stops routing and load redistribution, and leaves the brewery.
     void stop();
 
