@@ -128,11 +128,12 @@ void FocusManager::handle_request(ConferenceRequest request, const std::shared_p
         found->second->handle->authenticated(*request.from);
     }
     if (found != conferences_.end()) {
-        // Someone still wants this room (perhaps its first user, on a login screen): it is not "nobody came" yet.
-        found->second->handle->request_arrived();
-    }
-    if (found != conferences_.end()) {
         auto& entry = *found->second;
+        if (entry.joined && entry.participants == 0) {
+            // Someone still wants this room (perhaps its first user, on a login screen): it is not "nobody came"
+            // yet. A room with participants is past its start timer, so its requests cost it nothing.
+            entry.handle->request_arrived();
+        }
         if (entry.joined) {
             arm_deadline(waiter, room);
             deliver(waiter, room, true);

@@ -272,6 +272,10 @@ TEST_F(FocusManagerAuthTest, EveryRequestForAnExistingConferenceRefreshesItsStar
     EXPECT_EQ(created(0)->requests_arrived.load(), 2);
     ASSERT_TRUE(ask(*manager, from("carol@meet.test/c", "other@conference.meet.test")));
     EXPECT_EQ(created(0)->requests_arrived.load(), 2) << "another room's request is not this conference's";
+    // Once someone is in the room its start timer is over: requests no longer reach it for that.
+    created(0)->resize(1, true);
+    ASSERT_TRUE(ask(*manager, from("dave@meet.test/d")));
+    EXPECT_EQ(created(0)->requests_arrived.load(), 2);
 }
 
 TEST_F(FocusManagerAuthTest, WithoutAuthenticationConferencesDoNotAskAndAnyoneCreatesRooms) {
